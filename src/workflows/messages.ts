@@ -1,0 +1,140 @@
+/**
+ * What travels between the API, the case workflow and its activities. Defined once here; the
+ * client imports the same update and query objects as the workflow.
+ * No personal data: a case is known by its id, its child by an internal id, never by name or ID number.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Policy, Duration } from './policy';
+import type {
+  ActionType,
+  Cause,
+  CaseEventType,
+  ChainStage,
+  Stage,
+  SupportMeasure,
+  VisitOutcome,
+} from './vocabulary';
+
+export const TASK_QUEUE = 'baoxue-cases';
+
+export function caseWorkflowId(caseId: string): string {
+  return `case-${caseId}`;
+}
+
+/** Facts fixed when the case is opened. Ids and codes only. */
+export interface CaseFacts {
+  caseId: string;
+  childId: string;
+  cause: Cause;
+  area: string;
+  school: string;
+  openedAt: string;
+  openedBy: string;
+  note?: string;
+}
+
+// ---- human actions: the body of POST /api/cases/:id/actions, plus the actor the API adds ----
+
+interface ActionBase {
+  /** Who acts; the API fills it in. */
+  actor: string;
+  note?: string;
+}
+
+export type CaseAction =
+  | (ActionBase & { type: 'RECORD_HOME_VISIT'; outcome: VisitOutcome; visitedOn?: string })
+  | (ActionBase & { type: 'RECORD_PERSUASION'; outcome: VisitOutcome })
+  | (ActionBase & { type: 'PERSUASION_REFUSED'; reason: string })
+  | (ActionBase & { type: 'ISSUE_CORRECTION_ORDER'; orderNumber?: string; correctWithin?: Duration })
+  | (ActionBase & { type: 'ISSUE_JUDICIAL_DOCUMENT'; documentNumber: string; issuedOn?: string })
+  | (ActionBase & { type: 'REFER_LEGAL_LIABILITY'; reason: string })
+  | (ActionBase & { type: 'RECORD_LEGAL_OUTCOME'; outcome: string })
+  | (ActionBase & { type: 'RECORD_RETURN'; returnedOn?: string })
+  | (ActionBase & { type: 'RECORD_RELAPSE'; reason: string })
+  | (ActionBase & { type: 'APPROVE_CLOSURE' })
+  | (ActionBase & { type: 'PAUSE'; reason: string })
+  | (ActionBase & { type: 'RESUME' })
+  | (ActionBase & { type: 'EXTEND_DEADLINE'; newDueAt: string; reason: string; approver: string })
+  | (ActionBase & { type: 'REASSIGN'; assignee: string; reason: string })
+  | (ActionBase & { type: 'ADD_NOTE'; note: string })
+  | (ActionBase & { type: 'ADD_SUPPORT'; measure: SupportMeasure })
+  | (ActionBase & { type: 'EXEMPT'; reason: string })
+  | (ActionBase & { type: 'TRANSFER'; reason: string; newSchool: string })
+  | (ActionBase & { type: 'COMPLETE'; reason: string })
+  | (ActionBase & { type: 'CANCEL'; reason: string });
+
+export type ActionOf<T extends ActionType> = Extract<CaseAction, { type: T }>;
+
+// ---- the timeline ----
+
+export interface CaseEvent {
+  /** `${caseId}:${seq}`: deterministic, so a retried projection never writes a second row. */
+  id: string;
+  caseId: string;
+  seq: number;
+  type: CaseEventType;
+  automatic: boolean;
+  actor: string;
+  /** Why: the person's reason or note, or the engine's explanation for an automatic step. */
+  reason: string;
+  stageBefore: Stage;
+  stageAfter: Stage;
+  occurredAt: string;
+  /** The action's fields, or what an automatic step acted on (which due date, which stage). */
+  data: Record<string, unknown>;
+}
+
+/** The case as the workflow sees it; projected into the read model after every change. */
+export interface CaseSnapshot extends CaseFacts {
+  policyVersion: string;
+  stage: Stage;
+  open: boolean;
+  paused: boolean;
+  pausedAt?: string;
+  stageEnteredAt: string;
+  /** Due date of the stage's required action, while it is not done. */
+  actionDueAt?: string;
+  /** End of the stage window (or of the follow-up in RETURNED). */
+  windowEndsAt?: string;
+  /** The earliest of the above: what the dashboard and search attribute sort by. */
+  nextDeadlineAt?: string;
+  /** Stage the child left when returning; a relapse reopens at it or PERSUASION, whichever is later. */
+  returnedFrom?: ChainStage;
+  followUpCompleted: boolean;
+  assignee?: string;
+  allowedActions: ActionType[];
+  lastSeq: number;
+  endedAt?: string;
+}
+
+export interface CaseWorkflowInput {
+  facts: CaseFacts;
+  policy: Policy;
+  /** Set only by continue-as-new: the machine state and the events not yet projected. */
+  carried?: { state: unknown; pending: CaseEvent[] };
+}
+
+export interface ActionResult {
+  snapshot: CaseSnapshot;
+  events: CaseEvent[];
+}
+
+/** Failure types the workflow uses for refusals; the API maps them to HTTP. */
+export const ACTION_NOT_ALLOWED = 'ACTION_NOT_ALLOWED';
+export const INVALID_ACTION = 'INVALID_ACTION';
+
+/** Details of an ACTION_NOT_ALLOWED refusal. */
+export interface RefusalDetails {
+  stage: Stage;
+  paused: boolean;
+  allowedActions: ActionType[];
+}
+
+export const actUpdate = defineUpdate<ActionResult, [CaseAction]>('act');
+export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');
+
+/** Activities the case workflow calls; implemented in src/activities. */
+export interface CaseActivities {
+  /** Writes the events (idempotently) and the case row (never backwards) in one transaction. */
+  projectCase(batch: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<void>;
+}

@@ -1,0 +1,155 @@
+/**
+ * The one vocabulary of DOMAIN.md: stages, causes, actions and automatic events.
+ * Every layer (workflow, read model, API, dashboard) uses these names; labels are Chinese first.
+ * Pure data, safe inside the workflow sandbox.
+ */
+
+export const CHAIN_STAGES = [
+  'HOME_VISIT',
+  'PERSUASION',
+  'TOWN_CRITICISM',
+  'CORRECTION_DEADLINE',
+  'JUDICIAL_DOCUMENT',
+  'LEGAL_LIABILITY',
+] as const;
+export type ChainStage = (typeof CHAIN_STAGES)[number];
+
+export const ENDINGS = ['CLOSED', 'EXEMPTED', 'TRANSFERRED', 'COMPLETED', 'CANCELLED'] as const;
+export type Ending = (typeof ENDINGS)[number];
+
+/** Open stages are the chain plus RETURNED (follow-up); endings close the case. */
+export const OPEN_STAGES = [...CHAIN_STAGES, 'RETURNED'] as const;
+export type OpenStage = (typeof OPEN_STAGES)[number];
+
+export const STAGES = [...OPEN_STAGES, ...ENDINGS] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const CAUSES = [
+  'LEARNING_DIFFICULTY',
+  'POVERTY',
+  'DISABILITY',
+  'GUARDIAN_REFUSES',
+  'ILLNESS',
+  'WORK',
+  'MARRIAGE',
+  'MOVED_AWAY',
+  'OTHER',
+] as const;
+export type Cause = (typeof CAUSES)[number];
+
+export const ACTION_TYPES = [
+  'RECORD_HOME_VISIT',
+  'RECORD_PERSUASION',
+  'PERSUASION_REFUSED',
+  'ISSUE_CORRECTION_ORDER',
+  'ISSUE_JUDICIAL_DOCUMENT',
+  'REFER_LEGAL_LIABILITY',
+  'RECORD_LEGAL_OUTCOME',
+  'RECORD_RETURN',
+  'RECORD_RELAPSE',
+  'APPROVE_CLOSURE',
+  'PAUSE',
+  'RESUME',
+  'EXTEND_DEADLINE',
+  'REASSIGN',
+  'ADD_NOTE',
+  'ADD_SUPPORT',
+  'EXEMPT',
+  'TRANSFER',
+  'COMPLETE',
+  'CANCEL',
+] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+/** Events the engine writes by itself, each with its reason, exactly like a human step. */
+export const AUTOMATIC_EVENT_TYPES = [
+  'CASE_OPENED',
+  'REMINDER_SENT',
+  'DEADLINE_MISSED',
+  'AUTO_ESCALATED',
+  'ESCALATED_TO_SUPERVISOR',
+  'ESCALATED_TO_LEADER',
+  'FOLLOW_UP_COMPLETED',
+] as const;
+export type AutomaticEventType = (typeof AUTOMATIC_EVENT_TYPES)[number];
+
+export type CaseEventType = ActionType | AutomaticEventType;
+
+export const VISIT_OUTCOMES = ['RETURNED', 'NOT_RETURNED'] as const;
+export type VisitOutcome = (typeof VISIT_OUTCOMES)[number];
+
+export const SUPPORT_MEASURES = ['TUTORING', 'EDUCATION_AID', 'HOME_DELIVERED_EDUCATION', 'OTHER'] as const;
+export type SupportMeasure = (typeof SUPPORT_MEASURES)[number];
+
+export interface Label {
+  zh: string;
+  en: string;
+}
+
+export const STAGE_LABELS: Record<Stage, Label> = {
+  HOME_VISIT: { zh: '家访', en: 'Home visit' },
+  PERSUASION: { zh: '劝返', en: 'Persuasion' },
+  TOWN_CRITICISM: { zh: '批评教育', en: 'Town criticism and education' },
+  CORRECTION_DEADLINE: { zh: '责令限期改正', en: 'Order to correct within a deadline' },
+  JUDICIAL_DOCUMENT: { zh: '司法文书', en: 'Judicial document' },
+  LEGAL_LIABILITY: { zh: '追究法律责任', en: 'Legal liability' },
+  RETURNED: { zh: '已复学（跟踪）', en: 'Returned (follow-up)' },
+  CLOSED: { zh: '已销号', en: 'Closed' },
+  EXEMPTED: { zh: '缓学/免学', en: 'Exempted' },
+  TRANSFERRED: { zh: '已转学', en: 'Transferred' },
+  COMPLETED: { zh: '已完成义务教育', en: 'Completed' },
+  CANCELLED: { zh: '已撤销', en: 'Cancelled' },
+};
+
+export const CAUSE_LABELS: Record<Cause, Label> = {
+  LEARNING_DIFFICULTY: { zh: '学习困难、厌学', en: 'Learning difficulty' },
+  POVERTY: { zh: '因贫', en: 'Family poverty' },
+  DISABILITY: { zh: '残疾', en: 'Disability' },
+  GUARDIAN_REFUSES: { zh: '监护人无正当理由拒绝', en: 'Guardian refuses' },
+  ILLNESS: { zh: '疾病', en: 'Illness' },
+  WORK: { zh: '外出务工', en: 'Work' },
+  MARRIAGE: { zh: '早婚', en: 'Marriage' },
+  MOVED_AWAY: { zh: '迁出', en: 'Moved away' },
+  OTHER: { zh: '其他', en: 'Other' },
+};
+
+export const EVENT_LABELS: Record<CaseEventType, Label> = {
+  CASE_OPENED: { zh: '立案', en: 'Case opened' },
+  RECORD_HOME_VISIT: { zh: '记录家访', en: 'Home visit recorded' },
+  RECORD_PERSUASION: { zh: '记录劝返', en: 'Persuasion recorded' },
+  PERSUASION_REFUSED: { zh: '劝返被拒', en: 'Persuasion refused' },
+  ISSUE_CORRECTION_ORDER: { zh: '批评教育并责令限期改正', en: 'Correction order issued' },
+  ISSUE_JUDICIAL_DOCUMENT: { zh: '发放司法文书', en: 'Judicial document issued' },
+  REFER_LEGAL_LIABILITY: { zh: '移送追究法律责任', en: 'Referred for legal liability' },
+  RECORD_LEGAL_OUTCOME: { zh: '记录处理结果', en: 'Legal outcome recorded' },
+  RECORD_RETURN: { zh: '复学', en: 'Returned to school' },
+  RECORD_RELAPSE: { zh: '再次辍学', en: 'Relapse' },
+  APPROVE_CLOSURE: { zh: '批准销号', en: 'Closure approved' },
+  PAUSE: { zh: '暂停', en: 'Paused' },
+  RESUME: { zh: '恢复', en: 'Resumed' },
+  EXTEND_DEADLINE: { zh: '延期', en: 'Deadline extended' },
+  REASSIGN: { zh: '改派', en: 'Reassigned' },
+  ADD_NOTE: { zh: '备注', en: 'Note' },
+  ADD_SUPPORT: { zh: '帮扶措施', en: 'Support measure' },
+  EXEMPT: { zh: '缓学/免学', en: 'Exempted' },
+  TRANSFER: { zh: '转学', en: 'Transferred' },
+  COMPLETE: { zh: '完成义务教育', en: 'Completed' },
+  CANCEL: { zh: '撤销', en: 'Cancelled' },
+  REMINDER_SENT: { zh: '到期提醒', en: 'Reminder sent' },
+  DEADLINE_MISSED: { zh: '逾期', en: 'Deadline missed' },
+  AUTO_ESCALATED: { zh: '自动升级', en: 'Escalated automatically' },
+  ESCALATED_TO_SUPERVISOR: { zh: '上报督办人', en: 'Escalated to supervisor' },
+  ESCALATED_TO_LEADER: { zh: '上报组长', en: 'Escalated to leader' },
+  FOLLOW_UP_COMPLETED: { zh: '跟踪期满', en: 'Follow-up completed' },
+};
+
+export function isEnding(stage: Stage): stage is Ending {
+  return (ENDINGS as readonly string[]).includes(stage);
+}
+
+export function isChainStage(stage: Stage): stage is ChainStage {
+  return (CHAIN_STAGES as readonly string[]).includes(stage);
+}
+
+/** The engine itself signs automatic events with this actor. */
+export const SYSTEM_ACTOR = 'system';
