@@ -63,7 +63,6 @@ export type ActionType = (typeof ACTION_TYPES)[number];
 
 /** Events the engine writes by itself, each with its reason, exactly like a human step. */
 export const AUTOMATIC_EVENT_TYPES = [
-  'CASE_OPENED',
   'REMINDER_SENT',
   'DEADLINE_MISSED',
   'AUTO_ESCALATED',
@@ -73,7 +72,10 @@ export const AUTOMATIC_EVENT_TYPES = [
 ] as const;
 export type AutomaticEventType = (typeof AUTOMATIC_EVENT_TYPES)[number];
 
-export type CaseEventType = ActionType | AutomaticEventType;
+/** The report that opens a case: a human step, but not an action on an open case. */
+export const CASE_OPENED = 'CASE_OPENED';
+
+export type CaseEventType = typeof CASE_OPENED | ActionType | AutomaticEventType;
 
 export const VISIT_OUTCOMES = ['RETURNED', 'NOT_RETURNED'] as const;
 export type VisitOutcome = (typeof VISIT_OUTCOMES)[number];

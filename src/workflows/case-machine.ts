@@ -1,0 +1,527 @@
+/**
+ * The escalation chain as a pure state machine: which actions a stage allows, what each action
+ * and each timer does, and which timer comes next. No Temporal here: the workflow feeds it the
+ * workflow clock, and unit tests feed it plain numbers.
+ *
+ * Every transition returns the new state and the events it produced; events are the only way
+ * the outside world learns of a change, so a human step and an automatic one look alike.
+ */
+import { ActionResult, CaseAction, CaseEvent, CaseFacts, CaseSnapshot, ACTION_NOT_ALLOWED, INVALID_ACTION } from './messages';
+import { ChainStagePolicy, Policy, isDuration, parseDuration } from './policy';
+import {
+  ActionType,
+  CASE_OPENED,
+  CHAIN_STAGES,
+  CaseEventType,
+  ChainStage,
+  EVENT_LABELS,
+  Ending,
+  STAGE_LABELS,
+  Stage,
+  SYSTEM_ACTOR,
+  isChainStage,
+  isEnding,
+} from './vocabulary';
+
+/** Times are epoch milliseconds of the workflow clock. Plain JSON, so it survives continue-as-new. */
+export interface CaseState {
+  facts: CaseFacts;
+  policyVersion: string;
+  stage: Stage;
+  stageEnteredAt: number;
+  paused: boolean;
+  pausedAt?: number;
+  /** Due date of the stage's required action while it is not done. */
+  actionDueAt?: number;
+  /** End of the stage window; in RETURNED, the end of the follow-up. */
+  windowEndsAt?: number;
+  requiredActionDone: boolean;
+  /** What has already been sent for the current deadlines; reset when a deadline is set anew. */
+  sent: { actionReminder: boolean; windowReminder: boolean; missed: boolean; supervisor: boolean; leader: boolean };
+  returnedFrom?: ChainStage;
+  followUpCompleted: boolean;
+  legalOutcomeRecorded: boolean;
+  assignee?: string;
+  lastSeq: number;
+  endedAt?: number;
+}
+
+export interface Transition {
+  state: CaseState;
+  events: CaseEvent[];
+}
+
+export type TimerKind = 'ACTION_REMINDER' | 'WINDOW_REMINDER' | 'ACTION_DUE' | 'WINDOW_END' | 'SUPERVISOR' | 'LEADER';
+
+export interface Timer {
+  kind: TimerKind;
+  at: number;
+}
+
+/** Ties at the same instant resolve in this order: a window that ends moves the case before people are chased. */
+const TIMER_ORDER: TimerKind[] = ['ACTION_REMINDER', 'WINDOW_REMINDER', 'ACTION_DUE', 'WINDOW_END', 'SUPERVISOR', 'LEADER'];
+
+/** Refusal of an action, before anything is written. */
+export interface Refusal {
+  type: typeof ACTION_NOT_ALLOWED | typeof INVALID_ACTION;
+  message: string;
+}
+
+const ALWAYS_WHILE_OPEN: ActionType[] = ['REASSIGN', 'ADD_NOTE', 'ADD_SUPPORT', 'EXEMPT', 'TRANSFER', 'COMPLETE', 'CANCEL'];
+const RECORDS_LATER_IN_CHAIN: ActionType[] = ['RECORD_HOME_VISIT', 'RECORD_PERSUASION'];
+
+const ENDING_OF: Partial<Record<ActionType, Ending>> = {
+  EXEMPT: 'EXEMPTED',
+  TRANSFER: 'TRANSFERRED',
+  COMPLETE: 'COMPLETED',
+  CANCEL: 'CANCELLED',
+  APPROVE_CLOSURE: 'CLOSED',
+};
+
+function chainIndex(stage: ChainStage): number {
+  return CHAIN_STAGES.indexOf(stage);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening and entering stages
+
+export function openCase(facts: CaseFacts, policy: Policy, now: number): Transition {
+  const state: CaseState = {
+    facts,
+    policyVersion: policy.version,
+    stage: 'HOME_VISIT',
+    stageEnteredAt: now,
+    paused: false,
+    requiredActionDone: false,
+    sent: freshSent(),
+    followUpCompleted: false,
+    legalOutcomeRecorded: false,
+    lastSeq: 0,
+  };
+  const events: CaseEvent[] = [];
+  emit(state, events, now, {
+    type: CASE_OPENED,
+    actor: facts.openedBy,
+    reason: facts.note || '报告疑似辍学 / Suspected dropout reported',
+    stageBefore: 'HOME_VISIT',
+    data: { cause: facts.cause, area: facts.area, school: facts.school, policyVersion: policy.version },
+  });
+  enterStage(state, 'HOME_VISIT', policy, now);
+  return { state, events };
+}
+
+function freshSent(): CaseState['sent'] {
+  return { actionReminder: false, windowReminder: false, missed: false, supervisor: false, leader: false };
+}
+
+/** Sets the stage and its deadlines from the policy. `windowOverride` is an order's own deadline. */
+function enterStage(state: CaseState, stage: Stage, policy: Policy, now: number, windowOverride?: number): void {
+  state.stage = stage;
+  state.stageEnteredAt = now;
+  state.actionDueAt = undefined;
+  state.windowEndsAt = undefined;
+  state.requiredActionDone = false;
+  state.sent = freshSent();
+  if (isEnding(stage)) {
+    state.endedAt = now;
+    state.paused = false;
+    state.pausedAt = undefined;
+    return;
+  }
+  if (stage === 'RETURNED') {
+    state.followUpCompleted = false;
+    state.windowEndsAt = now + parseDuration(policy.stages.RETURNED.followUp);
+    state.sent.windowReminder = true; // follow-up is watching, not a task: nobody is reminded of its end
+    return;
+  }
+  const sp = policy.stages[stage];
+  if (sp.requiredAction && sp.due) state.actionDueAt = now + parseDuration(sp.due);
+  if (sp.window && (sp.windowStarts ?? 'ON_ENTRY') === 'ON_ENTRY') {
+    state.windowEndsAt = now + (windowOverride ?? parseDuration(sp.window));
+  }
+  skipRemindersThatWouldComeTooEarly(state, policy, now);
+}
+
+/** A reminder makes sense only before its deadline and after the deadline was set. */
+function skipRemindersThatWouldComeTooEarly(state: CaseState, policy: Policy, now: number): void {
+  const before = parseDuration(policy.escalation.reminderBefore);
+  if (state.actionDueAt !== undefined && state.actionDueAt - before <= now) state.sent.actionReminder = true;
+  if (state.windowEndsAt !== undefined) {
+    const sameAsAction = state.windowEndsAt === state.actionDueAt;
+    if (sameAsAction || state.windowEndsAt - before <= now) state.sent.windowReminder = true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a stage allows
+
+export function allowedActions(state: CaseState): ActionType[] {
+  if (isEnding(state.stage)) return [];
+  const stage = state.stage;
+  if (state.paused) return ['RESUME', 'RECORD_RETURN', ...ALWAYS_WHILE_OPEN];
+
+  const allowed: ActionType[] = [];
+  if (stage === 'RETURNED') {
+    allowed.push('RECORD_RELAPSE');
+    if (state.followUpCompleted) allowed.push('APPROVE_CLOSURE');
+  } else {
+    const i = chainIndex(stage);
+    if (i >= chainIndex('HOME_VISIT')) allowed.push('RECORD_HOME_VISIT');
+    if (i >= chainIndex('PERSUASION')) allowed.push('RECORD_PERSUASION');
+    if (stage === 'PERSUASION') allowed.push('PERSUASION_REFUSED');
+    if (stage === 'TOWN_CRITICISM') allowed.push('ISSUE_CORRECTION_ORDER');
+    if (stage === 'JUDICIAL_DOCUMENT') {
+      if (!state.requiredActionDone) allowed.push('ISSUE_JUDICIAL_DOCUMENT');
+      allowed.push('REFER_LEGAL_LIABILITY');
+    }
+    if (stage === 'LEGAL_LIABILITY') {
+      allowed.push('RECORD_LEGAL_OUTCOME');
+      if (state.legalOutcomeRecorded) allowed.push('APPROVE_CLOSURE');
+    }
+    allowed.push('RECORD_RETURN');
+  }
+  allowed.push('PAUSE');
+  if (currentDeadline(state) !== undefined) allowed.push('EXTEND_DEADLINE');
+  allowed.push(...ALWAYS_WHILE_OPEN);
+  return allowed;
+}
+
+/** The deadline EXTEND_DEADLINE moves: the required action's due date, else the window's end. */
+function currentDeadline(state: CaseState): 'actionDueAt' | 'windowEndsAt' | undefined {
+  if (state.actionDueAt !== undefined) return 'actionDueAt';
+  if (state.windowEndsAt !== undefined) return 'windowEndsAt';
+  return undefined;
+}
+
+/** Validates an action against the current state; `undefined` means it may proceed. */
+export function checkAction(state: CaseState, action: CaseAction, now: number): Refusal | undefined {
+  const allowed = allowedActions(state);
+  if (!allowed.includes(action.type)) {
+    const label = EVENT_LABELS[action.type]?.zh ?? action.type;
+    const where = isEnding(state.stage)
+      ? `案件已结束（${STAGE_LABELS[state.stage].zh}）`
+      : `当前环节「${STAGE_LABELS[state.stage].zh}」${state.paused ? '（已暂停）' : ''}`;
+    return {
+      type: ACTION_NOT_ALLOWED,
+      message:
+        `${where}不允许「${label}」；可执行：${allowed.join(', ') || '无'} / ` +
+        `${action.type} is not allowed in ${state.stage}${state.paused ? ' (paused)' : ''}; allowed: ${allowed.join(', ') || 'none'}`,
+    };
+  }
+  if (action.type === 'EXTEND_DEADLINE') {
+    const target = currentDeadline(state)!;
+    const newDue = Date.parse(action.newDueAt);
+    if (Number.isNaN(newDue)) return invalid('新期限不是有效时间 / newDueAt is not a valid date-time');
+    if (newDue <= now) return invalid('新期限必须晚于现在 / newDueAt must be in the future');
+    if (newDue <= state[target]!) {
+      return invalid(`新期限必须晚于原期限 ${iso(state[target]!)} / newDueAt must be later than the current due date ${iso(state[target]!)}`);
+    }
+  }
+  if (action.type === 'ISSUE_CORRECTION_ORDER' && action.correctWithin !== undefined) {
+    if (!isDuration(action.correctWithin) || parseDuration(action.correctWithin) <= 0) {
+      return invalid('改正期限格式应为 15d、36h 等 / correctWithin must be a duration like 15d or 36h');
+    }
+  }
+  return undefined;
+}
+
+function invalid(message: string): Refusal {
+  return { type: INVALID_ACTION, message };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Human actions
+
+export function applyAction(prev: CaseState, action: CaseAction, policy: Policy, now: number): Transition {
+  const refusal = checkAction(prev, action, now);
+  if (refusal) throw new Error(refusal.message); // the workflow's validator refuses first; this guards misuse
+  const state = clone(prev);
+  const events: CaseEvent[] = [];
+  const stageBefore = state.stage;
+  const { type, actor, ...fields } = action;
+  const data = fields as Record<string, unknown>;
+  const reason = reasonOf(action);
+  const record = () => emit(state, events, now, { type, actor, reason, stageBefore, data });
+
+  switch (action.type) {
+    case 'RECORD_HOME_VISIT':
+    case 'RECORD_PERSUASION':
+      if (action.outcome === 'RETURNED') {
+        returnToSchool(state, policy, now);
+      } else if (action.type === 'RECORD_HOME_VISIT' && state.stage === 'HOME_VISIT') {
+        enterStage(state, 'PERSUASION', policy, now);
+      }
+      record();
+      break;
+    case 'PERSUASION_REFUSED':
+      enterStage(state, 'TOWN_CRITICISM', policy, now);
+      record();
+      break;
+    case 'ISSUE_CORRECTION_ORDER': {
+      const within = action.correctWithin ?? policy.stages.CORRECTION_DEADLINE.window;
+      enterStage(state, 'CORRECTION_DEADLINE', policy, now, within ? parseDuration(within) : undefined);
+      emit(state, events, now, { type, actor, reason, stageBefore, data: { ...data, correctWithin: within, correctBy: iso(state.windowEndsAt!) } });
+      break;
+    }
+    case 'ISSUE_JUDICIAL_DOCUMENT':
+      completeRequiredAction(state, policy.stages.JUDICIAL_DOCUMENT, policy, now);
+      record();
+      break;
+    case 'REFER_LEGAL_LIABILITY':
+      enterStage(state, 'LEGAL_LIABILITY', policy, now);
+      record();
+      break;
+    case 'RECORD_LEGAL_OUTCOME':
+      state.legalOutcomeRecorded = true;
+      completeRequiredAction(state, policy.stages.LEGAL_LIABILITY, policy, now);
+      record();
+      break;
+    case 'RECORD_RETURN':
+      returnToSchool(state, policy, now);
+      record();
+      break;
+    case 'RECORD_RELAPSE': {
+      const from = state.returnedFrom ?? 'PERSUASION';
+      enterStage(state, chainIndex(from) > chainIndex('PERSUASION') ? from : 'PERSUASION', policy, now);
+      state.returnedFrom = undefined;
+      record();
+      break;
+    }
+    case 'PAUSE':
+      state.paused = true;
+      state.pausedAt = now;
+      record();
+      break;
+    case 'RESUME': {
+      // The clocks stood still while paused: every deadline moves by the paused time.
+      const pausedFor = now - state.pausedAt!;
+      if (state.actionDueAt !== undefined) state.actionDueAt += pausedFor;
+      if (state.windowEndsAt !== undefined) state.windowEndsAt += pausedFor;
+      state.paused = false;
+      state.pausedAt = undefined;
+      emit(state, events, now, { type, actor, reason, stageBefore, data: { ...data, pausedForMs: pausedFor } });
+      break;
+    }
+    case 'EXTEND_DEADLINE': {
+      const target = currentDeadline(state)!;
+      const previous = state[target]!;
+      state[target] = Date.parse(action.newDueAt);
+      if (target === 'actionDueAt') {
+        Object.assign(state.sent, { actionReminder: false, missed: false, supervisor: false, leader: false });
+      } else {
+        state.sent.windowReminder = false;
+      }
+      skipRemindersThatWouldComeTooEarly(state, policy, now);
+      emit(state, events, now, { type, actor, reason, stageBefore, data: { ...data, deadline: target, previousDueAt: iso(previous) } });
+      break;
+    }
+    case 'REASSIGN':
+      state.assignee = action.assignee;
+      record();
+      break;
+    case 'ADD_NOTE':
+    case 'ADD_SUPPORT':
+      // Support runs beside the escalation: it never stops the clock by itself.
+      record();
+      break;
+    case 'APPROVE_CLOSURE':
+    case 'EXEMPT':
+    case 'TRANSFER':
+    case 'COMPLETE':
+    case 'CANCEL':
+      enterStage(state, ENDING_OF[action.type]!, policy, now);
+      record();
+      break;
+  }
+  return { state, events };
+}
+
+function returnToSchool(state: CaseState, policy: Policy, now: number): void {
+  if (isChainStage(state.stage)) state.returnedFrom = state.stage;
+  state.paused = false;
+  state.pausedAt = undefined;
+  enterStage(state, 'RETURNED', policy, now);
+}
+
+function completeRequiredAction(state: CaseState, sp: ChainStagePolicy, policy: Policy, now: number): void {
+  state.requiredActionDone = true;
+  state.actionDueAt = undefined;
+  if (sp.window && sp.windowStarts === 'AFTER_REQUIRED_ACTION') {
+    state.windowEndsAt = now + parseDuration(sp.window);
+    state.sent.windowReminder = false;
+    skipRemindersThatWouldComeTooEarly(state, policy, now);
+  }
+}
+
+function reasonOf(action: CaseAction): string {
+  const a = action as { reason?: string; note?: string; outcome?: string };
+  return a.reason || a.note || (a.outcome ? `${EVENT_LABELS[action.type].zh}：${a.outcome}` : EVENT_LABELS[action.type].zh);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timers
+
+/** The next timer to fire, or undefined when the case waits only for people (paused, or ended). */
+export function nextTimer(state: CaseState, policy: Policy): Timer | undefined {
+  if (state.paused || isEnding(state.stage)) return undefined;
+  const before = parseDuration(policy.escalation.reminderBefore);
+  const timers: Timer[] = [];
+  const due = state.actionDueAt;
+  if (due !== undefined) {
+    if (!state.sent.actionReminder) timers.push({ kind: 'ACTION_REMINDER', at: due - before });
+    if (!state.sent.missed) timers.push({ kind: 'ACTION_DUE', at: due });
+    else if (!state.sent.supervisor) timers.push({ kind: 'SUPERVISOR', at: due + parseDuration(policy.escalation.supervisorAfter) });
+    else if (!state.sent.leader) timers.push({ kind: 'LEADER', at: due + parseDuration(policy.escalation.leaderAfter) });
+  }
+  const end = state.windowEndsAt;
+  if (end !== undefined && !(state.stage === 'RETURNED' && state.followUpCompleted)) {
+    if (!state.sent.windowReminder) timers.push({ kind: 'WINDOW_REMINDER', at: end - before });
+    timers.push({ kind: 'WINDOW_END', at: end });
+  }
+  timers.sort((a, b) => a.at - b.at || TIMER_ORDER.indexOf(a.kind) - TIMER_ORDER.indexOf(b.kind));
+  return timers[0];
+}
+
+export function fireTimer(prev: CaseState, timer: Timer, policy: Policy, now: number): Transition {
+  const state = clone(prev);
+  const events: CaseEvent[] = [];
+  const stage = state.stage;
+  const sp = isChainStage(stage) ? policy.stages[stage] : undefined;
+  const actionLabel = sp?.requiredAction ? EVENT_LABELS[sp.requiredAction] : STAGE_LABELS[stage];
+  const auto = (type: CaseEventType, reason: string, data: Record<string, unknown>) =>
+    emit(state, events, now, { type, actor: SYSTEM_ACTOR, reason, stageBefore: stage, data, automatic: true });
+
+  switch (timer.kind) {
+    case 'ACTION_REMINDER':
+      state.sent.actionReminder = true;
+      auto('REMINDER_SENT', `提醒：「${actionLabel.zh}」将于 ${iso(state.actionDueAt!)} 到期 / Reminder: ${actionLabel.en} is due ${iso(state.actionDueAt!)}`, {
+        deadline: 'actionDueAt',
+        dueAt: iso(state.actionDueAt!),
+        responsible: sp?.responsible,
+      });
+      break;
+    case 'WINDOW_REMINDER':
+      state.sent.windowReminder = true;
+      auto('REMINDER_SENT', `提醒：「${STAGE_LABELS[stage].zh}」期限将于 ${iso(state.windowEndsAt!)} 届满 / Reminder: the ${STAGE_LABELS[stage].en} window ends ${iso(state.windowEndsAt!)}`, {
+        deadline: 'windowEndsAt',
+        dueAt: iso(state.windowEndsAt!),
+        responsible: sp?.responsible,
+      });
+      break;
+    case 'ACTION_DUE':
+      state.sent.missed = true;
+      auto('DEADLINE_MISSED', `「${actionLabel.zh}」已逾期（期限 ${iso(state.actionDueAt!)}）/ ${actionLabel.en} is overdue (due ${iso(state.actionDueAt!)})`, {
+        requiredAction: sp?.requiredAction,
+        dueAt: iso(state.actionDueAt!),
+        legalGate: sp?.legalGate ?? false,
+      });
+      break;
+    case 'SUPERVISOR':
+      state.sent.supervisor = true;
+      auto('ESCALATED_TO_SUPERVISOR', `${gateNote(sp)}「${actionLabel.zh}」逾期，上报责任区督办人 / ${actionLabel.en} overdue: escalated to the area supervisor`, {
+        requiredAction: sp?.requiredAction,
+        dueAt: iso(state.actionDueAt!),
+        legalGate: sp?.legalGate ?? false,
+      });
+      break;
+    case 'LEADER':
+      state.sent.leader = true;
+      auto('ESCALATED_TO_LEADER', `${gateNote(sp)}「${actionLabel.zh}」逾期超过 ${policy.escalation.leaderAfter}，上报领导小组组长 / ${actionLabel.en} overdue by ${policy.escalation.leaderAfter}: escalated to the leader`, {
+        requiredAction: sp?.requiredAction,
+        dueAt: iso(state.actionDueAt!),
+        legalGate: sp?.legalGate ?? false,
+      });
+      break;
+    case 'WINDOW_END':
+      if (stage === 'RETURNED') {
+        state.followUpCompleted = true;
+        auto('FOLLOW_UP_COMPLETED', `跟踪期（${policy.stages.RETURNED.followUp}）届满，未再辍学 / Follow-up (${policy.stages.RETURNED.followUp}) ended without relapse`, {});
+        if (!policy.stages.RETURNED.closureNeedsApproval) {
+          enterStage(state, 'CLOSED', policy, now);
+          auto('APPROVE_CLOSURE', '跟踪期满，按政策自动销号 / Closed automatically after follow-up, as the policy says', {});
+        }
+      } else if (sp?.onWindowEnd) {
+        const to = sp.onWindowEnd;
+        enterStage(state, to, policy, now);
+        auto('AUTO_ESCALATED', `「${STAGE_LABELS[stage].zh}」期限（${sp.window}）届满，自动转入「${STAGE_LABELS[to].zh}」 / The ${STAGE_LABELS[stage].en} window (${sp.window}) ended: moved to ${STAGE_LABELS[to].en}`, {
+          from: stage,
+          to,
+          window: sp.window,
+        });
+      }
+      break;
+  }
+  return { state, events };
+}
+
+function gateNote(sp: ChainStagePolicy | undefined): string {
+  return sp?.legalGate ? '法定环节不可跳过：' : '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events and snapshots
+
+function emit(
+  state: CaseState,
+  events: CaseEvent[],
+  now: number,
+  e: { type: CaseEventType; actor: string; reason: string; stageBefore: Stage; data: Record<string, unknown>; automatic?: boolean },
+): void {
+  const seq = ++state.lastSeq;
+  events.push({
+    id: `${state.facts.caseId}:${seq}`,
+    caseId: state.facts.caseId,
+    seq,
+    type: e.type,
+    automatic: e.automatic ?? false,
+    actor: e.actor,
+    reason: e.reason,
+    stageBefore: e.stageBefore,
+    stageAfter: state.stage,
+    occurredAt: iso(now),
+    data: stripUndefined(e.data),
+  });
+}
+
+function stripUndefined(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
+}
+
+export function toSnapshot(state: CaseState): CaseSnapshot {
+  const deadlines = [state.actionDueAt, state.stage === 'RETURNED' && state.followUpCompleted ? undefined : state.windowEndsAt].filter(
+    (t): t is number => t !== undefined,
+  );
+  const opt = (ms: number | undefined) => (ms === undefined ? undefined : iso(ms));
+  return {
+    ...state.facts,
+    policyVersion: state.policyVersion,
+    stage: state.stage,
+    open: !isEnding(state.stage),
+    paused: state.paused,
+    pausedAt: opt(state.pausedAt),
+    stageEnteredAt: iso(state.stageEnteredAt),
+    actionDueAt: opt(state.actionDueAt),
+    windowEndsAt: opt(state.windowEndsAt),
+    nextDeadlineAt: state.paused || deadlines.length === 0 ? undefined : iso(Math.min(...deadlines)),
+    returnedFrom: state.returnedFrom,
+    followUpCompleted: state.followUpCompleted,
+    assignee: state.assignee,
+    allowedActions: allowedActions(state),
+    lastSeq: state.lastSeq,
+    endedAt: opt(state.endedAt),
+  };
+}
+
+export function isClosed(state: CaseState): boolean {
+  return isEnding(state.stage);
+}
+
+function clone(state: CaseState): CaseState {
+  return JSON.parse(JSON.stringify(state)) as CaseState;
+}
+
+export type { ActionResult };

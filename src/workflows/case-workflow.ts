@@ -1,0 +1,116 @@
+/**
+ * One dropout case = one workflow. It owns the case's clock: it cannot forget a deadline.
+ *
+ * Human steps arrive as the `act` update; its validator refuses an action the stage does not
+ * allow before anything reaches history. Timers fire reminders, escalations and automatic stage
+ * changes. Everything that happens becomes an event; the main loop is the only writer of the
+ * read model, so events are projected in order, and an update returns only once its events are
+ * in the read model (the caller can read its own write).
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Policy } from './policy';
+import {
+  ActionResult,
+  CaseAction,
+  CaseActivities,
+  CaseEvent,
+  CaseSnapshot,
+  CaseWorkflowInput,
+  RefusalDetails,
+  actUpdate,
+  snapshotQuery,
+} from './messages';
+import { CaseState, allowedActions, applyAction, checkAction, fireTimer, isClosed, nextTimer, openCase, toSnapshot } from './case-machine';
+import { caseSearchAttributes } from './case-search-attributes';
+
+const { projectCase } = proxyActivities<CaseActivities>({
+  // The read model may be down for a while (a database restart): keep retrying, never give up.
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Keep history well below Temporal's limits for a case that lives long with many actions. */
+const CONTINUE_AS_NEW_AFTER_EVENTS = 2_000;
+
+export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapshot> {
+  const policy: Policy = input.policy;
+  let state: CaseState;
+  const pending: CaseEvent[] = [];
+  if (input.carried) {
+    state = input.carried.state as CaseState;
+    pending.push(...input.carried.pending);
+  } else {
+    const opened = openCase(input.facts, policy, Date.now());
+    state = opened.state;
+    pending.push(...opened.events);
+  }
+  let projectedSeq = state.lastSeq - pending.length;
+
+  // Handlers are registered right after the state exists, before the first await.
+  setHandler(snapshotQuery, () => toSnapshot(state));
+  setHandler(
+    actUpdate,
+    async (action): Promise<ActionResult> => {
+      refuseUnlessAllowed(state, action);
+      const { state: next, events } = applyAction(state, action, policy, Date.now());
+      state = next;
+      pending.push(...events);
+      const mine = state.lastSeq;
+      const snapshot = toSnapshot(state);
+      await condition(() => projectedSeq >= mine);
+      return { snapshot, events };
+    },
+    { validator: (action) => refuseUnlessAllowed(state, action) },
+  );
+
+  for (;;) {
+    if (pending.length > 0) {
+      const events = pending.splice(0, pending.length);
+      const snapshot = toSnapshot(state);
+      await projectCase({ snapshot, events });
+      projectedSeq = events[events.length - 1].seq;
+      upsertSearchAttributes(caseSearchAttributes(snapshot));
+      continue;
+    }
+    if (isClosed(state)) break;
+    if (workflowInfo().historyLength > CONTINUE_AS_NEW_AFTER_EVENTS || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      if (pending.length === 0) {
+        await continueAsNew<typeof caseWorkflow>({ facts: input.facts, policy, carried: { state, pending: [] } });
+      }
+      continue;
+    }
+    const timer = nextTimer(state, policy);
+    const seen = state.lastSeq;
+    const wait = timer ? timer.at - Date.now() : undefined;
+    // condition() with a timeout is a durable timer; an action that changes the state wakes it early.
+    const changed = () => state.lastSeq !== seen || pending.length > 0;
+    let woken = true;
+    if (wait === undefined) await condition(changed);
+    else woken = wait > 0 && (await condition(changed, wait));
+    if (!woken && timer) {
+      const fired = fireTimer(state, timer, policy, Date.now());
+      state = fired.state;
+      pending.push(...fired.events);
+    }
+  }
+  await condition(allHandlersFinished);
+  return toSnapshot(state);
+}
+
+/** Throws the refusal as an ApplicationFailure: it fails the update only, never the workflow. */
+function refuseUnlessAllowed(state: CaseState, action: CaseAction): void {
+  const refusal = checkAction(state, action, Date.now());
+  if (!refusal) return;
+  const details: RefusalDetails = { stage: state.stage, paused: state.paused, allowedActions: allowedActions(state) };
+  throw ApplicationFailure.create({ type: refusal.type, message: refusal.message, details: [details], nonRetryable: true });
+}
