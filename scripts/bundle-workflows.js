@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Bundles the compiled workflow code once at build time, so a production worker starts without
+// webpack (Temporal's recommendation: load a prebuilt bundle).
+const { writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { bundleWorkflowCode } = require('@temporalio/worker');
+
+async function main() {
+  const dist = join(__dirname, '..', 'dist');
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(join(dist, 'workflows')), logger: quietLogger() });
+  writeFileSync(join(dist, 'workflow-bundle.js'), code);
+  console.log(`workflow bundle: dist/workflow-bundle.js (${Math.round(code.length / 1024)} KiB)`);
+}
+
+function quietLogger() {
+  const noop = () => undefined;
+  return { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { TASK_QUEUE } from '../workflows/messages';
+import type { CaseActivityImplementations } from '../activities';
+
+/** Built by `npm run build` (scripts/bundle-workflows.js); without it the worker bundles at start. */
+export const WORKFLOW_BUNDLE_PATH = join(__dirname, '..', 'workflow-bundle.js');
+
+export interface CaseWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  activities: CaseActivityImplementations;
+  taskQueue?: string;
+  /** Extra worker tuning; tests use it to force replay (maxCachedWorkflows: 0). */
+  tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime'>>;
+}
+
+export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
+  const workflows = existsSync(WORKFLOW_BUNDLE_PATH)
+    ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
+    : { workflowsPath: require.resolve('../workflows') };
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    activities: options.activities,
+    ...workflows,
+    ...options.tuning,
+  });
+}

@@ -1,0 +1,85 @@
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
+import {
+  ActionRefusedError,
+  CaseEndedError,
+  CaseEngine,
+  CaseNotFoundError,
+  EngineUnavailableError,
+} from '../api/case-engine.port';
+import type { Policy } from '../workflows/policy';
+import { ActionResult, CaseAction, CaseFacts, RefusalDetails, TASK_QUEUE, actUpdate, caseWorkflowId } from '../workflows/messages';
+import { caseWorkflow } from '../workflows/case-workflow';
+import { AREA_KEY, NEXT_DEADLINE_KEY, SCHOOL_KEY, STAGE_KEY } from './search-attributes';
+import { parseDuration } from '../workflows/policy';
+
+/**
+ * The CaseEngine port on Temporal: a case is the workflow `case-<id>`, an action is its `act`
+ * update. Temporal's errors become the port's domain errors here and nowhere else.
+ */
+export class TemporalCaseEngine implements CaseEngine {
+  constructor(
+    private readonly client: Client,
+    /** The policy new cases start with; running cases keep the one in their input. */
+    private readonly policy: Policy,
+    private readonly taskQueue = TASK_QUEUE,
+  ) {}
+
+  async startCase(facts: CaseFacts): Promise<void> {
+    const firstDue = new Date(Date.parse(facts.openedAt) + parseDuration(this.policy.stages.HOME_VISIT.due ?? '0s'));
+    try {
+      await this.client.workflow.start(caseWorkflow, {
+        taskQueue: this.taskQueue,
+        workflowId: caseWorkflowId(facts.caseId),
+        args: [{ facts, policy: this.policy }],
+        // Listed in Temporal's UI from the first moment, before the first workflow task runs.
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: STAGE_KEY, value: 'HOME_VISIT' },
+          { key: AREA_KEY, value: facts.area },
+          { key: SCHOOL_KEY, value: facts.school },
+          { key: NEXT_DEADLINE_KEY, value: firstDue },
+        ]),
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return; // a retried start: the case runs already
+      throw new EngineUnavailableError('could not start the case workflow', { cause: err });
+    }
+  }
+
+  async act(caseId: string, action: CaseAction): Promise<ActionResult> {
+    const handle = this.client.workflow.getHandle<typeof caseWorkflow>(caseWorkflowId(caseId));
+    try {
+      return await handle.executeUpdate(actUpdate, { args: [action] });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+        const details = err.cause.details?.[0] as Partial<RefusalDetails> | undefined;
+        throw new ActionRefusedError(err.cause.type ?? 'ACTION_NOT_ALLOWED', err.cause.message, details);
+      }
+      if (err instanceof WorkflowNotFoundError) {
+        // Not found covers both "never existed" and "has finished": ask which.
+        throw await this.whyNotRunning(caseId, err);
+      }
+      throw new EngineUnavailableError('the case engine did not answer', { cause: err });
+    }
+  }
+
+  async health(): Promise<{ ok: boolean; detail?: string }> {
+    try {
+      await this.client.workflowService.getSystemInfo({});
+      return { ok: true, detail: `namespace ${this.client.options.namespace}` };
+    } catch (err) {
+      return { ok: false, detail: (err as Error).message };
+    }
+  }
+
+  private async whyNotRunning(caseId: string, original: unknown): Promise<Error> {
+    try {
+      const description = await this.client.workflow.getHandle(caseWorkflowId(caseId)).describe();
+      if (description.status.name !== 'RUNNING') return new CaseEndedError(caseId);
+      return new EngineUnavailableError('the case workflow did not accept the action', { cause: original });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return new CaseNotFoundError(caseId);
+      return new EngineUnavailableError('the case engine did not answer', { cause: err });
+    }
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * The case workflow on the real time-skipping test server: days of escalation pass in seconds.
+ * Activities are an in-memory projection (this file tests the workflow; the database projection
+ * has its own tests against PostgreSQL).
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { NormalModuleReplacementPlugin } from 'webpack';
+import { createTimeSkippingEnvironment } from '../../src/temporal/dev-server';
+import { loadPolicy } from '../../src/policy/load-policy';
+import { Policy } from '../../src/workflows/policy';
+import { caseWorkflow } from '../../src/workflows/case-workflow';
+import { ActionResult, CaseAction, CaseActivities, CaseEvent, CaseSnapshot, actUpdate, caseWorkflowId, snapshotQuery } from '../../src/workflows/messages';
+import { CaseEventType, Stage } from '../../src/workflows/vocabulary';
+import { installTemporalRuntime } from '../../src/temporal/runtime';
+
+const DAY = 86_400_000;
+const policy = loadPolicy();
+
+/** What the read model would hold: every batch the workflow projected, per case. */
+class FakeProjection implements CaseActivities {
+  readonly events = new Map<string, CaseEvent[]>();
+  readonly snapshots = new Map<string, CaseSnapshot>();
+
+  async projectCase({ snapshot, events }: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<void> {
+    const list = this.events.get(snapshot.caseId) ?? [];
+    for (const e of events) if (!list.some((x) => x.id === e.id)) list.push(e);
+    this.events.set(snapshot.caseId, list);
+    const prev = this.snapshots.get(snapshot.caseId);
+    if (!prev || prev.lastSeq < snapshot.lastSeq) this.snapshots.set(snapshot.caseId, snapshot);
+  }
+
+  types(caseId: string): CaseEventType[] {
+    return (this.events.get(caseId) ?? []).map((e) => e.type);
+  }
+}
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+const projection = new FakeProjection();
+
+beforeAll(async () => {
+  installTemporalRuntime();
+  env = await createTimeSkippingEnvironment();
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: 'case-workflow-test',
+    workflowsPath: require.resolve('../../src/workflows'),
+    activities: { projectCase: (batch) => projection.projectCase(batch) } satisfies CaseActivities,
+    bundlerOptions: {
+      webpackConfigHook: (config) => {
+        config.plugins = [...(config.plugins ?? []), new NormalModuleReplacementPlugin(/case-search-attributes$/, require.resolve('./no-search-attributes'))];
+        return config;
+      },
+    },
+  });
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+interface TestCase {
+  id: string;
+  handle: WorkflowHandle<typeof caseWorkflow>;
+  act(action: Omit<CaseAction, 'actor'> & { type: CaseAction['type'] }): Promise<ActionResult>;
+  stage(): Promise<Stage>;
+  types(): CaseEventType[];
+  /** Waits until the projection shows the stage: timers fire on the server, then the worker catches up. */
+  reaches(stage: Stage): Promise<void>;
+}
+
+async function openCase(p: Policy = policy): Promise<TestCase> {
+  const id = randomUUID();
+  const handle = await env.client.workflow.start(caseWorkflow, {
+    taskQueue: 'case-workflow-test',
+    workflowId: caseWorkflowId(id),
+    args: [
+      {
+        facts: { caseId: id, childId: randomUUID(), cause: 'GUARDIAN_REFUSES', area: 'GAOPING', school: 'GULING_MIDDLE', openedAt: new Date().toISOString(), openedBy: 'test' },
+        policy: p,
+      },
+    ],
+  });
+  const tc: TestCase = {
+    id,
+    handle,
+    act: (action) => handle.executeUpdate(actUpdate, { args: [{ actor: '测试员', ...action } as CaseAction] }),
+    stage: async () => (await handle.query(snapshotQuery)).stage,
+    types: () => projection.types(id),
+    reaches: async (stage) => {
+      for (let i = 0; i < 200; i++) {
+        if (projection.snapshots.get(id)?.stage === stage) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`case never reached ${stage}; it is at ${projection.snapshots.get(id)?.stage}, events ${tc.types().join(',')}`);
+    },
+  };
+  await tc.reaches('HOME_VISIT');
+  return tc;
+}
+
+async function skip(ms: number): Promise<void> {
+  await env.sleep(ms);
+}
+
+describe('the case workflow on the time-skipping server', () => {
+  it('runs the whole chain with the default windows in days, stopping at the legal gate until a person acts', async () => {
+    const c = await openCase();
+    await skip(3 * DAY + 1000);
+    await c.reaches('PERSUASION');
+    expect(c.types()).toEqual(['CASE_OPENED', 'REMINDER_SENT', 'DEADLINE_MISSED', 'AUTO_ESCALATED']);
+
+    await skip(15 * DAY);
+    await c.reaches('TOWN_CRITICISM');
+
+    // The legal gate: 5 days for the order, then people are chased; the case does not move on its own.
+    await skip(9 * DAY);
+    expect(await c.stage()).toBe('TOWN_CRITICISM');
+    expect(c.types().slice(-4)).toEqual(['REMINDER_SENT', 'DEADLINE_MISSED', 'ESCALATED_TO_SUPERVISOR', 'ESCALATED_TO_LEADER']);
+
+    const order = await c.act({ type: 'ISSUE_CORRECTION_ORDER', orderNumber: '故府责改〔2026〕3号' });
+    expect(order.snapshot.stage).toBe('CORRECTION_DEADLINE');
+    await skip(15 * DAY + 1000);
+    await c.reaches('JUDICIAL_DOCUMENT');
+
+    await c.act({ type: 'ISSUE_JUDICIAL_DOCUMENT', documentNumber: '云故司〔2026〕7号' });
+    await skip(15 * DAY + 1000);
+    await c.reaches('LEGAL_LIABILITY');
+
+    await c.act({ type: 'RECORD_LEGAL_OUTCOME', outcome: '监护人受训诫，已送学' });
+    const closed = await c.act({ type: 'APPROVE_CLOSURE', note: '领导小组决定销号' });
+    expect(closed.snapshot).toMatchObject({ stage: 'CLOSED', open: false });
+    expect((await c.handle.result()).stage).toBe('CLOSED');
+
+    const events = projection.events.get(c.id)!;
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    const escalation = events.find((e) => e.type === 'AUTO_ESCALATED')!;
+    expect(escalation).toMatchObject({ automatic: true, actor: 'system', stageBefore: 'HOME_VISIT', stageAfter: 'PERSUASION' });
+    expect(escalation.reason).toContain('3d');
+  });
+
+  it('sends the reminder one day before the due date, at the skipped time', async () => {
+    const c = await openCase();
+    const opened = Date.parse(projection.events.get(c.id)![0].occurredAt);
+    await skip(2 * DAY + 1000);
+    for (let i = 0; i < 100 && !c.types().includes('REMINDER_SENT'); i++) await new Promise((r) => setTimeout(r, 50));
+    const reminder = projection.events.get(c.id)!.find((e) => e.type === 'REMINDER_SENT')!;
+    expect(Date.parse(reminder.occurredAt) - opened).toBeGreaterThanOrEqual(2 * DAY);
+    expect(Date.parse(reminder.occurredAt) - opened).toBeLessThan(2 * DAY + 60_000);
+    expect(await c.stage()).toBe('HOME_VISIT');
+    await c.act({ type: 'CANCEL', reason: '测试结束' });
+  });
+
+  it('refuses an action the stage does not allow before anything is written, and names the allowed actions', async () => {
+    const c = await openCase();
+    const before = c.types().length;
+    const err: unknown = await c.act({ type: 'ISSUE_JUDICIAL_DOCUMENT', documentNumber: 'x' }).catch((e) => e);
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe('ACTION_NOT_ALLOWED');
+    expect(cause.details?.[0]).toMatchObject({ stage: 'HOME_VISIT', allowedActions: expect.arrayContaining(['RECORD_HOME_VISIT', 'RECORD_RETURN']) });
+    expect(c.types().length).toBe(before);
+
+    // The validator kept it out of history: no update was accepted.
+    const history = await c.handle.fetchHistory();
+    expect(history.events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(false);
+    await c.act({ type: 'CANCEL', reason: '测试结束' });
+  });
+
+  it('pause stops the clock and resume keeps the remaining time', async () => {
+    const c = await openCase();
+    await skip(DAY);
+    await c.act({ type: 'PAUSE', reason: '住院治疗' });
+    await skip(30 * DAY);
+    expect(await c.stage()).toBe('HOME_VISIT');
+    const resumed = await c.act({ type: 'RESUME' });
+    const due = Date.parse(resumed.snapshot.actionDueAt!);
+    const resumedAt = Date.parse(resumed.events[0].occurredAt);
+    expect(due - resumedAt).toBeGreaterThan(2 * DAY - 60_000); // two of the three days were left
+    expect(due - resumedAt).toBeLessThanOrEqual(2 * DAY);
+    await skip(2 * DAY + 1000);
+    await c.reaches('PERSUASION');
+    await c.act({ type: 'CANCEL', reason: '测试结束' });
+  });
+
+  it('a return starts the follow-up; a relapse reopens the case at the later of PERSUASION and the stage it left', async () => {
+    const c = await openCase();
+    await skip(18 * DAY + 1000);
+    await c.reaches('TOWN_CRITICISM');
+    await c.act({ type: 'RECORD_RETURN', note: '已返校' });
+    await c.reaches('RETURNED');
+    const relapse = await c.act({ type: 'RECORD_RELAPSE', reason: '再次不到校' });
+    expect(relapse.snapshot).toMatchObject({ stage: 'TOWN_CRITICISM', actionDueAt: expect.any(String) });
+
+    await c.act({ type: 'RECORD_RETURN' });
+    await skip(30 * DAY + 1000);
+    for (let i = 0; i < 100 && c.types().at(-1) !== 'FOLLOW_UP_COMPLETED'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(c.types().at(-1)).toBe('FOLLOW_UP_COMPLETED');
+    const closed = await c.act({ type: 'APPROVE_CLOSURE' });
+    expect(closed.snapshot.stage).toBe('CLOSED');
+    expect((await c.handle.result()).stage).toBe('CLOSED');
+  });
+
+  it.each([
+    ['EXEMPT', 'EXEMPTED', { reason: '经县教委批准缓学' }],
+    ['TRANSFER', 'TRANSFERRED', { reason: '随父母迁居', newSchool: '万州区某中学' }],
+    ['COMPLETE', 'COMPLETED', { reason: '已满16周岁' }],
+    ['CANCEL', 'CANCELLED', { reason: '误报' }],
+  ] as const)('%s ends the workflow as %s', async (type, ending, fields) => {
+    const c = await openCase();
+    const result = await c.act({ type, ...fields } as never);
+    expect(result.snapshot.stage).toBe(ending);
+    expect((await c.handle.result()).stage).toBe(ending);
+  });
+
+  it('a running case keeps the policy it started with; a new case gets the new one', async () => {
+    const quick: Policy = JSON.parse(JSON.stringify(policy));
+    quick.version = 'test-quick';
+    quick.stages.HOME_VISIT.due = '1d';
+    quick.stages.HOME_VISIT.window = '1d';
+    const old = await openCase();
+    const fresh = await openCase(quick);
+    await skip(DAY + 1000);
+    await fresh.reaches('PERSUASION');
+    expect(await old.stage()).toBe('HOME_VISIT');
+    expect(projection.snapshots.get(fresh.id)!.policyVersion).toBe('test-quick');
+    expect(projection.snapshots.get(old.id)!.policyVersion).toBe(policy.version);
+    await old.act({ type: 'CANCEL', reason: '测试结束' });
+    await fresh.act({ type: 'CANCEL', reason: '测试结束' });
+  });
+});
