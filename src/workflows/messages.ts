@@ -65,6 +65,10 @@ export type CaseAction =
 
 export type ActionOf<T extends ActionType> = Extract<CaseAction, { type: T }>;
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An action as a person sends it; the API adds the actor. */
+export type ActionRequest = DistributiveOmit<CaseAction, 'actor'>;
+
 // ---- the timeline ----
 
 export interface CaseEvent {

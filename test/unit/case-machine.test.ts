@@ -1,5 +1,5 @@
 import { CaseState, Transition, allowedActions, applyAction, checkAction, fireTimer, nextTimer, openCase, toSnapshot } from '../../src/workflows/case-machine';
-import { CaseAction, CaseFacts } from '../../src/workflows/messages';
+import { ActionRequest, CaseAction, CaseFacts } from '../../src/workflows/messages';
 import { loadPolicy } from '../../src/policy/load-policy';
 import { CaseEventType } from '../../src/workflows/vocabulary';
 
@@ -19,7 +19,7 @@ const facts: CaseFacts = {
 
 /** Drives the machine the way the workflow does: fires every timer due up to `until`. */
 class Case {
-  state: CaseState;
+  state!: CaseState;
   now = T0;
   types: CaseEventType[] = [];
 
@@ -32,7 +32,7 @@ class Case {
     this.types.push(...t.events.map((e) => e.type));
   }
 
-  act(action: Omit<CaseAction, 'actor'> & { type: CaseAction['type'] }, at = this.now): this {
+  act(action: ActionRequest, at = this.now): this {
     this.advance(at);
     this.take(applyAction(this.state, { actor: 'tester', ...action } as CaseAction, policy, this.now));
     return this;

@@ -13,7 +13,7 @@ import { createTimeSkippingEnvironment } from '../../src/temporal/dev-server';
 import { loadPolicy } from '../../src/policy/load-policy';
 import { Policy } from '../../src/workflows/policy';
 import { caseWorkflow } from '../../src/workflows/case-workflow';
-import { ActionResult, CaseAction, CaseActivities, CaseEvent, CaseSnapshot, actUpdate, caseWorkflowId, snapshotQuery } from '../../src/workflows/messages';
+import { ActionRequest, ActionResult, CaseAction, CaseActivities, CaseEvent, CaseSnapshot, actUpdate, caseWorkflowId, snapshotQuery } from '../../src/workflows/messages';
 import { CaseEventType, Stage } from '../../src/workflows/vocabulary';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 
@@ -70,7 +70,7 @@ afterAll(async () => {
 interface TestCase {
   id: string;
   handle: WorkflowHandle<typeof caseWorkflow>;
-  act(action: Omit<CaseAction, 'actor'> & { type: CaseAction['type'] }): Promise<ActionResult>;
+  act(action: ActionRequest): Promise<ActionResult>;
   stage(): Promise<Stage>;
   types(): CaseEventType[];
   /** Waits until the projection shows the stage: timers fire on the server, then the worker catches up. */

@@ -1,0 +1,139 @@
+/**
+ * Composes baoxue from its parts. With no DATABASE_URL / TEMPORAL_ADDRESS it brings its own
+ * PostgreSQL and Temporal dev server under the data folder (the embedded default, for one
+ * command on a fresh machine); with them it uses those. The entry points (main, api-main,
+ * worker-main) choose which roles run; tests start the same composition.
+ */
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { DataSource } from 'typeorm';
+import { createActivities } from './activities';
+import { ApiModule, configureApp } from './api';
+import type { BaoxueConfig } from './config';
+import { RunningPostgres, startEmbeddedPostgres } from './infra/embedded-postgres';
+import { loadPolicy } from './policy/load-policy';
+import { loadTown, openReadModel, recordPolicy } from './read-model';
+import { createCaseWorker } from './temporal/case-worker';
+import { RunningDevServer, startTemporalDevServer } from './temporal/dev-server';
+import { registerSearchAttributes } from './temporal/register-search-attributes';
+import { installTemporalRuntime } from './temporal/runtime';
+import { TemporalCaseEngine } from './temporal/temporal-case-engine';
+
+export interface StartOptions {
+  config: BaoxueConfig;
+  /** Which roles this process plays. */
+  roles: { api: boolean; worker: boolean };
+  /** Ports of the embedded services; free ports when absent (tests). */
+  embedded?: { temporalPort?: number; temporalUiPort?: number; postgresPort?: number };
+  /** Called if the worker stops on its own (a fatal error); the process should exit. */
+  onWorkerFailure?: (err: unknown) => void;
+  log?: (line: string) => void;
+}
+
+export interface RunningBaoxue {
+  /** http://127.0.0.1:<port>, when the API runs. */
+  apiUrl?: string;
+  temporalAddress: string;
+  temporalUiUrl?: string;
+  /** Whether PostgreSQL / Temporal were started here (embedded) or given. */
+  embedded: { postgres: boolean; temporal: boolean };
+  dataSource: DataSource;
+  app?: INestApplication;
+  worker?: Worker;
+  stop(): Promise<void>;
+}
+
+export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue> {
+  const { config, roles } = options;
+  const log = options.log ?? (() => undefined);
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    // Reverse order of start: the API stops taking requests first, the databases go last.
+    for (const s of stops.splice(0).reverse()) {
+      await s().catch((err) => log(`shutdown: ${(err as Error).message}`));
+    }
+  };
+
+  try {
+    installTemporalRuntime();
+    const policy = loadPolicy(config.policyPath);
+    const town = loadTown(config.townPath);
+
+    let postgres: RunningPostgres | undefined;
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      postgres = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres'), port: options.embedded?.postgresPort, log });
+      stops.push(() => postgres!.stop());
+      databaseUrl = postgres.url;
+    }
+
+    let devServer: RunningDevServer | undefined;
+    let temporalAddress = config.temporalAddress;
+    if (!temporalAddress) {
+      devServer = await startTemporalDevServer({
+        dbFile: join(config.dataDir, 'temporal', 'temporal.db'),
+        port: options.embedded?.temporalPort,
+        uiPort: options.embedded?.temporalUiPort,
+        namespace: config.temporalNamespace,
+        log,
+      });
+      stops.push(() => devServer!.stop());
+      temporalAddress = devServer.address;
+    }
+
+    const dataSource = await openReadModel({ url: databaseUrl, applicationName: `baoxue-${roles.api ? 'api' : ''}${roles.worker ? 'worker' : ''}` });
+    stops.push(() => dataSource.destroy());
+    await recordPolicy(dataSource, policy);
+    log(`时限政策 / escalation policy ${policy.version} (${config.policyPath})`);
+
+    const running: RunningBaoxue = {
+      temporalAddress,
+      temporalUiUrl: devServer?.uiUrl,
+      embedded: { postgres: postgres !== undefined, temporal: devServer !== undefined },
+      dataSource,
+      stop,
+    };
+
+    if (!devServer) {
+      // An external Temporal may not know our search attributes yet; registering is idempotent.
+      const connection = await Connection.connect({ address: temporalAddress });
+      await registerSearchAttributes(connection, config.temporalNamespace).finally(() => connection.close());
+    }
+
+    if (roles.worker) {
+      const connection = await NativeConnection.connect({ address: temporalAddress });
+      stops.push(() => connection.close());
+      const worker = await createCaseWorker({ connection, namespace: config.temporalNamespace, activities: createActivities({ dataSource }) });
+      const run = worker.run();
+      run.catch((err) => options.onWorkerFailure?.(err));
+      stops.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await run.catch(() => undefined);
+      });
+      running.worker = worker;
+    }
+
+    if (roles.api) {
+      const connection = await Connection.connect({ address: temporalAddress });
+      stops.push(() => connection.close());
+      const client = new Client({ connection, namespace: config.temporalNamespace });
+      const engine = new TemporalCaseEngine(client, policy);
+      const app = await NestFactory.create(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, town }), {
+        logger: ['error', 'warn'],
+      });
+      configureApp(app);
+      await app.listen(config.port);
+      stops.push(() => app.close());
+      const address = app.getHttpServer().address() as { port: number };
+      running.app = app;
+      running.apiUrl = `http://127.0.0.1:${address.port}`;
+    }
+    return running;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,83 @@
+import { startBaoxue } from './bootstrap';
+import { ConfigError, loadConfig } from './config';
+
+const HELP = `baoxue 保学 — 控辍保学案件引擎 / dropout-control case engine
+
+Usage: npm start            API and worker in one process (embedded PostgreSQL and Temporal by default)
+       npm run start:api    the API alone
+       npm run start:worker the worker alone
+
+Settings (environment):
+  PORT               HTTP port of the API (default 3000)
+  BAOXUE_DATA_DIR    folder of the embedded databases (default ./data)
+  DATABASE_URL       use this PostgreSQL instead of the embedded one
+  TEMPORAL_ADDRESS   use this Temporal (host:port) instead of the embedded dev server
+  TEMPORAL_NAMESPACE Temporal namespace (default "default")
+  BAOXUE_POLICY      escalation policy file (default policies/default.json)
+  BAOXUE_TOWN        town reference data (default towns/guling.json)
+  TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH  Temporal binaries to use instead of vendor/temporal`;
+
+/** Embedded services listen on the usual Temporal ports, so the Temporal UI is where users expect it. */
+const EMBEDDED_PORTS = { temporalPort: 7233, temporalUiPort: 8233 };
+
+export async function runEntryPoint(roles: { api: boolean; worker: boolean }): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
+  const log = (line: string) => console.log(`[baoxue] ${line}`);
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(2);
+  }
+  if (!roles.worker || !roles.api) {
+    const missing = [!config.databaseUrl && 'DATABASE_URL', !config.temporalAddress && 'TEMPORAL_ADDRESS'].filter(Boolean);
+    if (missing.length > 0) {
+      console.error(`A separate ${roles.api ? 'API' : 'worker'} process shares its databases with the others: set ${missing.join(' and ')}.`);
+      process.exit(2);
+    }
+  }
+
+  const started = Date.now();
+  let shuttingDown = false;
+  const baoxue = await startBaoxue({
+    config,
+    roles,
+    embedded: EMBEDDED_PORTS,
+    log,
+    onWorkerFailure: (err) => {
+      if (shuttingDown) return;
+      console.error('[baoxue] the worker stopped:', err);
+      void shutdown(1);
+    },
+  }).catch((err) => {
+    console.error(`[baoxue] start failed: ${(err as Error).message}`);
+    process.exit(1);
+  });
+
+  const shutdown = async (code = 0) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log('停止中 / stopping ...');
+    await baoxue.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+
+  log(`就绪 / ready in ${Date.now() - started} ms`);
+  if (baoxue.apiUrl) {
+    const base = baoxue.apiUrl.replace('127.0.0.1', 'localhost');
+    log(`API:          ${base}/api`);
+    log(`Swagger UI:   ${base}/api/docs`);
+    log(`健康 health:  ${base}/api/health`);
+  }
+  log(`Temporal:     ${baoxue.temporalAddress}${baoxue.embedded.temporal ? ' (embedded dev server)' : ''}`);
+  if (baoxue.temporalUiUrl) log(`Temporal UI:  ${baoxue.temporalUiUrl.replace('127.0.0.1', 'localhost')}`);
+  log(`PostgreSQL:   ${baoxue.embedded.postgres ? `embedded, data in ${config.dataDir}` : 'DATABASE_URL'}`);
+  if (baoxue.worker) log(`worker polling task queue baoxue-cases`);
+  log('Ctrl-C to stop / 按 Ctrl-C 停止');
+}

@@ -1,0 +1,161 @@
+/**
+ * End to end over HTTP: the app as `npm start` composes it, with a real Temporal dev server and a
+ * real PostgreSQL, and a policy whose windows are seconds.
+ */
+import { defaultPayloadConverter } from '@temporalio/common';
+import { Client, Connection } from '@temporalio/client';
+import request from 'supertest';
+import type { RunningBaoxue } from '../../src/bootstrap';
+import type { CaseEvent } from '../../src/workflows/messages';
+import { caseWorkflowId } from '../../src/workflows/messages';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { reportBody, startApp, testConfig, waitForCase } from '../support/running-app';
+
+let db: TestDatabase;
+let app: RunningBaoxue;
+let api: string;
+let temporal: Client;
+
+beforeAll(async () => {
+  db = await createTestDatabase({ migrate: false });
+  app = await startApp(testConfig({ databaseUrl: db.url }));
+  api = app.apiUrl!;
+  temporal = new Client({ connection: await Connection.connect({ address: app.temporalAddress }) });
+}, 120_000);
+
+afterAll(async () => {
+  await temporal?.connection.close();
+  await app?.stop();
+  await db?.drop();
+});
+
+async function report(body = reportBody()): Promise<string> {
+  const res = await request(api).post('/api/cases').set('X-Actor', encodeURIComponent('谢勇')).send(body);
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+}
+
+function act(caseId: string, action: Record<string, unknown>, actor = '吴家俊') {
+  return request(api).post(`/api/cases/${caseId}/actions`).set('X-Actor', encodeURIComponent(actor)).send(action);
+}
+
+/** The events the workflow handed to its projection activity, read back from Temporal's history. */
+async function workflowTimeline(caseId: string): Promise<CaseEvent[]> {
+  const history = await temporal.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
+  return (history.events ?? [])
+    .flatMap((e) => e.activityTaskScheduledEventAttributes?.input?.payloads ?? [])
+    .flatMap((payload) => defaultPayloadConverter.fromPayload<{ events: CaseEvent[] }>(payload).events);
+}
+
+describe('a case over HTTP, on real Temporal and PostgreSQL', () => {
+  it('reports a child, records a home visit, and the read model answers at once with the new stage', async () => {
+    const res = await request(api).post('/api/cases').set('X-Actor', encodeURIComponent('谢勇')).send(reportBody());
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ id: expect.any(String), stage: 'HOME_VISIT' });
+    const id = res.body.id;
+
+    const visit = await act(id, { type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED', note: '家长外出务工，孩子在家' });
+    expect(visit.status).toBe(200);
+    expect(visit.body.case).toMatchObject({ stage: 'PERSUASION' });
+
+    // The action answered only after its events were projected: the read model already has them.
+    const view = await request(api).get(`/api/cases/${id}`);
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ stage: 'PERSUASION', open: true, policyVersion: 'test-seconds.1' });
+    expect(view.body.allowedActions).toEqual(expect.arrayContaining(['RECORD_PERSUASION', 'PERSUASION_REFUSED', 'RECORD_RETURN']));
+    expect(view.body.timeline.map((e: { type: string }) => e.type)).toEqual(['CASE_OPENED', 'RECORD_HOME_VISIT']);
+    expect(view.body.timeline[1]).toMatchObject({ actor: '吴家俊', automatic: false, stageBefore: 'HOME_VISIT', stageAfter: 'PERSUASION', reason: '家长外出务工，孩子在家' });
+  });
+
+  it('escalates by itself when a window ends, records why, and stops at the legal gate, where people are chased', async () => {
+    const id = await report();
+    await act(id, { type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED' }).expect(200);
+
+    // PERSUASION's window is 4 s: a reminder at 2 s, then the case moves to TOWN_CRITICISM on its own.
+    const atGate = await waitForCase(api, id, (c) => c.stage === 'TOWN_CRITICISM');
+    const escalation = atGate.timeline.find((e) => e.type === 'AUTO_ESCALATED')!;
+    expect(escalation).toMatchObject({ automatic: true, actor: 'system', stageBefore: 'PERSUASION', stageAfter: 'TOWN_CRITICISM' });
+    expect(escalation.reason).toContain('4s');
+    expect(atGate.timeline.map((e) => e.type)).toContain('REMINDER_SENT');
+
+    // The gate's order is due in 3 s; overdue goes to the supervisor, then 3 s later to the leader.
+    const chased = await waitForCase(api, id, (c) => c.timeline.some((e) => e.type === 'ESCALATED_TO_LEADER'));
+    expect(chased.stage).toBe('TOWN_CRITICISM');
+    expect(chased.timeline.slice(-3).map((e) => e.type)).toEqual(['DEADLINE_MISSED', 'ESCALATED_TO_SUPERVISOR', 'ESCALATED_TO_LEADER']);
+
+    // A person opens the gate; the order's own deadline then runs out and the justice office is next.
+    const order = await act(id, { type: 'ISSUE_CORRECTION_ORDER', orderNumber: '故府责改〔2026〕1号', correctWithin: '2s' }, '李尚春');
+    expect(order.status).toBe(200);
+    const judicial = await waitForCase(api, id, (c) => c.stage === 'JUDICIAL_DOCUMENT');
+
+    // The read model's timeline is the workflow's: same events, same order, nothing twice.
+    const fromWorkflow = await workflowTimeline(id);
+    expect(judicial.timeline.map((e) => [e.id, e.type, e.stageAfter])).toEqual(fromWorkflow.map((e) => [e.id, e.type, e.stageAfter]));
+  });
+
+  it('lists cases through Temporal search attributes by stage and area, without personal data in them', async () => {
+    const id = await report(reportBody({ cause: 'POVERTY' }));
+    await act(id, { type: 'PAUSE', reason: '住院' }).expect(200);
+    const query = `WorkflowId = '${caseWorkflowId(id)}' AND BaoxueStage = 'HOME_VISIT' AND BaoxueArea = 'GAOPING' AND BaoxueSchool = 'GULING_PRIMARY'`;
+    let found: string[] = [];
+    for (let i = 0; i < 50 && found.length === 0; i++) {
+      found = [];
+      for await (const wf of temporal.workflow.list({ query })) found.push(wf.workflowId);
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(found).toEqual([caseWorkflowId(id)]);
+    const description = await temporal.workflow.getHandle(caseWorkflowId(id)).describe();
+    const attributes = JSON.stringify(description.typedSearchAttributes) + description.workflowId;
+    expect(attributes).not.toContain('李小花');
+    expect(attributes).not.toMatch(/\d{17}[\dX]/);
+  });
+
+  it('lists and filters cases from the read model', async () => {
+    const id = await report(reportBody({ child: { ...reportBody().child, area: '红椿村' } }));
+    const res = await request(api).get('/api/cases').query({ area: 'HONGCHUN', stage: 'HOME_VISIT' });
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((c: { id: string }) => c.id)).toEqual([id]);
+    expect(res.body.total).toBe(1);
+  });
+
+  it('refuses an action the stage does not allow with 409 naming the allowed ones, and writes nothing', async () => {
+    const id = await report();
+    const res = await act(id, { type: 'ISSUE_JUDICIAL_DOCUMENT', documentNumber: '云故司〔2026〕1号' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'CASE.ACTION_NOT_ALLOWED', details: { allowedActions: expect.arrayContaining(['RECORD_HOME_VISIT']) } });
+    const view = await request(api).get(`/api/cases/${id}`);
+    expect(view.body.timeline.map((e: { type: string }) => e.type)).toEqual(['CASE_OPENED']);
+  });
+
+  it('answers 409 for a second open case of the same child, also when both reports come at once', async () => {
+    const body = reportBody();
+    const [a, b] = await Promise.all([request(api).post('/api/cases').send(body), request(api).post('/api/cases').send(body)]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    const refused = a.status === 409 ? a : b;
+    expect(refused.body.code).toBe('CASE.ALREADY_OPEN');
+
+    // Once that case has ended, the child can be reported again.
+    const opened = a.status === 201 ? a : b;
+    await act(opened.body.id, { type: 'CANCEL', reason: '误报' }).expect(200);
+    const again = await request(api).post('/api/cases').send(body);
+    expect(again.status).toBe(201);
+  });
+
+  it('answers 409 CASE.CLOSED for an action on an ended case and 404 for an unknown one', async () => {
+    const id = await report();
+    await act(id, { type: 'TRANSFER', reason: '随父母迁居', newSchool: '万州区第二中学' }).expect(200);
+    const closed = await act(id, { type: 'ADD_NOTE', note: '补充' });
+    expect(closed.status).toBe(409);
+    expect(closed.body.code).toBe('CASE.CLOSED');
+
+    const unknown = await act('6f1c2a3b-0000-4000-8000-000000000000', { type: 'ADD_NOTE', note: 'x' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('CASE.NOT_FOUND');
+  });
+
+  it('reports Temporal and the database as healthy', async () => {
+    const res = await request(api).get('/api/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ok', temporal: { ok: true }, database: { ok: true } });
+  });
+});
