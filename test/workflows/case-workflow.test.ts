@@ -209,6 +209,33 @@ describe('the case workflow on the time-skipping server', () => {
     expect((await c.handle.result()).stage).toBe('CLOSED');
   });
 
+  it.each(['HOME_VISIT', 'PERSUASION', 'TOWN_CRITICISM', 'CORRECTION_DEADLINE', 'JUDICIAL_DOCUMENT', 'LEGAL_LIABILITY'] as const)(
+    'a return from %s moves the case to RETURNED and remembers where it left',
+    async (stage) => {
+      const c = await openCase();
+      if (stage !== 'HOME_VISIT') {
+        await skip(3 * DAY + 1000);
+        await c.reaches('PERSUASION');
+      }
+      if (['TOWN_CRITICISM', 'CORRECTION_DEADLINE', 'JUDICIAL_DOCUMENT', 'LEGAL_LIABILITY'].includes(stage)) {
+        await c.act({ type: 'PERSUASION_REFUSED', reason: '家长拒绝' });
+      }
+      if (['CORRECTION_DEADLINE', 'JUDICIAL_DOCUMENT', 'LEGAL_LIABILITY'].includes(stage)) {
+        await c.act({ type: 'ISSUE_CORRECTION_ORDER', correctWithin: '10d' });
+      }
+      if (['JUDICIAL_DOCUMENT', 'LEGAL_LIABILITY'].includes(stage)) {
+        await skip(10 * DAY + 1000);
+        await c.reaches('JUDICIAL_DOCUMENT');
+      }
+      if (stage === 'LEGAL_LIABILITY') await c.act({ type: 'REFER_LEGAL_LIABILITY', reason: '情节严重' });
+      expect(await c.stage()).toBe(stage);
+
+      const back = await c.act({ type: 'RECORD_RETURN', note: '已返校上课' });
+      expect(back.snapshot).toMatchObject({ stage: 'RETURNED', returnedFrom: stage, open: true });
+      await c.act({ type: 'CANCEL', reason: '测试结束' });
+    },
+  );
+
   it.each([
     ['EXEMPT', 'EXEMPTED', { reason: '经县教委批准缓学' }],
     ['TRANSFER', 'TRANSFERRED', { reason: '随父母迁居', newSchool: '万州区某中学' }],

@@ -1,0 +1,31 @@
+/**
+ * The case workflow's activities: its side effects. Built by a factory from their dependencies
+ * (the temporalio samples' activities-dependency-injection style), so the worker passes the real
+ * data source and tests pass their own:
+ *
+ *   const activities = createActivities({ dataSource });
+ *   Worker.create({ ..., activities });
+ */
+import type { DataSource } from 'typeorm';
+import type { CaseActivities, CaseEvent, CaseSnapshot } from '../workflows/messages';
+import { projectCase } from '../read-model/projection';
+
+export interface ActivityDeps {
+  /** The read model, initialised and migrated. */
+  dataSource: DataSource;
+}
+
+export function createActivities({ dataSource }: ActivityDeps) {
+  return {
+    /**
+     * Writes the batch in one transaction: events idempotently (ON CONFLICT (id) DO NOTHING),
+     * the case row only forwards (last_seq grows). Safe to retry any number of times.
+     */
+    async projectCase(batch: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<void> {
+      await projectCase(dataSource, batch);
+    },
+  } satisfies CaseActivities;
+}
+
+/** What the worker registers; tests type their fakes with it. */
+export type CaseActivityImplementations = ReturnType<typeof createActivities>;

@@ -1,0 +1,112 @@
+/**
+ * The one exception filter: whatever is thrown becomes
+ * { statusCode, code, message, messageEn, details?, path, timestamp }, with a code from errors.ts.
+ * Engine errors (the port's domain errors) are mapped to HTTP here and nowhere else.
+ * Never a stack trace: unknown errors are logged and answered as INTERNAL.ERROR.
+ */
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ACTION_TYPES, ActionType, EVENT_LABELS, STAGE_LABELS, Stage } from '../workflows/vocabulary';
+import {
+  ACTION_NOT_ALLOWED,
+  ActionRefusedError,
+  CaseEndedError,
+  CaseNotFoundError,
+  EngineUnavailableError,
+  INVALID_ACTION,
+} from './case-engine.port';
+import { ApiError, ERRORS, ErrorBody, ErrorCode } from './errors';
+import { ChildNotFoundError } from '../read-model/case-intake';
+
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const adapter = this.adapterHost.httpAdapter;
+    const request = http.getRequest();
+    const response = http.getResponse();
+    const error = toApiError(exception);
+    if (error.status >= 500) {
+      const where = `${error.code} on ${adapter.getRequestMethod(request)} ${adapter.getRequestUrl(request)}`;
+      if (error.code === 'INTERNAL.ERROR') this.logger.error(where, exception instanceof Error ? exception.stack : String(exception));
+      else this.logger.warn(`${where}: ${exception instanceof Error ? exception.message : String(exception)}`);
+    }
+    if (adapter.isHeadersSent(response)) return;
+    adapter.reply(response, errorBody(error, adapter.getRequestUrl(request)), error.status);
+  }
+}
+
+export function errorBody(error: ApiError, path: string): ErrorBody {
+  return {
+    statusCode: error.status,
+    code: error.code,
+    message: error.messageZh,
+    messageEn: error.messageEn,
+    ...(error.details ? { details: error.details } : {}),
+    path: String(path).split('?')[0],
+    timestamp: new Date().toISOString(),
+  };
+}
+
+/** Maps anything thrown to an ApiError. Exported for tests and for the engine adapters' logs. */
+export function toApiError(exception: unknown): ApiError {
+  if (exception instanceof ApiError) return exception;
+
+  if (exception instanceof CaseNotFoundError) return new ApiError('CASE.NOT_FOUND', { details: { caseId: exception.caseId } });
+  if (exception instanceof CaseEndedError) return new ApiError('CASE.CLOSED', { details: { caseId: exception.caseId } });
+  if (exception instanceof ActionRefusedError) return refusal(exception);
+  if (exception instanceof EngineUnavailableError) return new ApiError('ENGINE.UNAVAILABLE');
+  if (exception instanceof ChildNotFoundError) return new ApiError('CHILD.NOT_FOUND', { details: { childId: exception.childId } });
+
+  if (exception instanceof HttpException) return fromHttpException(exception);
+  if (isDatabaseUnavailable(exception)) return new ApiError('DATABASE.UNAVAILABLE');
+  return new ApiError('INTERNAL.ERROR');
+}
+
+function refusal(err: ActionRefusedError): ApiError {
+  if (err.type === ACTION_NOT_ALLOWED) {
+    const allowed = (err.details?.allowedActions ?? []).filter((a): a is ActionType => (ACTION_TYPES as readonly string[]).includes(a));
+    const stage = err.details?.stage as Stage | undefined;
+    const stageZh = stage && STAGE_LABELS[stage] ? `（当前阶段：${STAGE_LABELS[stage].zh}${err.details?.paused ? '，已暂停' : ''}）` : '';
+    const stageEn = stage && STAGE_LABELS[stage] ? ` (stage: ${STAGE_LABELS[stage].en}${err.details?.paused ? ', paused' : ''})` : '';
+    const allowedZh = allowed.length ? allowed.map((a) => `${EVENT_LABELS[a].zh}（${a}）`).join('、') : '无';
+    const allowedEn = allowed.length ? allowed.join(', ') : 'none';
+    return new ApiError('CASE.ACTION_NOT_ALLOWED', {
+      zh: `案件当前阶段不能进行此操作${stageZh}。现在可以进行的操作：${allowedZh}`,
+      en: `${err.message || ERRORS['CASE.ACTION_NOT_ALLOWED'].en}${stageEn}. Allowed now: ${allowedEn}`,
+      details: { stage: err.details?.stage, paused: err.details?.paused, allowedActions: allowed, reason: err.message },
+    });
+  }
+  if (err.type === INVALID_ACTION) {
+    return new ApiError('ACTION.INVALID', {
+      zh: `操作内容不符合要求：${err.message}`,
+      en: `The action is not valid: ${err.message}`,
+      details: { reason: err.message },
+    });
+  }
+  return new ApiError('ACTION.INVALID', { en: err.message || undefined, details: { reason: err.message, type: err.type } });
+}
+
+function fromHttpException(exception: HttpException): ApiError {
+  const status = exception.getStatus();
+  const cause = exception.cause as { type?: string } | undefined;
+  if (cause instanceof SyntaxError || cause?.type === 'entity.parse.failed') return new ApiError('REQUEST.INVALID_JSON');
+  if (status === 413 || cause?.type === 'entity.too.large') return new ApiError('REQUEST.TOO_LARGE');
+  if (status === 415) return new ApiError('REQUEST.UNSUPPORTED_MEDIA_TYPE');
+  if (status === 404) return new ApiError('ROUTE.NOT_FOUND');
+  const byStatus = (Object.keys(ERRORS) as ErrorCode[]).find((code) => ERRORS[code].status === status && code.startsWith('REQUEST.'));
+  if (byStatus) return new ApiError(byStatus);
+  if (status >= 500) return new ApiError('INTERNAL.ERROR');
+  // Another 4xx from the framework: keep its status, with a generic code and its (safe) message.
+  return new ApiError('REQUEST.INVALID', { en: exception.message, status });
+}
+
+function isDatabaseUnavailable(exception: unknown): boolean {
+  const e = exception as { code?: string; driverError?: { code?: string } } | null;
+  const code = e?.driverError?.code ?? e?.code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03'].includes(code) || code.startsWith('08');
+}

@@ -1,0 +1,140 @@
+/**
+ * The HTTP API as one dynamic module, composed by main.ts (real database, Temporal engine) and by
+ * tests (test database, fake engine) the same way:
+ *
+ *   ApiModule.forRoot({
+ *     database: { dataSource },             // or { url } to let the module open, migrate and close its own
+ *     engine: { useValue: temporalEngine }, // or { useFactory, inject, imports }
+ *     town: loadTown(config.townPath),
+ *   })
+ */
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  InjectionToken,
+  Module,
+  ModuleMetadata,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+  Provider,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { CaseQueries } from '../read-model/case-queries';
+import { createDataSource, openReadModel } from '../read-model/data-source';
+import { Town } from '../read-model/town';
+import { errorBody } from './api-exception.filter';
+import { CASE_ENGINE, CaseEngine } from './case-engine.port';
+import { ActOnCaseController } from './cases/act-on-case/act-on-case.controller';
+import { ActOnCaseService } from './cases/act-on-case/act-on-case.service';
+import { ActionBodyPipe } from './cases/act-on-case/action-body.pipe';
+import { CasePresenter } from './cases/case.views';
+import { GetCaseController } from './cases/get-case/get-case.controller';
+import { ListCasesController } from './cases/list-cases/list-cases.controller';
+import { ReportCaseController } from './cases/report-case/report-case.controller';
+import { ReportCaseService } from './cases/report-case/report-case.service';
+import { ApiError } from './errors';
+import { HealthController } from './health/health.controller';
+import { TOWN } from './tokens';
+
+export type ApiDatabaseOption =
+  /** A data source the caller initialised and migrated, and will destroy. */
+  | { dataSource: DataSource }
+  /** The module opens, migrates (unless migrate: false) and, at shutdown, closes its own. */
+  | { url: string; migrate?: boolean; poolSize?: number };
+
+export type ApiEngineOption =
+  | { useValue: CaseEngine }
+  | {
+      useFactory: (...deps: any[]) => CaseEngine | Promise<CaseEngine>;
+      inject?: InjectionToken[];
+      imports?: ModuleMetadata['imports'];
+    };
+
+export interface ApiModuleOptions {
+  database: ApiDatabaseOption;
+  engine: ApiEngineOption;
+  town: Town;
+}
+
+const OWNED_DATA_SOURCE = Symbol('OWNED_DATA_SOURCE');
+
+/** Closes the data source at shutdown when the module opened it. */
+@Injectable()
+class DataSourceLifecycle implements OnApplicationShutdown {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(OWNED_DATA_SOURCE) private readonly owned: boolean,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.owned && this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/**
+ * Answers requests outside the /api prefix that nothing else handled (Nest's own not-found
+ * handler covers only the prefix) with the same error shape. Mounted after init, so routes,
+ * Swagger and static files registered before it win.
+ */
+@Injectable()
+class RootNotFoundFallback implements OnApplicationBootstrap {
+  constructor(@Optional() private readonly adapterHost?: HttpAdapterHost) {}
+
+  onApplicationBootstrap(): void {
+    const adapter = this.adapterHost?.httpAdapter;
+    if (!adapter || adapter.getType() !== 'express') return;
+    adapter.use((req: { originalUrl: string }, res: { headersSent: boolean; status(c: number): { json(b: unknown): void } }, next: () => void) => {
+      if (res.headersSent) return next();
+      res.status(404).json(errorBody(new ApiError('ROUTE.NOT_FOUND'), req.originalUrl));
+    });
+  }
+}
+
+@Module({})
+export class ApiModule {
+  static forRoot(options: ApiModuleOptions): DynamicModule {
+    const { database, engine, town } = options;
+    const dataSourceProvider: Provider =
+      'dataSource' in database
+        ? { provide: DataSource, useValue: database.dataSource }
+        : {
+            provide: DataSource,
+            useFactory: async () => {
+              const settings = { url: database.url, poolSize: database.poolSize, applicationName: 'baoxue-api' };
+              if (database.migrate !== false) return openReadModel(settings);
+              return createDataSource(settings).initialize();
+            },
+          };
+    const engineProvider: Provider =
+      'useValue' in engine
+        ? { provide: CASE_ENGINE, useValue: engine.useValue }
+        : { provide: CASE_ENGINE, useFactory: engine.useFactory, inject: engine.inject ?? [] };
+    return {
+      module: ApiModule,
+      imports: 'useFactory' in engine ? (engine.imports ?? []) : [],
+      controllers: [HealthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController],
+      providers: [
+        dataSourceProvider,
+        engineProvider,
+        { provide: TOWN, useValue: town },
+        { provide: OWNED_DATA_SOURCE, useValue: !('dataSource' in database) },
+        { provide: CaseQueries, useFactory: (ds: DataSource) => new CaseQueries(ds), inject: [DataSource] },
+        DataSourceLifecycle,
+        RootNotFoundFallback,
+        CasePresenter,
+        ReportCaseService,
+        ActOnCaseService,
+        ActionBodyPipe,
+      ],
+      exports: [DataSource, CASE_ENGINE, TOWN, CaseQueries],
+    };
+  }
+}
+
+/** The same as ApiModule.forRoot. */
+export function createApiModule(options: ApiModuleOptions): DynamicModule {
+  return ApiModule.forRoot(options);
+}

@@ -1,0 +1,424 @@
+/**
+ * What the API answers about cases: codes with their Chinese and English labels, dates as ISO
+ * strings. One presenter, from the read model's rows or from the engine's snapshot.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { CaseEvent, CaseSnapshot } from '../../workflows/messages';
+import {
+  ACTION_TYPES,
+  ActionType,
+  CAUSE_LABELS,
+  CAUSES,
+  Cause,
+  CaseEventType,
+  ChainStage,
+  EVENT_LABELS,
+  Label,
+  STAGES,
+  STAGE_LABELS,
+  Stage,
+} from '../../workflows/vocabulary';
+import type { CaseEntity, CaseEventEntity, ChildEntity, GuardianEntity } from '../../read-model/entities';
+import type { CaseDetail } from '../../read-model/case-queries';
+import { Town } from '../../read-model/town';
+import { TOWN } from '../tokens';
+
+export class LabelDto implements Label {
+  @ApiProperty({ example: '家访' })
+  zh!: string;
+
+  @ApiProperty({ example: 'Home visit' })
+  en!: string;
+}
+
+export class ChildSummaryDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: '王小明' })
+  name!: string;
+
+  @ApiProperty({ enum: ['M', 'F'], example: 'M', description: 'M 男, F 女' })
+  sex!: 'M' | 'F';
+
+  @ApiProperty({ example: 5, minimum: 1, maximum: 9 })
+  grade!: number;
+
+  @ApiProperty({ example: '五年级二班' })
+  className!: string;
+}
+
+export class GuardianDto {
+  @ApiProperty({ example: '王大山' })
+  name!: string;
+
+  @ApiProperty({ example: '13800000000' })
+  phone!: string;
+
+  @ApiProperty({ example: '父亲' })
+  relation!: string;
+}
+
+export class ChildDetailDto extends ChildSummaryDto {
+  @ApiProperty({ example: '500235201203150034' })
+  idNumber!: string;
+
+  @ApiProperty({ example: '2012-03-15', format: 'date' })
+  birthDate!: string;
+
+  @ApiProperty({ example: 'GULING_PRIMARY' })
+  school!: string;
+
+  @ApiProperty({ type: LabelDto })
+  schoolLabel!: Label;
+
+  @ApiProperty({ example: 'GAOPING' })
+  area!: string;
+
+  @ApiProperty({ type: LabelDto })
+  areaLabel!: Label;
+
+  @ApiProperty({ type: [GuardianDto] })
+  guardians!: GuardianDto[];
+}
+
+/** The case's state: what the engine's snapshot and the read model's row have in common. */
+export class CaseStateDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: STAGES, example: 'HOME_VISIT' })
+  stage!: Stage;
+
+  @ApiProperty({ type: LabelDto })
+  stageLabel!: Label;
+
+  @ApiProperty({ enum: CAUSES, example: 'POVERTY' })
+  cause!: Cause;
+
+  @ApiProperty({ type: LabelDto })
+  causeLabel!: Label;
+
+  @ApiProperty({ example: 'GAOPING' })
+  area!: string;
+
+  @ApiProperty({ type: LabelDto })
+  areaLabel!: Label;
+
+  @ApiProperty({ example: 'GULING_PRIMARY' })
+  school!: string;
+
+  @ApiProperty({ type: LabelDto })
+  schoolLabel!: Label;
+
+  @ApiProperty({ description: '未结案 / the case is open' })
+  open!: boolean;
+
+  @ApiProperty({ description: '已暂停（计时停止）/ clocks stopped' })
+  paused!: boolean;
+
+  @ApiProperty({ description: '已逾期：下一期限已过、未结案、未暂停 / next deadline passed while open and not paused' })
+  overdue!: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  openedAt!: string;
+
+  @ApiProperty({ example: '张老师' })
+  openedBy!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  stageEnteredAt!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, description: '本阶段规定动作的期限 / due date of the required action' })
+  actionDueAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, description: '阶段期限（跟踪期结束）/ end of the stage window' })
+  windowEndsAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, description: '最近的期限 / the earliest of the above' })
+  nextDeadlineAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true })
+  pausedAt!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true })
+  endedAt!: string | null;
+
+  @ApiProperty({ enum: STAGES, nullable: true, description: '复学前所处阶段 / stage left when the child returned' })
+  returnedFrom!: ChainStage | null;
+
+  @ApiProperty()
+  followUpCompleted!: boolean;
+
+  @ApiProperty({ nullable: true, example: '李书记' })
+  assignee!: string | null;
+
+  @ApiProperty({ enum: ACTION_TYPES, isArray: true, example: ['RECORD_HOME_VISIT', 'RECORD_RETURN', 'ADD_NOTE'] })
+  allowedActions!: ActionType[];
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/LabelDto' },
+    example: { RECORD_HOME_VISIT: { zh: '记录家访', en: 'Home visit recorded' } },
+  })
+  allowedActionLabels!: Partial<Record<ActionType, Label>>;
+
+  @ApiProperty({ nullable: true, example: 'guling-2023.1' })
+  policyVersion!: string | null;
+
+  @ApiProperty({ description: '最后一个事件的序号 / seq of the last event' })
+  lastSeq!: number;
+
+  @ApiProperty({ nullable: true, example: '开学两周未到校' })
+  note!: string | null;
+}
+
+export class CaseSummaryDto extends CaseStateDto {
+  @ApiProperty({ type: ChildSummaryDto })
+  child!: ChildSummaryDto;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+}
+
+export class CaseEventDto {
+  @ApiProperty({ example: '0b6f7c1e-2a51-4c1e-9d43-3f7a2c9e8b10:1' })
+  id!: string;
+
+  @ApiProperty({ example: 1 })
+  seq!: number;
+
+  @ApiProperty({ example: 'RECORD_HOME_VISIT' })
+  type!: CaseEventType;
+
+  @ApiProperty({ type: LabelDto })
+  label!: Label;
+
+  @ApiProperty({ description: '系统自动 / written by the engine' })
+  automatic!: boolean;
+
+  @ApiProperty({ example: '张老师' })
+  actor!: string;
+
+  @ApiProperty({ example: '监护人同意下周一送孩子返校' })
+  reason!: string;
+
+  @ApiProperty({ enum: STAGES })
+  stageBefore!: Stage;
+
+  @ApiProperty({ type: LabelDto })
+  stageBeforeLabel!: Label;
+
+  @ApiProperty({ enum: STAGES })
+  stageAfter!: Stage;
+
+  @ApiProperty({ type: LabelDto })
+  stageAfterLabel!: Label;
+
+  @ApiProperty({ format: 'date-time' })
+  occurredAt!: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: '写入台账的时间 / when the read model recorded it' })
+  recordedAt?: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { outcome: 'NOT_RETURNED' } })
+  data!: Record<string, unknown>;
+}
+
+export class CaseDetailDto extends CaseStateDto {
+  @ApiProperty({ type: ChildDetailDto })
+  child!: ChildDetailDto;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
+
+  @ApiProperty({ type: [CaseEventDto], description: '办理经过（按顺序）/ the timeline, in order' })
+  timeline!: CaseEventDto[];
+}
+
+export class CaseListDto {
+  @ApiProperty({ type: [CaseSummaryDto] })
+  items!: CaseSummaryDto[];
+
+  @ApiProperty({ example: 42 })
+  total!: number;
+
+  @ApiProperty({ example: 1 })
+  page!: number;
+
+  @ApiProperty({ example: 20 })
+  pageSize!: number;
+}
+
+export class ActionResultDto {
+  @ApiProperty({ type: CaseStateDto, description: '操作后的案件状态 / the case after the action' })
+  case!: CaseStateDto;
+
+  @ApiProperty({ type: [CaseEventDto], description: '本次产生的事件 / the events the action wrote' })
+  events!: CaseEventDto[];
+}
+
+@Injectable()
+export class CasePresenter {
+  constructor(@Inject(TOWN) private readonly town: Town) {}
+
+  state(row: CaseEntity, now = new Date()): CaseStateDto {
+    return this.stateFrom(
+      {
+        id: row.id,
+        stage: row.stage,
+        cause: row.cause,
+        area: row.area,
+        school: row.school,
+        open: row.open,
+        paused: row.paused,
+        openedAt: iso(row.openedAt)!,
+        openedBy: row.openedBy,
+        stageEnteredAt: iso(row.stageEnteredAt)!,
+        actionDueAt: iso(row.actionDueAt),
+        windowEndsAt: iso(row.windowEndsAt),
+        nextDeadlineAt: iso(row.nextDeadlineAt),
+        pausedAt: iso(row.pausedAt),
+        endedAt: iso(row.endedAt),
+        returnedFrom: row.returnedFrom,
+        followUpCompleted: row.followUpCompleted,
+        assignee: row.assignee,
+        allowedActions: row.allowedActions ?? [],
+        policyVersion: row.policyVersion,
+        lastSeq: row.lastSeq,
+        note: row.note,
+      },
+      now,
+    );
+  }
+
+  snapshot(s: CaseSnapshot, now = new Date()): CaseStateDto {
+    return this.stateFrom(
+      {
+        id: s.caseId,
+        stage: s.stage,
+        cause: s.cause,
+        area: s.area,
+        school: s.school,
+        open: s.open,
+        paused: s.paused,
+        openedAt: s.openedAt,
+        openedBy: s.openedBy,
+        stageEnteredAt: s.stageEnteredAt,
+        actionDueAt: s.actionDueAt ?? null,
+        windowEndsAt: s.windowEndsAt ?? null,
+        nextDeadlineAt: s.nextDeadlineAt ?? null,
+        pausedAt: s.pausedAt ?? null,
+        endedAt: s.endedAt ?? null,
+        returnedFrom: s.returnedFrom ?? null,
+        followUpCompleted: s.followUpCompleted,
+        assignee: s.assignee ?? null,
+        allowedActions: s.allowedActions,
+        policyVersion: s.policyVersion,
+        lastSeq: s.lastSeq,
+        note: s.note ?? null,
+      },
+      now,
+    );
+  }
+
+  summary(row: CaseEntity & { child?: ChildEntity }, now = new Date()): CaseSummaryDto {
+    const child = row.child!;
+    return {
+      ...this.state(row, now),
+      child: { id: child.id, name: child.name, sex: child.sex, grade: child.grade, className: child.className },
+      updatedAt: iso(row.updatedAt)!,
+    };
+  }
+
+  detail(d: CaseDetail, now = new Date()): CaseDetailDto {
+    return {
+      ...this.summary({ ...d.case, child: d.child } as CaseEntity, now),
+      child: this.child(d.child, d.guardians),
+      timeline: d.events.map((e) => this.event(e)),
+    };
+  }
+
+  child(c: ChildEntity, guardians: GuardianEntity[]): ChildDetailDto {
+    return {
+      id: c.id,
+      name: c.name,
+      sex: c.sex,
+      grade: c.grade,
+      className: c.className,
+      idNumber: c.idNumber,
+      birthDate: c.birthDate,
+      school: c.school,
+      schoolLabel: this.town.schoolLabel(c.school),
+      area: c.area,
+      areaLabel: this.town.areaLabel(c.area),
+      guardians: guardians.map((g) => ({ name: g.name, phone: g.phone, relation: g.relation })),
+    };
+  }
+
+  event(e: CaseEventEntity | CaseEvent): CaseEventDto {
+    const recordedAt = 'recordedAt' in e ? iso(e.recordedAt) : null;
+    return {
+      id: e.id,
+      seq: e.seq,
+      type: e.type,
+      label: EVENT_LABELS[e.type] ?? { zh: e.type, en: e.type },
+      automatic: e.automatic,
+      actor: e.actor,
+      reason: e.reason ?? '',
+      stageBefore: e.stageBefore,
+      stageBeforeLabel: stageLabel(e.stageBefore),
+      stageAfter: e.stageAfter,
+      stageAfterLabel: stageLabel(e.stageAfter),
+      occurredAt: iso(e.occurredAt)!,
+      ...(recordedAt ? { recordedAt } : {}),
+      data: e.data ?? {},
+    };
+  }
+
+  private stateFrom(
+    s: Omit<CaseStateDto, 'stageLabel' | 'causeLabel' | 'areaLabel' | 'schoolLabel' | 'overdue' | 'allowedActionLabels'>,
+    now: Date,
+  ): CaseStateDto {
+    return {
+      id: s.id,
+      stage: s.stage,
+      stageLabel: stageLabel(s.stage),
+      cause: s.cause,
+      causeLabel: CAUSE_LABELS[s.cause] ?? { zh: s.cause, en: s.cause },
+      area: s.area,
+      areaLabel: this.town.areaLabel(s.area),
+      school: s.school,
+      schoolLabel: this.town.schoolLabel(s.school),
+      open: s.open,
+      paused: s.paused,
+      overdue: s.open && !s.paused && s.nextDeadlineAt !== null && Date.parse(s.nextDeadlineAt) < now.getTime(),
+      openedAt: s.openedAt,
+      openedBy: s.openedBy,
+      stageEnteredAt: s.stageEnteredAt,
+      actionDueAt: s.actionDueAt,
+      windowEndsAt: s.windowEndsAt,
+      nextDeadlineAt: s.nextDeadlineAt,
+      pausedAt: s.pausedAt,
+      endedAt: s.endedAt,
+      returnedFrom: s.returnedFrom,
+      followUpCompleted: s.followUpCompleted,
+      assignee: s.assignee,
+      allowedActions: s.allowedActions,
+      allowedActionLabels: Object.fromEntries(s.allowedActions.map((a) => [a, EVENT_LABELS[a] ?? { zh: a, en: a }])),
+      policyVersion: s.policyVersion,
+      lastSeq: s.lastSeq,
+      note: s.note,
+    };
+  }
+}
+
+function stageLabel(stage: Stage): Label {
+  return STAGE_LABELS[stage] ?? { zh: stage, en: stage };
+}
+
+function iso(value: Date | string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
+}

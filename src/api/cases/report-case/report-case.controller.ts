@@ -1,0 +1,68 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor, ACTOR_HEADER_DOC } from '../../actor';
+import { ApiErrorResponses } from '../../swagger';
+import { CaseDetailDto } from '../case.views';
+import { ReportCaseRequestDto } from './report-case.request.dto';
+import { ReportCaseService } from './report-case.service';
+
+@ApiTags('cases 案件')
+@Controller('cases')
+export class ReportCaseController {
+  constructor(private readonly service: ReportCaseService) {}
+
+  @Post()
+  @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({
+    summary: '报告疑似辍学，立案 / Report a suspected dropout and open its case',
+    description:
+      '新儿童填写 child（按身份证号码识别，重复报告沿用原记录），已登记儿童填写 childId。一名儿童同时只能有一个未结案件。' +
+      ' / Give `child` (found again by ID number) or `childId`. One child has at most one open case.',
+  })
+  @ApiHeader(ACTOR_HEADER_DOC)
+  @ApiBody({
+    type: ReportCaseRequestDto,
+    examples: {
+      newChild: {
+        summary: '新报告的儿童 / a new child',
+        value: {
+          child: {
+            name: '王小明',
+            idNumber: '500235201203150034',
+            school: '故陵小学',
+            grade: 5,
+            className: '五年级二班',
+            area: '高坪村',
+            guardians: [{ name: '王大山', phone: '13800000000', relation: '父亲' }],
+          },
+          cause: 'POVERTY',
+          note: '开学两周未到校，班主任电话联系未果',
+        },
+      },
+      knownChild: {
+        summary: '已登记的儿童 / a child on file',
+        value: { childId: '3f1c2b9e-8a47-4d55-9b1e-0c6d2f4a7e21', cause: 'LEARNING_DIFFICULTY', note: '再次辍学' },
+      },
+    },
+  })
+  @ApiCreatedResponse({ type: CaseDetailDto, description: '已立案 / the case, opened' })
+  @ApiErrorResponses(
+    'REQUEST.VALIDATION_FAILED',
+    'REQUEST.INVALID_JSON',
+    'AREA.UNKNOWN',
+    'SCHOOL.UNKNOWN',
+    'CHILD.NOT_FOUND',
+    'CASE.ALREADY_OPEN',
+    'REQUEST.TOO_LARGE',
+    'ENGINE.UNAVAILABLE',
+  )
+  async report(
+    @Body() body: ReportCaseRequestDto,
+    @Actor() actor: string,
+    @Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown },
+  ): Promise<CaseDetailDto> {
+    const created = await this.service.report(body, actor);
+    res.setHeader('Location', `/api/cases/${created.id}`);
+    return created;
+  }
+}

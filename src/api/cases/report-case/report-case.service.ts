@@ -1,0 +1,140 @@
+/**
+ * Reporting a suspected dropout (立案):
+ * 1. check the body against the town (area, school, grades) and the ID number (birth date, sex);
+ * 2. in one transaction, upsert the child by ID number and insert the case row (HOME_VISIT, open,
+ *    last_seq 0); the partial unique index refuses a second open case → 409 CASE.ALREADY_OPEN;
+ * 3. start the case's workflow; if that fails, delete the case row again and answer 503.
+ */
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { CaseFacts } from '../../../workflows/messages';
+import { CaseQueries } from '../../../read-model/case-queries';
+import { ChildInput, OpenCaseExistsError, deleteUnstartedCase, openCaseRecord } from '../../../read-model/case-intake';
+import { Town } from '../../../read-model/town';
+import { CASE_ENGINE, CaseEngine } from '../../case-engine.port';
+import { ApiError } from '../../errors';
+import { TOWN } from '../../tokens';
+import { resolveArea, resolveSchool } from '../../town-codes';
+import { checkChineseIdNumber } from '../../validation/chinese-id-number';
+import { FieldError, validationFailed } from '../../validation/field-errors';
+import { CaseDetailDto, CasePresenter } from '../case.views';
+import { ReportCaseRequestDto, ReportedChildDto } from './report-case.request.dto';
+
+@Injectable()
+export class ReportCaseService {
+  private readonly logger = new Logger(ReportCaseService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queries: CaseQueries,
+    private readonly presenter: CasePresenter,
+    @Inject(CASE_ENGINE) private readonly engine: CaseEngine,
+    @Inject(TOWN) private readonly town: Town,
+  ) {}
+
+  async report(request: ReportCaseRequestDto, actor: string): Promise<CaseDetailDto> {
+    if (request.child !== undefined && request.childId !== undefined) {
+      throw validationFailed([
+        {
+          field: 'childId',
+          constraint: 'eitherChildOrChildId',
+          message: 'child 与 childId 只能填写一个',
+          messageEn: 'give either child or childId, not both',
+        },
+      ]);
+    }
+    const child = request.child ? this.checkChild(request.child) : { childId: request.childId! };
+
+    const caseId = randomUUID();
+    const openedAt = new Date().toISOString();
+    let row;
+    try {
+      row = await openCaseRecord(this.dataSource, { caseId, child, cause: request.cause, note: request.note, openedAt, openedBy: actor });
+    } catch (err) {
+      if (err instanceof OpenCaseExistsError) {
+        throw new ApiError('CASE.ALREADY_OPEN', {
+          zh: `该儿童已有未结案件（一人一案），案件编号 ${err.openCaseId}，请在原案件中继续办理`,
+          en: `The child already has an open case ${err.openCaseId} (one child, one case); continue in that case`,
+          details: { openCaseId: err.openCaseId, childId: err.childId },
+        });
+      }
+      throw err;
+    }
+
+    const facts: CaseFacts = {
+      caseId,
+      childId: row.childId,
+      cause: request.cause,
+      area: row.area,
+      school: row.school,
+      openedAt,
+      openedBy: actor,
+      ...(request.note !== undefined ? { note: request.note } : {}),
+    };
+    try {
+      await this.engine.startCase(facts);
+    } catch (err) {
+      this.logger.error(`could not start case ${caseId}; removing its row`, err instanceof Error ? err.stack : String(err));
+      try {
+        await deleteUnstartedCase(this.dataSource, caseId);
+      } catch (cleanup) {
+        this.logger.error(`could not remove case row ${caseId}`, cleanup instanceof Error ? cleanup.stack : String(cleanup));
+      }
+      throw new ApiError('ENGINE.UNAVAILABLE', {
+        zh: '案件流程引擎暂时不可用，案件未立案，请稍后重新提交',
+        en: 'The case engine is unavailable; the case was not opened, submit it again later',
+      });
+    }
+
+    const detail = await this.queries.get(caseId);
+    if (!detail) throw new Error(`case ${caseId} vanished after it was opened`);
+    return this.presenter.detail(detail);
+  }
+
+  /** Town codes for area and school, grade within the school, birth date and sex from the ID number. */
+  private checkChild(child: ReportedChildDto): ChildInput {
+    const area = resolveArea(this.town, child.area, 'child.area');
+    const school = resolveSchool(this.town, child.school, 'child.school');
+    const problems: FieldError[] = [];
+    const [low, high] = school.grades;
+    if (child.grade < low || child.grade > high) {
+      problems.push({
+        field: 'child.grade',
+        constraint: 'gradeInSchool',
+        message: `${school.name.zh}只有 ${low}-${high} 年级`,
+        messageEn: `child.grade: ${school.name.en} teaches grades ${low}-${high}`,
+      });
+    }
+    const id = checkChineseIdNumber(child.idNumber);
+    if (!id.valid) throw new Error('unreachable: the ID number was validated by the DTO');
+    if (child.birthDate !== undefined && child.birthDate !== id.birthDate) {
+      problems.push({
+        field: 'child.birthDate',
+        constraint: 'matchesIdNumber',
+        message: `出生日期与身份证号码不一致（身份证号码中为 ${id.birthDate}）`,
+        messageEn: `child.birthDate does not match the ID number (${id.birthDate})`,
+      });
+    }
+    if (child.sex !== undefined && child.sex !== id.sex) {
+      problems.push({
+        field: 'child.sex',
+        constraint: 'matchesIdNumber',
+        message: `性别与身份证号码不一致（身份证号码为${id.sex === 'M' ? '男' : '女'}）`,
+        messageEn: `child.sex does not match the ID number (${id.sex})`,
+      });
+    }
+    if (problems.length > 0) throw validationFailed(problems);
+    return {
+      name: child.name,
+      idNumber: child.idNumber,
+      birthDate: id.birthDate,
+      sex: id.sex,
+      school: school.code,
+      grade: child.grade,
+      className: child.className,
+      area: area.code,
+      guardians: child.guardians.map((g) => ({ name: g.name, phone: g.phone, relation: g.relation })),
+    };
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Every error the API answers, with its stable code, HTTP status and the message a caseworker
+ * reads (Chinese) and its English twin. The one exception filter turns anything thrown into
+ * { statusCode, code, message, messageEn, details?, path, timestamp }; the OpenAPI description
+ * lists this table. Codes are a contract: add new ones, never rename.
+ */
+
+export interface ErrorSpec {
+  status: number;
+  zh: string;
+  en: string;
+}
+
+export const ERRORS = {
+  'REQUEST.VALIDATION_FAILED': { status: 400, zh: '提交的内容有误，请按提示修改', en: 'The request is not valid' },
+  'REQUEST.INVALID_JSON': { status: 400, zh: '提交的内容不是有效的 JSON', en: 'The request body is not valid JSON' },
+  'REQUEST.INVALID': { status: 400, zh: '请求有误', en: 'The request is not valid' },
+  'REQUEST.TOO_LARGE': { status: 413, zh: '提交的内容过大', en: 'The request body is too large' },
+  'REQUEST.UNSUPPORTED_MEDIA_TYPE': { status: 415, zh: '请以 JSON 格式提交', en: 'Send the body as application/json' },
+  'ROUTE.NOT_FOUND': { status: 404, zh: '没有这个接口地址', en: 'No such route' },
+  'CASE.INVALID_ID': { status: 400, zh: '案件编号格式不正确', en: 'The case id is not a valid UUID' },
+  'CASE.NOT_FOUND': { status: 404, zh: '找不到该案件', en: 'No such case' },
+  'CASE.ALREADY_OPEN': {
+    status: 409,
+    zh: '该儿童已有未结案件（一人一案），请在原案件中继续办理',
+    en: 'The child already has an open case (one child, one case); continue in that case',
+  },
+  'CASE.ACTION_NOT_ALLOWED': { status: 409, zh: '案件当前阶段不能进行此操作', en: 'The case does not allow this action now' },
+  'CASE.CLOSED': { status: 409, zh: '案件已结束，不能再办理', en: 'The case has ended; no more actions are possible' },
+  'CHILD.NOT_FOUND': { status: 404, zh: '找不到该儿童', en: 'No such child' },
+  'AREA.UNKNOWN': { status: 400, zh: '没有这个责任区', en: 'Unknown responsibility area' },
+  'SCHOOL.UNKNOWN': { status: 400, zh: '没有这所学校', en: 'Unknown school' },
+  'ACTION.UNKNOWN_TYPE': { status: 400, zh: '没有这种操作类型', en: 'Unknown action type' },
+  'ACTION.INVALID': { status: 400, zh: '操作内容不符合要求', en: 'The action is not valid' },
+  'ENGINE.UNAVAILABLE': {
+    status: 503,
+    zh: '案件流程引擎暂时不可用，请稍后重试',
+    en: 'The case engine is unavailable; try again later',
+  },
+  'DATABASE.UNAVAILABLE': { status: 503, zh: '数据库暂时不可用，请稍后重试', en: 'The database is unavailable; try again later' },
+  'INTERNAL.ERROR': { status: 500, zh: '系统内部错误，请联系管理员', en: 'Internal error; contact the administrator' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+/** The body of every error response. */
+export interface ErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  /** For the caseworker, in Chinese. */
+  message: string;
+  messageEn: string;
+  details?: Record<string, unknown>;
+  path: string;
+  timestamp: string;
+}
+
+/** An error the API answers as is: a code from ERRORS, optionally a more precise message, and details. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly messageZh: string;
+  readonly messageEn: string;
+  readonly details?: Record<string, unknown>;
+
+  constructor(
+    readonly code: ErrorCode,
+    options: { zh?: string; en?: string; details?: Record<string, unknown>; status?: number } = {},
+  ) {
+    const spec: ErrorSpec = ERRORS[code];
+    super(options.en ?? spec.en);
+    this.name = 'ApiError';
+    this.status = options.status ?? spec.status;
+    this.messageZh = options.zh ?? spec.zh;
+    this.messageEn = options.en ?? spec.en;
+    this.details = options.details;
+  }
+}
+
+/** A Markdown table of the codes, for the OpenAPI description. */
+export function errorCodesMarkdown(): string {
+  const rows = ERROR_CODES.map((code) => `| \`${code}\` | ${ERRORS[code].status} | ${ERRORS[code].zh} | ${ERRORS[code].en} |`);
+  return ['| code | HTTP | message | messageEn |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}

@@ -1,0 +1,78 @@
+/** The OpenAPI document: error shape and codes, the X-Actor header, served at /api/docs. */
+import { applyDecorators, INestApplication } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ERROR_CODES, ERRORS, ErrorCode, errorCodesMarkdown } from './errors';
+
+export class ErrorResponseDto {
+  @ApiProperty({ example: 409 })
+  statusCode!: number;
+
+  @ApiProperty({ enum: ERROR_CODES, example: 'CASE.ACTION_NOT_ALLOWED', description: '稳定的错误代码 / stable error code' })
+  code!: ErrorCode;
+
+  @ApiProperty({ example: '案件当前阶段不能进行此操作（当前阶段：家访）。现在可以进行的操作：记录家访（RECORD_HOME_VISIT）、复学（RECORD_RETURN）' })
+  message!: string;
+
+  @ApiProperty({ example: 'The case does not allow this action now (stage: Home visit). Allowed now: RECORD_HOME_VISIT, RECORD_RETURN' })
+  messageEn!: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      '因错误而异：fields（逐字段的错误）、allowedActions、openCaseId、validValues 等 / depends on the code: fields (per-field errors), allowedActions, openCaseId, validValues',
+    example: { stage: 'HOME_VISIT', paused: false, allowedActions: ['RECORD_HOME_VISIT', 'RECORD_RETURN'] },
+  })
+  details?: Record<string, unknown>;
+
+  @ApiProperty({ example: '/api/cases/0b6f7c1e-2a51-4c1e-9d43-3f7a2c9e8b10/actions' })
+  path!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  timestamp!: string;
+}
+
+/** Documents the error responses an operation may answer, grouped by HTTP status. */
+export function ApiErrorResponses(...codes: ErrorCode[]) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of [...codes, 'INTERNAL.ERROR' as ErrorCode]) {
+    const status = ERRORS[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return applyDecorators(
+    ...[...byStatus].map(([status, list]) =>
+      ApiResponse({
+        status,
+        type: ErrorResponseDto,
+        description: list.map((c) => `\`${c}\` ${ERRORS[c].zh} / ${ERRORS[c].en}`).join('; '),
+      }),
+    ),
+  );
+}
+
+export const DOCS_PATH = 'api/docs';
+
+export function setupSwagger(app: INestApplication, version = '0.1.0'): void {
+  const config = new DocumentBuilder()
+    .setTitle('保学 baoxue: 控辍保学案件 API')
+    .setDescription(
+      [
+        '故陵镇控辍保学：每名疑似辍学儿童一个案件，按"家访 → 劝返 → 批评教育 → 责令限期改正 → 司法文书 → 追究法律责任"推进，期限由系统计时。',
+        'Dropout control for Guling town: one case per child, escalated along the legal chain with deadlines kept by the engine.',
+        '',
+        '**办理人 / actor**: header `X-Actor` (URL-encoded when not ASCII).',
+        '',
+        '**错误 / errors**: every error answers `{ statusCode, code, message, messageEn, details?, path, timestamp }`;',
+        '`message` is Chinese for the caseworker, `messageEn` English. Codes are stable:',
+        '',
+        errorCodesMarkdown(),
+      ].join('\n'),
+    )
+    .setVersion(version)
+    .build();
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] });
+  SwaggerModule.setup(DOCS_PATH, app, document, {
+    customSiteTitle: '保学 baoxue API',
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * The read model's TypeORM data source. The schema comes from migrations only: `synchronize` is
+ * off, always, and runMigrations is what start-up calls.
+ */
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { READ_MODEL_ENTITIES } from './entities';
+import { InitialSchema1764374400000 } from './migrations/1764374400000-initial-schema';
+
+/** In order; append new migrations here. */
+export const READ_MODEL_MIGRATIONS = [InitialSchema1764374400000];
+
+export const MIGRATIONS_TABLE = 'schema_migrations';
+
+/** Any fixed number: the key of the advisory lock that serialises migration runs of all processes. */
+const MIGRATION_LOCK_KEY = 7_261_834_015;
+
+export interface ReadModelOptions {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+  /**
+   * Log every SQL statement (default false: warnings and migrations only). Failed queries are not
+   * logged by default: their errors reach the caller (a refused duplicate is an answer, not a fault).
+   */
+  logQueries?: boolean;
+  /** Log nothing, not even migrations (tests). */
+  quiet?: boolean;
+  /** Shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+export function dataSourceOptions(options: ReadModelOptions | string): DataSourceOptions {
+  const o: ReadModelOptions = typeof options === 'string' ? { url: options } : options;
+  return {
+    type: 'postgres',
+    url: o.url,
+    entities: READ_MODEL_ENTITIES,
+    migrations: READ_MODEL_MIGRATIONS,
+    migrationsTableName: MIGRATIONS_TABLE,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    // The migrations create what they need (gen_random_uuid() is built into PostgreSQL 13+);
+    // TypeORM must not try to CREATE EXTENSION, which needs rights a deployment may not grant.
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
+    poolSize: o.poolSize ?? 10,
+    logging: o.quiet ? false : o.logQueries ? 'all' : ['warn', 'migration'],
+    applicationName: o.applicationName ?? 'baoxue',
+  };
+}
+
+/** A data source for the read model; not yet connected (call `initialize()`). */
+export function createDataSource(options: ReadModelOptions | string): DataSource {
+  return new DataSource(dataSourceOptions(options));
+}
+
+/**
+ * Runs the pending migrations, each in its own transaction. An advisory lock makes concurrent
+ * start-ups (API and worker as separate processes) wait for each other instead of racing.
+ * Returns the names of the migrations run.
+ */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const lock = dataSource.createQueryRunner('master');
+  try {
+    await lock.connect();
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      const ran = await dataSource.runMigrations({ transaction: 'each' });
+      return ran.map((m) => m.name);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Connects and migrates: what a process calls at start-up. The caller destroys it at shutdown. */
+export async function openReadModel(options: ReadModelOptions | string): Promise<DataSource> {
+  const dataSource = createDataSource(options);
+  await dataSource.initialize();
+  try {
+    await runMigrations(dataSource);
+  } catch (err) {
+    await dataSource.destroy();
+    throw err;
+  }
+  return dataSource;
+}

@@ -1,0 +1,101 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { CAUSES, CHAIN_STAGES, ENDINGS, STAGES } from '../../workflows/vocabulary';
+import type { ActionType, Cause, ChainStage, Stage } from '../../workflows/vocabulary';
+import { sqlList } from './sql-list';
+import { ChildEntity } from './child.entity';
+
+/**
+ * One row per case: the latest snapshot the workflow projected (never an older one: last_seq only
+ * grows). The API writes the first row when the case is reported, before the workflow starts.
+ */
+@Entity({ name: 'cases' })
+@Index('cases_one_open_case_per_child', ['childId'], { unique: true, where: 'open' })
+@Index('cases_area_deadline_idx', ['area', 'nextDeadlineAt'])
+@Index('cases_school_deadline_idx', ['school', 'nextDeadlineAt'])
+@Index('cases_stage_deadline_idx', ['stage', 'nextDeadlineAt'])
+@Index('cases_overdue_idx', ['nextDeadlineAt'], { where: 'open AND NOT paused' })
+@Check('cases_cause_check', `cause IN (${sqlList(CAUSES)})`)
+@Check('cases_stage_check', `stage IN (${sqlList(STAGES)})`)
+@Check('cases_returned_from_check', `returned_from IN (${sqlList(CHAIN_STAGES)})`)
+@Check('cases_last_seq_check', 'last_seq >= 0')
+@Check('cases_open_matches_stage', `open = (stage NOT IN (${sqlList(ENDINGS)}))`)
+export class CaseEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Index('cases_child_id_idx')
+  @Column({ name: 'child_id', type: 'uuid' })
+  childId!: string;
+
+  @ManyToOne(() => ChildEntity)
+  @JoinColumn({ name: 'child_id', foreignKeyConstraintName: 'cases_child_id_fkey' })
+  child?: ChildEntity;
+
+  @Column({ type: 'text' })
+  cause!: Cause;
+
+  @Column({ type: 'text' })
+  area!: string;
+
+  @Column({ type: 'text' })
+  school!: string;
+
+  @Column({ type: 'text' })
+  stage!: Stage;
+
+  @Column({ type: 'boolean', default: true })
+  open!: boolean;
+
+  @Column({ type: 'boolean', default: false })
+  paused!: boolean;
+
+  @Column({ name: 'paused_at', type: 'timestamptz', nullable: true })
+  pausedAt!: Date | null;
+
+  /** Null until the workflow first projects the case. */
+  @Column({ name: 'policy_version', type: 'text', nullable: true })
+  policyVersion!: string | null;
+
+  @Column({ name: 'opened_at', type: 'timestamptz' })
+  openedAt!: Date;
+
+  @Column({ name: 'opened_by', type: 'text' })
+  openedBy!: string;
+
+  @Column({ name: 'stage_entered_at', type: 'timestamptz' })
+  stageEnteredAt!: Date;
+
+  @Column({ name: 'action_due_at', type: 'timestamptz', nullable: true })
+  actionDueAt!: Date | null;
+
+  @Column({ name: 'window_ends_at', type: 'timestamptz', nullable: true })
+  windowEndsAt!: Date | null;
+
+  @Index('cases_next_deadline_idx')
+  @Column({ name: 'next_deadline_at', type: 'timestamptz', nullable: true })
+  nextDeadlineAt!: Date | null;
+
+  @Column({ name: 'returned_from', type: 'text', nullable: true })
+  returnedFrom!: ChainStage | null;
+
+  @Column({ name: 'follow_up_completed', type: 'boolean', default: false })
+  followUpCompleted!: boolean;
+
+  @Column({ type: 'text', nullable: true })
+  assignee!: string | null;
+
+  @Column({ name: 'allowed_actions', type: 'text', array: true, default: () => "'{}'" })
+  allowedActions!: ActionType[];
+
+  @Column({ name: 'last_seq', type: 'integer', default: 0 })
+  lastSeq!: number;
+
+  @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
+  endedAt!: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  note!: string | null;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
+}

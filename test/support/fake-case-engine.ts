@@ -1,0 +1,71 @@
+/**
+ * An in-memory CaseEngine for HTTP-layer tests: records what the API asked, answers like the
+ * engine would (a snapshot and one event per action), and can be told to fail or refuse.
+ */
+import type { CaseEngine } from '../../src/api/case-engine.port';
+import { CaseNotFoundError } from '../../src/api/case-engine.port';
+import type { ActionResult, CaseAction, CaseEvent, CaseFacts, CaseSnapshot } from '../../src/workflows/messages';
+import { ACTION_TYPES, ActionType } from '../../src/workflows/vocabulary';
+
+export class FakeCaseEngine implements CaseEngine {
+  readonly started: CaseFacts[] = [];
+  readonly actions: Array<{ caseId: string; action: CaseAction }> = [];
+  private readonly snapshots = new Map<string, CaseSnapshot>();
+  /** Thrown by the next startCase (then cleared). */
+  failNextStart?: Error;
+  /** Thrown by every act while set. */
+  refuseWith?: Error;
+  /** What health() answers. */
+  healthy: { ok: boolean; detail?: string } = { ok: true };
+  /** Allowed actions the fake reports in snapshots. */
+  allowedActions: ActionType[] = [...ACTION_TYPES];
+
+  async startCase(facts: CaseFacts): Promise<void> {
+    if (this.failNextStart) {
+      const error = this.failNextStart;
+      this.failNextStart = undefined;
+      throw error;
+    }
+    this.started.push(facts);
+    this.snapshots.set(facts.caseId, {
+      ...facts,
+      policyVersion: 'fake-1',
+      stage: 'HOME_VISIT',
+      open: true,
+      paused: false,
+      stageEnteredAt: facts.openedAt,
+      followUpCompleted: false,
+      allowedActions: this.allowedActions,
+      lastSeq: 1,
+    });
+  }
+
+  async act(caseId: string, action: CaseAction): Promise<ActionResult> {
+    this.actions.push({ caseId, action });
+    if (this.refuseWith) throw this.refuseWith;
+    const before = this.snapshots.get(caseId);
+    if (!before) throw new CaseNotFoundError(caseId);
+    const seq = before.lastSeq + 1;
+    const snapshot: CaseSnapshot = { ...before, lastSeq: seq, paused: action.type === 'PAUSE' ? true : action.type === 'RESUME' ? false : before.paused };
+    this.snapshots.set(caseId, snapshot);
+    const { type, actor, ...data } = action;
+    const event: CaseEvent = {
+      id: `${caseId}:${seq}`,
+      caseId,
+      seq,
+      type,
+      automatic: false,
+      actor,
+      reason: 'reason' in action ? action.reason : (action.note ?? ''),
+      stageBefore: before.stage,
+      stageAfter: snapshot.stage,
+      occurredAt: new Date().toISOString(),
+      data,
+    };
+    return { snapshot, events: [event] };
+  }
+
+  async health(): Promise<{ ok: boolean; detail?: string }> {
+    return this.healthy;
+  }
+}
