@@ -3,12 +3,15 @@
  * (a workflow per case); tests use an in-memory fake. The API knows only this file: it maps the
  * errors below to HTTP in one place (src/api/api-exception.filter.ts).
  */
-import type { ActionResult, CaseAction, CaseFacts, RefusalDetails } from '../workflows/messages';
+import type { ActionResult, CaseAction, CaseFacts, CaseSnapshot, RefusalDetails } from '../workflows/messages';
 import { ACTION_NOT_ALLOWED, INVALID_ACTION } from '../workflows/messages';
 
 export interface CaseEngine {
-  /** Starts the case's workflow. Idempotent for the same caseId (a retry must not start a second one). */
-  startCase(facts: CaseFacts): Promise<void>;
+  /**
+   * Starts the case's workflow; resolves once its opening is in the read model. Idempotent for the
+   * same caseId (a retry must not start a second one).
+   */
+  startCase(facts: CaseFacts): Promise<CaseSnapshot>;
   /**
    * Applies a human action; resolves once its events are in the read model.
    * Throws CaseNotFoundError, CaseEndedError, ActionRefusedError or EngineUnavailableError.

@@ -1,4 +1,4 @@
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import {
   ActionRefusedError,
@@ -8,7 +8,7 @@ import {
   EngineUnavailableError,
 } from '../api/case-engine.port';
 import type { Policy } from '../workflows/policy';
-import { ActionResult, CaseAction, CaseFacts, RefusalDetails, TASK_QUEUE, actUpdate, caseWorkflowId } from '../workflows/messages';
+import { ActionResult, CaseAction, CaseFacts, CaseSnapshot, RefusalDetails, TASK_QUEUE, actUpdate, caseWorkflowId, projectedUpdate } from '../workflows/messages';
 import { caseWorkflow } from '../workflows/case-workflow';
 import { AREA_KEY, NEXT_DEADLINE_KEY, SCHOOL_KEY, STAGE_KEY } from './search-attributes';
 import { parseDuration } from '../workflows/policy';
@@ -25,23 +25,30 @@ export class TemporalCaseEngine implements CaseEngine {
     private readonly taskQueue = TASK_QUEUE,
   ) {}
 
-  async startCase(facts: CaseFacts): Promise<void> {
+  /**
+   * Starts the case's workflow together with an update that returns once the opening is in the
+   * read model, so the caller can read the case right away. A retried start finds the running
+   * workflow (USE_EXISTING) and only waits: never a second case.
+   */
+  async startCase(facts: CaseFacts): Promise<CaseSnapshot> {
     const firstDue = new Date(Date.parse(facts.openedAt) + parseDuration(this.policy.stages.HOME_VISIT.due ?? '0s'));
+    const start = new WithStartWorkflowOperation(caseWorkflow, {
+      taskQueue: this.taskQueue,
+      workflowId: caseWorkflowId(facts.caseId),
+      args: [{ facts, policy: this.policy }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // Listed in Temporal's UI from the first moment, before the first workflow task runs.
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: STAGE_KEY, value: 'HOME_VISIT' },
+        { key: AREA_KEY, value: facts.area },
+        { key: SCHOOL_KEY, value: facts.school },
+        { key: NEXT_DEADLINE_KEY, value: firstDue },
+      ]),
+    });
     try {
-      await this.client.workflow.start(caseWorkflow, {
-        taskQueue: this.taskQueue,
-        workflowId: caseWorkflowId(facts.caseId),
-        args: [{ facts, policy: this.policy }],
-        // Listed in Temporal's UI from the first moment, before the first workflow task runs.
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: STAGE_KEY, value: 'HOME_VISIT' },
-          { key: AREA_KEY, value: facts.area },
-          { key: SCHOOL_KEY, value: facts.school },
-          { key: NEXT_DEADLINE_KEY, value: firstDue },
-        ]),
-      });
+      return await this.client.workflow.executeUpdateWithStart(projectedUpdate, { startWorkflowOperation: start });
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return; // a retried start: the case runs already
       throw new EngineUnavailableError('could not start the case workflow', { cause: err });
     }
   }

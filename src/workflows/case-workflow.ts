@@ -27,6 +27,7 @@ import {
   CaseWorkflowInput,
   RefusalDetails,
   actUpdate,
+  projectedUpdate,
   snapshotQuery,
 } from './messages';
 import { CaseState, allowedActions, applyAction, checkAction, fireTimer, isClosed, nextTimer, openCase, toSnapshot } from './case-machine';
@@ -71,6 +72,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     },
     { validator: (action) => refuseUnlessAllowed(state, action) },
   );
+  setHandler(projectedUpdate, async () => {
+    const upTo = state.lastSeq;
+    await condition(() => projectedSeq >= upTo);
+    return toSnapshot(state);
+  });
 
   for (;;) {
     if (pending.length > 0) {

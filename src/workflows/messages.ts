@@ -135,6 +135,8 @@ export interface RefusalDetails {
 }
 
 export const actUpdate = defineUpdate<ActionResult, [CaseAction]>('act');
+/** Resolves once every event so far is in the read model; sent with the start, so a report reads its own write. */
+export const projectedUpdate = defineUpdate<CaseSnapshot, []>('projected');
 export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');
 
 /** Activities the case workflow calls; implemented in src/activities. */

@@ -51,7 +51,10 @@ describe('a case over HTTP, on real Temporal and PostgreSQL', () => {
   it('reports a child, records a home visit, and the read model answers at once with the new stage', async () => {
     const res = await request(api).post('/api/cases').set('X-Actor', encodeURIComponent('谢勇')).send(reportBody());
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ id: expect.any(String), stage: 'HOME_VISIT' });
+    // The answer comes once the workflow's opening is in the read model: due date and actions included.
+    expect(res.body).toMatchObject({ id: expect.any(String), stage: 'HOME_VISIT', policyVersion: 'test-seconds.1', actionDueAt: expect.any(String) });
+    expect(res.body.allowedActions).toEqual(expect.arrayContaining(['RECORD_HOME_VISIT', 'RECORD_RETURN']));
+    expect(res.body.timeline.map((e: { type: string }) => e.type)).toEqual(['CASE_OPENED']);
     const id = res.body.id;
 
     const visit = await act(id, { type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED', note: '家长外出务工，孩子在家' });

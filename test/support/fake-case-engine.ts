@@ -20,7 +20,7 @@ export class FakeCaseEngine implements CaseEngine {
   /** Allowed actions the fake reports in snapshots. */
   allowedActions: ActionType[] = [...ACTION_TYPES];
 
-  async startCase(facts: CaseFacts): Promise<void> {
+  async startCase(facts: CaseFacts): Promise<CaseSnapshot> {
     if (this.failNextStart) {
       const error = this.failNextStart;
       this.failNextStart = undefined;
@@ -38,6 +38,7 @@ export class FakeCaseEngine implements CaseEngine {
       allowedActions: this.allowedActions,
       lastSeq: 1,
     });
+    return this.snapshots.get(facts.caseId)!;
   }
 
   async act(caseId: string, action: CaseAction): Promise<ActionResult> {
