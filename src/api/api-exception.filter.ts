@@ -77,15 +77,16 @@ function refusal(err: ActionRefusedError): ApiError {
     const allowedEn = allowed.length ? allowed.join(', ') : 'none';
     return new ApiError('CASE.ACTION_NOT_ALLOWED', {
       zh: `案件当前阶段不能进行此操作${stageZh}。现在可以进行的操作：${allowedZh}`,
-      en: `${err.message || ERRORS['CASE.ACTION_NOT_ALLOWED'].en}${stageEn}. Allowed now: ${allowedEn}`,
-      details: { stage: err.details?.stage, paused: err.details?.paused, allowedActions: allowed, reason: err.message },
+      en: `${ERRORS['CASE.ACTION_NOT_ALLOWED'].en}${stageEn}. Allowed now: ${allowedEn}`,
+      details: { stage: err.details?.stage, paused: err.details?.paused, allowedActions: allowed },
     });
   }
   if (err.type === INVALID_ACTION) {
+    const reason = err.details?.reason;
     return new ApiError('ACTION.INVALID', {
-      zh: `操作内容不符合要求：${err.message}`,
-      en: `The action is not valid: ${err.message}`,
-      details: { reason: err.message },
+      zh: `操作内容不符合要求：${reason?.zh ?? err.message}`,
+      en: `The action is not valid: ${reason?.en ?? err.message}`,
+      details: { reason: reason ?? err.message },
     });
   }
   return new ApiError('ACTION.INVALID', { en: err.message || undefined, details: { reason: err.message, type: err.type } });

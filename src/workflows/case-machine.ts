@@ -64,7 +64,8 @@ const TIMER_ORDER: TimerKind[] = ['ACTION_REMINDER', 'WINDOW_REMINDER', 'ACTION_
 /** Refusal of an action, before anything is written. */
 export interface Refusal {
   type: typeof ACTION_NOT_ALLOWED | typeof INVALID_ACTION;
-  message: string;
+  zh: string;
+  en: string;
 }
 
 const ALWAYS_WHILE_OPEN: ActionType[] = ['REASSIGN', 'ADD_NOTE', 'ADD_SUPPORT', 'EXEMPT', 'TRANSFER', 'COMPLETE', 'CANCEL'];
@@ -207,30 +208,29 @@ export function checkAction(state: CaseState, action: CaseAction, now: number): 
       : `当前环节「${STAGE_LABELS[state.stage].zh}」${state.paused ? '（已暂停）' : ''}`;
     return {
       type: ACTION_NOT_ALLOWED,
-      message:
-        `${where}不允许「${label}」；可执行：${allowed.join(', ') || '无'} / ` +
-        `${action.type} is not allowed in ${state.stage}${state.paused ? ' (paused)' : ''}; allowed: ${allowed.join(', ') || 'none'}`,
+      zh: `${where}不允许「${label}」；可执行：${allowed.join(', ') || '无'}`,
+      en: `${action.type} is not allowed in ${state.stage}${state.paused ? ' (paused)' : ''}; allowed: ${allowed.join(', ') || 'none'}`,
     };
   }
   if (action.type === 'EXTEND_DEADLINE') {
     const target = currentDeadline(state)!;
     const newDue = Date.parse(action.newDueAt);
-    if (Number.isNaN(newDue)) return invalid('新期限不是有效时间 / newDueAt is not a valid date-time');
-    if (newDue <= now) return invalid('新期限必须晚于现在 / newDueAt must be in the future');
+    if (Number.isNaN(newDue)) return invalid('新期限不是有效时间', 'newDueAt is not a valid date-time');
+    if (newDue <= now) return invalid('新期限必须晚于现在', 'newDueAt must be in the future');
     if (newDue <= state[target]!) {
-      return invalid(`新期限必须晚于原期限 ${iso(state[target]!)} / newDueAt must be later than the current due date ${iso(state[target]!)}`);
+      return invalid(`新期限必须晚于原期限 ${iso(state[target]!)}`, `newDueAt must be later than the current due date ${iso(state[target]!)}`);
     }
   }
   if (action.type === 'ISSUE_CORRECTION_ORDER' && action.correctWithin !== undefined) {
     if (!isDuration(action.correctWithin) || parseDuration(action.correctWithin) <= 0) {
-      return invalid('改正期限格式应为 15d、36h 等 / correctWithin must be a duration like 15d or 36h');
+      return invalid('改正期限格式应为 15d、36h 等', 'correctWithin must be a duration like 15d or 36h');
     }
   }
   return undefined;
 }
 
-function invalid(message: string): Refusal {
-  return { type: INVALID_ACTION, message };
+function invalid(zh: string, en: string): Refusal {
+  return { type: INVALID_ACTION, zh, en };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,7 +238,7 @@ function invalid(message: string): Refusal {
 
 export function applyAction(prev: CaseState, action: CaseAction, policy: Policy, now: number): Transition {
   const refusal = checkAction(prev, action, now);
-  if (refusal) throw new Error(refusal.message); // the workflow's validator refuses first; this guards misuse
+  if (refusal) throw new Error(refusal.en); // the workflow's validator refuses first; this guards misuse
   const state = clone(prev);
   const events: CaseEvent[] = [];
   const stageBefore = state.stage;

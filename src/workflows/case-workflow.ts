@@ -117,6 +117,6 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
 function refuseUnlessAllowed(state: CaseState, action: CaseAction): void {
   const refusal = checkAction(state, action, Date.now());
   if (!refusal) return;
-  const details: RefusalDetails = { stage: state.stage, paused: state.paused, allowedActions: allowedActions(state) };
-  throw ApplicationFailure.create({ type: refusal.type, message: refusal.message, details: [details], nonRetryable: true });
+  const details: RefusalDetails = { stage: state.stage, paused: state.paused, allowedActions: allowedActions(state), reason: { zh: refusal.zh, en: refusal.en } };
+  throw ApplicationFailure.create({ type: refusal.type, message: `${refusal.zh} / ${refusal.en}`, details: [details], nonRetryable: true });
 }

@@ -132,6 +132,8 @@ export interface RefusalDetails {
   stage: Stage;
   paused: boolean;
   allowedActions: ActionType[];
+  /** Why, for people: Chinese first, English beside it. */
+  reason: { zh: string; en: string };
 }
 
 export const actUpdate = defineUpdate<ActionResult, [CaseAction]>('act');

@@ -176,7 +176,7 @@ describe('the escalation chain with the default policy', () => {
     const c = new Case();
     const refusal = checkAction(c.state, { type: 'EXTEND_DEADLINE', actor: 'x', newDueAt: new Date(T0 + DAY).toISOString(), reason: 'r', approver: 'a' }, T0);
     expect(refusal).toMatchObject({ type: 'INVALID_ACTION' });
-    expect(refusal?.message).toMatch(/必须晚于原期限/);
+    expect(refusal?.zh).toMatch(/必须晚于原期限/);
   });
 
   it.each([
@@ -194,8 +194,8 @@ describe('the escalation chain with the default policy', () => {
     const c = new Case();
     const refusal = checkAction(c.state, { type: 'ISSUE_JUDICIAL_DOCUMENT', actor: 'x', documentNumber: '1' }, T0);
     expect(refusal?.type).toBe('ACTION_NOT_ALLOWED');
-    expect(refusal?.message).toContain('RECORD_HOME_VISIT');
-    expect(refusal?.message).toContain('家访');
+    expect(refusal?.en).toContain('RECORD_HOME_VISIT');
+    expect(refusal?.zh).toContain('家访');
   });
 
   it('notes, reassignments and support measures are recorded without moving the case', () => {
