@@ -7,7 +7,13 @@ const { bundleWorkflowCode } = require('@temporalio/worker');
 
 async function main() {
   const dist = join(__dirname, '..', 'dist');
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(join(dist, 'workflows')), logger: quietLogger() });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve(join(dist, 'workflows')),
+    // The same failure converter the worker's data converter names (src/temporal/codec): failure
+    // messages thrown by workflow code are encoded, then encrypted by the payload codec.
+    failureConverterPath: require.resolve(join(dist, 'temporal', 'codec', 'failure-converter')),
+    logger: quietLogger(),
+  });
   writeFileSync(join(dist, 'workflow-bundle.js'), code);
   console.log(`workflow bundle: dist/workflow-bundle.js (${Math.round(code.length / 1024)} KiB)`);
 }

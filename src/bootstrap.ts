@@ -12,6 +12,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from './activities';
 import { ApiModule, configureApp } from './api';
+import { prepareAuth } from './api/auth/prepare-auth';
 import type { BaoxueConfig } from './config';
 import { RunningPostgres, startEmbeddedPostgres } from './infra/embedded-postgres';
 import { loadPolicy } from './policy/load-policy';
@@ -21,6 +22,10 @@ import { RunningDevServer, startTemporalDevServer } from './temporal/dev-server'
 import { registerSearchAttributes } from './temporal/register-search-attributes';
 import { installTemporalRuntime } from './temporal/runtime';
 import { TemporalCaseEngine } from './temporal/temporal-case-engine';
+import type { PayloadCodec } from '@temporalio/common';
+import { withTemporalCodecEndpoint } from './api/temporal-codec';
+import { createReconciliationActivities, ensureReconciliationSchedule } from './reconciliation';
+import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
 
 export interface StartOptions {
   config: BaoxueConfig;
@@ -43,6 +48,8 @@ export interface RunningBaoxue {
   dataSource: DataSource;
   app?: INestApplication;
   worker?: Worker;
+  /** Encrypts what this process sends to Temporal (src/temporal/codec); tests decode raw history with it. */
+  payloadCodec: PayloadCodec;
   stop(): Promise<void>;
 }
 
@@ -61,6 +68,9 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
     installTemporalRuntime();
     const policy = loadPolicy(config.policyPath);
     const town = loadTown(config.townPath);
+    // Every payload this process sends to Temporal is encrypted; the key comes from the settings or the data folder.
+    const payloadCodec = new AesGcmPayloadCodec(resolvePayloadKeys(config, { log })!);
+    const dataConverter = baoxueDataConverter(payloadCodec);
 
     let postgres: RunningPostgres | undefined;
     let databaseUrl = config.databaseUrl;
@@ -77,6 +87,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
         dbFile: join(config.dataDir, 'temporal', 'temporal.db'),
         port: options.embedded?.temporalPort,
         uiPort: options.embedded?.temporalUiPort,
+        uiCodecEndpoint: roles.api && config.port ? `http://localhost:${config.port}/api/temporal-codec` : undefined,
         namespace: config.temporalNamespace,
         log,
       });
@@ -94,6 +105,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       temporalUiUrl: devServer?.uiUrl,
       embedded: { postgres: postgres !== undefined, temporal: devServer !== undefined },
       dataSource,
+      payloadCodec,
       stop,
     };
 
@@ -106,7 +118,14 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
     if (roles.worker) {
       const connection = await NativeConnection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
-      const worker = await createCaseWorker({ connection, namespace: config.temporalNamespace, activities: createActivities({ dataSource }) });
+      const temporalClient = new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: config.temporalNamespace, dataConverter });
+      stops.push(() => temporalClient.connection.close());
+      const worker = await createCaseWorker({
+        connection,
+        namespace: config.temporalNamespace,
+        activities: { ...createActivities({ dataSource }), ...createReconciliationActivities({ dataSource, client: temporalClient }) },
+        dataConverter,
+      });
       const run = worker.run();
       run.catch((err) => options.onWorkerFailure?.(err));
       stops.push(async () => {
@@ -114,14 +133,19 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
         await run.catch(() => undefined);
       });
       running.worker = worker;
+      // 人账相符: the scheduled check that every open case has its workflow and the reverse.
+      const schedule = await ensureReconciliationSchedule(temporalClient, { everyMs: config.reconcileEveryMs });
+      log(`人账相符核对 / reconciliation schedule ${schedule}${config.reconcileEveryMs ? ` (every ${config.reconcileEveryMs / 1000} s)` : ' (off)'}`);
     }
 
     if (roles.api) {
       const connection = await Connection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
-      const client = new Client({ connection, namespace: config.temporalNamespace });
+      const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
       const engine = new TemporalCaseEngine(client, policy);
-      const app = await NestFactory.create(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, town }), {
+      const hardening = { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit };
+      const auth = await prepareAuth({ config, dataSource, town, log }); // token key; demo accounts (printed)
+      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, town, hardening, auth }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
         logger: ['error', 'warn'],
       });
       configureApp(app);

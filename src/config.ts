@@ -5,6 +5,8 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { PROJECT_ROOT } from './project-root';
+import { PayloadKeyRing, parsePayloadKeys } from './temporal/codec/payload-keys';
+import { isDuration, parseDuration } from './workflows/policy';
 
 export interface BaoxueConfig {
   /** HTTP port of the API (`PORT`, default 3000). */
@@ -21,6 +23,45 @@ export interface BaoxueConfig {
   policyPath: string;
   /** `BAOXUE_TOWN`: areas and schools of the town, absolute; default `towns/guling.json`. */
   townPath: string;
+  /**
+   * `BAOXUE_PAYLOAD_KEYS`: AES-256 keys of the payloads stored in Temporal, `id:base64,...`, the first
+   * encrypts. Undefined: a key generated once into `<dataDir>/payload-keys` (mode 0600).
+   */
+  payloadKeys?: PayloadKeyRing;
+  /** `BAOXUE_RECONCILE_EVERY`: interval of the scheduled reconciliation (default 1h); undefined when `off`. */
+  reconcileEveryMs?: number;
+  /** `BAOXUE_CODEC_CORS_ORIGINS`: web origins (Temporal's UI) allowed to call /api/temporal-codec; default the embedded UI's. */
+  codecCorsOrigins: string[];
+  /**
+   * `BAOXUE_TOKEN_SECRET`: the key that signs log-in tokens (HS256), at least 32 characters.
+   * Undefined: one is generated once and kept in `<dataDir>/token-secret` (mode 0600).
+   */
+  tokenSecret?: string;
+  /** `BAOXUE_DEMO_PASSWORD`: password of the demo accounts, default `baoxue-demo`. */
+  demoPassword: string;
+  /**
+   * `BAOXUE_SEED_DEMO` (true/false): create the demo accounts at start-up. Default: true on the
+   * embedded database, false when DATABASE_URL is set.
+   */
+  seedDemo: boolean;
+  /**
+   * `BAOXUE_TRUST_PROXY`: how many reverse proxies in front of the API append to X-Forwarded-For
+   * (false = 0, the default: the address of the connection is the client's; true = 1).
+   */
+  trustProxyHops: number;
+  /**
+   * `BAOXUE_RATE_LIMIT`: requests per client (the user when logged in, else the IP address) per
+   * window, written `300/1m` (or `300`, per minute); default 300 a minute, which a caseworker never hits.
+   */
+  rateLimit: RateLimitSetting;
+  /** `BAOXUE_LOGIN_RATE_LIMIT`: log-in attempts (POST /api/auth/login) per IP address; default `10/1m`. */
+  loginRateLimit: RateLimitSetting;
+}
+
+/** At most `limit` requests per `windowMs`. */
+export interface RateLimitSetting {
+  limit: number;
+  windowMs: number;
 }
 
 export class ConfigError extends Error {
@@ -35,6 +76,13 @@ export const DEFAULT_DATA_DIR = 'data';
 export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
 export const DEFAULT_POLICY_FILE = 'policies/default.json';
 export const DEFAULT_TOWN_FILE = 'towns/guling.json';
+export const DEFAULT_RECONCILE_EVERY = '1h';
+/** The embedded Temporal UI, as a browser names it (localhost or the loopback address). */
+export const DEFAULT_CODEC_CORS_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
+export const DEFAULT_DEMO_PASSWORD = 'baoxue-demo';
+export const MIN_TOKEN_SECRET_LENGTH = 32;
+export const DEFAULT_RATE_LIMIT: RateLimitSetting = { limit: 300, windowMs: 60_000 };
+export const DEFAULT_LOGIN_RATE_LIMIT: RateLimitSetting = { limit: 10, windowMs: 60_000 };
 
 /**
  * Reads the settings. Relative paths in the environment are taken from the current directory;
@@ -84,6 +132,58 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     problems.push(`TEMPORAL_NAMESPACE: "${temporalNamespace}" is not a namespace name`);
   }
 
+  const tokenSecret = value('BAOXUE_TOKEN_SECRET');
+  if (tokenSecret !== undefined && tokenSecret.length < MIN_TOKEN_SECRET_LENGTH) {
+    problems.push(
+      `BAOXUE_TOKEN_SECRET: too short (${tokenSecret.length} characters); use at least ${MIN_TOKEN_SECRET_LENGTH} random characters, e.g. \`openssl rand -base64 48\``,
+    );
+  }
+
+  const demoPassword = value('BAOXUE_DEMO_PASSWORD') ?? DEFAULT_DEMO_PASSWORD;
+  if (demoPassword.length < 8) problems.push('BAOXUE_DEMO_PASSWORD: use at least 8 characters');
+
+  let seedDemo = databaseUrl === undefined;
+  const seedText = value('BAOXUE_SEED_DEMO');
+  if (seedText !== undefined) {
+    if (/^(true|1|yes)$/i.test(seedText)) seedDemo = true;
+    else if (/^(false|0|no)$/i.test(seedText)) seedDemo = false;
+    else problems.push(`BAOXUE_SEED_DEMO: "${seedText}" is not true or false`);
+  }
+
+  let trustProxyHops = 0;
+  const proxyText = value('BAOXUE_TRUST_PROXY');
+  if (proxyText !== undefined) {
+    if (/^(true|yes)$/i.test(proxyText)) trustProxyHops = 1;
+    else if (/^(false|no)$/i.test(proxyText)) trustProxyHops = 0;
+    else if (/^\d{1,2}$/.test(proxyText)) trustProxyHops = Number(proxyText);
+    else problems.push(`BAOXUE_TRUST_PROXY: "${proxyText}" is not true, false or a number of proxies`);
+  }
+
+  const rateLimit = rateLimitSetting('BAOXUE_RATE_LIMIT', value('BAOXUE_RATE_LIMIT'), DEFAULT_RATE_LIMIT, problems);
+  const loginRateLimit = rateLimitSetting('BAOXUE_LOGIN_RATE_LIMIT', value('BAOXUE_LOGIN_RATE_LIMIT'), DEFAULT_LOGIN_RATE_LIMIT, problems);
+
+  let payloadKeys: PayloadKeyRing | undefined;
+  const payloadKeysText = value('BAOXUE_PAYLOAD_KEYS');
+  if (payloadKeysText !== undefined) {
+    const parsed = parsePayloadKeys(payloadKeysText);
+    payloadKeys = parsed.ring;
+    problems.push(...parsed.problems);
+  }
+
+  let reconcileEveryMs: number | undefined = parseDuration(DEFAULT_RECONCILE_EVERY);
+  const reconcileText = value('BAOXUE_RECONCILE_EVERY');
+  if (reconcileText !== undefined) {
+    if (/^off$/i.test(reconcileText)) reconcileEveryMs = undefined;
+    else if (!isDuration(reconcileText) || parseDuration(reconcileText) < 1_000) {
+      problems.push(`BAOXUE_RECONCILE_EVERY: "${reconcileText}" is not an interval like 1h, 30m or 1d (at least 1s), or off`);
+    } else reconcileEveryMs = parseDuration(reconcileText);
+  }
+
+  const codecCorsOrigins = (value('BAOXUE_CODEC_CORS_ORIGINS')?.split(',') ?? DEFAULT_CODEC_CORS_ORIGINS).map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  for (const origin of codecCorsOrigins) {
+    if (!/^https?:\/\/[^\s/]+$/.test(origin)) problems.push(`BAOXUE_CODEC_CORS_ORIGINS: "${origin}" is not an origin like http://localhost:8233`);
+  }
+
   const config: BaoxueConfig = {
     port,
     dataDir: path('BAOXUE_DATA_DIR', DEFAULT_DATA_DIR),
@@ -92,7 +192,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     temporalNamespace,
     policyPath: path('BAOXUE_POLICY', DEFAULT_POLICY_FILE),
     townPath: path('BAOXUE_TOWN', DEFAULT_TOWN_FILE),
+    payloadKeys,
+    reconcileEveryMs,
+    codecCorsOrigins,
+    tokenSecret,
+    demoPassword,
+    seedDemo,
+    trustProxyHops,
+    rateLimit,
+    loginRateLimit,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** `300/1m`, `10/30s`, `1000/1h`, or a bare count per minute. */
+function rateLimitSetting(name: string, text: string | undefined, fallback: RateLimitSetting, problems: string[]): RateLimitSetting {
+  if (text === undefined) return fallback;
+  const match = /^(\d{1,9})(?:\s*\/\s*(\d{0,6})\s*(s|m|h))?$/.exec(text);
+  const limit = Number(match?.[1]);
+  const count = match?.[2] ? Number(match[2]) : 1;
+  const unitMs = { s: 1_000, m: 60_000, h: 3_600_000 }[(match?.[3] ?? 'm') as 's' | 'm' | 'h'];
+  if (!match || limit < 1 || count < 1) {
+    problems.push(`${name}: "${text}" is not a rate limit; write requests per window, like 300/1m, 10/30s or 1000/1h`);
+    return fallback;
+  }
+  return { limit, windowMs: count * unitMs };
 }

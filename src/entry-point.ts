@@ -1,5 +1,6 @@
 import { startBaoxue } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
+import { EMBEDDED_TEMPORAL_PORTS } from './temporal/dev-server';
 
 const HELP = `baoxue 保学 — 控辍保学案件引擎 / dropout-control case engine
 
@@ -15,10 +16,21 @@ Settings (environment):
   TEMPORAL_NAMESPACE Temporal namespace (default "default")
   BAOXUE_POLICY      escalation policy file (default policies/default.json)
   BAOXUE_TOWN        town reference data (default towns/guling.json)
-  TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH  Temporal binaries to use instead of vendor/temporal`;
+  BAOXUE_TOKEN_SECRET  key of the log-in tokens, 32+ characters (default a key file in the data folder)
+  BAOXUE_DEMO_PASSWORD password of the demo accounts (default baoxue-demo)
+  BAOXUE_SEED_DEMO     create the demo accounts (default true embedded, false with DATABASE_URL)
+  BAOXUE_TRUST_PROXY   reverse proxies in front, for the client address in the audit log (default false)
+  BAOXUE_PAYLOAD_KEYS  keys of the payloads in Temporal, id:base64,... (first encrypts; default a key file in the data folder)
+  BAOXUE_RECONCILE_EVERY  interval of the scheduled reconciliation 人账相符 (default 1h; off)
+  BAOXUE_CODEC_CORS_ORIGINS  origins of Temporal's UI allowed to call /api/temporal-codec (default http://localhost:8233)
+  BAOXUE_RATE_LIMIT    requests per client (user, or IP address) per window (default 300/1m)
+  BAOXUE_LOGIN_RATE_LIMIT  log-in attempts per IP address per window (default 10/1m)
+  TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH  Temporal binaries to use instead of vendor/temporal
+
+Also: npm run reconcile   compare the ledger's open cases with the running workflows (人账相符)`;
 
 /** Embedded services listen on the usual Temporal ports, so the Temporal UI is where users expect it. */
-const EMBEDDED_PORTS = { temporalPort: 7233, temporalUiPort: 8233 };
+const EMBEDDED_PORTS = EMBEDDED_TEMPORAL_PORTS;
 
 export async function runEntryPoint(roles: { api: boolean; worker: boolean }): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -74,6 +86,7 @@ export async function runEntryPoint(roles: { api: boolean; worker: boolean }): P
     log(`API:          ${base}/api`);
     log(`Swagger UI:   ${base}/api/docs`);
     log(`健康 health:  ${base}/api/health`);
+    log(`登录 log-in:  POST ${base}/api/auth/login  { "username", "password" }`);
   }
   log(`Temporal:     ${baoxue.temporalAddress}${baoxue.embedded.temporal ? ' (embedded dev server)' : ''}`);
   if (baoxue.temporalUiUrl) log(`Temporal UI:  ${baoxue.temporalUiUrl.replace('127.0.0.1', 'localhost')}`);

@@ -6,7 +6,11 @@
  *     database: { dataSource },             // or { url } to let the module open, migrate and close its own
  *     engine: { useValue: temporalEngine }, // or { useFactory, inject, imports }
  *     town: loadTown(config.townPath),
+ *     auth: { tokenSecret },                // log-in (src/api/auth); every route but @Public ones needs a token
  *   })
+ *
+ * Every request a controller handles is checked by the global AuthGuard and recorded by the global
+ * AuditInterceptor (src/api/audit).
  */
 import {
   DynamicModule,
@@ -20,12 +24,21 @@ import {
   Optional,
   Provider,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { CaseQueries } from '../read-model/case-queries';
 import { createDataSource, openReadModel } from '../read-model/data-source';
 import { Town } from '../read-model/town';
 import { errorBody } from './api-exception.filter';
+import { AuditController } from './audit/audit.controller';
+import { AuditInterceptor } from './audit/audit.interceptor';
+import { AuditLog } from './audit/audit-log';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AUTH_OPTIONS, AuthOptions, defaultAuthOptions } from './auth/auth.options';
+import { AuthService } from './auth/auth.service';
+import { TokenService } from './auth/token.service';
+import { UserStore } from './auth/user-store';
 import { CASE_ENGINE, CaseEngine } from './case-engine.port';
 import { ActOnCaseController } from './cases/act-on-case/act-on-case.controller';
 import { ActOnCaseService } from './cases/act-on-case/act-on-case.service';
@@ -36,6 +49,7 @@ import { ListCasesController } from './cases/list-cases/list-cases.controller';
 import { ReportCaseController } from './cases/report-case/report-case.controller';
 import { ReportCaseService } from './cases/report-case/report-case.service';
 import { ApiError } from './errors';
+import { HardeningSettings, hardeningModuleParts } from './hardening';
 import { HealthController } from './health/health.controller';
 import { TOWN } from './tokens';
 
@@ -57,6 +71,10 @@ export interface ApiModuleOptions {
   database: ApiDatabaseOption;
   engine: ApiEngineOption;
   town: Town;
+  /** Token key and proxy trust (src/api/auth); without it tokens are signed with a key that lives as long as the process. */
+  auth?: AuthOptions;
+  /** Rate limits and idempotency settings; defaults when absent (300 requests a minute per client, 10 log-ins per IP). */
+  hardening?: HardeningSettings;
 }
 
 const OWNED_DATA_SOURCE = Symbol('OWNED_DATA_SOURCE');
@@ -97,6 +115,8 @@ class RootNotFoundFallback implements OnApplicationBootstrap {
 export class ApiModule {
   static forRoot(options: ApiModuleOptions): DynamicModule {
     const { database, engine, town } = options;
+    // Rate limits count clients by the same address the audit log records (the same proxy trust).
+    const hardening = hardeningModuleParts({ trustProxyHops: options.auth?.trustProxyHops, ...options.hardening });
     const dataSourceProvider: Provider =
       'dataSource' in database
         ? { provide: DataSource, useValue: database.dataSource }
@@ -114,8 +134,8 @@ export class ApiModule {
         : { provide: CASE_ENGINE, useFactory: engine.useFactory, inject: engine.inject ?? [] };
     return {
       module: ApiModule,
-      imports: 'useFactory' in engine ? (engine.imports ?? []) : [],
-      controllers: [HealthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController],
+      imports: [...('useFactory' in engine ? (engine.imports ?? []) : []), ...hardening.imports],
+      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController],
       providers: [
         dataSourceProvider,
         engineProvider,
@@ -128,6 +148,15 @@ export class ApiModule {
         ReportCaseService,
         ActOnCaseService,
         ActionBodyPipe,
+        // Log-in on every route but @Public ones, and an audit row for every request (src/api/auth, src/api/audit).
+        { provide: AUTH_OPTIONS, useValue: options.auth ?? defaultAuthOptions() },
+        TokenService,
+        UserStore,
+        AuthService,
+        AuditLog,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        ...hardening.providers,
       ],
       exports: [DataSource, CASE_ENGINE, TOWN, CaseQueries],
     };

@@ -1,12 +1,15 @@
 /**
- * Sets an application up the one way main.ts and the tests share: the /api prefix, the body
- * limit, validation (whitelist, forbidNonWhitelisted, transform), the one exception filter and
- * Swagger at /api/docs (JSON at /api/docs-json). Call it before `app.init()` / `app.listen()`.
+ * Sets an application up the one way main.ts and the tests share: the /api prefix, security
+ * headers, the body limit and body checks (src/api/hardening), validation (whitelist,
+ * forbidNonWhitelisted, transform), the one exception filter and Swagger at /api/docs (JSON at
+ * /api/docs-json). Rate limits and Idempotency-Key come with ApiModule. Call it before
+ * `app.init()` / `app.listen()`.
  */
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiExceptionFilter } from './api-exception.filter';
+import { inputSanityMiddleware, securityHeaders } from './hardening';
 import { setupSwagger } from './swagger';
 import { validationExceptionFactory } from './validation/field-errors';
 
@@ -35,10 +38,13 @@ export function createValidationPipe(): ValidationPipe {
 export function configureApp<T extends INestApplication>(app: T, options: ConfigureAppOptions = {}): T {
   app.setGlobalPrefix(API_PREFIX);
   const express = app as unknown as NestExpressApplication;
+  // Security headers first, so every answer has them, also a refused body; body checks after parsing.
+  app.use(securityHeaders());
   if (typeof express.useBodyParser === 'function') {
     express.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
     express.useBodyParser('urlencoded', { limit: options.bodyLimit ?? '100kb', extended: false });
   }
+  app.use(inputSanityMiddleware());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost)));
   if (options.swagger !== false) setupSwagger(app, options.version);

@@ -17,7 +17,36 @@ export const ERRORS = {
   'REQUEST.INVALID': { status: 400, zh: '请求有误', en: 'The request is not valid' },
   'REQUEST.TOO_LARGE': { status: 413, zh: '提交的内容过大', en: 'The request body is too large' },
   'REQUEST.UNSUPPORTED_MEDIA_TYPE': { status: 415, zh: '请以 JSON 格式提交', en: 'Send the body as application/json' },
+  'REQUEST.RATE_LIMITED': { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  'IDEMPOTENCY.KEY_INVALID': {
+    status: 400,
+    zh: 'Idempotency-Key 格式不正确（1-200 个可见 ASCII 字符，建议使用 UUID）',
+    en: 'The Idempotency-Key is not valid (1-200 visible ASCII characters; a UUID is best)',
+  },
+  'IDEMPOTENCY.KEY_REUSED': {
+    status: 422,
+    zh: '该 Idempotency-Key 已用于另一个不同的请求，新的请求请使用新的 Key',
+    en: 'This Idempotency-Key was used for a different request; use a new key for a new request',
+  },
+  'IDEMPOTENCY.IN_PROGRESS': {
+    status: 409,
+    zh: '使用同一 Idempotency-Key 的请求正在处理中，请稍后重试',
+    en: 'A request with this Idempotency-Key is still being processed; retry shortly',
+  },
   'ROUTE.NOT_FOUND': { status: 404, zh: '没有这个接口地址', en: 'No such route' },
+  'AUTH.REQUIRED': {
+    status: 401,
+    zh: '请先登录（请求头 Authorization: Bearer <令牌>）',
+    en: 'Log in first (send Authorization: Bearer <token>)',
+  },
+  'AUTH.INVALID_TOKEN': { status: 401, zh: '登录已失效，请重新登录', en: 'The token is not valid or has expired; log in again' },
+  'AUTH.INVALID_CREDENTIALS': { status: 401, zh: '用户名或密码不正确', en: 'Wrong user name or password' },
+  'AUTH.FORBIDDEN': { status: 403, zh: '您的岗位无权进行此操作', en: 'Your role may not do this' },
+  'AUDIT.UNAVAILABLE': {
+    status: 503,
+    zh: '审计记录暂时无法写入，为保护儿童信息，本次请求未执行，请稍后重试',
+    en: 'The audit log cannot be written; to protect the children’s data the request was not served, try again later',
+  },
   'CASE.INVALID_ID': { status: 400, zh: '案件编号格式不正确', en: 'The case id is not a valid UUID' },
   'CASE.NOT_FOUND': { status: 404, zh: '找不到该案件', en: 'No such case' },
   'CASE.ALREADY_OPEN': {

@@ -1,7 +1,9 @@
-/** The OpenAPI document: error shape and codes, the X-Actor header, served at /api/docs. */
+/** The OpenAPI document: error shape and codes, bearer log-in and the permission table, served at /api/docs. */
 import { applyDecorators, INestApplication } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { permissionTableMarkdown } from './auth/permissions';
 import { ERROR_CODES, ERRORS, ErrorCode, errorCodesMarkdown } from './errors';
+import { documentHardening } from './hardening/hardening.swagger';
 
 export class ErrorResponseDto {
   @ApiProperty({ example: 409 })
@@ -60,7 +62,27 @@ export function setupSwagger(app: INestApplication, version = '0.1.0'): void {
         '故陵镇控辍保学：每名疑似辍学儿童一个案件，按"家访 → 劝返 → 批评教育 → 责令限期改正 → 司法文书 → 追究法律责任"推进，期限由系统计时。',
         'Dropout control for Guling town: one case per child, escalated along the legal chain with deadlines kept by the engine.',
         '',
-        '**办理人 / actor**: header `X-Actor` (URL-encoded when not ASCII).',
+        '**登录 / log-in**: `POST /api/auth/login` with `{ "username", "password" }` answers `{ accessToken, expiresIn, user }`;',
+        'send `Authorization: Bearer <accessToken>` on every other request (the token lasts 15 minutes; log in again after).',
+        'Only log-in, `GET /api/health` and these docs are open. No token: 401 `AUTH.REQUIRED`; a bad, expired or revoked one: 401 `AUTH.INVALID_TOKEN`.',
+        'The actor of every report and action is the logged-in user, written `显示名（用户名）`, e.g. `谢勇（principal）`.',
+        '',
+        '**权限 / permissions**: a case outside your role\'s read scope answers 404 `CASE.NOT_FOUND` (as if it did not exist);',
+        'an action your role may not take on a case you read answers 403 `AUTH.FORBIDDEN`, naming what your role may take.',
+        'Lists are filtered by scope in the database. `allowedActions` in every case answer is what the case allows now',
+        '**and** your role may do. ID numbers and guardian phones are masked (`500235********0034`, `138****0000`) in lists',
+        'for everybody, and in the case detail for roles without ✓ below.',
+        '',
+        permissionTableMarkdown(),
+        '',
+        '**审计 / audit**: every request to a case, a list, a report, an action, a log-in and the audit log itself is recorded',
+        '(who, when, from where, what, which case and child, the answer\'s status), refusals included. `GET /api/audit` is for',
+        'the leading group only. If the record cannot be written the request is refused with 503 `AUDIT.UNAVAILABLE`.',
+        '',
+        '**幂等键 / Idempotency-Key**: every POST accepts an `Idempotency-Key` header (a new UUID per request, the same one when retrying);',
+        'a retry gets the first answer with `Idempotency-Replayed: true` and changes nothing. Clients in villages with unreliable connections should always send one.',
+        '',
+        '**频率限制 / rate limits**: too many requests answer 429 `REQUEST.RATE_LIMITED` with `Retry-After` (seconds).',
         '',
         '**错误 / errors**: every error answers `{ statusCode, code, message, messageEn, details?, path, timestamp }`;',
         '`message` is Chinese for the caseworker, `messageEn` English. Codes are stable:',
@@ -69,8 +91,9 @@ export function setupSwagger(app: INestApplication, version = '0.1.0'): void {
       ].join('\n'),
     )
     .setVersion(version)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /api/auth/login → accessToken' })
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] });
+  const document = documentHardening(SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] }));
   SwaggerModule.setup(DOCS_PATH, app, document, {
     customSiteTitle: '保学 baoxue API',
     jsonDocumentUrl: `${DOCS_PATH}-json`,

@@ -334,3 +334,22 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const url = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   return { url, port, stop };
 }
+
+/**
+ * The URL of the embedded PostgreSQL another baoxue process is running on `dataDir` right now
+ * (`npm start`), read from its postmaster.pid (line 1: pid, line 4: port) and our password file;
+ * undefined when none runs there. Lets a tool (`npm run reconcile`) use the running app's database
+ * without knowing the port it chose.
+ */
+export function runningEmbeddedPostgresUrl(dataDir: string, database = 'baoxue'): string | undefined {
+  const dir = resolve(dataDir);
+  const pidFile = join(dir, 'postmaster.pid');
+  const passwordPath = join(dir, PASSWORD_FILE);
+  if (!existsSync(pidFile) || !existsSync(passwordPath)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid) || !Number.isInteger(port) || port <= 0) return undefined;
+  const password = readFileSync(passwordPath, 'utf8').trim();
+  return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}

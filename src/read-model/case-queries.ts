@@ -2,7 +2,8 @@
  * Reads of the read model: the case list (the ledger, 台账) with its filters, and one case with its
  * child and timeline. Plain class over a DataSource, so the API, the dashboard and tests share it.
  */
-import type { DataSource } from 'typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import type { CaseScope, CaseScopeFacts } from '../api/auth/permissions';
 import type { Stage } from '../workflows/vocabulary';
 import { CaseEntity, CaseEventEntity, ChildEntity, GuardianEntity } from './entities';
 
@@ -24,6 +25,18 @@ export interface CaseListFilter {
   pageSize?: number;
   /** The clock for "overdue" (default: now). */
   now?: Date;
+  /**
+   * Only the cases a user may read (src/api/auth/permissions.ts), applied in SQL before paging,
+   * so totals and pages count only those. Undefined: all cases.
+   */
+  scope?: CaseScope;
+}
+
+/** What the permission check needs to know about one case, and whether it is open. */
+export interface CaseAccessFacts extends CaseScopeFacts {
+  id: string;
+  childId: string;
+  open: boolean;
 }
 
 export interface CaseListPage {
@@ -56,6 +69,7 @@ export class CaseQueries {
       .getRepository(CaseEntity)
       .createQueryBuilder('c')
       .innerJoinAndSelect('c.child', 'child');
+    if (filter.scope !== undefined) applyScope(q, filter.scope);
     if (filter.area !== undefined) q.andWhere('c.area = :area', { area: filter.area });
     if (filter.school !== undefined) q.andWhere('c.school = :school', { school: filter.school });
     if (filter.stage !== undefined) q.andWhere('c.stage = :stage', { stage: filter.stage });
@@ -88,6 +102,20 @@ export class CaseQueries {
     return { case: found, child: child as ChildEntity, guardians, events };
   }
 
+  /** Area, school, stage, the child's grade and class, open: what decides who may read and act on the case. */
+  async accessFacts(caseId: string): Promise<CaseAccessFacts | undefined> {
+    const rows: Array<{ id: string; child_id: string; area: string; school: string; stage: Stage; open: boolean; grade: number; class_name: string }> =
+      await this.dataSource.query(
+        `SELECT c.id, c.child_id, c.area, c.school, c.stage, c.open, ch.grade, ch.class_name
+           FROM cases c JOIN children ch ON ch.id = c.child_id
+          WHERE c.id = $1`,
+        [caseId],
+      );
+    const row = rows[0];
+    if (!row) return undefined;
+    return { id: row.id, childId: row.child_id, area: row.area, school: row.school, stage: row.stage, open: row.open, grade: row.grade, className: row.class_name };
+  }
+
   async exists(caseId: string): Promise<boolean> {
     return this.dataSource.getRepository(CaseEntity).exists({ where: { id: caseId } });
   }
@@ -96,5 +124,32 @@ export class CaseQueries {
   async isOpen(caseId: string): Promise<boolean | undefined> {
     const row = await this.dataSource.getRepository(CaseEntity).findOne({ where: { id: caseId }, select: { id: true, open: true } });
     return row?.open;
+  }
+}
+
+/** The SQL twin of `inCaseScope` (src/api/auth/permissions.ts); `child` is the joined children row. */
+function applyScope(q: SelectQueryBuilder<CaseEntity>, scope: CaseScope): void {
+  switch (scope.kind) {
+    case 'ALL':
+      return;
+    case 'NONE':
+      q.andWhere('false');
+      return;
+    case 'AREA':
+      q.andWhere('c.area = :scopeArea', { scopeArea: scope.area });
+      return;
+    case 'SCHOOL':
+      q.andWhere('c.school = :scopeSchool', { scopeSchool: scope.school });
+      return;
+    case 'CLASS':
+      q.andWhere('c.school = :scopeSchool AND child.grade = :scopeGrade AND child.class_name = :scopeClass', {
+        scopeSchool: scope.school,
+        scopeGrade: scope.grade,
+        scopeClass: scope.className,
+      });
+      return;
+    case 'STAGES':
+      q.andWhere('c.stage IN (:...scopeStages)', { scopeStages: [...scope.stages] });
+      return;
   }
 }

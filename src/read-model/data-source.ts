@@ -5,11 +5,17 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { READ_MODEL_ENTITIES } from './entities';
 import { InitialSchema1764374400000 } from './migrations/1764374400000-initial-schema';
+import { Users1764460800000 } from './migrations/1764460800000-users';
+import { AuditLog1764547200000 } from './migrations/1764547200000-audit-log';
+import { IdempotencyKeys1764640000000 } from './migrations/1764640000000-idempotency-keys';
+import { ReconciliationRuns1764720000000 } from './migrations/1764720000000-reconciliation-runs';
 
 /** In order; append new migrations here. */
-export const READ_MODEL_MIGRATIONS = [InitialSchema1764374400000];
+export const READ_MODEL_MIGRATIONS = [InitialSchema1764374400000, Users1764460800000, AuditLog1764547200000, IdempotencyKeys1764640000000, ReconciliationRuns1764720000000];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 /** Any fixed number: the key of the advisory lock that serialises migration runs of all processes. */
 const MIGRATION_LOCK_KEY = 7_261_834_015;
@@ -28,6 +34,8 @@ export interface ReadModelOptions {
   quiet?: boolean;
   /** Shown in pg_stat_activity. */
   applicationName?: string;
+  /** How long to wait for a connection (connect, or a free one in the pool) before failing; default 5 s. */
+  connectTimeoutMs?: number;
 }
 
 export function dataSourceOptions(options: ReadModelOptions | string): DataSourceOptions {
@@ -46,6 +54,12 @@ export function dataSourceOptions(options: ReadModelOptions | string): DataSourc
     installExtensions: false,
     uuidExtension: 'pgcrypto',
     poolSize: o.poolSize ?? 10,
+    // When PostgreSQL is down or unreachable, fail within seconds (the API answers 503
+    // DATABASE.UNAVAILABLE, activities retry) instead of waiting forever: this bounds both the
+    // TCP connect and the wait for a free connection of the pool. TCP keep-alive notices a
+    // server that vanished without closing its connections.
+    connectTimeoutMS: o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    extra: { keepAlive: true, keepAliveInitialDelayMillis: 10_000 },
     logging: o.quiet ? false : o.logQueries ? 'all' : ['warn', 'migration'],
     applicationName: o.applicationName ?? 'baoxue',
   };

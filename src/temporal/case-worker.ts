@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { TASK_QUEUE } from '../workflows/messages';
 import type { CaseActivityImplementations } from '../activities';
+import type { ReconciliationActivities } from '../workflows/reconciliation-messages';
 
 /** Built by `npm run build` (scripts/bundle-workflows.js); without it the worker bundles at start. */
 export const WORKFLOW_BUNDLE_PATH = join(__dirname, '..', 'workflow-bundle.js');
@@ -10,7 +12,10 @@ export const WORKFLOW_BUNDLE_PATH = join(__dirname, '..', 'workflow-bundle.js');
 export interface CaseWorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  activities: CaseActivityImplementations;
+  /** The case workflow's activities, and the reconciliation's when this worker runs the scheduled check. */
+  activities: CaseActivityImplementations & Partial<ReconciliationActivities>;
+  /** Payload codec and failure converter (src/temporal/codec); payloads in clear when absent. */
+  dataConverter?: DataConverter;
   taskQueue?: string;
   /** Extra worker tuning; tests use it to force replay (maxCachedWorkflows: 0). */
   tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime'>>;
@@ -25,6 +30,7 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     activities: options.activities,
+    dataConverter: options.dataConverter,
     ...workflows,
     ...options.tuning,
   });

@@ -9,6 +9,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { resolveTemporalBinary, testServerExecutable, toEphemeralServerExecutable } from './binaries';
 import { BAOXUE_SEARCH_ATTRIBUTE_KEYS } from './search-attributes';
 import { registerSearchAttributes } from './register-search-attributes';
+import { installTemporalRuntime } from './runtime';
+
+/** Where `npm start` runs its embedded Temporal: the usual ports, so the UI is where users expect it (and tools find it). */
+export const EMBEDDED_TEMPORAL_PORTS = { temporalPort: 7233, temporalUiPort: 8233 } as const;
 
 export interface DevServerOptions {
   /** SQLite file that keeps workflows across restarts; in-memory (lost on stop) when absent. */
@@ -17,6 +21,11 @@ export interface DevServerOptions {
   port?: number;
   /** Web UI port; no UI when absent. */
   uiPort?: number;
+  /**
+   * The codec endpoint the Web UI asks to decode payloads (`--ui-codec-endpoint`), as the browser
+   * reaches it, e.g. http://localhost:3000/api/temporal-codec. Without it the UI shows encrypted payloads.
+   */
+  uiCodecEndpoint?: string;
   /** Namespace created at start, default `default`. */
   namespace?: string;
   /** Where to say what is happening (one line each); silent when absent. */
@@ -43,6 +52,7 @@ export interface RunningDevServer {
  * `env.nativeConnection` are already connected to it.
  */
 export async function startTemporalDevServer(opts: DevServerOptions = {}): Promise<RunningDevServer> {
+  installTemporalRuntime(); // before the SDK makes its first connection, which fixes the runtime's logger
   const log = opts.log ?? (() => undefined);
   const namespace = opts.namespace ?? 'default';
   const binary = resolveTemporalBinary('cli');
@@ -59,6 +69,7 @@ export async function startTemporalDevServer(opts: DevServerOptions = {}): Promi
   const ui = opts.uiPort !== undefined;
   // The UI would otherwise fetch a news feed from the internet on every page load.
   if (ui) extraArgs.push('--ui-disable-news-fetch');
+  if (ui && opts.uiCodecEndpoint) extraArgs.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
 
   log(
     `启动 Temporal 开发服务器 / starting Temporal dev server (${binary.source}${binary.path ? `: ${binary.path}` : ''})` +
@@ -111,5 +122,6 @@ export async function startTemporalDevServer(opts: DevServerOptions = {}): Promi
  * retried forever. Tests of code that upserts them need the dev server (startTemporalDevServer).
  */
 export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+  installTemporalRuntime();
   return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable() } });
 }

@@ -17,8 +17,16 @@ export const SCHOOL_KEY = defineSearchAttributeKey('BaoxueSchool', SearchAttribu
 /** When the next escalation is due; unset when nothing is pending. */
 export const NEXT_DEADLINE_KEY = defineSearchAttributeKey('BaoxueNextDeadline', SearchAttributeType.DATETIME);
 
-/** All four keys, in the form the dev server's `searchAttributes` option takes (registered at its start). */
-export const BAOXUE_SEARCH_ATTRIBUTE_KEYS = [STAGE_KEY, AREA_KEY, SCHOOL_KEY, NEXT_DEADLINE_KEY] as const;
+/**
+ * Whether the case is paused (PAUSE until RESUME), so the UI and CLI can list paused cases:
+ * `BaoxuePaused = true`. Set at start; upserted by the workflow when it changes (patch
+ * `baoxue-paused-search-attribute`, see src/workflows/case-workflow.ts). Unset on cases opened
+ * before that version until their first projection after it.
+ */
+export const PAUSED_KEY = defineSearchAttributeKey('BaoxuePaused', SearchAttributeType.BOOL);
+
+/** All keys, in the form the dev server's `searchAttributes` option takes (registered at its start). */
+export const BAOXUE_SEARCH_ATTRIBUTE_KEYS = [STAGE_KEY, AREA_KEY, SCHOOL_KEY, NEXT_DEADLINE_KEY, PAUSED_KEY] as const;
 
 /** Name → type, for registering elsewhere (operator service, `temporal operator search-attribute create`). */
 export const BAOXUE_SEARCH_ATTRIBUTES: Readonly<Record<string, SearchAttributeType>> = Object.freeze(

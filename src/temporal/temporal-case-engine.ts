@@ -10,7 +10,7 @@ import {
 import type { Policy } from '../workflows/policy';
 import { ActionResult, CaseAction, CaseFacts, CaseSnapshot, RefusalDetails, TASK_QUEUE, actUpdate, caseWorkflowId, projectedUpdate } from '../workflows/messages';
 import { caseWorkflow } from '../workflows/case-workflow';
-import { AREA_KEY, NEXT_DEADLINE_KEY, SCHOOL_KEY, STAGE_KEY } from './search-attributes';
+import { AREA_KEY, NEXT_DEADLINE_KEY, PAUSED_KEY, SCHOOL_KEY, STAGE_KEY } from './search-attributes';
 import { parseDuration } from '../workflows/policy';
 
 /**
@@ -44,6 +44,7 @@ export class TemporalCaseEngine implements CaseEngine {
         { key: AREA_KEY, value: facts.area },
         { key: SCHOOL_KEY, value: facts.school },
         { key: NEXT_DEADLINE_KEY, value: firstDue },
+        { key: PAUSED_KEY, value: false },
       ]),
     });
     try {

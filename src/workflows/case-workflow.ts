@@ -31,7 +31,8 @@ import {
   snapshotQuery,
 } from './messages';
 import { CaseState, allowedActions, applyAction, checkAction, fireTimer, isClosed, nextTimer, openCase, toSnapshot } from './case-machine';
-import { caseSearchAttributes } from './case-search-attributes';
+import { caseSearchAttributes, pausedSearchAttributeChange } from './case-search-attributes';
+import { pausedSearchAttributePatched } from './patches';
 
 const { projectCase } = proxyActivities<CaseActivities>({
   // The read model may be down for a while (a database restart): keep retrying, never give up.
@@ -85,6 +86,21 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       await projectCase({ snapshot, events });
       projectedSeq = events[events.length - 1].seq;
       upsertSearchAttributes(caseSearchAttributes(snapshot));
+      // PATCH baoxue-paused-search-attribute (v2): keep BaoxuePaused = the case's pause state, so
+      // Temporal's UI and CLI can list paused cases (`BaoxuePaused = true`). It is a separate
+      // upsert, issued only when the state changed: new cases get BaoxuePaused = false at start
+      // (TemporalCaseEngine), so they upsert it on PAUSE and RESUME only; cases opened before v2
+      // have no attribute and get it at their first projection after the upgrade. A new command,
+      // hence the guard: replaying a pre-v2 history, patched() answers false where the history has
+      // no marker, so the old commands are issued (test/replay: the v1 histories replay, and fail
+      // without the guard). (Sdk-core does not compare an upsert's attributes on replay, only that an
+      // upsert is there: adding the key to the upsert above would have replayed, silently.)
+      // Deprecate (deprecatePatch, then remove) once no case whose history began before the v2
+      // deployment is open: `temporal workflow list --query "WorkflowType = 'caseWorkflow' AND
+      // ExecutionStatus = 'Running' AND StartTime < '<v2 deployment time>'"` lists none.
+      // (A continue-as-new starts a fresh history with the patched code, so such runs count as new.)
+      const paused = pausedSearchAttributeChange(snapshot, workflowInfo().typedSearchAttributes);
+      if (paused && pausedSearchAttributePatched()) upsertSearchAttributes(paused);
       continue;
     }
     if (isClosed(state)) break;

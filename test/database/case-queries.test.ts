@@ -1,5 +1,6 @@
 /** The ledger's reads: filters, the overdue rule, paging, deadline order, the timeline. */
 import { createActivities } from '../../src/activities';
+import { CaseScope, inCaseScope } from '../../src/api/auth/permissions';
 import { CaseQueries } from '../../src/read-model/case-queries';
 import type { CaseSnapshot } from '../../src/workflows/messages';
 import { event, openCase, snapshot } from '../support/fixtures';
@@ -77,5 +78,54 @@ describe('CaseQueries.get', () => {
 
   it('returns undefined for an unknown case', async () => {
     expect(await queries.get('3f1c2b9e-8a47-4d55-9b1e-0c6d2f4a7e21')).toBeUndefined();
+  });
+});
+
+describe('CaseQueries scope (the SQL twin of the permission module)', () => {
+  const SCOPES: CaseScope[] = [
+    { kind: 'ALL' },
+    { kind: 'NONE' },
+    { kind: 'AREA', area: 'GAOPING' },
+    { kind: 'AREA', area: 'LANCAO' },
+    { kind: 'SCHOOL', school: 'GULING_PRIMARY' },
+    { kind: 'SCHOOL', school: 'GULING_MIDDLE' },
+    { kind: 'CLASS', school: 'GULING_PRIMARY', grade: 4, className: '五年级二班' },
+    { kind: 'CLASS', school: 'GULING_PRIMARY', grade: 4, className: '四年级一班' },
+    { kind: 'STAGES', stages: ['TOWN_CRITICISM', 'PERSUASION'] },
+    { kind: 'STAGES', stages: ['LEGAL_LIABILITY'] },
+  ];
+
+  it.each(SCOPES.map((s) => [JSON.stringify(s), s] as const))('lists exactly the cases inCaseScope admits: %s', async (_name, scope) => {
+    const admitted: string[] = [];
+    for (const caseId of Object.values(ids)) {
+      const facts = (await queries.accessFacts(caseId))!;
+      if (inCaseScope(scope, facts)) admitted.push(caseId);
+    }
+    const page = await queries.list({ now: NOW, scope, pageSize: 100 });
+    expect(page.items.map((c) => c.id).sort()).toEqual(admitted.sort());
+    expect(page.total).toBe(admitted.length);
+  });
+
+  it('applies the scope before paging and together with the filters', async () => {
+    const scope: CaseScope = { kind: 'AREA', area: 'GAOPING' };
+    const page = await queries.list({ now: NOW, scope, pageSize: 1, page: 2 });
+    expect(page.total).toBe(3);
+    expect(page.items.map((c) => c.id)).toEqual([ids.overdue]); // by deadline: pausedPastDue, overdue, dueSoon
+    expect(await listIds({ scope, school: 'GULING_MIDDLE' })).toEqual([ids.pausedPastDue]);
+    expect(await listIds({ scope, area: 'LANCAO' })).toEqual([]);
+  });
+
+  it('gives the facts a permission check needs', async () => {
+    expect(await queries.accessFacts(ids.dueSoon)).toMatchObject({
+      id: ids.dueSoon,
+      area: 'GAOPING',
+      school: 'GULING_PRIMARY',
+      stage: 'PERSUASION',
+      open: true,
+      grade: 4,
+      className: '五年级二班',
+      childId: expect.any(String),
+    });
+    expect(await queries.accessFacts('3f1c2b9e-8a47-4d55-9b1e-0c6d2f4a7e21')).toBeUndefined();
   });
 });

@@ -24,10 +24,12 @@ describe('migrations', () => {
   it('can be reverted and applied again', async () => {
     const db = await createTestDatabase();
     try {
-      await db.dataSource.undoLastMigration();
-      const tables = await db.dataSource.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('cases', 'case_events')`);
+      for (let i = 0; i < READ_MODEL_MIGRATIONS.length; i++) await db.dataSource.undoLastMigration();
+      const tables = await db.dataSource.query(
+        `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('cases', 'case_events', 'users', 'audit_log')`,
+      );
       expect(tables[0].n).toBe(0);
-      expect(await runMigrations(db.dataSource)).toHaveLength(1);
+      expect(await runMigrations(db.dataSource)).toHaveLength(READ_MODEL_MIGRATIONS.length);
     } finally {
       await db.drop();
     }

@@ -6,6 +6,7 @@
 import request from 'supertest';
 import { rmSync } from 'node:fs';
 import type { RunningBaoxue } from '../../src/bootstrap';
+import { as } from '../support/auth';
 import { reportBody, startApp, testConfig, waitForCase } from '../support/running-app';
 
 const config = testConfig(); // no DATABASE_URL, no TEMPORAL_ADDRESS: everything embedded under config.dataDir
@@ -18,13 +19,14 @@ afterAll(async () => {
 
 it('timers that came due while the app was stopped fire exactly once after it starts again on the same data folder', async () => {
   app = await startApp(config);
+  const principal = await as(app.apiUrl!, 'principal');
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {
-    const res = await request(app.apiUrl!).post('/api/cases').send(reportBody());
+    const res = await principal.post('/api/cases').send(reportBody());
     expect(res.status).toBe(201);
     ids.push(res.body.id);
   }
-  const before = await request(app.apiUrl!).get(`/api/cases/${ids[0]}`);
+  const before = await principal.get(`/api/cases/${ids[0]}`);
   const due = Date.parse(before.body.actionDueAt);
   await app.stop();
   app = undefined;
@@ -33,6 +35,11 @@ it('timers that came due while the app was stopped fire exactly once after it st
   await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now()) + 1_000));
 
   app = await startApp(config);
+  // The token key and the demo accounts live in the data folder and the database: a token from
+  // before the restart still works, and seeding again created no second account.
+  expect((await request(app.apiUrl!).get(`/api/cases/${ids[0]}`).set('Authorization', `Bearer ${principal.token}`)).status).toBe(200);
+  const accounts = await app.dataSource.query(`SELECT count(*)::int AS n FROM users WHERE username = 'principal'`);
+  expect(accounts[0].n).toBe(1);
   for (const id of ids) {
     const c = await waitForCase(app.apiUrl!, id, (v) => v.stage === 'PERSUASION');
     const types = c.timeline.map((e) => e.type);

@@ -4,10 +4,12 @@
  * Needs the build (`npm test` builds first).
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { RunningDevServer, startTemporalDevServer } from '../../src/temporal/dev-server';
+import { as } from '../support/auth';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { SECONDS_POLICY, reportBody, waitForCase } from '../support/running-app';
 
@@ -53,7 +55,17 @@ afterAll(async () => {
 
 it('the API and the worker run as separate processes, like the compose services, and stop cleanly on SIGTERM', async () => {
   const port = await freePort();
-  const env = { DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporal.address, BAOXUE_POLICY: SECONDS_POLICY, PORT: String(port) };
+  // With DATABASE_URL the demo accounts are off unless asked for; the token key is given, as a deployment would.
+  const env = {
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    BAOXUE_POLICY: SECONDS_POLICY,
+    PORT: String(port),
+    BAOXUE_SEED_DEMO: 'true',
+    BAOXUE_TOKEN_SECRET: 'separate-processes-test-secret-0123456789',
+    // API and worker must share the payload key (as in docker-compose.yml); the first process would otherwise write one into ./data.
+    BAOXUE_PAYLOAD_KEYS: `separate-processes:${randomBytes(32).toString('base64')}`,
+  };
   const worker = run('worker', 'worker-main.js', env);
   const api = run('api', 'api-main.js', env);
   const url = `http://127.0.0.1:${port}`;
@@ -65,7 +77,7 @@ it('the API and the worker run as separate processes, like the compose services,
   }
   expect({ healthy, api: api.output.join('') }).toMatchObject({ healthy: true });
 
-  const report = await request(url).post('/api/cases').send(reportBody());
+  const report = await (await as(url, 'principal')).post('/api/cases').send(reportBody());
   expect(report.status).toBe(201);
   const id = report.body.id;
   // The worker process, not the API, runs the timers: the case escalates by itself.

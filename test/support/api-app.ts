@@ -1,38 +1,73 @@
 /**
  * The real Nest application, set up exactly as main.ts sets it up (configureApp), over a test
- * database and a fake engine:
+ * database and a fake engine, with the demo accounts seeded (password DEMO_PASSWORD):
  *
  *   const api = await createTestApi({ dataSource: db.dataSource });
- *   await request(api.server).get('/api/health').expect(200);
+ *   const teacher = await as(api.server, 'teacher');            // test/support/auth.ts
+ *   await teacher.get('/api/cases').expect(200);
  *   await api.close();
+ *
+ * Rate limits are generous unless the test passes its own (`hardening`): test files log many
+ * accounts in from one address.
  */
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { DataSource } from 'typeorm';
 import { ApiModule } from '../../src/api/api.module';
+import { seedDemoAccounts } from '../../src/api/auth/demo-accounts';
 import type { CaseEngine } from '../../src/api/case-engine.port';
 import { configureApp } from '../../src/api/configure-app';
+import type { HardeningSettings } from '../../src/api/hardening';
 import { loadTown } from '../../src/read-model/town';
+import { DEMO_PASSWORD } from './auth';
 import { FakeCaseEngine } from './fake-case-engine';
+
+/** The key the test app signs tokens with (tests sign expired or foreign tokens with it). */
+export const TEST_TOKEN_SECRET = 'baoxue-test-token-secret-0123456789abcdef';
+
+export const GENEROUS_LIMITS: HardeningSettings = {
+  rateLimit: { limit: 100_000, windowMs: 60_000 },
+  loginRateLimit: { limit: 10_000, windowMs: 60_000 },
+};
 
 export interface TestApi<E extends CaseEngine = FakeCaseEngine> {
   app: INestApplication;
   /** The HTTP server, for supertest. */
   server: ReturnType<INestApplication['getHttpServer']>;
   engine: E;
+  tokenSecret: string;
   close(): Promise<void>;
 }
 
-export async function createTestApi(options: { dataSource: DataSource }): Promise<TestApi>;
-export async function createTestApi<E extends CaseEngine>(options: { dataSource: DataSource; engine: E }): Promise<TestApi<E>>;
-export async function createTestApi(options: { dataSource: DataSource; engine?: CaseEngine }): Promise<TestApi<CaseEngine>> {
+export interface TestApiOptions {
+  dataSource: DataSource;
+  /** Rate limits and idempotency; GENEROUS_LIMITS when absent. */
+  hardening?: HardeningSettings;
+  /** Reverse proxies trusted for X-Forwarded-For (default 0). */
+  trustProxyHops?: number;
+  /** Seed the demo accounts (default true). */
+  seedDemo?: boolean;
+}
+
+export async function createTestApi(options: TestApiOptions): Promise<TestApi>;
+export async function createTestApi<E extends CaseEngine>(options: TestApiOptions & { engine: E }): Promise<TestApi<E>>;
+export async function createTestApi(options: TestApiOptions & { engine?: CaseEngine }): Promise<TestApi<CaseEngine>> {
   const engine = options.engine ?? new FakeCaseEngine();
+  if (options.seedDemo !== false) await seedDemoAccounts(options.dataSource, DEMO_PASSWORD);
   const moduleRef = await Test.createTestingModule({
-    imports: [ApiModule.forRoot({ database: { dataSource: options.dataSource }, engine: { useValue: engine }, town: loadTown() })],
+    imports: [
+      ApiModule.forRoot({
+        database: { dataSource: options.dataSource },
+        engine: { useValue: engine },
+        town: loadTown(),
+        hardening: options.hardening ?? GENEROUS_LIMITS,
+        auth: { tokenSecret: TEST_TOKEN_SECRET, trustProxyHops: options.trustProxyHops ?? 0 },
+      }),
+    ],
   }).compile();
   // Quiet by default: tests provoke errors on purpose. BAOXUE_TEST_LOGS=1 shows Nest's log.
   const logger = process.env.BAOXUE_TEST_LOGS ? (['error', 'warn', 'log'] as const) : false;
   const app = configureApp(moduleRef.createNestApplication({ logger: logger === false ? false : [...logger] }));
   await app.init();
-  return { app, server: app.getHttpServer(), engine, close: () => app.close() };
+  return { app, server: app.getHttpServer(), engine, tokenSecret: TEST_TOKEN_SECRET, close: () => app.close() };
 }

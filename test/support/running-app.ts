@@ -1,7 +1,8 @@
 /**
  * The whole product as `npm start` composes it (src/bootstrap.ts): real Temporal dev server, real
  * PostgreSQL, API and worker, with a policy whose windows are seconds so escalation can be
- * watched in real time.
+ * watched in real time. The demo accounts are seeded (also with DATABASE_URL): log in with
+ * test/support/auth.ts.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join, resolve } from 'node:path';
 import request from 'supertest';
 import { RunningBaoxue, startBaoxue } from '../../src/bootstrap';
 import { BaoxueConfig, loadConfig } from '../../src/config';
+import { tokenFor, withToken } from './auth';
 import { validIdNumber } from './fixtures';
 
 export const SECONDS_POLICY = resolve(__dirname, '..', 'fixtures', 'policy-seconds.json');
@@ -19,6 +21,10 @@ export function testConfig(overrides: Partial<BaoxueConfig> = {}): BaoxueConfig 
     port: 0,
     dataDir: mkdtempSync(join(tmpdir(), 'baoxue-e2e-')),
     policyPath: SECONDS_POLICY,
+    seedDemo: true,
+    // Tests poll the API far faster than a caseworker types; the limits are tested where they are set tight.
+    rateLimit: { limit: 100_000, windowMs: 60_000 },
+    loginRateLimit: { limit: 1_000, windowMs: 60_000 },
     ...overrides,
   };
 }
@@ -47,7 +53,7 @@ export function reportBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** Polls GET /api/cases/:id until `ready` holds; fails with what it last saw. */
+/** Polls GET /api/cases/:id (as the coordinator, who reads every case) until `ready` holds; fails with what it last saw. */
 export async function waitForCase(
   apiUrl: string,
   caseId: string,
@@ -57,7 +63,9 @@ export async function waitForCase(
   const deadline = Date.now() + timeoutMs;
   let last: CaseView | undefined;
   while (Date.now() < deadline) {
-    const res = await request(apiUrl).get(`/api/cases/${caseId}`);
+    // A log-in that fails (the database is down in a fault test) is retried like the read.
+    const token = await tokenFor(apiUrl, 'coordinator').catch(() => undefined);
+    const res = token ? await withToken(request(apiUrl).get(`/api/cases/${caseId}`), token) : { status: 0, body: undefined };
     if (res.status === 200) {
       last = res.body as CaseView;
       if (ready(last)) return last;

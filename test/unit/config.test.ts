@@ -4,7 +4,8 @@ import { PROJECT_ROOT } from '../../src/project-root';
 
 describe('loadConfig', () => {
   it('has defaults for everything: embedded database and Temporal, files in the project', () => {
-    expect(loadConfig({}, '/somewhere')).toEqual({
+    // The settings of log-in, hardening and the payload codec have tests of their own below.
+    expect(loadConfig({}, '/somewhere')).toMatchObject({
       port: 3000,
       dataDir: resolve(PROJECT_ROOT, 'data'),
       databaseUrl: undefined,
@@ -52,5 +53,66 @@ describe('loadConfig', () => {
       'DATABASE_URL: the scheme must be postgres:// or postgresql://, not mysql://',
       'TEMPORAL_ADDRESS: "http://temporal" is not host:port (for example 127.0.0.1:7233)',
     ]);
+  });
+});
+
+describe('loadConfig: log-in and audit settings', () => {
+  it('defaults: a generated token key, demo accounts on the embedded database with the default password, no proxy trusted', () => {
+    expect(loadConfig({})).toMatchObject({ tokenSecret: undefined, demoPassword: 'baoxue-demo', seedDemo: true, trustProxyHops: 0 });
+  });
+
+  it('seeds no demo accounts on an external database unless BAOXUE_SEED_DEMO=true says so', () => {
+    const external = { DATABASE_URL: 'postgres://baoxue@db:5432/baoxue' };
+    expect(loadConfig(external).seedDemo).toBe(false);
+    expect(loadConfig({ ...external, BAOXUE_SEED_DEMO: 'true' }).seedDemo).toBe(true);
+    expect(loadConfig({ BAOXUE_SEED_DEMO: 'false' }).seedDemo).toBe(false);
+  });
+
+  it('reads the token key, the demo password and the proxies in front', () => {
+    const config = loadConfig({
+      BAOXUE_TOKEN_SECRET: 'k'.repeat(40),
+      BAOXUE_DEMO_PASSWORD: 'another-password',
+      BAOXUE_TRUST_PROXY: 'true',
+    });
+    expect(config).toMatchObject({ tokenSecret: 'k'.repeat(40), demoPassword: 'another-password', trustProxyHops: 1 });
+    expect(loadConfig({ BAOXUE_TRUST_PROXY: '2' }).trustProxyHops).toBe(2);
+    expect(loadConfig({ BAOXUE_TRUST_PROXY: 'false' }).trustProxyHops).toBe(0);
+  });
+
+  it('fails fast on a short token key, a short demo password and unreadable switches', () => {
+    let error: unknown;
+    try {
+      loadConfig({ BAOXUE_TOKEN_SECRET: 'short', BAOXUE_DEMO_PASSWORD: 'abc', BAOXUE_SEED_DEMO: 'maybe', BAOXUE_TRUST_PROXY: 'nginx' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(/^BAOXUE_TOKEN_SECRET: too short \(5 characters\)/),
+      'BAOXUE_DEMO_PASSWORD: use at least 8 characters',
+      'BAOXUE_SEED_DEMO: "maybe" is not true or false',
+      'BAOXUE_TRUST_PROXY: "nginx" is not true, false or a number of proxies',
+    ]);
+  });
+});
+
+describe('loadConfig: rate limits', () => {
+  it('defaults: 300 requests a minute per client, 10 log-ins a minute per address', () => {
+    expect(loadConfig({})).toMatchObject({ rateLimit: { limit: 300, windowMs: 60_000 }, loginRateLimit: { limit: 10, windowMs: 60_000 } });
+  });
+
+  it('reads requests per window, or a bare count per minute', () => {
+    expect(loadConfig({ BAOXUE_RATE_LIMIT: '1000/1h', BAOXUE_LOGIN_RATE_LIMIT: '5' })).toMatchObject({
+      rateLimit: { limit: 1000, windowMs: 3_600_000 },
+      loginRateLimit: { limit: 5, windowMs: 60_000 },
+    });
+    expect(loadConfig({ BAOXUE_RATE_LIMIT: '20 / 30s' }).rateLimit).toEqual({ limit: 20, windowMs: 30_000 });
+    expect(loadConfig({ BAOXUE_RATE_LIMIT: '60/m' }).rateLimit).toEqual({ limit: 60, windowMs: 60_000 });
+  });
+
+  it('refuses what is not a limit', () => {
+    expect(() => loadConfig({ BAOXUE_RATE_LIMIT: 'fast', BAOXUE_LOGIN_RATE_LIMIT: '0/1m' })).toThrow(
+      /BAOXUE_RATE_LIMIT: "fast" is not a rate limit[\s\S]*BAOXUE_LOGIN_RATE_LIMIT: "0\/1m" is not a rate limit/,
+    );
   });
 });

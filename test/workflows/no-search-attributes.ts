@@ -8,3 +8,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 export function caseSearchAttributes(): SearchAttributeUpdatePair[] {
   return [];
 }
+
+export function pausedSearchAttributeChange(): SearchAttributeUpdatePair[] | undefined {
+  return undefined;
+}

@@ -1,6 +1,9 @@
 /**
  * What the API answers about cases: codes with their Chinese and English labels, dates as ISO
- * strings. One presenter, from the read model's rows or from the engine's snapshot.
+ * strings. One presenter, from the read model's rows or from the engine's snapshot, always for a
+ * viewer: `allowedActions` are what the case allows now AND the viewer's role may do, and ID
+ * numbers and phones are masked in lists for everybody and in the detail for roles that do not
+ * need them (src/api/auth/permissions.ts).
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -22,7 +25,15 @@ import {
 import type { CaseEntity, CaseEventEntity, ChildEntity, GuardianEntity } from '../../read-model/entities';
 import type { CaseDetail } from '../../read-model/case-queries';
 import { Town } from '../../read-model/town';
+import { maskIdNumber, maskPhone } from '../auth/masking';
+import { seesFullIdentity, visibleActions } from '../auth/permissions';
+import type { Role } from '../auth/roles';
 import { TOWN } from '../tokens';
+
+/** Whom the answer is for. */
+export interface Viewer {
+  role: Role;
+}
 
 export class LabelDto implements Label {
   @ApiProperty({ example: '家访' })
@@ -47,13 +58,22 @@ export class ChildSummaryDto {
 
   @ApiProperty({ example: '五年级二班' })
   className!: string;
+
+  @ApiProperty({
+    example: '500235********0034',
+    description: '身份证号码；列表中一律掩码，详情中按岗位掩码 / ID number: masked in lists, and in the detail for roles that do not need it',
+  })
+  idNumber!: string;
+
+  @ApiProperty({ description: 'true：身份证号码和电话已掩码 / the ID number and phones are masked' })
+  masked!: boolean;
 }
 
 export class GuardianDto {
   @ApiProperty({ example: '王大山' })
   name!: string;
 
-  @ApiProperty({ example: '13800000000' })
+  @ApiProperty({ example: '13800000000', description: '按岗位掩码，如 138****0000 / masked for roles that do not need it' })
   phone!: string;
 
   @ApiProperty({ example: '父亲' })
@@ -61,9 +81,6 @@ export class GuardianDto {
 }
 
 export class ChildDetailDto extends ChildSummaryDto {
-  @ApiProperty({ example: '500235201203150034' })
-  idNumber!: string;
-
   @ApiProperty({ example: '2012-03-15', format: 'date' })
   birthDate!: string;
 
@@ -154,7 +171,12 @@ export class CaseStateDto {
   @ApiProperty({ nullable: true, example: '李书记' })
   assignee!: string | null;
 
-  @ApiProperty({ enum: ACTION_TYPES, isArray: true, example: ['RECORD_HOME_VISIT', 'RECORD_RETURN', 'ADD_NOTE'] })
+  @ApiProperty({
+    enum: ACTION_TYPES,
+    isArray: true,
+    example: ['RECORD_HOME_VISIT', 'RECORD_RETURN', 'ADD_NOTE'],
+    description: '现在可办理、且您的岗位可做的操作 / what the case allows now AND your role may do',
+  })
   allowedActions!: ActionType[];
 
   @ApiProperty({
@@ -263,8 +285,9 @@ export class ActionResultDto {
 export class CasePresenter {
   constructor(@Inject(TOWN) private readonly town: Town) {}
 
-  state(row: CaseEntity, now = new Date()): CaseStateDto {
+  state(row: CaseEntity, viewer: Viewer, now = new Date()): CaseStateDto {
     return this.stateFrom(
+      viewer,
       {
         id: row.id,
         stage: row.stage,
@@ -293,8 +316,9 @@ export class CasePresenter {
     );
   }
 
-  snapshot(s: CaseSnapshot, now = new Date()): CaseStateDto {
+  snapshot(s: CaseSnapshot, viewer: Viewer, now = new Date()): CaseStateDto {
     return this.stateFrom(
+      viewer,
       {
         id: s.caseId,
         stage: s.stage,
@@ -323,37 +347,40 @@ export class CasePresenter {
     );
   }
 
-  summary(row: CaseEntity & { child?: ChildEntity }, now = new Date()): CaseSummaryDto {
+  /** A line of the ledger: the ID number is masked for every role. */
+  summary(row: CaseEntity & { child?: ChildEntity }, viewer: Viewer, now = new Date()): CaseSummaryDto {
     const child = row.child!;
     return {
-      ...this.state(row, now),
-      child: { id: child.id, name: child.name, sex: child.sex, grade: child.grade, className: child.className },
+      ...this.state(row, viewer, now),
+      child: { id: child.id, name: child.name, sex: child.sex, grade: child.grade, className: child.className, idNumber: maskIdNumber(child.idNumber), masked: true },
       updatedAt: iso(row.updatedAt)!,
     };
   }
 
-  detail(d: CaseDetail, now = new Date()): CaseDetailDto {
+  /** The whole case: ID number and phones in full only for roles that need them. */
+  detail(d: CaseDetail, viewer: Viewer, now = new Date()): CaseDetailDto {
     return {
-      ...this.summary({ ...d.case, child: d.child } as CaseEntity, now),
-      child: this.child(d.child, d.guardians),
+      ...this.summary({ ...d.case, child: d.child } as CaseEntity, viewer, now),
+      child: this.child(d.child, d.guardians, !seesFullIdentity(viewer.role)),
       timeline: d.events.map((e) => this.event(e)),
     };
   }
 
-  child(c: ChildEntity, guardians: GuardianEntity[]): ChildDetailDto {
+  child(c: ChildEntity, guardians: GuardianEntity[], masked: boolean): ChildDetailDto {
     return {
       id: c.id,
       name: c.name,
       sex: c.sex,
       grade: c.grade,
       className: c.className,
-      idNumber: c.idNumber,
+      idNumber: masked ? maskIdNumber(c.idNumber) : c.idNumber,
+      masked,
       birthDate: c.birthDate,
       school: c.school,
       schoolLabel: this.town.schoolLabel(c.school),
       area: c.area,
       areaLabel: this.town.areaLabel(c.area),
-      guardians: guardians.map((g) => ({ name: g.name, phone: g.phone, relation: g.relation })),
+      guardians: guardians.map((g) => ({ name: g.name, phone: masked ? maskPhone(g.phone) : g.phone, relation: g.relation })),
     };
   }
 
@@ -378,9 +405,11 @@ export class CasePresenter {
   }
 
   private stateFrom(
+    viewer: Viewer,
     s: Omit<CaseStateDto, 'stageLabel' | 'causeLabel' | 'areaLabel' | 'schoolLabel' | 'overdue' | 'allowedActionLabels'>,
     now: Date,
   ): CaseStateDto {
+    const allowedActions = visibleActions(viewer.role, s.allowedActions);
     return {
       id: s.id,
       stage: s.stage,
@@ -405,8 +434,8 @@ export class CasePresenter {
       returnedFrom: s.returnedFrom,
       followUpCompleted: s.followUpCompleted,
       assignee: s.assignee,
-      allowedActions: s.allowedActions,
-      allowedActionLabels: Object.fromEntries(s.allowedActions.map((a) => [a, EVENT_LABELS[a] ?? { zh: a, en: a }])),
+      allowedActions,
+      allowedActionLabels: Object.fromEntries(allowedActions.map((a) => [a, EVENT_LABELS[a] ?? { zh: a, en: a }])),
       policyVersion: s.policyVersion,
       lastSeq: s.lastSeq,
       note: s.note,

@@ -1,6 +1,8 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
+import { NoAudit } from '../audit/audit.decorator';
+import { Public } from '../auth/public.decorator';
 import { CASE_ENGINE, CaseEngine } from '../case-engine.port';
 
 export class ComponentHealthDto {
@@ -36,7 +38,9 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: '运行状态 / Health of the API, the database and the case engine' })
+  @Public() // probes and load balancers ask without logging in; it shows no one's data
+  @NoAudit()
+  @ApiOperation({ summary: '运行状态 / Health of the API, the database and the case engine (no log-in needed)' })
   @ApiResponse({ status: 200, type: HealthDto, description: '一切正常 / all ok' })
   @ApiResponse({ status: 503, type: HealthDto, description: '数据库或引擎不可用 / the database or the engine is down' })
   async health(@Res({ passthrough: true }) res: { status(code: number): unknown }): Promise<HealthDto> {

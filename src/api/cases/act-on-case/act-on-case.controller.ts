@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ACTION_TYPES, EVENT_LABELS } from '../../../workflows/vocabulary';
-import { Actor, ACTOR_HEADER_DOC } from '../../actor';
+import { Audit } from '../../audit/audit.decorator';
+import type { AuthUser } from '../../auth/auth-user';
+import { CurrentUser } from '../../auth/current-user.decorator';
 import { ApiErrorResponses } from '../../swagger';
 import { CaseIdPipe } from '../case-id.pipe';
 import { ActionResultDto } from '../case.views';
@@ -12,6 +14,7 @@ import { ActOnCaseService } from './act-on-case.service';
 const DTO_CLASSES = Object.values(ACTION_DTOS);
 
 @ApiTags('cases 案件')
+@ApiBearerAuth()
 @ApiExtraModels(...DTO_CLASSES)
 @Controller('cases')
 export class ActOnCaseController {
@@ -19,15 +22,17 @@ export class ActOnCaseController {
 
   @Post(':id/actions')
   @HttpCode(HttpStatus.OK)
+  @Audit('ACT')
   @ApiOperation({
     summary: '办理：记录一项操作 / Act on a case',
     description:
-      '`type` 决定其余字段。办理人取自 X-Actor。当前阶段不允许的操作返回 409 CASE.ACTION_NOT_ALLOWED，并在 details.allowedActions 列出可做的操作。' +
-      ' / `type` decides the other fields; the actor comes from X-Actor.\n\n' +
+      '`type` 决定其余字段。办理人即登录用户。您无权查看的案件回答 404；您的岗位不能做的操作回答 403 AUTH.FORBIDDEN，并列出岗位可做的操作；' +
+      '当前阶段不允许的操作返回 409 CASE.ACTION_NOT_ALLOWED，并在 details.allowedActions 列出现在可做（且岗位可做）的操作。' +
+      ' / `type` decides the other fields; the actor is the logged-in user. A case outside your scope answers 404; an action your role' +
+      ' may not take 403 AUTH.FORBIDDEN listing what it may take; an action the stage does not allow 409, listing what is possible now for your role.\n\n' +
       ACTION_TYPES.map((t) => `- \`${t}\` ${EVENT_LABELS[t].zh} / ${EVENT_LABELS[t].en}`).join('\n'),
   })
   @ApiParam({ name: 'id', format: 'uuid', description: '案件编号 / case id' })
-  @ApiHeader(ACTOR_HEADER_DOC)
   @ApiBody({
     schema: {
       oneOf: DTO_CLASSES.map((dto) => ({ $ref: getSchemaPath(dto) })),
@@ -53,8 +58,11 @@ export class ActOnCaseController {
     'CASE.ACTION_NOT_ALLOWED',
     'CASE.CLOSED',
     'ENGINE.UNAVAILABLE',
+    'AUTH.REQUIRED',
+    'AUTH.INVALID_TOKEN',
+    'AUTH.FORBIDDEN',
   )
-  act(@Param('id', CaseIdPipe) id: string, @Body(ActionBodyPipe) body: ActionRequest, @Actor() actor: string): Promise<ActionResultDto> {
-    return this.service.act(id, body, actor);
+  act(@Param('id', CaseIdPipe) id: string, @Body(ActionBodyPipe) body: ActionRequest, @CurrentUser() user: AuthUser): Promise<ActionResultDto> {
+    return this.service.act(id, body, user);
   }
 }

@@ -1,11 +1,20 @@
 /**
- * A human action on a case: the read model answers "no such case" and "already ended" at once;
- * otherwise the engine decides (its refusals become 409/400 in the exception filter).
+ * A human action on a case, by the logged-in user, checked in this order:
+ * 1. the case exists and is inside the user's read scope, else 404 CASE.NOT_FOUND (a case the user
+ *    may not see does not exist for them);
+ * 2. the user's role may take this action type, else 403 AUTH.FORBIDDEN naming what it may take;
+ * 3. the case is open, else 409 CASE.CLOSED;
+ * then the engine decides (its refusals become 409/400 in the exception filter; the actions it
+ * lists as possible are narrowed to the user's role). Refused requests never reach the engine.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { CaseQueries } from '../../../read-model/case-queries';
-import { CASE_ENGINE, CaseEngine } from '../../case-engine.port';
+import { actorName, AuthUser } from '../../auth/auth-user';
+import { actionForbidden } from '../../auth/forbidden';
+import { mayAct, mayReadCase, visibleActions } from '../../auth/permissions';
+import { ActionRefusedError, CASE_ENGINE, CaseEngine } from '../../case-engine.port';
 import { ApiError } from '../../errors';
+import type { ActionType } from '../../../workflows/vocabulary';
 import { ActionResultDto, CasePresenter } from '../case.views';
 import { ActionRequest, toCaseAction } from './action.dtos';
 
@@ -17,13 +26,25 @@ export class ActOnCaseService {
     @Inject(CASE_ENGINE) private readonly engine: CaseEngine,
   ) {}
 
-  async act(caseId: string, body: ActionRequest, actor: string): Promise<ActionResultDto> {
-    const open = await this.queries.isOpen(caseId);
-    if (open === undefined) throw new ApiError('CASE.NOT_FOUND', { details: { caseId } });
-    if (!open) throw new ApiError('CASE.CLOSED', { details: { caseId } });
-    const result = await this.engine.act(caseId, toCaseAction(body, actor));
+  async act(caseId: string, body: ActionRequest, user: AuthUser): Promise<ActionResultDto> {
+    const facts = await this.queries.accessFacts(caseId);
+    if (!facts || !mayReadCase(user, facts)) throw new ApiError('CASE.NOT_FOUND', { details: { caseId } });
+    if (!mayAct(user.role, body.type)) throw actionForbidden(user.role, body.type);
+    if (!facts.open) throw new ApiError('CASE.CLOSED', { details: { caseId } });
+    let result;
+    try {
+      result = await this.engine.act(caseId, toCaseAction(body, actorName(user)));
+    } catch (err) {
+      if (err instanceof ActionRefusedError && Array.isArray(err.details?.allowedActions)) {
+        throw new ActionRefusedError(err.type, err.message, {
+          ...err.details,
+          allowedActions: visibleActions(user.role, err.details.allowedActions as ActionType[]),
+        });
+      }
+      throw err;
+    }
     return {
-      case: this.presenter.snapshot(result.snapshot),
+      case: this.presenter.snapshot(result.snapshot, user),
       events: result.events.map((e) => this.presenter.event(e)),
     };
   }

@@ -22,8 +22,9 @@ export class ActionBodyPipe implements PipeTransform<unknown, Promise<ActionRequ
     const type = (body as { type?: unknown }).type;
     if (typeof type !== 'string' || !(ACTION_TYPES as readonly string[]).includes(type)) {
       const validTypes = ACTION_TYPES.map((t) => ({ type: t, label: EVENT_LABELS[t] }));
-      const given = type === undefined ? '缺少操作类型 type' : `没有这种操作类型："${String(type)}"`;
-      const givenEn = type === undefined ? 'the action type is missing' : `unknown action type "${String(type)}"`;
+      const shown = quoted(type);
+      const given = type === undefined ? '缺少操作类型 type' : `没有这种操作类型：${shown}`;
+      const givenEn = type === undefined ? 'the action type is missing' : `unknown action type ${shown}`;
       throw new ApiError('ACTION.UNKNOWN_TYPE', {
         zh: `${given}。可用的类型：${ACTION_TYPES.map((t) => `${t}（${EVENT_LABELS[t].zh}）`).join('、')}`,
         en: `${givenEn}; valid types: ${ACTION_TYPES.join(', ')}`,
@@ -40,4 +41,15 @@ export class ActionBodyPipe implements PipeTransform<unknown, Promise<ActionRequ
     if (errors.length > 0) throw validationExceptionFactory(errors);
     return dto;
   }
+}
+
+/** The given type for a message: a string in quotes, anything else as JSON (String() throws on `{ "toString": 1 }`), cut short. */
+function quoted(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? typeof value;
+  } catch {
+    text = typeof value;
+  }
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

@@ -1,7 +1,7 @@
 /**
  * The body of POST /api/cases/:id/actions: one DTO class per member of the CaseAction union
  * (src/workflows/messages.ts), chosen by `type`. The actor is not part of the body: the API adds
- * it from X-Actor. Field rules here are the API's; the workflow checks the stage rules.
+ * the logged-in user. Field rules here are the API's; the workflow checks the stage rules.
  */
 import { applyDecorators, Type as ClassType } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';

@@ -1,12 +1,17 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CaseQueries } from '../../../read-model/case-queries';
+import { Audit } from '../../audit/audit.decorator';
+import type { AuthUser } from '../../auth/auth-user';
+import { CurrentUser } from '../../auth/current-user.decorator';
+import { mayReadCase } from '../../auth/permissions';
 import { ApiError } from '../../errors';
 import { ApiErrorResponses } from '../../swagger';
 import { CaseIdPipe } from '../case-id.pipe';
 import { CaseDetailDto, CasePresenter } from '../case.views';
 
 @ApiTags('cases 案件')
+@ApiBearerAuth()
 @Controller('cases')
 export class GetCaseController {
   constructor(
@@ -15,16 +20,23 @@ export class GetCaseController {
   ) {}
 
   @Get(':id')
+  @Audit('READ_CASE')
   @ApiOperation({
     summary: '案件详情与办理经过 / A case with its child and timeline',
-    description: '含阶段、期限、可办理的操作、儿童与监护人、按顺序的事件 / stage, due dates, allowed actions, child and guardians, events in order',
+    description:
+      '含阶段、期限、可办理的操作（与您的岗位权限取交集）、儿童与监护人、按顺序的事件。您的岗位无权查看的案件回答 404。不需要完整身份信息的岗位看到掩码后的身份证号和电话。' +
+      ' / Stage, due dates, allowed actions (narrowed to what your role may do), child and guardians, events in order.' +
+      ' A case outside your role\'s scope answers 404. Roles that do not need them see ID number and phones masked.',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: '案件编号 / case id' })
   @ApiOkResponse({ type: CaseDetailDto })
-  @ApiErrorResponses('CASE.INVALID_ID', 'CASE.NOT_FOUND')
-  async get(@Param('id', CaseIdPipe) id: string): Promise<CaseDetailDto> {
+  @ApiErrorResponses('CASE.INVALID_ID', 'CASE.NOT_FOUND', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
+  async get(@Param('id', CaseIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<CaseDetailDto> {
     const detail = await this.queries.get(id);
-    if (!detail) throw new ApiError('CASE.NOT_FOUND', { details: { caseId: id } });
-    return this.presenter.detail(detail);
+    // Outside the user's scope the case does not exist for them: the same 404 as an unknown id.
+    if (!detail || !mayReadCase(user, { ...detail.case, grade: detail.child.grade, className: detail.child.className })) {
+      throw new ApiError('CASE.NOT_FOUND', { details: { caseId: id } });
+    }
+    return this.presenter.detail(detail, user);
   }
 }

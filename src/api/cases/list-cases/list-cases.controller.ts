@@ -1,7 +1,11 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CaseQueries } from '../../../read-model/case-queries';
 import { Town } from '../../../read-model/town';
+import { Audit } from '../../audit/audit.decorator';
+import type { AuthUser } from '../../auth/auth-user';
+import { CurrentUser } from '../../auth/current-user.decorator';
+import { caseScope } from '../../auth/permissions';
 import { ApiErrorResponses } from '../../swagger';
 import { TOWN } from '../../tokens';
 import { resolveArea, resolveSchool } from '../../town-codes';
@@ -9,6 +13,7 @@ import { CaseListDto, CasePresenter } from '../case.views';
 import { ListCasesQueryDto } from './list-cases.query.dto';
 
 @ApiTags('cases 案件')
+@ApiBearerAuth()
 @Controller('cases')
 export class ListCasesController {
   constructor(
@@ -18,13 +23,17 @@ export class ListCasesController {
   ) {}
 
   @Get()
+  @Audit('LIST_CASES')
   @ApiOperation({
     summary: '案件台账 / The case ledger',
-    description: '按最近期限排序（无期限的在后），可按责任区、学校、阶段、逾期筛选 / sorted by next deadline; filter by area, school, stage, overdue',
+    description:
+      '只列出您的岗位可查看的案件（按权限范围在数据库中筛选，总数和分页只计这些）。按最近期限排序（无期限的在后），可按责任区、学校、阶段、逾期筛选。身份证号码一律掩码。' +
+      ' / Only the cases your role may read (filtered in the database: totals and pages count only those), sorted by next deadline;' +
+      ' filter by area, school, stage, overdue. ID numbers are masked for every role.',
   })
   @ApiOkResponse({ type: CaseListDto })
-  @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AREA.UNKNOWN', 'SCHOOL.UNKNOWN')
-  async list(@Query() query: ListCasesQueryDto): Promise<CaseListDto> {
+  @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AREA.UNKNOWN', 'SCHOOL.UNKNOWN', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
+  async list(@Query() query: ListCasesQueryDto, @CurrentUser() user: AuthUser): Promise<CaseListDto> {
     const now = new Date();
     const page = await this.queries.list({
       area: query.area === undefined ? undefined : resolveArea(this.town, query.area, 'area').code,
@@ -35,7 +44,8 @@ export class ListCasesController {
       page: query.page,
       pageSize: query.pageSize,
       now,
+      scope: caseScope(user),
     });
-    return { ...page, items: page.items.map((row) => this.presenter.summary(row, now)) };
+    return { ...page, items: page.items.map((row) => this.presenter.summary(row, user, now)) };
   }
 }

@@ -1,25 +1,31 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, ACTOR_HEADER_DOC } from '../../actor';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audit } from '../../audit/audit.decorator';
+import type { AuthUser } from '../../auth/auth-user';
+import { CurrentUser } from '../../auth/current-user.decorator';
 import { ApiErrorResponses } from '../../swagger';
 import { CaseDetailDto } from '../case.views';
 import { ReportCaseRequestDto } from './report-case.request.dto';
 import { ReportCaseService } from './report-case.service';
 
 @ApiTags('cases 案件')
+@ApiBearerAuth()
 @Controller('cases')
 export class ReportCaseController {
   constructor(private readonly service: ReportCaseService) {}
 
   @Post()
   @HttpCode(HttpStatus.CREATED)
+  @Audit('REPORT_CASE')
   @ApiOperation({
     summary: '报告疑似辍学，立案 / Report a suspected dropout and open its case',
     description:
       '新儿童填写 child（按身份证号码识别，重复报告沿用原记录），已登记儿童填写 childId。一名儿童同时只能有一个未结案件。' +
-      ' / Give `child` (found again by ID number) or `childId`. One child has at most one open case.',
+      '报告人即登录用户；只能报告本岗位可查看范围内的儿童（学校：本校；教师：本班；村：本责任区），领导小组、镇政府、司法所、派出所不报告（403）。' +
+      ' / Give `child` (found again by ID number) or `childId`. One child has at most one open case.' +
+      ' The reporter is the logged-in user, who may report only a child inside their scope (school, class, area);' +
+      ' the leading group, town office, justice office and police station do not report (403).',
   })
-  @ApiHeader(ACTOR_HEADER_DOC)
   @ApiBody({
     type: ReportCaseRequestDto,
     examples: {
@@ -55,13 +61,16 @@ export class ReportCaseController {
     'CASE.ALREADY_OPEN',
     'REQUEST.TOO_LARGE',
     'ENGINE.UNAVAILABLE',
+    'AUTH.REQUIRED',
+    'AUTH.INVALID_TOKEN',
+    'AUTH.FORBIDDEN',
   )
   async report(
     @Body() body: ReportCaseRequestDto,
-    @Actor() actor: string,
+    @CurrentUser() user: AuthUser,
     @Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown },
   ): Promise<CaseDetailDto> {
-    const created = await this.service.report(body, actor);
+    const created = await this.service.report(body, user);
     res.setHeader('Location', `/api/cases/${created.id}`);
     return created;
   }

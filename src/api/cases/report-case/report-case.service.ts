@@ -1,6 +1,7 @@
 /**
  * Reporting a suspected dropout (立案):
- * 1. check the body against the town (area, school, grades) and the ID number (birth date, sex);
+ * 1. check the body against the town (area, school, grades) and the ID number (birth date, sex),
+ *    and that the user may report this child (its role reports, the child is inside its scope);
  * 2. in one transaction, upsert the child by ID number and insert the case row (HOME_VISIT, open,
  *    last_seq 0); the partial unique index refuses a second open case → 409 CASE.ALREADY_OPEN;
  * 3. start the case's workflow; if that fails, delete the case row again and answer 503.
@@ -11,8 +12,12 @@ import { DataSource } from 'typeorm';
 import type { CaseFacts } from '../../../workflows/messages';
 import { CaseQueries } from '../../../read-model/case-queries';
 import { ChildInput, OpenCaseExistsError, deleteUnstartedCase, openCaseRecord } from '../../../read-model/case-intake';
+import { ChildEntity } from '../../../read-model/entities';
 import { Town } from '../../../read-model/town';
 import { CASE_ENGINE, CaseEngine } from '../../case-engine.port';
+import { actorName, AuthUser } from '../../auth/auth-user';
+import { reportForbidden, reportOutOfScope } from '../../auth/forbidden';
+import { mayReadCase, mayReport, mayReportAtAll } from '../../auth/permissions';
 import { ApiError } from '../../errors';
 import { TOWN } from '../../tokens';
 import { resolveArea, resolveSchool } from '../../town-codes';
@@ -33,7 +38,9 @@ export class ReportCaseService {
     @Inject(TOWN) private readonly town: Town,
   ) {}
 
-  async report(request: ReportCaseRequestDto, actor: string): Promise<CaseDetailDto> {
+  async report(request: ReportCaseRequestDto, user: AuthUser): Promise<CaseDetailDto> {
+    if (!mayReportAtAll(user.role)) throw reportForbidden(user.role);
+    const actor = actorName(user);
     if (request.child !== undefined && request.childId !== undefined) {
       throw validationFailed([
         {
@@ -45,6 +52,7 @@ export class ReportCaseService {
       ]);
     }
     const child = request.child ? this.checkChild(request.child) : { childId: request.childId! };
+    await this.checkScope(user, child);
 
     const caseId = randomUUID();
     const openedAt = new Date().toISOString();
@@ -53,6 +61,14 @@ export class ReportCaseService {
       row = await openCaseRecord(this.dataSource, { caseId, child, cause: request.cause, note: request.note, openedAt, openedBy: actor });
     } catch (err) {
       if (err instanceof OpenCaseExistsError) {
+        const open = await this.queries.accessFacts(err.openCaseId);
+        if (!open || !mayReadCase(user, open)) {
+          // The open case is someone else's to see: say that it exists, not which it is.
+          throw new ApiError('CASE.ALREADY_OPEN', {
+            zh: '该儿童已有未结案件（一人一案），由其他单位办理，请与统筹负责人联系',
+            en: 'The child already has an open case (one child, one case), handled outside your scope; contact the coordinator',
+          });
+        }
         throw new ApiError('CASE.ALREADY_OPEN', {
           zh: `该儿童已有未结案件（一人一案），案件编号 ${err.openCaseId}，请在原案件中继续办理`,
           en: `The child already has an open case ${err.openCaseId} (one child, one case); continue in that case`,
@@ -89,7 +105,22 @@ export class ReportCaseService {
 
     const detail = await this.queries.get(caseId);
     if (!detail) throw new Error(`case ${caseId} vanished after it was opened`);
-    return this.presenter.detail(detail);
+    return this.presenter.detail(detail, user);
+  }
+
+  /**
+   * A new child must be inside the user's scope (403 otherwise: the user typed the data, nothing
+   * is revealed). A child on file outside it answers 404 CHILD.NOT_FOUND, as an unknown id would.
+   */
+  private async checkScope(user: AuthUser, child: ChildInput | { childId: string }): Promise<void> {
+    if (!('childId' in child)) {
+      if (!mayReport(user, child)) throw reportOutOfScope(user.role);
+      return;
+    }
+    const onFile = await this.dataSource
+      .getRepository(ChildEntity)
+      .findOne({ where: { id: child.childId }, select: { id: true, area: true, school: true, grade: true, className: true } });
+    if (!onFile || !mayReport(user, onFile)) throw new ApiError('CHILD.NOT_FOUND', { details: { childId: child.childId } });
   }
 
   /** Town codes for area and school, grade within the school, birth date and sex from the ID number. */

@@ -1,0 +1,168 @@
+/**
+ * Records every request a controller handles in the audit log: who (the logged-in user), when,
+ * from where, what (the route's @Audit kind, REQUEST when it has none), which case and child, and
+ * the answer's status, including refusals (400, 403, 404, 409 ...). It is global, so no
+ * controller can forget it; only @NoAudit routes (health) are left out. Requests refused by the
+ * guard before any user is known (401) are not recorded: there is nobody to name. The roles a
+ * route requires (@RequireRoles) are checked here, inside the record, so those 403s are recorded.
+ *
+ * If the row cannot be written the request fails with 503 AUDIT.UNAVAILABLE and nothing is
+ * disclosed: minors' data are not read without a record of who read them. One exception: a
+ * report or action that has already been carried out is answered as it happened (a 503 would make
+ * the client retry a change that was made); the change itself is in the case's append-only
+ * timeline under the user's name, and the failed audit write is logged as an error.
+ */
+import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { defer, from, Observable } from 'rxjs';
+import { catchError, mergeMap } from 'rxjs/operators';
+import type { AuditKind } from '../../read-model/entities';
+import { toApiError } from '../api-exception.filter';
+import { AUTH_OPTIONS, AuthOptions } from '../auth/auth.options';
+import type { AuthUser } from '../auth/auth-user';
+import { normaliseUsername } from '../auth/user-store';
+import { REQUIRED_ROLES, roleForbidden } from '../auth/require-roles.decorator';
+import type { Role } from '../auth/roles';
+import { ApiError } from '../errors';
+import { AUDIT_KIND } from './audit.decorator';
+import { AuditLog, AuditRecord, storable } from './audit-log';
+import { clientIp } from './client-ip';
+
+/** Nest's metadata key of @HttpCode (the status is applied after interceptors run). */
+const HTTP_CODE_METADATA = '__httpCode__';
+
+/** Changes that, once made, are answered even when their audit row cannot be written. */
+const CARRIED_OUT: readonly AuditKind[] = ['REPORT_CASE', 'ACT'];
+
+interface AuditedRequest {
+  method: string;
+  originalUrl?: string;
+  url: string;
+  params?: Record<string, string>;
+  query?: Record<string, unknown>;
+  body?: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  socket?: { remoteAddress?: string };
+  user?: AuthUser;
+}
+
+@Injectable()
+export class AuditInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Audit');
+  private readonly trustedProxies: number;
+
+  constructor(
+    private readonly audit: AuditLog,
+    private readonly reflector: Reflector,
+    @Inject(AUTH_OPTIONS) options: AuthOptions,
+  ) {
+    this.trustedProxies = options.trustProxyHops ?? 0;
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const declared = this.reflector.getAllAndOverride<AuditKind | false | undefined>(AUDIT_KIND, [context.getHandler(), context.getClass()]);
+    if (declared === false) return next.handle();
+    const what: AuditKind = declared ?? 'REQUEST';
+    const request = context.switchToHttp().getRequest<AuditedRequest>();
+    const successStatus = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
+    const requiredRoles = this.reflector.getAllAndOverride<readonly Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
+
+    return defer(() => {
+      if (requiredRoles && !(request.user && requiredRoles.includes(request.user.role))) {
+        throw roleForbidden(request.user?.role as Role, requiredRoles);
+      }
+      return next.handle();
+    }).pipe(
+      // Refusals first (the handler threw): record them, then answer as the handler would have.
+      catchError((error: unknown) =>
+        from(
+          (async () => {
+            const answer = toApiError(error);
+            try {
+              await this.audit.record(this.entry(request, what === 'LOGIN' ? 'LOGIN_FAILED' : what, answer.status, answer.code, undefined));
+            } catch (err) {
+              this.logger.warn(`audit row not written for a refused request: ${(err as Error)?.message}`);
+              // A server error already discloses nothing; anything else must not be answered unrecorded.
+              if (answer.status < 500) throw new ApiError('AUDIT.UNAVAILABLE');
+            }
+            throw error;
+          })(),
+        ),
+      ),
+      // Answers: recorded before they leave.
+      mergeMap(async (body: unknown) => {
+        try {
+          await this.audit.record(this.entry(request, what, successStatus, null, body));
+        } catch (err) {
+          if (CARRIED_OUT.includes(what)) {
+            this.logger.error(`audit row not written for a ${what} that was carried out: ${(err as Error)?.message}`);
+            return body;
+          }
+          this.logger.warn(`audit row not written, ${request.method} ${what} refused: ${(err as Error)?.message}`);
+          throw new ApiError('AUDIT.UNAVAILABLE');
+        }
+        return body;
+      }),
+    );
+  }
+
+  private entry(request: AuditedRequest, what: AuditKind, status: number, errorCode: string | null, body: unknown): AuditRecord {
+    const user = request.user;
+    const response = (body ?? {}) as { id?: unknown; child?: { id?: unknown }; items?: Array<{ id?: unknown }>; total?: unknown; case?: { id?: unknown } };
+    const sent = (request.body ?? {}) as { type?: unknown; username?: unknown; childId?: unknown };
+    const detail: Record<string, unknown> = {};
+    let caseId: unknown = request.params?.id;
+    let childId: unknown;
+
+    switch (what) {
+      case 'LIST_CASES':
+      case 'READ_AUDIT':
+        detail.query = boundedQuery(request.query);
+        if (what === 'LIST_CASES' && Array.isArray(response.items)) {
+          detail.caseIds = response.items.map((item) => item.id);
+          detail.total = response.total;
+        }
+        break;
+      case 'ACT':
+        if (typeof sent.type === 'string') detail.action = sent.type.slice(0, 50);
+        break;
+      case 'REPORT_CASE':
+        caseId = response.id;
+        childId = response.child?.id ?? sent.childId;
+        break;
+      default:
+        break;
+    }
+    if (caseId !== undefined && typeof caseId === 'string' && !isUuid(caseId)) detail.caseIdGiven = caseId.slice(0, 60);
+
+    const username = user?.username ?? (what === 'LOGIN_FAILED' && typeof sent.username === 'string' ? normaliseUsername(sent.username).slice(0, 100) : null);
+    return {
+      userId: user?.id ?? null,
+      username,
+      role: user?.role ?? null,
+      ip: clientIp(request.socket?.remoteAddress, request.headers['x-forwarded-for'], this.trustedProxies),
+      method: request.method,
+      path: String(request.originalUrl ?? request.url).split('?')[0],
+      what,
+      caseId: typeof caseId === 'string' && isUuid(caseId) ? caseId : null,
+      childId: typeof childId === 'string' && isUuid(childId) ? childId : null,
+      status,
+      errorCode,
+      detail,
+    };
+  }
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+/** The query string as asked, each value cut to 200 characters, at most 20 keys. */
+function boundedQuery(query: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(query ?? {}).slice(0, 20)) {
+    out[storable(key.slice(0, 50))] = typeof value === 'string' ? value.slice(0, 200) : typeof value === 'number' || typeof value === 'boolean' ? value : String(value).slice(0, 200);
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+/**
+ * The global guard: every /api route needs `Authorization: Bearer <token>`, except those marked
+ * @Public (log-in, health). Swagger's pages are served outside the controllers and stay open.
+ * Missing → 401 AUTH.REQUIRED; bad, tampered or expired token, or a deactivated account →
+ * 401 AUTH.INVALID_TOKEN. The user's row is read on every request, so its current role and place
+ * decide, not what the token said when it was signed.
+ */
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiError } from '../errors';
+import { AuthenticatedRequest, toAuthUser } from './auth-user';
+import { IS_PUBLIC } from './public.decorator';
+import { InvalidTokenError, TokenService } from './token.service';
+import { UserStore } from './user-store';
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly users: UserStore,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearerToken(request.headers.authorization);
+    if (token === undefined) throw new ApiError('AUTH.REQUIRED');
+
+    let claims;
+    try {
+      claims = this.tokens.verify(token);
+    } catch (err) {
+      if (err instanceof InvalidTokenError) throw invalidToken(err.reason);
+      throw err;
+    }
+    const row = await this.users.findActive(claims.sub);
+    if (!row) throw invalidToken('INACTIVE');
+    request.user = toAuthUser(row);
+    return true;
+  }
+}
+
+/** The token of `Authorization: Bearer <token>`; undefined when there is no such header; '' when it is malformed. */
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!value) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(value);
+  if (!match) return /^Bearer\b/i.test(value) ? '' : undefined;
+  return match[1];
+}
+
+function invalidToken(reason: 'EXPIRED' | 'INVALID' | 'INACTIVE'): ApiError {
+  if (reason === 'EXPIRED') {
+    return new ApiError('AUTH.INVALID_TOKEN', { zh: '登录已过期，请重新登录', en: 'The token has expired; log in again', details: { reason } });
+  }
+  return new ApiError('AUTH.INVALID_TOKEN', { details: { reason: reason === 'INACTIVE' ? 'INVALID' : reason } });
+}

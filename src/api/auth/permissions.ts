@@ -1,0 +1,256 @@
+/**
+ * Who may see and do what: the permission table, as data, and the pure functions the API asks.
+ * No NestJS, no database: the list query turns `caseScope()` into SQL (src/read-model/case-queries.ts).
+ * test/unit/permissions.test.ts checks the table; test/database/case-queries.test.ts that the SQL
+ * admits exactly what `inCaseScope` admits; test/e2e/permission-matrix.test.ts the whole API.
+ *
+ * The rules:
+ * - a role reads the cases in its read scope: the whole town, its school, its class (school +
+ *   grade + class of the child), its responsibility area, or the cases at the stages it works on;
+ * - it reports (opens a case for) a child only where it would then read the case, and only if
+ *   its row says `report`;
+ * - on a case it reads, it takes only the action types of its row;
+ * - a case outside the read scope does not exist for the role (404); an action the role may not
+ *   take on a case it reads is forbidden (403);
+ * - lists mask ID numbers and phones for everybody; the case detail shows them to the roles whose
+ *   row says `fullIdentity` (they visit the family, phone the guardians or write legal documents).
+ */
+import type { ActionType, Label, Stage } from '../../workflows/vocabulary';
+import { ACTION_TYPES, EVENT_LABELS, STAGE_LABELS } from '../../workflows/vocabulary';
+import { ROLES, ROLE_LABELS, Role } from './roles';
+
+export type ReadScope = 'TOWN' | 'SCHOOL' | 'CLASS' | 'AREA' | 'STAGES';
+
+export interface RolePermissions {
+  /** Which cases the role lists and reads. */
+  read: ReadScope;
+  /** With read 'STAGES': the stages whose cases it reads (the case's current stage). */
+  stages?: readonly Stage[];
+  /** May report a suspected dropout (open a case), for a child inside its read scope. */
+  report: boolean;
+  /** The action types it may take on the cases it reads. */
+  actions: readonly ActionType[];
+  /** Sees full ID numbers and guardian phones in the case detail (lists are masked for everybody). */
+  fullIdentity: boolean;
+  /** May read the audit log. */
+  readAudit: boolean;
+}
+
+/** What a school does: home visits and persuasion, the return, support, and the school-side endings. */
+export const SCHOOL_SIDE_ACTIONS: readonly ActionType[] = [
+  'RECORD_HOME_VISIT',
+  'RECORD_PERSUASION',
+  'PERSUASION_REFUSED',
+  'RECORD_RETURN',
+  'RECORD_RELAPSE',
+  'ADD_NOTE',
+  'ADD_SUPPORT',
+  'PAUSE',
+  'RESUME',
+  'TRANSFER',
+  'COMPLETE',
+];
+
+/** What a village does: home visits and persuasion in its area, the return, support, pause. */
+export const VILLAGE_SIDE_ACTIONS: readonly ActionType[] = [
+  'RECORD_HOME_VISIT',
+  'RECORD_PERSUASION',
+  'PERSUASION_REFUSED',
+  'RECORD_RETURN',
+  'RECORD_RELAPSE',
+  'ADD_NOTE',
+  'ADD_SUPPORT',
+  'PAUSE',
+  'RESUME',
+];
+
+const LEADING_GROUP: RolePermissions = {
+  read: 'TOWN',
+  report: false,
+  actions: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE'],
+  fullIdentity: false,
+  readAudit: true,
+};
+
+const LEDGER_KEEPER: RolePermissions = {
+  read: 'TOWN',
+  report: true,
+  actions: ACTION_TYPES,
+  fullIdentity: true,
+  readAudit: false,
+};
+
+/** The table. Keep README.md's security section in step (test/unit/permissions.test.ts checks it). */
+export const PERMISSIONS: Record<Role, RolePermissions> = {
+  LEADER: LEADING_GROUP,
+  DEPUTY_LEADER: LEADING_GROUP,
+  COORDINATOR: LEDGER_KEEPER,
+  DAILY_OFFICER: LEDGER_KEEPER,
+  PRINCIPAL: { read: 'SCHOOL', report: true, actions: SCHOOL_SIDE_ACTIONS, fullIdentity: true, readAudit: false },
+  TEACHER: { read: 'CLASS', report: true, actions: SCHOOL_SIDE_ACTIONS, fullIdentity: true, readAudit: false },
+  // The notice: 各村（社区）、学校要全面掌握辖区内适龄儿童少年情况 — villages find dropouts too, so they report.
+  VILLAGE_SECRETARY: { read: 'AREA', report: true, actions: VILLAGE_SIDE_ACTIONS, fullIdentity: true, readAudit: false },
+  VILLAGE_CADRE: { read: 'AREA', report: true, actions: VILLAGE_SIDE_ACTIONS, fullIdentity: true, readAudit: false },
+  // Delivers the criticism and the order to the guardians: needs their names, phones and the child's identity.
+  TOWN_OFFICE: { read: 'TOWN', report: false, actions: ['ISSUE_CORRECTION_ORDER', 'ADD_NOTE'], fullIdentity: true, readAudit: false },
+  JUSTICE_OFFICE: {
+    read: 'STAGES',
+    stages: ['JUDICIAL_DOCUMENT', 'LEGAL_LIABILITY'],
+    report: false,
+    actions: ['ISSUE_JUDICIAL_DOCUMENT', 'REFER_LEGAL_LIABILITY', 'ADD_NOTE'],
+    fullIdentity: true,
+    readAudit: false,
+  },
+  POLICE_STATION: {
+    read: 'STAGES',
+    stages: ['LEGAL_LIABILITY'],
+    report: false,
+    actions: ['RECORD_LEGAL_OUTCOME', 'ADD_NOTE'],
+    fullIdentity: true,
+    readAudit: false,
+  },
+};
+
+/** A user as far as permissions go: the role and the place it is bound to. */
+export interface ScopedUser {
+  role: Role;
+  /** Area code (village roles). */
+  area: string | null;
+  /** School code (principal, teacher). */
+  school: string | null;
+  /** Grade and class (teacher). */
+  grade: number | null;
+  className: string | null;
+}
+
+/** Which cases a user reads, in a form both SQL and `inCaseScope` understand. */
+export type CaseScope =
+  | { kind: 'ALL' }
+  | { kind: 'NONE' }
+  | { kind: 'AREA'; area: string }
+  | { kind: 'SCHOOL'; school: string }
+  | { kind: 'CLASS'; school: string; grade: number; className: string }
+  | { kind: 'STAGES'; stages: readonly Stage[] };
+
+/** What decides whether a case is in a scope: the case's area, school and stage, the child's grade and class. */
+export interface CaseScopeFacts {
+  area: string;
+  school: string;
+  stage: Stage;
+  grade: number;
+  className: string;
+}
+
+/** The user's read scope. A user whose row lacks the place its role needs reads nothing. */
+export function caseScope(user: ScopedUser): CaseScope {
+  const row = PERMISSIONS[user.role];
+  if (!row) return { kind: 'NONE' };
+  switch (row.read) {
+    case 'TOWN':
+      return { kind: 'ALL' };
+    case 'AREA':
+      return user.area ? { kind: 'AREA', area: user.area } : { kind: 'NONE' };
+    case 'SCHOOL':
+      return user.school ? { kind: 'SCHOOL', school: user.school } : { kind: 'NONE' };
+    case 'CLASS':
+      return user.school && user.grade !== null && user.className
+        ? { kind: 'CLASS', school: user.school, grade: user.grade, className: user.className }
+        : { kind: 'NONE' };
+    case 'STAGES':
+      return row.stages && row.stages.length > 0 ? { kind: 'STAGES', stages: row.stages } : { kind: 'NONE' };
+  }
+}
+
+export function inCaseScope(scope: CaseScope, facts: CaseScopeFacts): boolean {
+  switch (scope.kind) {
+    case 'ALL':
+      return true;
+    case 'NONE':
+      return false;
+    case 'AREA':
+      return facts.area === scope.area;
+    case 'SCHOOL':
+      return facts.school === scope.school;
+    case 'CLASS':
+      return facts.school === scope.school && facts.grade === scope.grade && facts.className === scope.className;
+    case 'STAGES':
+      return scope.stages.includes(facts.stage);
+  }
+}
+
+export function mayReadCase(user: ScopedUser, facts: CaseScopeFacts): boolean {
+  return inCaseScope(caseScope(user), facts);
+}
+
+/** Whether the user may report this child: its row allows reports and the new case (at HOME_VISIT) would be in its scope. */
+export function mayReport(user: ScopedUser, child: { area: string; school: string; grade: number; className: string }): boolean {
+  return PERMISSIONS[user.role]?.report === true && inCaseScope(caseScope(user), { ...child, stage: 'HOME_VISIT' });
+}
+
+export function mayAct(role: Role, type: ActionType): boolean {
+  return PERMISSIONS[role]?.actions.includes(type) ?? false;
+}
+
+/** The role's action types, in the vocabulary's order. */
+export function actionsOf(role: Role): ActionType[] {
+  return ACTION_TYPES.filter((type) => mayAct(role, type));
+}
+
+/** What the engine allows now, narrowed to what the role may do (the `allowedActions` users see). */
+export function visibleActions(role: Role, allowed: readonly ActionType[]): ActionType[] {
+  return allowed.filter((type) => mayAct(role, type));
+}
+
+export function seesFullIdentity(role: Role): boolean {
+  return PERMISSIONS[role]?.fullIdentity === true;
+}
+
+export function mayReadAudit(role: Role): boolean {
+  return PERMISSIONS[role]?.readAudit === true;
+}
+
+export function mayReportAtAll(role: Role): boolean {
+  return PERMISSIONS[role]?.report === true;
+}
+
+const READ_LABELS: Record<ReadScope, Label> = {
+  TOWN: { zh: '全镇案件', en: 'all cases of the town' },
+  SCHOOL: { zh: '本校学生的案件', en: "their school's cases" },
+  CLASS: { zh: '本班学生的案件（学校+年级+班级）', en: "their class's cases (school + grade + class)" },
+  AREA: { zh: '本责任区（村/社区）的案件', en: "their area's cases (village or community)" },
+  STAGES: { zh: '处于以下阶段的案件', en: 'cases at' },
+};
+
+/** How a role's read scope reads in words. */
+export function readScopeLabel(role: Role): Label {
+  const row = PERMISSIONS[role];
+  const base = READ_LABELS[row.read];
+  if (row.read !== 'STAGES') return base;
+  const stages = row.stages ?? [];
+  return {
+    zh: `${base.zh}：${stages.map((s) => STAGE_LABELS[s].zh).join('、')}`,
+    en: `${base.en} ${stages.join(' or ')}`,
+  };
+}
+
+/** The table as Markdown, for the OpenAPI description (the README carries the same table). */
+export function permissionTableMarkdown(): string {
+  const rows = ROLES.map((role) => {
+    const row = PERMISSIONS[role];
+    const actions =
+      row.actions.length === ACTION_TYPES.length ? '全部 / all' : row.actions.map((a) => `\`${a}\` ${EVENT_LABELS[a].zh}`).join(', ');
+    return [
+      `\`${role}\` ${ROLE_LABELS[role].zh}`,
+      `${readScopeLabel(role).zh} / ${readScopeLabel(role).en}`,
+      row.report ? '✓' : '—',
+      actions,
+      row.fullIdentity ? '✓' : '掩码 / masked',
+      row.readAudit ? '✓' : '—',
+    ];
+  });
+  return [
+    '| role | 读 reads | 报告 reports | 办理 actions | 详情中的身份证号、电话 / ID number, phones in detail | 审计 audit |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+  ].join('\n');
+}

@@ -1,0 +1,57 @@
+/**
+ * Log-in tokens: JWT signed with HS256, 15 minutes, issuer `baoxue`, audience `baoxue-api`. The
+ * token carries the user id (`sub`), the user name and the role; the guard still reads the user's
+ * row on every request, so a deactivated account or a changed role takes effect at once.
+ * Verification accepts HS256 only (no `none`, no algorithm confusion).
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type { Role } from './roles';
+import { AUTH_OPTIONS, AuthOptions, DEFAULT_TOKEN_TTL_SECONDS } from './auth.options';
+
+export const TOKEN_ISSUER = 'baoxue';
+export const TOKEN_AUDIENCE = 'baoxue-api';
+
+export interface TokenClaims {
+  sub: string;
+  username: string;
+  role: Role;
+}
+
+export class InvalidTokenError extends Error {
+  constructor(readonly reason: 'EXPIRED' | 'INVALID') {
+    super(reason === 'EXPIRED' ? 'the token has expired' : 'the token is not valid');
+    this.name = 'InvalidTokenError';
+  }
+}
+
+@Injectable()
+export class TokenService {
+  private readonly jwt: JwtService;
+  readonly ttlSeconds: number;
+
+  constructor(@Inject(AUTH_OPTIONS) options: AuthOptions) {
+    this.ttlSeconds = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+    this.jwt = new JwtService({
+      secret: options.tokenSecret,
+      signOptions: { algorithm: 'HS256', expiresIn: this.ttlSeconds, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE },
+      verifyOptions: { algorithms: ['HS256'], issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE },
+    });
+  }
+
+  sign(claims: TokenClaims): string {
+    return this.jwt.sign({ ...claims });
+  }
+
+  /** The claims of a valid token; throws InvalidTokenError otherwise. */
+  verify(token: string): TokenClaims {
+    let payload: Partial<TokenClaims> & Record<string, unknown>;
+    try {
+      payload = this.jwt.verify(token);
+    } catch (err) {
+      throw new InvalidTokenError((err as Error)?.name === 'TokenExpiredError' ? 'EXPIRED' : 'INVALID');
+    }
+    if (typeof payload.sub !== 'string' || typeof payload.username !== 'string') throw new InvalidTokenError('INVALID');
+    return { sub: payload.sub, username: payload.username, role: payload.role as Role };
+  }
+}

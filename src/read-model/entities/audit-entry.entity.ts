@@ -1,0 +1,66 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { sqlList } from './sql-list';
+import { UserEntity } from './user.entity';
+
+/** What an audit row records (the `what` column). */
+export const AUDIT_KINDS = ['LOGIN', 'LOGIN_FAILED', 'LIST_CASES', 'READ_CASE', 'REPORT_CASE', 'ACT', 'READ_AUDIT', 'REQUEST'] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+/**
+ * One request someone made (migration 1764547200000-audit-log): append-only, a trigger refuses
+ * UPDATE, DELETE and TRUNCATE. Constraint and index names match the migration.
+ */
+@Entity({ name: 'audit_log' })
+@Index('audit_log_at_idx', ['at'])
+@Index('audit_log_case_id_idx', ['caseId', 'at'])
+@Index('audit_log_username_idx', ['username', 'at'])
+@Check('audit_log_what_check', `what IN (${sqlList(AUDIT_KINDS)})`)
+@Check('audit_log_status_check', 'status BETWEEN 100 AND 599')
+export class AuditEntryEntity {
+  /** bigint, as a string: the order of writing. */
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id!: string;
+
+  @Column({ type: 'timestamptz', default: () => 'clock_timestamp()' })
+  at!: Date;
+
+  @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  userId!: string | null;
+
+  @ManyToOne(() => UserEntity)
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'audit_log_user_id_fkey' })
+  user?: UserEntity;
+
+  @Column({ type: 'text', nullable: true })
+  username!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  role!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  ip!: string | null;
+
+  @Column({ type: 'text' })
+  method!: string;
+
+  @Column({ type: 'text' })
+  path!: string;
+
+  @Column({ type: 'text' })
+  what!: AuditKind;
+
+  @Column({ name: 'case_id', type: 'uuid', nullable: true })
+  caseId!: string | null;
+
+  @Column({ name: 'child_id', type: 'uuid', nullable: true })
+  childId!: string | null;
+
+  @Column({ type: 'integer' })
+  status!: number;
+
+  @Column({ name: 'error_code', type: 'text', nullable: true })
+  errorCode!: string | null;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  detail!: Record<string, unknown>;
+}

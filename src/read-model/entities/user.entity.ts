@@ -1,0 +1,58 @@
+import { Check, Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { ROLES } from '../../api/auth/roles';
+import type { Role } from '../../api/auth/roles';
+import { sqlList } from './sql-list';
+
+/**
+ * An account (migration 1764460800000-users): the role and the place it is bound to. Accounts are
+ * deactivated, never deleted (the audit log refers to them). Constraint names match the migration.
+ */
+@Entity({ name: 'users' })
+@Unique('users_username_key', ['username'])
+@Check('users_username_check', `username ~ '^[a-z0-9][a-z0-9._-]{0,49}$'`)
+@Check('users_display_name_check', `btrim(display_name) <> ''`)
+@Check('users_password_hash_check', `password_hash LIKE '$argon2id$%'`)
+@Check('users_role_check', `role IN (${sqlList(ROLES)})`)
+@Check('users_grade_check', 'grade BETWEEN 1 AND 9')
+@Check('users_place_matches_role', 'a principal has a school, a teacher school + grade + class, a village role an area')
+export class UserEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  /** Lower case: letters, digits, . _ - */
+  @Column({ type: 'text' })
+  username!: string;
+
+  @Column({ name: 'display_name', type: 'text' })
+  displayName!: string;
+
+  /** argon2id, PHC string. */
+  @Column({ name: 'password_hash', type: 'text' })
+  passwordHash!: string;
+
+  @Column({ type: 'text' })
+  role!: Role;
+
+  /** Area code (village roles). */
+  @Column({ type: 'text', nullable: true })
+  area!: string | null;
+
+  /** School code (principal, teacher). */
+  @Column({ type: 'text', nullable: true })
+  school!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  grade!: number | null;
+
+  @Column({ name: 'class_name', type: 'text', nullable: true })
+  className!: string | null;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,16 @@
+/**
+ * The case workflow's patches: changes to the commands it issues, each guarded with patched() so
+ * the histories of cases already running replay as they were recorded (Temporal replays a workflow's
+ * code against its history; a new, missing or reordered command fails it). Why each exists and
+ * when it can go is written where it is used, in case-workflow.ts. Named functions rather than
+ * patched('...') at the call site, so one place lists them and the replay test can prove a guard is
+ * needed by swapping this module (test/replay/patch.test.ts).
+ */
+import { patched } from '@temporalio/workflow';
+
+/** Since v2: the workflow upserts BaoxuePaused when the pause state changes. */
+export const PAUSED_SEARCH_ATTRIBUTE_PATCH = 'baoxue-paused-search-attribute';
+
+export function pausedSearchAttributePatched(): boolean {
+  return patched(PAUSED_SEARCH_ATTRIBUTE_PATCH);
+}

@@ -1,0 +1,10 @@
+/**
+ * src/workflows/patches.ts as the v1 code behaved: no patch is ever taken, so the workflow issues
+ * the commands it issued before v2. test/replay/patch.test.ts runs a case on this "old worker" and
+ * then upgrades it.
+ */
+export const PAUSED_SEARCH_ATTRIBUTE_PATCH = 'baoxue-paused-search-attribute';
+
+export function pausedSearchAttributePatched(): boolean {
+  return false;
+}

@@ -1,0 +1,10 @@
+/**
+ * src/workflows/patches.ts as it would be if the v2 change had shipped without patched(): every
+ * guard answers true, replay or not. Swapped in by test/replay/patch.test.ts to prove the guard is
+ * what keeps the pre-v2 histories replaying.
+ */
+export const PAUSED_SEARCH_ATTRIBUTE_PATCH = 'baoxue-paused-search-attribute';
+
+export function pausedSearchAttributePatched(): boolean {
+  return true;
+}

@@ -1,0 +1,143 @@
+/**
+ * The v2 change of the case workflow (patch `baoxue-paused-search-attribute`: it upserts BaoxuePaused
+ * when the pause state changes) and the histories around it:
+ * - the histories recorded before the change replay on the patched code, and would not without the guard;
+ * - the histories recorded with the change replay, and carry the patch marker where a case was paused;
+ * - a case opened by the old code and upgraded mid-case takes the new path from then on.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { ReplayWorkerOptions, Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { NormalModuleReplacementPlugin } from 'webpack';
+import { loadPolicy } from '../../src/policy/load-policy';
+import { baoxueDataConverter } from '../../src/temporal/codec';
+import { RunningDevServer, startTemporalDevServer } from '../../src/temporal/dev-server';
+import { installTemporalRuntime } from '../../src/temporal/runtime';
+import { PAUSED_KEY, STAGE_KEY } from '../../src/temporal/search-attributes';
+import { caseWorkflow } from '../../src/workflows/case-workflow';
+import { CaseAction, actUpdate, caseWorkflowId, projectedUpdate } from '../../src/workflows/messages';
+import { PAUSED_SEARCH_ATTRIBUTE_PATCH } from '../../src/workflows/patches';
+import { HistoryFile, historyFiles, readHistory } from './history-files';
+
+const BEFORE = 'v1-before-paused-attribute';
+const WITH = 'v2-paused-attribute';
+const files = historyFiles();
+const before = files.filter((f) => f.set === BEFORE);
+const withPatch = files.filter((f) => f.set === WITH);
+
+function options(patchesModule?: string): ReplayWorkerOptions {
+  return {
+    workflowsPath: require.resolve('../../src/workflows'),
+    dataConverter: baoxueDataConverter(),
+    ...(patchesModule && {
+      bundlerOptions: {
+        webpackConfigHook: (config) => {
+          config.plugins = [...(config.plugins ?? []), new NormalModuleReplacementPlugin(/^\.\/patches$/, patchesModule)];
+          return config;
+        },
+      },
+    }),
+  };
+}
+
+async function replay(opts: ReplayWorkerOptions, selected: HistoryFile[]): Promise<Array<[string, string]>> {
+  const results: Array<[string, string]> = [];
+  const histories = selected.map((f) => ({ workflowId: f.name, history: readHistory(f.file) }));
+  for await (const r of Worker.runReplayHistories(opts, histories)) results.push([r.workflowId, r.error?.name ?? 'ok']);
+  return results.sort();
+}
+
+function markers(file: HistoryFile): string[] {
+  return (readHistory(file.file).events ?? [])
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .map((e) => Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0].data!).toString('utf8'));
+}
+
+beforeAll(() => installTemporalRuntime('ERROR'));
+
+describe(`patch ${PAUSED_SEARCH_ATTRIBUTE_PATCH}`, () => {
+  it('replays every history recorded before the change on the patched code', async () => {
+    expect(before.length).toBeGreaterThanOrEqual(11);
+    expect(await replay(options(), before)).toEqual(before.map((f) => [f.name, 'ok']).sort());
+  }, 60_000);
+
+  it('is needed: without the patched() guard, every pre-change history fails to replay', async () => {
+    const results = await replay(options(require.resolve('./incompatible/unguarded-patches')), before);
+    expect(results).toEqual(before.map((f) => [f.name, DeterminismViolationError.name]).sort());
+  }, 60_000);
+
+  it('replays the histories recorded with the change; those where a case was paused carry the patch marker', async () => {
+    expect(withPatch.length).toBeGreaterThanOrEqual(11);
+    expect(await replay(options(), withPatch)).toEqual(withPatch.map((f) => [f.name, 'ok']).sort());
+    for (const f of withPatch) {
+      const paused = f.name.endsWith('pause-resume') || f.name.endsWith('open-paused');
+      expect({ name: f.name, patched: markers(f).some((m) => m.includes(PAUSED_SEARCH_ATTRIBUTE_PATCH)) }).toEqual({ name: f.name, patched: paused });
+    }
+    for (const f of before) expect(markers(f)).toEqual([]);
+  }, 60_000);
+});
+
+describe('a case opened by the old code and upgraded while it is open', () => {
+  let server: RunningDevServer;
+  let client: Client;
+
+  beforeAll(async () => {
+    server = await startTemporalDevServer();
+    client = new Client({ connection: server.env.connection, namespace: server.namespace, dataConverter: baoxueDataConverter() });
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  async function runWorker<T>(taskQueue: string, patchesModule: string | undefined, work: () => Promise<T>): Promise<T> {
+    const worker = await Worker.create({
+      connection: server.env.nativeConnection,
+      namespace: server.namespace,
+      taskQueue,
+      activities: { projectCase: async () => undefined },
+      maxCachedWorkflows: 0, // every task replays the whole history first
+      ...options(patchesModule),
+    });
+    return worker.runUntil(work());
+  }
+
+  it('gets BaoxuePaused at its next projection after the upgrade and keeps replaying', async () => {
+    const taskQueue = `upgrade-${randomUUID()}`;
+    const caseId = randomUUID();
+    const handle = client.workflow.getHandle<typeof caseWorkflow>(caseWorkflowId(caseId));
+    const act = (action: Omit<CaseAction, 'actor'>) => handle.executeUpdate(actUpdate, { args: [{ actor: '吴家俊', ...action } as CaseAction] });
+    const policy = loadPolicy();
+
+    // The old worker: opens the case (without BaoxuePaused, as v1 did) and pauses it.
+    await runWorker(taskQueue, require.resolve('./incompatible/pre-patch-patches'), async () => {
+      await client.workflow.start(caseWorkflow, {
+        taskQueue,
+        workflowId: caseWorkflowId(caseId),
+        args: [{ facts: { caseId, childId: randomUUID(), cause: 'POVERTY', area: 'GAOPING', school: 'GULING_PRIMARY', openedAt: new Date().toISOString(), openedBy: 'test' }, policy }],
+        typedSearchAttributes: [{ key: STAGE_KEY, value: 'HOME_VISIT' }],
+      });
+      await handle.executeUpdate(projectedUpdate);
+      await act({ type: 'PAUSE', reason: '住院治疗' } as Omit<CaseAction, 'actor'>);
+    });
+    expect((await handle.describe()).typedSearchAttributes.get(PAUSED_KEY)).toBeUndefined();
+
+    // The new worker takes over the open case: replay says "no marker here", live code takes the patch.
+    await runWorker(taskQueue, undefined, async () => {
+      await act({ type: 'ADD_NOTE', note: '升级后第一次操作' } as Omit<CaseAction, 'actor'>);
+      expect((await handle.describe()).typedSearchAttributes.get(PAUSED_KEY)).toBe(true);
+      await act({ type: 'RESUME' } as Omit<CaseAction, 'actor'>);
+      expect((await handle.describe()).typedSearchAttributes.get(PAUSED_KEY)).toBe(false);
+      await act({ type: 'CANCEL', reason: '测试结束' } as Omit<CaseAction, 'actor'>);
+      await handle.result();
+    });
+
+    // Its history (old commands, then the marker and the new ones) replays on the current code.
+    const history = await handle.fetchHistory();
+    let error: Error | undefined;
+    for await (const r of Worker.runReplayHistories(options(), [{ workflowId: caseWorkflowId(caseId), history }])) error = r.error;
+    expect(error).toBeUndefined();
+    expect(history.events?.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toBe(true);
+  }, 90_000);
+});
