@@ -11,7 +11,7 @@ import request from 'supertest';
 import type { RunningBaoxue } from '../../src/bootstrap';
 import { ENCRYPTED_ENCODING, KEY_ID_METADATA, payloadFromJSON, payloadToJSON } from '../../src/temporal/codec';
 import { caseWorkflowId } from '../../src/workflows/messages';
-import { tokenFor, withToken } from '../support/auth';
+import { DEMO_PASSWORD, tokenFor, withToken } from '../support/auth';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { reportBody, startApp, testConfig } from '../support/running-app';
 
@@ -180,6 +180,17 @@ describe('the codec endpoint for Temporal’s UI', () => {
     const res = await withToken(request(api).post('/api/temporal-codec/decode'), await tokenFor(api, username)).send({ payloads: [] });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('AUTH.FORBIDDEN');
+  });
+
+  it('accepts the log-in cookie that Temporal’s UI sends, on the codec endpoint only', async () => {
+    const login = await request(api).post('/api/auth/login').send({ username: 'coordinator', password: DEMO_PASSWORD });
+    expect(login.status).toBe(200);
+    const cookie = ([] as string[]).concat(login.headers['set-cookie'] ?? []).find((c) => c.startsWith('baoxue_codec_token='))!;
+    expect(cookie).toMatch(/Path=\/api\/temporal-codec/);
+    expect(cookie).toMatch(/HttpOnly/);
+    const pair = cookie.split(';')[0];
+    expect((await request(api).post('/api/temporal-codec/decode').set('Cookie', pair).send({ payloads: [] })).status).toBe(200);
+    expect((await request(api).get('/api/cases').set('Cookie', pair)).status).toBe(401);
   });
 
   it('lets the leader decode', async () => {

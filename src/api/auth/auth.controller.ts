@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '../audit/audit.decorator';
 import { ApiErrorResponses } from '../swagger';
@@ -6,6 +6,7 @@ import type { AuthenticatedRequest } from './auth-user';
 import { LoginRequestDto, LoginResponseDto } from './auth.dtos';
 import { AuthService } from './auth.service';
 import { Public } from './public.decorator';
+import { CODEC_COOKIE, CODEC_COOKIE_PATH } from './auth.guard';
 
 @ApiTags('auth 登录')
 @Controller('auth')
@@ -25,9 +26,21 @@ export class AuthController {
   })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AUTH.INVALID_CREDENTIALS', 'AUDIT.UNAVAILABLE')
-  async login(@Body() body: LoginRequestDto, @Req() request: AuthenticatedRequest): Promise<LoginResponseDto> {
+  async login(
+    @Body() body: LoginRequestDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: { cookie(name: string, value: string, options: Record<string, unknown>): void },
+  ): Promise<LoginResponseDto> {
     const { response, user } = await this.auth.login(body.username, body.password);
     request.user = user; // for the audit row
+    // Temporal's Web UI cannot send a bearer token to the codec endpoint, only cookies ("Include
+    // cross-origin credentials"): the same token, scoped to that path alone, HttpOnly, same-site.
+    reply.cookie(CODEC_COOKIE, response.accessToken, {
+      path: CODEC_COOKIE_PATH,
+      httpOnly: true,
+      sameSite: 'lax',
+      maxAge: response.expiresIn * 1000,
+    });
     return response;
   }
 }

@@ -27,7 +27,7 @@ export class AuthGuard implements CanActivate {
     if (isPublic) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = bearerToken(request.headers.authorization);
+    const token = bearerToken(request.headers.authorization) ?? codecCookieToken(request);
     if (token === undefined) throw new ApiError('AUTH.REQUIRED');
 
     let claims;
@@ -42,6 +42,23 @@ export class AuthGuard implements CanActivate {
     request.user = toAuthUser(row);
     return true;
   }
+}
+
+/** The cookie log-in sets for Temporal's UI, which can send cookies but no bearer token to the codec endpoint. */
+export const CODEC_COOKIE = 'baoxue_codec_token';
+export const CODEC_COOKIE_PATH = '/api/temporal-codec';
+
+/** The codec cookie's token, read only on the codec endpoint's paths. */
+function codecCookieToken(request: AuthenticatedRequest): string | undefined {
+  const path = (request as unknown as { originalUrl?: string }).originalUrl ?? '';
+  if (!path.startsWith(CODEC_COOKIE_PATH)) return undefined;
+  const header = request.headers.cookie;
+  const cookies = (Array.isArray(header) ? header.join(';') : (header ?? '')).split(';');
+  for (const cookie of cookies) {
+    const [name, ...value] = cookie.trim().split('=');
+    if (name === CODEC_COOKIE) return value.join('=');
+  }
+  return undefined;
 }
 
 /** The token of `Authorization: Bearer <token>`; undefined when there is no such header; '' when it is malformed. */
