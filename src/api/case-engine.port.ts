@@ -16,8 +16,13 @@ export interface CaseEngine {
    * Applies a human action; resolves once its events are in the read model.
    * Throws CaseNotFoundError, CaseEndedError, ActionRefusedError or EngineUnavailableError.
    */
-  act(caseId: string, action: CaseAction): Promise<ActionResult>;
+  act(caseId: string, action: CaseAction, options?: ActOptions): Promise<ActionResult>;
   health(): Promise<{ ok: boolean; detail?: string }>;
+}
+
+export interface ActOptions {
+  /** Same id, same action: a repeated request gets the first answer and changes nothing. */
+  requestId?: string;
 }
 
 /** DI token of the CaseEngine. */

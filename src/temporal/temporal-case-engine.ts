@@ -1,6 +1,7 @@
 import { Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import {
+  ActOptions,
   ActionRefusedError,
   CaseEndedError,
   CaseEngine,
@@ -54,10 +55,11 @@ export class TemporalCaseEngine implements CaseEngine {
     }
   }
 
-  async act(caseId: string, action: CaseAction): Promise<ActionResult> {
+  async act(caseId: string, action: CaseAction, options: ActOptions = {}): Promise<ActionResult> {
     const handle = this.client.workflow.getHandle<typeof caseWorkflow>(caseWorkflowId(caseId));
     try {
-      return await handle.executeUpdate(actUpdate, { args: [action] });
+      // Temporal deduplicates updates by id within a run: a repeated id returns the first outcome.
+      return await handle.executeUpdate(actUpdate, { args: [action], updateId: options.requestId });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
         const details = err.cause.details?.[0] as Partial<RefusalDetails> | undefined;

@@ -9,6 +9,7 @@ import request from 'supertest';
 import type { RunningBaoxue } from '../../src/bootstrap';
 import type { CaseEvent } from '../../src/workflows/messages';
 import { caseWorkflowId } from '../../src/workflows/messages';
+import { CASE_ENGINE, CaseEngine } from '../../src/api/case-engine.port';
 import { as } from '../support/auth';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { reportBody, startApp, testConfig, waitForCase } from '../support/running-app';
@@ -173,6 +174,17 @@ describe('a case over HTTP, on real Temporal and PostgreSQL', () => {
     const unknown = await act('6f1c2a3b-0000-4000-8000-000000000000', { type: 'ADD_NOTE', note: 'x' });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('CASE.NOT_FOUND');
+  });
+
+  it('applies an action once when the same request id comes twice (a retry after a lost answer)', async () => {
+    const id = await report();
+    const engine = app.app!.get<CaseEngine>(CASE_ENGINE);
+    const note = { type: 'ADD_NOTE', actor: '秦豪（officer）', note: '电话未接通' } as const;
+    const first = await engine.act(id, note, { requestId: 'retry-test-1' });
+    const again = await engine.act(id, note, { requestId: 'retry-test-1' });
+    expect(again.events.map((e) => e.id)).toEqual(first.events.map((e) => e.id));
+    const view = await waitForCase(api, id, () => true);
+    expect(view.timeline.filter((e) => e.type === 'ADD_NOTE')).toHaveLength(1);
   });
 
   it('reports Temporal and the database as healthy', async () => {

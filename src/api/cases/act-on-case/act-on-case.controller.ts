@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ACTION_TYPES, EVENT_LABELS } from '../../../workflows/vocabulary';
 import { Audit } from '../../audit/audit.decorator';
@@ -10,6 +10,7 @@ import { ActionResultDto } from '../case.views';
 import { ACTION_DTOS, ActionRequest } from './action.dtos';
 import { ActionBodyPipe } from './action-body.pipe';
 import { ActOnCaseService } from './act-on-case.service';
+import { parseIdempotencyKey } from '../../hardening/idempotency';
 
 const DTO_CLASSES = Object.values(ACTION_DTOS);
 
@@ -62,7 +63,13 @@ export class ActOnCaseController {
     'AUTH.INVALID_TOKEN',
     'AUTH.FORBIDDEN',
   )
-  act(@Param('id', CaseIdPipe) id: string, @Body(ActionBodyPipe) body: ActionRequest, @CurrentUser() user: AuthUser): Promise<ActionResultDto> {
-    return this.service.act(id, body, user);
+  act(
+    @Param('id', CaseIdPipe) id: string,
+    @Body(ActionBodyPipe) body: ActionRequest,
+    @CurrentUser() user: AuthUser,
+    // Read from the request, not @Headers: the header is documented once, for every POST, by the hardening module.
+    @Req() request: { headers: Record<string, string | string[] | undefined> },
+  ): Promise<ActionResultDto> {
+    return this.service.act(id, body, user, parseIdempotencyKey(request.headers['idempotency-key']));
   }
 }

@@ -7,6 +7,7 @@
  * then the engine decides (its refusals become 409/400 in the exception filter; the actions it
  * lists as possible are narrowed to the user's role). Refused requests never reach the engine.
  */
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CaseQueries } from '../../../read-model/case-queries';
 import { actorName, AuthUser } from '../../auth/auth-user';
@@ -26,14 +27,19 @@ export class ActOnCaseService {
     @Inject(CASE_ENGINE) private readonly engine: CaseEngine,
   ) {}
 
-  async act(caseId: string, body: ActionRequest, user: AuthUser): Promise<ActionResultDto> {
+  /**
+   * `idempotencyKey` also becomes the Temporal update id: if Temporal applied the action but the
+   * answer was lost (a 503), the client's retry with the same key gets the first result, not a second action.
+   */
+  async act(caseId: string, body: ActionRequest, user: AuthUser, idempotencyKey?: string): Promise<ActionResultDto> {
     const facts = await this.queries.accessFacts(caseId);
     if (!facts || !mayReadCase(user, facts)) throw new ApiError('CASE.NOT_FOUND', { details: { caseId } });
     if (!mayAct(user.role, body.type)) throw actionForbidden(user.role, body.type);
     if (!facts.open) throw new ApiError('CASE.CLOSED', { details: { caseId } });
     let result;
     try {
-      result = await this.engine.act(caseId, toCaseAction(body, actorName(user)));
+      const requestId = idempotencyKey && createHash('sha256').update(`${user.id}\n${idempotencyKey}`).digest('hex');
+      result = await this.engine.act(caseId, toCaseAction(body, actorName(user)), { requestId });
     } catch (err) {
       if (err instanceof ActionRefusedError && Array.isArray(err.details?.allowedActions)) {
         throw new ActionRefusedError(err.type, err.message, {
