@@ -6,57 +6,21 @@
  * are in the workflows' histories), the survivor alone carries every case on to the legal gate and,
  * asked by the API, closes them all; the read model holds exactly the workflows' events, in order.
  */
-import { Client, Connection } from '@temporalio/client';
-import { rmSync } from 'node:fs';
 import request from 'supertest';
-import { RunningBaoxue, startBaoxue } from '../../src/bootstrap';
-import { RunningDevServer, startTemporalDevServer } from '../../src/temporal/dev-server';
 import { caseWorkflowId } from '../../src/workflows/messages';
 import { tokenFor, withToken } from '../support/auth';
-import { AppProcess, WORKER_READY, kill9, killAll, runDist, waitForOutput } from '../support/processes';
-import { SECONDS_POLICY, reportBody, testConfig } from '../support/running-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { WORKER_READY, kill9, waitForOutput } from '../support/processes';
+import { reportBody } from '../support/running-app';
+import { useSplitDeployment } from '../support/split-deployment';
 import { expectReadModelMatchesWorkflow, payloadCodecOf, readModelEvents } from '../support/workflow-history';
 
 const CASES = 8;
-let temporal: RunningDevServer;
-let db: TestDatabase;
-let app: RunningBaoxue;
-let client: Client;
-const workers: AppProcess[] = [];
-const config = testConfig();
-
-beforeAll(async () => {
-  [temporal, db] = await Promise.all([startTemporalDevServer(), createTestDatabase({ migrate: false })]);
-  config.databaseUrl = db.url;
-  config.temporalAddress = temporal.address;
-  app = await startBaoxue({ config, roles: { api: true, worker: false } });
-  client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
-}, 60_000);
-
-afterAll(async () => {
-  await killAll(workers);
-  await client?.connection.close();
-  await app?.stop();
-  await temporal?.stop();
-  await db?.drop();
-  rmSync(config.dataDir, { recursive: true, force: true });
-});
-
-function startWorker(name: string): AppProcess {
-  const worker = runDist(name, 'worker-main.js', {
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: temporal.address,
-    BAOXUE_POLICY: SECONDS_POLICY,
-    BAOXUE_DATA_DIR: config.dataDir,
-  });
-  workers.push(worker);
-  return worker;
-}
+const deployment = useSplitDeployment();
+const { startWorker } = deployment;
 
 /** Which workers (identity pid@host) ran workflow and activity tasks of a case. */
 async function identities(caseId: string): Promise<Set<string>> {
-  const history = await client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
+  const history = await deployment.client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
   const found = new Set<string>();
   for (const e of history.events ?? []) {
     const identity = e.workflowTaskStartedEventAttributes?.identity ?? e.activityTaskStartedEventAttributes?.identity;
@@ -78,7 +42,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
 it('two workers share the task queue, one is killed mid-run: the other finishes every case', async () => {
   const [a, b] = [startWorker('worker-a'), startWorker('worker-b')];
   await Promise.all([waitForOutput(a, WORKER_READY), waitForOutput(b, WORKER_READY)]);
-  const api = app.apiUrl!;
+  const api = deployment.app.apiUrl!;
   const token = await tokenFor(api, 'coordinator');
 
   const ids: string[] = [];
@@ -94,7 +58,7 @@ it('two workers share the task queue, one is killed mid-run: the other finishes 
 
   // Mid-run: reminders and escalations are firing (reminders from 2 s, windows end from 4 s).
   await eventually('timers firing', async () => {
-    const fired = await Promise.all(ids.map(async (id) => (await readModelEvents(app.dataSource, id)).some((e) => !['CASE_OPENED', 'RECORD_HOME_VISIT'].includes(e.type))));
+    const fired = await Promise.all(ids.map(async (id) => (await readModelEvents(deployment.app.dataSource, id)).some((e) => !['CASE_OPENED', 'RECORD_HOME_VISIT'].includes(e.type))));
     return fired.filter(Boolean).length >= 2 ? true : undefined;
   });
   const before = new Set<string>();
@@ -106,7 +70,7 @@ it('two workers share the task queue, one is killed mid-run: the other finishes 
   // The survivor carries every case to the gate, chased up to the leader...
   for (const id of ids) {
     await eventually(`case ${id} at the gate, chased to the leader`, async () =>
-      (await readModelEvents(app.dataSource, id)).some((e) => e.type === 'ESCALATED_TO_LEADER') ? true : undefined,
+      (await readModelEvents(deployment.app.dataSource, id)).some((e) => e.type === 'ESCALATED_TO_LEADER') ? true : undefined,
     );
   }
   // ...and closes each one when asked.
@@ -120,9 +84,9 @@ it('two workers share the task queue, one is killed mid-run: the other finishes 
   const after = new Set<string>();
   for (const id of ids) {
     await eventually(`workflow of ${id} completed`, async () =>
-      (await client.workflow.getHandle(caseWorkflowId(id)).describe()).status.name === 'COMPLETED' ? true : undefined,
+      (await deployment.client.workflow.getHandle(caseWorkflowId(id)).describe()).status.name === 'COMPLETED' ? true : undefined,
     );
-    eventsChecked += await expectReadModelMatchesWorkflow(app.dataSource, client, id, payloadCodecOf(app));
+    eventsChecked += await expectReadModelMatchesWorkflow(deployment.app.dataSource, deployment.client, id, payloadCodecOf(deployment.app));
     for (const identity of await identities(id)) after.add(identity);
   }
   // Both workers had work before the kill; afterwards the survivor did the rest.

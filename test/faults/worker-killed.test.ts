@@ -7,57 +7,21 @@
  * lost: every timer fired exactly once (one REMINDER_SENT, one DEADLINE_MISSED, one AUTO_ESCALATED
  * per window), and the read model holds exactly the workflow's events, in order.
  */
-import { Client, Connection } from '@temporalio/client';
-import { rmSync } from 'node:fs';
 import request from 'supertest';
-import { RunningBaoxue, startBaoxue } from '../../src/bootstrap';
-import { RunningDevServer, startTemporalDevServer } from '../../src/temporal/dev-server';
 import { tokenFor, withToken } from '../support/auth';
-import { AppProcess, WORKER_READY, kill9, killAll, runDist, waitForOutput } from '../support/processes';
-import { SECONDS_POLICY, reportBody, testConfig, waitForCase } from '../support/running-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { WORKER_READY, kill9, waitForOutput } from '../support/processes';
+import { reportBody, waitForCase } from '../support/running-app';
+import { useSplitDeployment } from '../support/split-deployment';
 import { expectReadModelMatchesWorkflow, payloadCodecOf, readModelEvents } from '../support/workflow-history';
 
 const CASES = 6;
-let temporal: RunningDevServer;
-let db: TestDatabase;
-let app: RunningBaoxue;
-let client: Client;
-const workers: AppProcess[] = [];
-const config = testConfig();
-
-beforeAll(async () => {
-  [temporal, db] = await Promise.all([startTemporalDevServer(), createTestDatabase({ migrate: false })]);
-  config.databaseUrl = db.url;
-  config.temporalAddress = temporal.address;
-  app = await startBaoxue({ config, roles: { api: true, worker: false } });
-  client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
-}, 60_000);
-
-afterAll(async () => {
-  await killAll(workers);
-  await client?.connection.close();
-  await app?.stop();
-  await temporal?.stop();
-  await db?.drop();
-  rmSync(config.dataDir, { recursive: true, force: true });
-});
-
-function startWorker(name: string): AppProcess {
-  const worker = runDist(name, 'worker-main.js', {
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: temporal.address,
-    BAOXUE_POLICY: SECONDS_POLICY,
-    BAOXUE_DATA_DIR: config.dataDir,
-  });
-  workers.push(worker);
-  return worker;
-}
+const deployment = useSplitDeployment();
+const { startWorker } = deployment;
 
 it('SIGKILL of the worker while cases wait on timers: after a restart every timer fires exactly once and the read model converges', async () => {
   const first = startWorker('worker-1');
   await waitForOutput(first, WORKER_READY);
-  const api = app.apiUrl!;
+  const api = deployment.app.apiUrl!;
   const token = await tokenFor(api, 'coordinator');
 
   const ids: string[] = [];
@@ -77,7 +41,7 @@ it('SIGKILL of the worker while cases wait on timers: after a restart every time
   // Every timer of the first window comes due while no worker runs: nothing can move.
   await new Promise((r) => setTimeout(r, Math.max(0, lastDue - Date.now()) + 1_500));
   for (const id of ids) {
-    expect((await readModelEvents(app.dataSource, id)).map((e) => e.type)).toEqual(['CASE_OPENED']);
+    expect((await readModelEvents(deployment.app.dataSource, id)).map((e) => e.type)).toEqual(['CASE_OPENED']);
   }
 
   const second = startWorker('worker-2');
@@ -90,7 +54,7 @@ it('SIGKILL of the worker while cases wait on timers: after a restart every time
     expect(types.slice(0, 4)).toEqual(['CASE_OPENED', 'REMINDER_SENT', 'DEADLINE_MISSED', 'AUTO_ESCALATED']);
     expect(types.filter((t) => t === 'AUTO_ESCALATED')).toHaveLength(2);
     expect(types.filter((t) => t === 'DEADLINE_MISSED')).toHaveLength(1);
-    eventsChecked += await expectReadModelMatchesWorkflow(app.dataSource, client, id, payloadCodecOf(app));
+    eventsChecked += await expectReadModelMatchesWorkflow(deployment.app.dataSource, deployment.client, id, payloadCodecOf(deployment.app));
   }
   console.log(`fault: worker SIGKILL with ${CASES} cases on timers; events checked ${eventsChecked}; lost 0, duplicated 0`);
 }, 90_000);

@@ -36,21 +36,6 @@ export interface RolePermissions {
   readAudit: boolean;
 }
 
-/** What a school does: home visits and persuasion, the return, support, and the school-side endings. */
-export const SCHOOL_SIDE_ACTIONS: readonly ActionType[] = [
-  'RECORD_HOME_VISIT',
-  'RECORD_PERSUASION',
-  'PERSUASION_REFUSED',
-  'RECORD_RETURN',
-  'RECORD_RELAPSE',
-  'ADD_NOTE',
-  'ADD_SUPPORT',
-  'PAUSE',
-  'RESUME',
-  'TRANSFER',
-  'COMPLETE',
-];
-
 /** What a village does: home visits and persuasion in its area, the return, support, pause. */
 export const VILLAGE_SIDE_ACTIONS: readonly ActionType[] = [
   'RECORD_HOME_VISIT',
@@ -63,6 +48,9 @@ export const VILLAGE_SIDE_ACTIONS: readonly ActionType[] = [
   'PAUSE',
   'RESUME',
 ];
+
+/** What a school does: the village's work, and the school-side endings. */
+export const SCHOOL_SIDE_ACTIONS: readonly ActionType[] = [...VILLAGE_SIDE_ACTIONS, 'TRANSFER', 'COMPLETE'];
 
 const LEADING_GROUP: RolePermissions = {
   read: 'TOWN',
