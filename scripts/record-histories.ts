@@ -102,7 +102,7 @@ const PATHS: Record<string, (run: Run) => Promise<void>> = {
     await run.act({ type: 'CANCEL', reason: '录制结束' });
   },
   exempt: async (run) => {
-    await run.act({ type: 'ADD_SUPPORT', measure: 'HOME_DELIVERED_EDUCATION', note: '送教上门' });
+    await run.act({ type: 'ADD_SUPPORT', measure: 'HOME_DELIVERED_EDUCATION', owner: 'principal', dueAt: new Date(Date.now() + 86_400_000).toISOString(), note: '送教上门' });
     await run.act({ type: 'EXEMPT', reason: '经县教委批准缓学' });
   },
   transfer: async (run) => {

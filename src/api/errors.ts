@@ -61,6 +61,21 @@ export const ERRORS = {
   'SCHOOL.UNKNOWN': { status: 400, zh: '没有这所学校', en: 'Unknown school' },
   'ACTION.UNKNOWN_TYPE': { status: 400, zh: '没有这种操作类型', en: 'Unknown action type' },
   'ACTION.INVALID': { status: 400, zh: '操作内容不符合要求', en: 'The action is not valid' },
+  'ACTION.APPROVER_UNKNOWN': {
+    status: 400,
+    zh: '批准人不是本镇的在职用户，请填写批准人的用户名',
+    en: 'The approver is not an active user of the town; give the approver’s username',
+  },
+  'ACTION.APPROVER_NOT_ALLOWED': {
+    status: 403,
+    zh: '批准人的岗位无权批准延期（只有组长、副组长、统筹负责人可以批准）',
+    en: 'The approver’s role may not approve extensions (only the leader, a deputy leader or the coordinator may)',
+  },
+  'ACTION.OWNER_UNKNOWN': {
+    status: 400,
+    zh: '帮扶措施的负责人不是本镇的在职用户，请填写负责人的用户名',
+    en: 'The owner of the support measure is not an active user of the town; give their username',
+  },
   'ENGINE.UNAVAILABLE': {
     status: 503,
     zh: '案件流程引擎暂时不可用，请稍后重试',

@@ -32,7 +32,7 @@ import {
 } from './messages';
 import { CaseState, allowedActions, applyAction, checkAction, fireTimer, isClosed, nextTimer, openCase, toSnapshot } from './case-machine';
 import { caseSearchAttributes, pausedSearchAttributeChange } from './case-search-attributes';
-import { pausedSearchAttributePatched } from './patches';
+import { pausedSearchAttributePatched, supportMeasureRemindersPatched } from './patches';
 
 const { projectCase } = proxyActivities<CaseActivities>({
   // The read model may be down for a while (a database restart): keep retrying, never give up.
@@ -51,7 +51,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     state = input.carried.state as CaseState;
     pending.push(...input.carried.pending);
   } else {
-    const opened = openCase(input.facts, policy, Date.now());
+    const opened = openCase(input.facts, policy, Date.now(), input.calendar);
     state = opened.state;
     pending.push(...opened.events);
   }
@@ -111,7 +111,16 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       }
       continue;
     }
-    const timer = nextTimer(state, policy);
+    // PATCH baoxue-support-measure-reminders (v3): support measures have an owner and a due date,
+    // and the workflow waits for the earliest pending one to remind its owner (REMINDER_SENT). A
+    // history from before v3 cannot hold such a measure (ADD_SUPPORT had no due date), so the guard
+    // only says so in the history: the marker is written the first time a measure's due date is the
+    // next timer, and replaying an older history never asks. Working-day windows and the
+    // support-before-sanction gate change no command for existing cases: they follow the policy in
+    // the case's own input, and every policy before them counts calendar days with no gate.
+    // Deprecate once no case opened before v3 is open (see the v2 patch above for the query).
+    let timer = nextTimer(state, policy);
+    if (timer?.kind === 'SUPPORT_DUE' && !supportMeasureRemindersPatched()) timer = nextTimer(state, policy, { supportReminders: false });
     const seen = state.lastSeq;
     const wait = timer ? timer.at - Date.now() : undefined;
     // condition() with a timeout is a durable timer; an action that changes the state wakes it early.

@@ -14,3 +14,10 @@ export const PAUSED_SEARCH_ATTRIBUTE_PATCH = 'baoxue-paused-search-attribute';
 export function pausedSearchAttributePatched(): boolean {
   return patched(PAUSED_SEARCH_ATTRIBUTE_PATCH);
 }
+
+/** Since v3: the workflow keeps a timer for each support measure's due date (a reminder to its owner). */
+export const SUPPORT_MEASURE_REMINDERS_PATCH = 'baoxue-support-measure-reminders';
+
+export function supportMeasureRemindersPatched(): boolean {
+  return patched(SUPPORT_MEASURE_REMINDERS_PATCH);
+}

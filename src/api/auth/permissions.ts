@@ -47,6 +47,7 @@ export const VILLAGE_SIDE_ACTIONS: readonly ActionType[] = [
   'ADD_SUPPORT',
   'PAUSE',
   'RESUME',
+  'RECORD_SUPPORT_OUTCOME',
 ];
 
 /** What a school does: the village's work, and the school-side endings. */
@@ -98,6 +99,17 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
     readAudit: false,
   },
 };
+
+/**
+ * Who may approve an extension of a due date (EXTEND_DEADLINE names them as `approver`): the
+ * leading group's leader and deputies, who answer for the deadlines, and the coordinator, who
+ * runs the ledger for them (the notice: 统筹负责). The approver is checked by the API, never typed freely.
+ */
+export const EXTENSION_APPROVER_ROLES: readonly Role[] = ['LEADER', 'DEPUTY_LEADER', 'COORDINATOR'];
+
+export function mayApproveExtension(role: Role): boolean {
+  return EXTENSION_APPROVER_ROLES.includes(role);
+}
 
 /** A user as far as permissions go: the role and the place it is bound to. */
 export interface ScopedUser {

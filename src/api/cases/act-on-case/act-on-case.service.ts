@@ -12,7 +12,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CaseQueries } from '../../../read-model/case-queries';
 import { actorName, AuthUser } from '../../auth/auth-user';
 import { actionForbidden } from '../../auth/forbidden';
-import { mayAct, mayReadCase, visibleActions } from '../../auth/permissions';
+import { EXTENSION_APPROVER_ROLES, mayAct, mayApproveExtension, mayReadCase, visibleActions } from '../../auth/permissions';
+import { ROLE_LABELS } from '../../auth/roles';
+import { UserStore } from '../../auth/user-store';
+import type { UserEntity } from '../../../read-model/entities';
 import { ActionRefusedError, CASE_ENGINE, CaseEngine } from '../../case-engine.port';
 import { ApiError } from '../../errors';
 import type { ActionType } from '../../../workflows/vocabulary';
@@ -24,6 +27,7 @@ export class ActOnCaseService {
   constructor(
     private readonly queries: CaseQueries,
     private readonly presenter: CasePresenter,
+    private readonly users: UserStore,
     @Inject(CASE_ENGINE) private readonly engine: CaseEngine,
   ) {}
 
@@ -36,10 +40,13 @@ export class ActOnCaseService {
     if (!facts || !mayReadCase(user, facts)) throw new ApiError('CASE.NOT_FOUND', { details: { caseId } });
     if (!mayAct(user.role, body.type)) throw actionForbidden(user.role, body.type);
     if (!facts.open) throw new ApiError('CASE.CLOSED', { details: { caseId } });
+    const action = toCaseAction(body, actorName(user));
+    if (action.type === 'EXTEND_DEADLINE') action.approver = actorName(await this.approver(action.approver, user));
+    if (action.type === 'ADD_SUPPORT') action.owner = (await this.owner(action.owner, user)).username;
     let result;
     try {
       const requestId = idempotencyKey && createHash('sha256').update(`${user.id}\n${idempotencyKey}`).digest('hex');
-      result = await this.engine.act(caseId, toCaseAction(body, actorName(user)), { requestId });
+      result = await this.engine.act(caseId, action, { requestId });
     } catch (err) {
       if (err instanceof ActionRefusedError && Array.isArray(err.details?.allowedActions)) {
         throw new ActionRefusedError(err.type, err.message, {
@@ -54,4 +61,42 @@ export class ActOnCaseService {
       events: result.events.map((e) => this.presenter.event(e)),
     };
   }
+
+  /**
+   * The approver of an extension is a named person who may approve: an active user of the same
+   * town whose role is one of EXTENSION_APPROVER_ROLES. The timeline then shows them like an actor,
+   * 显示名（用户名）.
+   */
+  private async approver(username: string, user: AuthUser): Promise<UserEntity> {
+    const row = await this.users.findByUsername(username);
+    if (!row || !row.active || !sameTown(row, user)) {
+      throw new ApiError('ACTION.APPROVER_UNKNOWN', { details: { field: 'approver', value: username } });
+    }
+    if (!mayApproveExtension(row.role)) {
+      throw new ApiError('ACTION.APPROVER_NOT_ALLOWED', {
+        details: {
+          field: 'approver',
+          value: username,
+          role: row.role,
+          approverRoles: EXTENSION_APPROVER_ROLES.map((role) => ({ role, label: ROLE_LABELS[role] })),
+        },
+      });
+    }
+    return row;
+  }
+
+  /** The owner of a support measure is an active user of the same town (any role: teachers, cadres, officers). */
+  private async owner(username: string, user: AuthUser): Promise<UserEntity> {
+    const row = await this.users.findByUsername(username);
+    if (!row || !row.active || !sameTown(row, user)) throw new ApiError('ACTION.OWNER_UNKNOWN', { details: { field: 'owner', value: username } });
+    return row;
+  }
+}
+
+/**
+ * Whether two users belong to one town. Until the towns column is merged (CONTRACT.md) neither row
+ * has a town and one deployment is one town; once it is, a user of another town is unknown here.
+ */
+function sameTown(a: object, b: object): boolean {
+  return (a as { town?: string }).town === (b as { town?: string }).town;
 }
