@@ -454,6 +454,9 @@ function releaseHoldIfAidDecided(state: CaseState, events: CaseEvent[], policy: 
     measureIds: hold.measureIds,
   });
   enterStage(state, hold.to, policy, now);
+  // Released while paused: the new stage's clocks start now and stand still until RESUME, which
+  // shifts them by the time paused since now (not since the pause began, before they existed).
+  if (state.paused) state.pausedAt = now;
   auto('AUTO_ESCALATED', `「${STAGE_LABELS[from].zh}」期限已届满，资助落实后转入「${STAGE_LABELS[hold.to].zh}」 / The ${STAGE_LABELS[from].en} window had ended: moved to ${STAGE_LABELS[hold.to].en} once the aid was decided`, {
     from,
     to: hold.to,
