@@ -27,6 +27,8 @@ import {
 import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { CaseQueries } from '../read-model/case-queries';
+import { SupportQueries } from '../read-model/support-queries';
+import { EducationAidController } from './support/education-aid.controller';
 import { createDataSource, openReadModel } from '../read-model/data-source';
 import { Town } from '../read-model/town';
 import { errorBody } from './api-exception.filter';
@@ -135,13 +137,14 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [...('useFactory' in engine ? (engine.imports ?? []) : []), ...hardening.imports],
-      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController],
+      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController, EducationAidController],
       providers: [
         dataSourceProvider,
         engineProvider,
         { provide: TOWN, useValue: town },
         { provide: OWNED_DATA_SOURCE, useValue: !('dataSource' in database) },
         { provide: CaseQueries, useFactory: (ds: DataSource) => new CaseQueries(ds), inject: [DataSource] },
+        { provide: SupportQueries, useFactory: (ds: DataSource) => new SupportQueries(ds), inject: [DataSource] },
         DataSourceLifecycle,
         RootNotFoundFallback,
         CasePresenter,

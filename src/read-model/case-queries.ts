@@ -5,7 +5,7 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { CaseScope, CaseScopeFacts } from '../api/auth/permissions';
 import type { Stage } from '../workflows/vocabulary';
-import { CaseEntity, CaseEventEntity, ChildEntity, GuardianEntity } from './entities';
+import { CaseEntity, CaseEventEntity, ChildEntity, GuardianEntity, SupportMeasureEntity } from './entities';
 
 export interface CaseListFilter {
   /** Area code. */
@@ -53,6 +53,8 @@ export interface CaseDetail {
   guardians: GuardianEntity[];
   /** The timeline, in seq order. */
   events: CaseEventEntity[];
+  /** Support measures, in the order added. */
+  supportMeasures: SupportMeasureEntity[];
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -98,8 +100,9 @@ export class CaseQueries {
       where: { caseId },
       order: { seq: 'ASC' },
     });
+    const supportMeasures = await this.dataSource.getRepository(SupportMeasureEntity).find({ where: { caseId }, order: { addedAt: 'ASC', id: 'ASC' } });
     const { guardians = [], ...child } = found.child;
-    return { case: found, child: child as ChildEntity, guardians, events };
+    return { case: found, child: child as ChildEntity, guardians, events, supportMeasures };
   }
 
   /** Area, school, stage, the child's grade and class, open: what decides who may read and act on the case. */
@@ -127,8 +130,8 @@ export class CaseQueries {
   }
 }
 
-/** The SQL twin of `inCaseScope` (src/api/auth/permissions.ts); `child` is the joined children row. */
-function applyScope(q: SelectQueryBuilder<CaseEntity>, scope: CaseScope): void {
+/** The SQL twin of `inCaseScope` (src/api/auth/permissions.ts); `c` is the case, `child` the joined children row. */
+export function applyScope(q: SelectQueryBuilder<CaseEntity>, scope: CaseScope): void {
   switch (scope.kind) {
     case 'ALL':
       return;

@@ -8,6 +8,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseEvent, CaseSnapshot } from '../workflows/messages';
+import { DEFAULT_TOWN_CODE } from './town';
 
 export interface ProjectionBatch {
   snapshot: CaseSnapshot;
@@ -52,7 +53,11 @@ export async function writeProjection(manager: EntityManager, { snapshot: s, eve
     s.lastSeq,
     s.endedAt ?? null,
     s.note ?? null,
+    s.heldForSupport ? JSON.stringify(s.heldForSupport) : null,
   ]);
+  if (s.supportMeasures && s.supportMeasures.length > 0) {
+    await manager.query(UPSERT_SUPPORT_MEASURES, [s.caseId, s.town ?? DEFAULT_TOWN_CODE, JSON.stringify(s.supportMeasures)]);
+  }
   let eventsInserted = 0;
   if (events.length > 0) {
     const rows = events.map((e) => ({
@@ -78,11 +83,11 @@ const UPSERT_CASE = `
   INSERT INTO cases (
     id, child_id, cause, area, school, stage, open, paused, paused_at, policy_version,
     opened_at, opened_by, stage_entered_at, action_due_at, window_ends_at, next_deadline_at,
-    returned_from, follow_up_completed, assignee, allowed_actions, last_seq, ended_at, note, updated_at
+    returned_from, follow_up_completed, assignee, allowed_actions, last_seq, ended_at, note, held_for_support, updated_at
   ) VALUES (
     $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
     $11, $12, $13, $14, $15, $16,
-    $17, $18, $19, $20::text[], $21, $22, $23, now()
+    $17, $18, $19, $20::text[], $21, $22, $23, $24::jsonb, now()
   )
   ON CONFLICT (id) DO UPDATE SET
     cause = EXCLUDED.cause,
@@ -104,11 +109,31 @@ const UPSERT_CASE = `
     last_seq = EXCLUDED.last_seq,
     ended_at = EXCLUDED.ended_at,
     note = EXCLUDED.note,
+    held_for_support = EXCLUDED.held_for_support,
     updated_at = now()
   WHERE cases.last_seq < EXCLUDED.last_seq
      -- the row the API wrote at report time (last_seq 0, no policy yet) takes a first snapshot of the same seq
      OR (cases.last_seq = EXCLUDED.last_seq AND cases.policy_version IS NULL)
   RETURNING id`;
+
+/** Measures move only forwards: a row takes a version with a higher updated_seq, never an older one. */
+const UPSERT_SUPPORT_MEASURES = `
+  INSERT INTO support_measures (id, case_id, town, measure, owner, due_at, outcome, added_at, added_by, decided_at, decided_by, note, updated_seq)
+  SELECT m."id", $1, $2, m."measure", m."owner", m."dueAt", m."outcome", m."addedAt", m."addedBy", m."decidedAt", m."decidedBy", m."note", m."updatedSeq"
+  FROM jsonb_to_recordset($3::jsonb) AS m(
+    "id" text, "measure" text, "owner" text, "dueAt" timestamptz, "outcome" text, "addedAt" timestamptz, "addedBy" text,
+    "decidedAt" timestamptz, "decidedBy" text, "note" text, "updatedSeq" integer
+  )
+  ON CONFLICT (id) DO UPDATE SET
+    owner = EXCLUDED.owner,
+    due_at = EXCLUDED.due_at,
+    outcome = EXCLUDED.outcome,
+    decided_at = EXCLUDED.decided_at,
+    decided_by = EXCLUDED.decided_by,
+    note = EXCLUDED.note,
+    updated_seq = EXCLUDED.updated_seq,
+    updated_at = now()
+  WHERE support_measures.updated_seq < EXCLUDED.updated_seq`;
 
 const INSERT_EVENTS = `
   INSERT INTO case_events (id, case_id, seq, type, automatic, actor, reason, stage_before, stage_after, occurred_at, data)

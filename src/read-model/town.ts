@@ -27,6 +27,12 @@ export interface TownData {
   schools: TownSchool[];
 }
 
+/**
+ * The town of the default data set (towns/guling.json): the town of a case whose facts carry none
+ * (cases opened before towns, CONTRACT.md), when the projection writes its town-scoped rows.
+ */
+export const DEFAULT_TOWN_CODE = 'GULING';
+
 export const DEFAULT_TOWN_PATH = resolve(PROJECT_ROOT, 'towns/guling.json');
 
 export class Town {

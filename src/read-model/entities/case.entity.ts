@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { CAUSES, CHAIN_STAGES, ENDINGS, STAGES } from '../../workflows/vocabulary';
 import type { ActionType, Cause, ChainStage, Stage } from '../../workflows/vocabulary';
+import type { SupportHold } from '../../workflows/messages';
 import { sqlList } from './sql-list';
 import { ChildEntity } from './child.entity';
 
@@ -95,6 +96,10 @@ export class CaseEntity {
 
   @Column({ type: 'text', nullable: true })
   note!: string | null;
+
+  /** The support-before-sanction hold while it lasts (the snapshot's heldForSupport), else null. */
+  @Column({ name: 'held_for_support', type: 'jsonb', nullable: true })
+  heldForSupport!: SupportHold | null;
 
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;

@@ -39,6 +39,19 @@ export class ChildEntity {
   @Column({ type: 'text' })
   area!: string;
 
+  /** Priority flags of the notice for education aid (CONTRACT.md): 残疾儿童, 残疾人子女, 留守儿童, 建档立卡贫困户. */
+  @Column({ name: 'is_disabled', type: 'boolean', default: false })
+  isDisabled!: boolean;
+
+  @Column({ name: 'has_disabled_parent', type: 'boolean', default: false })
+  hasDisabledParent!: boolean;
+
+  @Column({ name: 'is_left_behind', type: 'boolean', default: false })
+  isLeftBehind!: boolean;
+
+  @Column({ name: 'is_registered_poor', type: 'boolean', default: false })
+  isRegisteredPoor!: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 

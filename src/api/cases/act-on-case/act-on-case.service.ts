@@ -57,7 +57,7 @@ export class ActOnCaseService {
       throw err;
     }
     return {
-      case: this.presenter.snapshot(result.snapshot, user),
+      case: this.presenter.snapshotWithSupport(result.snapshot, user),
       events: result.events.map((e) => this.presenter.event(e)),
     };
   }
