@@ -94,6 +94,12 @@ describe('support measures', () => {
     expect(c.events.filter((e) => e.data.deadline === 'supportDueAt')).toHaveLength(1);
   });
 
+  it('leaves the measure\u2019s due date out of the timers when the workflow says its patch is not there (old histories)', () => {
+    const c = new Case('LEARNING_DIFFICULTY').act({ type: 'ADD_SUPPORT', measure: 'TUTORING', owner: 'teacher', dueAt: new Date(T0 + DAY).toISOString() });
+    expect(nextTimer(c.state, policy)).toMatchObject({ kind: 'SUPPORT_DUE', at: T0 + DAY });
+    expect(nextTimer(c.state, policy, { supportReminders: false })).toMatchObject({ kind: 'ACTION_REMINDER', at: T0 + 2 * DAY });
+  });
+
   it('records an outcome the measure allows, once, and refuses others with the allowed list', () => {
     const c = new Case().act(aid('2026-09-20T17:00:00+08:00'));
     const id = c.last('ADD_SUPPORT').id;
