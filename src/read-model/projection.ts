@@ -8,7 +8,6 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseEvent, CaseSnapshot } from '../workflows/messages';
-import { DEFAULT_TOWN_CODE } from './town';
 
 export interface ProjectionBatch {
   snapshot: CaseSnapshot;
@@ -53,10 +52,11 @@ export async function writeProjection(manager: EntityManager, { snapshot: s, eve
     s.lastSeq,
     s.endedAt ?? null,
     s.note ?? null,
+    s.town ?? null,
     s.heldForSupport ? JSON.stringify(s.heldForSupport) : null,
   ]);
   if (s.supportMeasures && s.supportMeasures.length > 0) {
-    await manager.query(UPSERT_SUPPORT_MEASURES, [s.caseId, s.town ?? DEFAULT_TOWN_CODE, JSON.stringify(s.supportMeasures)]);
+    await manager.query(UPSERT_SUPPORT_MEASURES, [s.caseId, JSON.stringify(s.supportMeasures)]);
   }
   let eventsInserted = 0;
   if (events.length > 0) {
@@ -81,13 +81,14 @@ export async function writeProjection(manager: EntityManager, { snapshot: s, eve
 
 const UPSERT_CASE = `
   INSERT INTO cases (
-    id, child_id, cause, area, school, stage, open, paused, paused_at, policy_version,
+    town, id, child_id, cause, area, school, stage, open, paused, paused_at, policy_version,
     opened_at, opened_by, stage_entered_at, action_due_at, window_ends_at, next_deadline_at,
     returned_from, follow_up_completed, assignee, allowed_actions, last_seq, ended_at, note, held_for_support, updated_at
   ) VALUES (
-    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+    -- a case of a history from before towns carries none: it belongs to its child's town
+    COALESCE($24::text, (SELECT town FROM children WHERE id = $2::uuid)), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
     $11, $12, $13, $14, $15, $16,
-    $17, $18, $19, $20::text[], $21, $22, $23, $24::jsonb, now()
+    $17, $18, $19, $20::text[], $21, $22, $23, $25::jsonb, now()
   )
   ON CONFLICT (id) DO UPDATE SET
     cause = EXCLUDED.cause,
@@ -116,11 +117,14 @@ const UPSERT_CASE = `
      OR (cases.last_seq = EXCLUDED.last_seq AND cases.policy_version IS NULL)
   RETURNING id`;
 
-/** Measures move only forwards: a row takes a version with a higher updated_seq, never an older one. */
+/**
+ * Measures move only forwards: a row takes a version with a higher updated_seq, never an older one.
+ * Their town is their case's (written just before, in the same transaction).
+ */
 const UPSERT_SUPPORT_MEASURES = `
   INSERT INTO support_measures (id, case_id, town, measure, owner, due_at, outcome, added_at, added_by, decided_at, decided_by, note, updated_seq)
-  SELECT m."id", $1, $2, m."measure", m."owner", m."dueAt", m."outcome", m."addedAt", m."addedBy", m."decidedAt", m."decidedBy", m."note", m."updatedSeq"
-  FROM jsonb_to_recordset($3::jsonb) AS m(
+  SELECT m."id", $1, (SELECT town FROM cases WHERE id = $1), m."measure", m."owner", m."dueAt", m."outcome", m."addedAt", m."addedBy", m."decidedAt", m."decidedBy", m."note", m."updatedSeq"
+  FROM jsonb_to_recordset($2::jsonb) AS m(
     "id" text, "measure" text, "owner" text, "dueAt" timestamptz, "outcome" text, "addedAt" timestamptz, "addedBy" text,
     "decidedAt" timestamptz, "decidedBy" text, "note" text, "updatedSeq" integer
   )

@@ -12,8 +12,8 @@ import { CaseEntity, SupportMeasureEntity } from './entities';
 export interface EducationAidFilter {
   /** PENDING (default) lists the aid still to decide; undefined with `all` lists every outcome. */
   outcome?: SupportOutcome;
-  /** Only cases of this town (the user's); undefined until towns are on every row (CONTRACT.md). */
-  town?: string;
+  /** The user's town: a list is always one town's. */
+  town: string;
   scope: CaseScope;
   page?: number;
   pageSize?: number;
@@ -42,10 +42,10 @@ export class SupportQueries {
       .createQueryBuilder('c')
       .innerJoin('c.child', 'child')
       .innerJoin(SupportMeasureEntity, 'sm', 'sm.case_id = c.id')
-      .where(`sm.measure = 'EDUCATION_AID'`);
+      .where(`sm.measure = 'EDUCATION_AID'`)
+      .andWhere('sm.town = :town', { town: filter.town });
     applyScope(q, filter.scope);
     if (filter.outcome !== undefined) q.andWhere('sm.outcome = :outcome', { outcome: filter.outcome });
-    if (filter.town !== undefined) q.andWhere('sm.town = :town', { town: filter.town });
     const total = await q.getCount();
     const raw: Array<Record<string, unknown>> = await q
       .select(['sm.*', 'c.stage AS case_stage', 'c.area AS case_area', 'c.school AS case_school'])

@@ -27,6 +27,8 @@ export function caseWorkflowId(caseId: string): string {
 /** Facts fixed when the case is opened. Ids and codes only. */
 export interface CaseFacts {
   caseId: string;
+  /** Town code. Optional: cases opened before towns existed have none (their town is their child's). */
+  town?: string;
   childId: string;
   cause: Cause;
   area: string;
@@ -34,8 +36,6 @@ export interface CaseFacts {
   openedAt: string;
   openedBy: string;
   note?: string;
-  /** Town code (CONTRACT.md); optional so histories from before towns replay. */
-  town?: string;
 }
 
 // ---- human actions: the body of POST /api/cases/:id/actions, plus the actor the API adds ----

@@ -70,7 +70,7 @@ describe('the education-aid list', () => {
     const disabledParent = await aidCase({ has_disabled_parent: true }, '2026-10-10T00:00:00.000Z');
     const disabled = await aidCase({ is_disabled: true, is_registered_poor: true }, '2026-11-01T00:00:00.000Z');
 
-    const page = await queries.educationAid({ scope: { kind: 'ALL' }, outcome: 'PENDING' });
+    const page = await queries.educationAid({ town: 'GULING', scope: { kind: 'ALL' }, outcome: 'PENDING' });
     expect(page.items.map((i) => i.caseId)).toEqual([disabled, disabledParent, leftBehindLate, poor, plainEarly]);
     expect(page.total).toBe(5);
     expect(page.items[0].child).toMatchObject({ isDisabled: true, isRegisteredPoor: true });
@@ -80,9 +80,9 @@ describe('the education-aid list', () => {
     await db.dataSource.query(`TRUNCATE support_measures`);
     const gaoping = await aidCase({}, '2026-10-02T00:00:00.000Z', 'GAOPING');
     await aidCase({}, '2026-10-02T00:00:00.000Z', 'QIAOTING');
-    expect((await queries.educationAid({ scope: { kind: 'AREA', area: 'GAOPING' } })).items.map((i) => i.caseId)).toEqual([gaoping]);
-    expect((await queries.educationAid({ scope: { kind: 'ALL' }, town: 'ANOTHER_TOWN' })).total).toBe(0);
-    expect((await queries.educationAid({ scope: { kind: 'ALL' }, outcome: 'GRANTED' })).total).toBe(0);
-    expect((await queries.educationAid({ scope: { kind: 'ALL' } })).total).toBe(2);
+    expect((await queries.educationAid({ town: 'GULING', scope: { kind: 'AREA', area: 'GAOPING' } })).items.map((i) => i.caseId)).toEqual([gaoping]);
+    expect((await queries.educationAid({ town: 'ANOTHER_TOWN', scope: { kind: 'ALL' } })).total).toBe(0);
+    expect((await queries.educationAid({ town: 'GULING', scope: { kind: 'ALL' }, outcome: 'GRANTED' })).total).toBe(0);
+    expect((await queries.educationAid({ town: 'GULING', scope: { kind: 'ALL' } })).total).toBe(2);
   });
 });

@@ -139,8 +139,7 @@ export class EducationAidController {
     const outcome = query.outcome ?? 'PENDING';
     const result = await this.queries.educationAid({
       outcome: outcome === 'ALL' ? undefined : outcome,
-      // The user's town once users carry one (CONTRACT.md); until then one deployment is one town.
-      town: (user as { town?: string }).town,
+      town: user.town,
       scope: caseScope(user),
       page: query.page,
       pageSize: query.pageSize,

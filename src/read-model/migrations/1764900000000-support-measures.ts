@@ -6,18 +6,13 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * forwards (updated_seq grows), like the case row. `town` as every town table has (CONTRACT.md).
  * The measure and outcome lists are frozen copies of the vocabulary at the time of writing.
  *
- * Also: `cases.held_for_support`, the support-before-sanction hold as the snapshot shows it, and the
- * children's priority flags of the notice (CONTRACT.md's definitions; the registry's migration adds
- * them too, hence IF NOT EXISTS, and they are not dropped here on revert: they are the registry's).
+ * Also: `cases.held_for_support`, the support-before-sanction hold as the snapshot shows it. (The
+ * children's priority flags the education-aid list sorts by come with the towns migration.)
  */
 export class SupportMeasures1764900000000 implements MigrationInterface {
   name = 'SupportMeasures1764900000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE children ADD COLUMN IF NOT EXISTS is_disabled boolean NOT NULL DEFAULT false`);
-    await q.query(`ALTER TABLE children ADD COLUMN IF NOT EXISTS has_disabled_parent boolean NOT NULL DEFAULT false`);
-    await q.query(`ALTER TABLE children ADD COLUMN IF NOT EXISTS is_left_behind boolean NOT NULL DEFAULT false`);
-    await q.query(`ALTER TABLE children ADD COLUMN IF NOT EXISTS is_registered_poor boolean NOT NULL DEFAULT false`);
     await q.query(`ALTER TABLE cases ADD COLUMN held_for_support jsonb`);
     await q.query(`
       CREATE TABLE support_measures (

@@ -69,7 +69,7 @@ export class ActOnCaseService {
    */
   private async approver(username: string, user: AuthUser): Promise<UserEntity> {
     const row = await this.users.findByUsername(username);
-    if (!row || !row.active || !sameTown(row, user)) {
+    if (!row || !row.active || row.town !== user.town) {
       throw new ApiError('ACTION.APPROVER_UNKNOWN', { details: { field: 'approver', value: username } });
     }
     if (!mayApproveExtension(row.role)) {
@@ -88,15 +88,8 @@ export class ActOnCaseService {
   /** The owner of a support measure is an active user of the same town (any role: teachers, cadres, officers). */
   private async owner(username: string, user: AuthUser): Promise<UserEntity> {
     const row = await this.users.findByUsername(username);
-    if (!row || !row.active || !sameTown(row, user)) throw new ApiError('ACTION.OWNER_UNKNOWN', { details: { field: 'owner', value: username } });
+    if (!row || !row.active || row.town !== user.town) throw new ApiError('ACTION.OWNER_UNKNOWN', { details: { field: 'owner', value: username } });
     return row;
   }
 }
 
-/**
- * Whether two users belong to one town. Until the towns column is merged (CONTRACT.md) neither row
- * has a town and one deployment is one town; once it is, a user of another town is unknown here.
- */
-function sameTown(a: object, b: object): boolean {
-  return (a as { town?: string }).town === (b as { town?: string }).town;
-}
