@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningBaoxue } from '../../src/bootstrap';
-import { as } from '../support/auth';
+import { seedDemoAccounts } from '../../src/api/auth/demo-accounts';
+import { as, DEMO_PASSWORD } from '../support/auth';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { reportBody, SECONDS_POLICY, startApp, testConfig, waitForCase } from '../support/running-app';
 
@@ -21,6 +22,8 @@ beforeAll(async () => {
   writeFileSync(policyPath, JSON.stringify(policy));
   app = await startApp(testConfig({ databaseUrl: db.url, policyPath }));
   api = app.apiUrl!;
+  // A leader of another town: neither an owner nor an approver for Guling's cases.
+  await seedDemoAccounts(app.dataSource, DEMO_PASSWORD, [{ username: 'xinhe-leader', displayName: '新河组长', role: 'LEADER' }], 'XINHE');
 }, 120_000);
 
 afterAll(async () => {
@@ -60,12 +63,14 @@ describe('support measures over HTTP', () => {
     expect((await (await as(api, 'police')).get('/api/support/education-aid').expect(200)).body.total).toBe(0);
   });
 
-  it('refuses an owner who is not a user with 400 ACTION.OWNER_UNKNOWN, in the one error shape', async () => {
+  it('refuses an owner who is not a user of the town with 400 ACTION.OWNER_UNKNOWN, in the one error shape', async () => {
     const caseId = await report('LEARNING_DIFFICULTY');
     const res = await act(caseId, { type: 'ADD_SUPPORT', measure: 'TUTORING', owner: 'nobody', dueAt: inAnHour() });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ statusCode: 400, code: 'ACTION.OWNER_UNKNOWN', details: { field: 'owner', value: 'nobody' } });
     expect(res.body.message).toContain('负责人');
+    const otherTown = await act(caseId, { type: 'ADD_SUPPORT', measure: 'TUTORING', owner: 'xinhe-leader', dueAt: inAnHour() });
+    expect(otherTown.body).toMatchObject({ statusCode: 400, code: 'ACTION.OWNER_UNKNOWN' });
   });
 
   it('holds a poverty case with pending aid at the end of the order to correct, and releases it into JUDICIAL_DOCUMENT when the aid is recorded', async () => {
@@ -100,13 +105,16 @@ describe('support measures over HTTP', () => {
 });
 
 describe('EXTEND_DEADLINE with an approver', () => {
-  it('refuses an approver who is not a user (400) or whose role may not approve (403), and records a valid one in the timeline', async () => {
+  it('refuses an approver who is not a user of the town (400) or whose role may not approve (403), and records a valid one in the timeline', async () => {
     const caseId = await report('GUARDIAN_REFUSES');
     const body = { type: 'EXTEND_DEADLINE', newDueAt: inAnHour(), reason: '监护人外出务工' };
 
     const unknown = await act(caseId, { ...body, approver: 'nobody' }, 'coordinator');
     expect(unknown.status).toBe(400);
     expect(unknown.body).toMatchObject({ statusCode: 400, code: 'ACTION.APPROVER_UNKNOWN', details: { field: 'approver', value: 'nobody' }, path: `/api/cases/${caseId}/actions` });
+
+    const otherTown = await act(caseId, { ...body, approver: 'xinhe-leader' }, 'coordinator');
+    expect(otherTown.body).toMatchObject({ statusCode: 400, code: 'ACTION.APPROVER_UNKNOWN' });
 
     const notAllowed = await act(caseId, { ...body, approver: 'principal' }, 'coordinator');
     expect(notAllowed.status).toBe(403);
