@@ -301,6 +301,18 @@ describe('the case workflow on the time-skipping server', () => {
     await fresh.act({ type: 'CANCEL', reason: '测试结束' });
   });
 
+  it('reminds the owner of a support measure at its skipped due date when it has no outcome', async () => {
+    const c = await openCase(policy, { cause: 'LEARNING_DIFFICULTY' });
+    const dueAt = new Date((await env.currentTimeMs()) + DAY).toISOString();
+    await c.act({ type: 'ADD_SUPPORT', measure: 'TUTORING', owner: 'teacher', dueAt });
+    await skip(DAY + 1000);
+    const reminded = () => projection.events.get(c.id)!.find((e) => e.type === 'REMINDER_SENT' && e.data.deadline === 'supportDueAt');
+    for (let i = 0; i < 200 && !reminded(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(reminded()).toMatchObject({ automatic: true, data: { owner: 'teacher', measure: 'TUTORING', dueAt } });
+    expectFiredAt(reminded()!.occurredAt, dueAt);
+    await c.act({ type: 'CANCEL', reason: '测试结束' });
+  });
+
   it('support before sanction: a poverty case with pending aid is held at the end of CORRECTION_DEADLINE and released when the aid is recorded', async () => {
     const c = await openCase(policy, { cause: 'POVERTY' });
     const added = await c.act({ type: 'ADD_SUPPORT', measure: 'EDUCATION_AID', owner: 'officer', dueAt: new Date((await env.currentTimeMs()) + 400 * DAY).toISOString() });
