@@ -19,13 +19,30 @@ export interface TownSchool {
   grades: [number, number];
 }
 
+/**
+ * How the town heads and numbers its documents (src/documents): the offices' full names (红头 and
+ * 落款) and the 文号 prefix of each document kind, e.g. 故陵府责改 gives 故陵府责改〔2026〕3号.
+ */
+export interface TownDocumentsData {
+  /** TOWN_GOVERNMENT, LEADING_GROUP, JUSTICE_OFFICE, POLICE_STATION: full names. */
+  offices: Record<string, string>;
+  /** Document kind → 文号 prefix. */
+  numberPrefixes: Record<string, string>;
+}
+
 export interface TownData {
   code: string;
   name: Label;
   source?: string;
   areas: TownArea[];
   schools: TownSchool[];
+  /** Optional: without it, offices are named after the town and prefixes are the town's name plus the kind's first letters. */
+  documents?: TownDocumentsData;
 }
+
+/** The offices a document template may name (templates/documents.json). */
+export const DOCUMENT_OFFICES = ['TOWN_GOVERNMENT', 'LEADING_GROUP', 'JUSTICE_OFFICE', 'POLICE_STATION'] as const;
+export type DocumentOffice = (typeof DOCUMENT_OFFICES)[number];
 
 export const DEFAULT_TOWN_PATH = resolve(PROJECT_ROOT, 'towns/guling.json');
 
@@ -61,6 +78,19 @@ export class Town {
 
   schoolLabel(code: string): Label {
     return this.school(code)?.name ?? { zh: code, en: code };
+  }
+
+  /** The full name of an office, as printed at the head and foot of a document. */
+  office(office: DocumentOffice): string {
+    const named = this.data.documents?.offices?.[office];
+    if (named) return named;
+    const town = this.data.name.zh;
+    return { TOWN_GOVERNMENT: `${town}人民政府`, LEADING_GROUP: `${town}控辍保学工作领导小组`, JUSTICE_OFFICE: `${town}司法所`, POLICE_STATION: `${town}派出所` }[office];
+  }
+
+  /** The 文号 prefix of a document kind (故陵府责改), or the town's name and the kind when the data names none. */
+  numberPrefix(kind: string): string {
+    return this.data.documents?.numberPrefixes?.[kind] ?? `${this.data.name.zh}${kind}`;
   }
 
   /** "GAOPING 高坪村, ..." for error messages. */
@@ -121,6 +151,15 @@ export function townProblems(raw: unknown): string[] {
   };
   entries('areas');
   entries('schools');
+  if (t.documents !== undefined) {
+    const d = t.documents as Partial<TownDocumentsData> | null;
+    for (const key of ['offices', 'numberPrefixes'] as const) {
+      const map = d?.[key];
+      if (!map || typeof map !== 'object' || Object.values(map).some((v) => typeof v !== 'string' || v.trim() === '')) {
+        problems.push(`documents.${key}: an object of non-empty strings`);
+      }
+    }
+  }
   return problems;
 }
 
