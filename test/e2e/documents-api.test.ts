@@ -1,0 +1,210 @@
+/**
+ * Documents over HTTP (the real Nest application, a real PostgreSQL, the in-memory engine): issue,
+ * list, download as PDF and HTML, refusals at the wrong step, who may issue and who may read.
+ * Timelines are written through the projection, as the workflow writes them.
+ */
+import { createHash } from 'node:crypto';
+import { projectCase } from '../../src/read-model/projection';
+import type { CaseEvent } from '../../src/workflows/messages';
+import type { Stage } from '../../src/workflows/vocabulary';
+import { createTestApi, TestApi } from '../support/api-app';
+import { as, AsUser } from '../support/auth';
+import { event, openCase, snapshot, validIdNumber } from '../support/fixtures';
+import { pdfFontNames, pdfText } from '../support/pdf-text';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+let db: TestDatabase;
+let api: TestApi;
+const people: Record<string, AsUser> = {};
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  api = await createTestApi({ dataSource: db.dataSource });
+  for (const username of ['coordinator', 'town', 'teacher', 'secretary', 'justice', 'police', 'leader']) people[username] = await as(api.server, username);
+}, 60_000);
+
+afterAll(async () => {
+  await api?.close();
+  await db?.drop();
+});
+
+type Step = [type: string, before: Stage, after: Stage, data?: Record<string, unknown>, reason?: string];
+
+/** 张小明 of the teacher's class (故陵小学 5 年级 五年级二班) in 高坪村, with the given steps after the opening. */
+async function caseWith(steps: Step[], child: Record<string, unknown> = {}): Promise<string> {
+  const { caseId, childId } = await openCase(db.dataSource, {
+    name: '张小明',
+    idNumber: validIdNumber('2013-05-15', 'M'),
+    birthDate: '2013-05-15',
+    guardians: [{ name: '张大山', phone: '13800000000', relation: '父亲' }],
+    ...child,
+  });
+  const events: CaseEvent[] = [event(caseId, 1, { reason: '连续两周未到校' })];
+  steps.forEach(([type, stageBefore, stageAfter, data = {}, reason = ''], i) =>
+    events.push(event(caseId, i + 2, { type: type as CaseEvent['type'], stageBefore, stageAfter, data, reason, automatic: false, actor: '谭巧玲（coordinator）' })),
+  );
+  const stage = events[events.length - 1].stageAfter;
+  const area = typeof child.area === 'string' ? child.area : 'GAOPING';
+  await projectCase(db.dataSource, { snapshot: snapshot(caseId, childId, { stage, area, lastSeq: events.length }), events });
+  return caseId;
+}
+
+const TO_CRITICISM: Step[] = [
+  ['RECORD_HOME_VISIT', 'HOME_VISIT', 'PERSUASION', { outcome: 'NOT_RETURNED', visitedOn: '2026-03-02' }],
+  ['PERSUASION_REFUSED', 'PERSUASION', 'TOWN_CRITICISM', {}, '监护人明确拒绝送孩子返校'],
+];
+const ORDER: Step = ['ISSUE_CORRECTION_ORDER', 'TOWN_CRITICISM', 'CORRECTION_DEADLINE', { correctWithin: '15d', correctBy: '2026-12-14T02:00:00.000Z' }];
+
+describe('POST /api/cases/:id/documents', () => {
+  it('refuses an order to correct at TOWN_CRITICISM before the order was issued as an action (409 DOCUMENT.NOT_AVAILABLE)', async () => {
+    const caseId = await caseWith(TO_CRITICISM);
+    const res = await people.town.post(`/api/cases/${caseId}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(409);
+    expect(res.body).toMatchObject({ statusCode: 409, code: 'DOCUMENT.NOT_AVAILABLE', details: { kind: 'CORRECTION_ORDER', stage: 'TOWN_CRITICISM' } });
+    expect(res.body.message).toContain('ISSUE_CORRECTION_ORDER');
+    expect(res.body.messageEn).toMatch(/^Cannot issue CORRECTION_ORDER/);
+    // The criticism record is due at this stage.
+    await people.town.post(`/api/cases/${caseId}/documents`).send({ kind: 'CRITICISM_RECORD' }).expect(201);
+  });
+
+  it('issues the order to correct with its number, once per step, and lists it', async () => {
+    const caseId = await caseWith([...TO_CRITICISM, ORDER]);
+    const res = await people.town.post(`/api/cases/${caseId}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(201);
+    expect(res.body).toMatchObject({ caseId, kind: 'CORRECTION_ORDER', basisSeq: 4, issuedBy: '李尚春（town）', town: 'GULING', kindLabel: { zh: '责令限期改正通知书' } });
+    expect(res.body.number).toMatch(/^故陵府责改〔\d{4}〕\d+号$/);
+    const again = await people.town.post(`/api/cases/${caseId}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(409);
+    expect(again.body).toMatchObject({ code: 'DOCUMENT.ALREADY_ISSUED', details: { documentId: res.body.id, number: res.body.number } });
+    const list = await people.coordinator.get(`/api/cases/${caseId}/documents`).expect(200);
+    expect(list.body.items.map((d: { id: string }) => d.id)).toEqual([res.body.id]);
+  });
+
+  it('refuses a second paper for an order numbered outside baoxue (409 DOCUMENT.NUMBERED_OUTSIDE)', async () => {
+    const caseId = await caseWith([...TO_CRITICISM, [ORDER[0], ORDER[1], ORDER[2], { ...ORDER[3], orderNumber: '故府责改〔2026〕3号' }]]);
+    const res = await people.town.post(`/api/cases/${caseId}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(409);
+    expect(res.body).toMatchObject({ code: 'DOCUMENT.NUMBERED_OUTSIDE', details: { number: '故府责改〔2026〕3号' } });
+  });
+
+  it('refuses a kind the role does not issue (403, naming the kinds it does) and an unknown kind (400)', async () => {
+    const caseId = await caseWith([...TO_CRITICISM, ORDER]);
+    const res = await people.teacher.post(`/api/cases/${caseId}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(403);
+    expect(res.body).toMatchObject({ code: 'AUTH.FORBIDDEN', details: { allowedKinds: ['ENROLMENT_NOTICE', 'HOME_VISIT_RECORD'] } });
+    await people.town.post(`/api/cases/${caseId}/documents`).send({ kind: 'SUMMONS' }).expect(400);
+  });
+});
+
+describe('downloads', () => {
+  let caseId: string;
+  let doc: { id: string; number: string };
+
+  beforeAll(async () => {
+    caseId = await caseWith([...TO_CRITICISM, ORDER]);
+    doc = (await people.town.post(`/api/cases/${caseId}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(201)).body;
+  });
+
+  it('GET /api/documents/:id.pdf is a PDF with the child and the number as text, in an embedded CJK font, named in UTF-8', async () => {
+    const res = await people.coordinator.get(`/api/documents/${doc.id}.pdf`).buffer(true).parse(binary).expect(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="document-${doc.id}.pdf"; filename*=UTF-8''${encodeURIComponent(`责令限期改正通知书-${doc.number}.pdf`)}`,
+    );
+    const body = res.body as Buffer;
+    const text = (await pdfText(body)).text.replace(/\s+/g, '');
+    expect(text).toContain('张小明');
+    expect(text).toContain(doc.number);
+    expect(text).toContain('张大山（父亲）');
+    expect(text).toContain('于2026年12月14日10时00分前送张小明到故陵小学复学');
+    for (const name of pdfFontNames(body)) expect(name).toMatch(/\+NotoSansSC-/);
+  });
+
+  it('GET /api/documents/:id.html is the same text, printable, inline', async () => {
+    const res = await people.coordinator.get(`/api/documents/${doc.id}.html`).expect(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.headers['content-disposition']).toMatch(/^inline; filename=.*filename\*=UTF-8''/);
+    expect(res.text).toContain('张小明');
+    expect(res.text).toContain(doc.number);
+    expect(res.text).toContain('于2026年12月14日10时00分前送张小明到故陵小学复学');
+  });
+
+  it('a re-download prints the same text even after the case moved on', async () => {
+    const first = await people.coordinator.get(`/api/documents/${doc.id}.html`).expect(200);
+    await db.dataSource.query(`UPDATE guardians SET name = '改名了' WHERE child_id = (SELECT child_id FROM cases WHERE id = $1)`, [caseId]);
+    const second = await people.coordinator.get(`/api/documents/${doc.id}.html`).expect(200);
+    expect(second.text).toBe(first.text);
+  });
+
+  it("a role that may not read the case may not list or download its documents (404, like an unknown one)", async () => {
+    // The police read cases at LEGAL_LIABILITY only; the case is at CORRECTION_DEADLINE.
+    await people.police.get(`/api/cases/${caseId}/documents`).expect(404);
+    const pdf = await people.police.get(`/api/documents/${doc.id}.pdf`).expect(404);
+    expect(pdf.body.code).toBe('DOCUMENT.NOT_FOUND');
+    await people.police.get(`/api/documents/${doc.id}.html`).expect(404);
+    await people.police.get(`/api/cases/${caseId}/evidence-pack`).expect(404);
+    // A secretary of another village, the same.
+    const elsewhere = await caseWith([...TO_CRITICISM, ORDER], { area: 'HONGPING' });
+    const other = (await people.town.post(`/api/cases/${elsewhere}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(201)).body;
+    await people.secretary.get(`/api/documents/${other.id}.pdf`).expect(404);
+    await people.secretary.get(`/api/documents/00000000-0000-4000-8000-000000000000.pdf`).expect(404);
+    await people.secretary.get(`/api/documents/not-a-document.pdf`).expect(404);
+  });
+
+  it('every download is in the audit log under the case', async () => {
+    const rows = await db.dataSource.query(`SELECT username, what, status, detail FROM audit_log WHERE case_id = $1 AND path LIKE '/api/documents/%' ORDER BY id`, [caseId]);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows[0]).toMatchObject({ username: 'coordinator', what: 'READ_CASE', status: 200, detail: { document: { id: doc.id } } });
+    const issued = await db.dataSource.query(`SELECT detail FROM audit_log WHERE case_id = $1 AND what = 'ACT' AND status = 201`, [caseId]);
+    expect(issued[0].detail).toMatchObject({ document: { kind: 'CORRECTION_ORDER', number: doc.number } });
+  });
+});
+
+describe('GET /api/cases/:id/evidence-pack', () => {
+  it('masks the ID number and phones for the leading group, shows them to the coordinator', async () => {
+    const caseId = await caseWith(TO_CRITICISM);
+    const leader = (await pdfText((await people.leader.get(`/api/cases/${caseId}/evidence-pack`).buffer(true).parse(binary).expect(200)).body)).text;
+    const coordinator = (await pdfText((await people.coordinator.get(`/api/cases/${caseId}/evidence-pack`).buffer(true).parse(binary).expect(200)).body)).text;
+    expect(leader).toContain('138****0000');
+    expect(leader).not.toContain('13800000000');
+    expect(coordinator).toContain('13800000000');
+  });
+
+  it('?format=zip holds the pack, each document and timeline.json whose SHA-256 the pack prints', async () => {
+    const caseId = await caseWith([...TO_CRITICISM, ORDER]);
+    await people.town.post(`/api/cases/${caseId}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(201);
+    const res = await people.coordinator.get(`/api/cases/${caseId}/evidence-pack?format=zip`).buffer(true).parse(binary).expect(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    const files = unzipStored(res.body as Buffer);
+    const names = [...files.keys()];
+    expect(names).toContain('timeline.json');
+    expect(names.filter((n) => n.startsWith('证据链-张小明-') && n.endsWith('.pdf'))).toHaveLength(1);
+    expect(names.filter((n) => n.startsWith('文书/责令限期改正通知书-故陵府责改〔'))).toHaveLength(1);
+    const timeline = files.get('timeline.json')!;
+    expect(createHash('sha256').update(timeline).digest('hex')).toBe(res.headers['x-timeline-sha256']);
+    expect(JSON.parse(timeline.toString('utf8')).map((s: { type: string }) => s.type)).toEqual(['CASE_OPENED', 'RECORD_HOME_VISIT', 'PERSUASION_REFUSED', 'ISSUE_CORRECTION_ORDER']);
+    const pack = names.find((n) => n.startsWith('证据链-'))!;
+    expect((await pdfText(files.get(pack)!)).text.replace(/\s+/g, '')).toContain(res.headers['x-timeline-sha256']);
+    expect(res.headers['x-timeline-sha256']).toMatch(/^[0-9a-f]{64}$/);
+    await people.coordinator.get(`/api/cases/${caseId}/evidence-pack?format=docx`).expect(400);
+  });
+});
+
+/** The files of a ZIP whose entries are stored (not compressed), by walking its local headers. */
+function unzipStored(zip: Buffer): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (let at = 0; zip.readUInt32LE(at) === 0x04034b50; ) {
+    expect(zip.readUInt16LE(at + 8)).toBe(0);
+    const size = zip.readUInt32LE(at + 18);
+    const nameLength = zip.readUInt16LE(at + 26);
+    const extra = zip.readUInt16LE(at + 28);
+    const name = zip.toString('utf8', at + 30, at + 30 + nameLength);
+    const start = at + 30 + nameLength + extra;
+    files.set(name, zip.subarray(start, start + size));
+    at = start + size;
+  }
+  return files;
+}
+
+/** supertest: keep a binary answer as a Buffer. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- superagent's parser gets its raw response stream
+function binary(res: any, done: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
