@@ -10,7 +10,7 @@ import type { Stage } from '../../src/workflows/vocabulary';
 import { createTestApi, TestApi } from '../support/api-app';
 import { as, AsUser } from '../support/auth';
 import { event, openCase, snapshot, validIdNumber } from '../support/fixtures';
-import { pdfFontNames, pdfText } from '../support/pdf-text';
+import { binaryBody, pdfFontNames, pdfText } from '../support/pdf-text';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;
@@ -101,7 +101,7 @@ describe('downloads', () => {
   });
 
   it('GET /api/documents/:id.pdf is a PDF with the child and the number as text, in an embedded CJK font, named in UTF-8', async () => {
-    const res = await people.coordinator.get(`/api/documents/${doc.id}.pdf`).buffer(true).parse(binary).expect(200);
+    const res = await people.coordinator.get(`/api/documents/${doc.id}.pdf`).buffer(true).parse(binaryBody).expect(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(res.headers['content-disposition']).toBe(
       `attachment; filename="document-${doc.id}.pdf"; filename*=UTF-8''${encodeURIComponent(`责令限期改正通知书-${doc.number}.pdf`)}`,
@@ -158,8 +158,8 @@ describe('downloads', () => {
 describe('GET /api/cases/:id/evidence-pack', () => {
   it('masks the ID number and phones for the leading group, shows them to the coordinator', async () => {
     const caseId = await caseWith(TO_CRITICISM);
-    const leader = (await pdfText((await people.leader.get(`/api/cases/${caseId}/evidence-pack`).buffer(true).parse(binary).expect(200)).body)).text;
-    const coordinator = (await pdfText((await people.coordinator.get(`/api/cases/${caseId}/evidence-pack`).buffer(true).parse(binary).expect(200)).body)).text;
+    const leader = (await pdfText((await people.leader.get(`/api/cases/${caseId}/evidence-pack`).buffer(true).parse(binaryBody).expect(200)).body)).text;
+    const coordinator = (await pdfText((await people.coordinator.get(`/api/cases/${caseId}/evidence-pack`).buffer(true).parse(binaryBody).expect(200)).body)).text;
     expect(leader).toContain('138****0000');
     expect(leader).not.toContain('13800000000');
     expect(coordinator).toContain('13800000000');
@@ -168,7 +168,7 @@ describe('GET /api/cases/:id/evidence-pack', () => {
   it('?format=zip holds the pack, each document and timeline.json whose SHA-256 the pack prints', async () => {
     const caseId = await caseWith([...TO_CRITICISM, ORDER]);
     await people.town.post(`/api/cases/${caseId}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(201);
-    const res = await people.coordinator.get(`/api/cases/${caseId}/evidence-pack?format=zip`).buffer(true).parse(binary).expect(200);
+    const res = await people.coordinator.get(`/api/cases/${caseId}/evidence-pack?format=zip`).buffer(true).parse(binaryBody).expect(200);
     expect(res.headers['content-type']).toBe('application/zip');
     const files = unzipStored(res.body as Buffer);
     const names = [...files.keys()];
@@ -199,12 +199,4 @@ function unzipStored(zip: Buffer): Map<string, Buffer> {
     at = start + size;
   }
   return files;
-}
-
-/** supertest: keep a binary answer as a Buffer. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- superagent's parser gets its raw response stream
-function binary(res: any, done: (err: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
 }

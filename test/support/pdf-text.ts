@@ -29,3 +29,11 @@ export function pdfFontNames(pdf: Buffer): string[] {
   const names = [...pdf.toString('latin1').matchAll(/\/BaseFont\s*\/([^\s/<>[\]()]+)/g)].map((m) => m[1]);
   return [...new Set(names)];
 }
+
+/** A supertest parser that keeps a binary answer (PDF, ZIP) as a Buffer: `.buffer(true).parse(binaryBody)`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- superagent hands its raw response stream to parsers
+export function binaryBody(res: any, done: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
