@@ -91,7 +91,7 @@ const NOT_RECORDED = '未登记';
 /** Fills the kind's template from the case. Throws on a placeholder the context does not have (a template error, never printed). */
 export function composeDocument(input: ComposeInput): DocumentContent {
   const template = documentTemplates()[input.kind];
-  const office = input.town.office(template.office);
+  const office = input.town.letterhead(template.office);
   const context = documentContext(input, office);
   const fill = (text: string) =>
     text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, key: string) => {
@@ -156,7 +156,7 @@ export function documentContext(input: ComposeInput, office: string): Record<str
     'document.number': input.number,
     'document.date': chineseDate(input.issuedAt),
   };
-  for (const o of DOCUMENT_OFFICES) context[`offices.${o}`] = town.office(o);
+  for (const o of DOCUMENT_OFFICES) context[`offices.${o}`] = town.letterhead(o);
   return context;
 }
 

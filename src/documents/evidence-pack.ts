@@ -143,7 +143,7 @@ export function buildEvidencePack(input: BuildEvidencePackInput): EvidencePack {
   return {
     caseId: detail.case.id,
     title: '控辍保学案件证据链',
-    office: town.office('LEADING_GROUP'),
+    office: town.letterhead('LEADING_GROUP'),
     generatedAt: input.generatedAt,
     generatedAtText: shanghaiTimestamp(input.generatedAt),
     generatedBy: input.generatedBy,

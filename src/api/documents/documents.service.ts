@@ -13,13 +13,13 @@ import { renderDocumentHtml } from '../../documents/render-html';
 import { renderDocumentPdf, renderEvidencePackPdf } from '../../documents/render-pdf';
 import { zipStored } from '../../documents/zip';
 import { CaseDetail, CaseQueries } from '../../read-model/case-queries';
-import type { Town } from '../../read-model/town';
+import type { Town, Towns } from '../../read-model/town';
 import { actorName, AuthUser } from '../auth/auth-user';
 import { maskIdNumber, maskPhone } from '../auth/masking';
 import { documentKindsOf, mayIssueDocument, mayReadCase, seesFullIdentity } from '../auth/permissions';
 import { ROLE_LABELS } from '../auth/roles';
 import { ApiError } from '../errors';
-import { TOWN } from '../tokens';
+import { TOWNS } from '../tokens';
 
 export interface FileAnswer {
   body: Buffer;
@@ -37,7 +37,7 @@ export class DocumentsService {
   constructor(
     dataSource: DataSource,
     private readonly queries: CaseQueries,
-    @Inject(TOWN) private readonly town: Town,
+    @Inject(TOWNS) private readonly towns: Towns,
   ) {
     this.store = new DocumentStore(dataSource);
   }
@@ -60,18 +60,19 @@ export class DocumentsService {
         details: { kind, stage: detail.case.stage, ...(basis.reason === 'NUMBERED_OUTSIDE' ? { number: basis.number } : {}) },
       });
     }
+    const town = this.townOf(detail);
     const issuedAt = new Date();
     const issuedBy = actorName(user);
     try {
       return await this.store.issue({
-        town: this.townOf(detail),
+        town: town.code,
         caseId,
         kind,
         basisSeq: basis.event.seq,
-        prefix: this.town.numberPrefix(kind),
+        prefix: town.numberPrefix(kind),
         issuedAt,
         issuedBy,
-        compose: (number) => composeDocument({ kind, town: this.town, detail, basisSeq: basis.event.seq, number, issuedAt, issuedBy }),
+        compose: (number) => composeDocument({ kind, town, detail, basisSeq: basis.event.seq, number, issuedAt, issuedBy }),
       });
     } catch (error) {
       if (error instanceof DocumentAlreadyIssuedError) {
@@ -110,7 +111,7 @@ export class DocumentsService {
     const pack = buildEvidencePack({
       detail: { ...detail, case: { ...detail.case, id: caseId } },
       documents,
-      town: this.town,
+      town: this.townOf(detail),
       generatedAt: new Date(),
       generatedBy: actorName(user),
       showIdNumber: full ? (s) => s : maskIdNumber,
@@ -135,8 +136,8 @@ export class DocumentsService {
     return detail;
   }
 
-  /** The case's town: its own column once cases carry one (CONTRACT.md "Towns"), else this deployment's town. */
-  private townOf(detail: CaseDetail): string {
-    return (detail.case as { town?: string }).town ?? this.town.data.code;
+  /** The case's town (its names, letterheads and 文号 prefixes); a user reads only their own town's cases. */
+  private townOf(detail: CaseDetail): Town {
+    return this.towns.get(detail.case.town);
   }
 }
