@@ -29,6 +29,21 @@ export const DOCUMENT_KIND_LABELS: Record<DocumentKind, Label> = {
   LEGAL_REFERRAL: { zh: '移送追究法律责任函', en: 'Referral for legal liability' },
 };
 
+/** The kind's short name in a 文号 when the town file names no prefix: 测试县新河镇责改〔2026〕1号. */
+const SHORT_NAMES: Record<DocumentKind, string> = {
+  ENROLMENT_NOTICE: '入学通知',
+  HOME_VISIT_RECORD: '家访',
+  CRITICISM_RECORD: '批评教育',
+  CORRECTION_ORDER: '责改',
+  JUDICIAL_COVER: '司送',
+  LEGAL_REFERRAL: '移送',
+};
+
+/** The 文号 prefix of a kind in a town: the town file's (documents.numberPrefixes), else the town's name and the kind's short name. */
+export function numberPrefixFor(town: { numberPrefix(kind: string): string | undefined; data: { name: Label } }, kind: DocumentKind): string {
+  return town.numberPrefix(kind) ?? `${town.data.name.zh}${SHORT_NAMES[kind]}`;
+}
+
 /** The part of a timeline event the basis rules look at. */
 export interface BasisEvent {
   seq: number;

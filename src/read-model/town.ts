@@ -86,7 +86,7 @@ export interface TownData {
   schools: TownSchool[];
   offices?: TownOffice[];
   leadingGroup?: LeadingGroup;
-  /** Optional: without it, letterheads are named after the town and prefixes are the town's name and the kind. */
+  /** Optional: without it, letterheads are named after the town, and 文号 prefixes are the town's name and the kind's short name. */
   documents?: TownDocumentsData;
 }
 
@@ -150,9 +150,9 @@ export class Town {
     return { TOWN_GOVERNMENT: `${town}人民政府`, LEADING_GROUP: `${town}控辍保学工作领导小组`, JUSTICE_OFFICE: `${town}司法所`, POLICE_STATION: `${town}派出所` }[office];
   }
 
-  /** The 文号 prefix of a document kind (故陵府责改), or the town's name and the kind when the data names none. */
-  numberPrefix(kind: string): string {
-    return this.data.documents?.numberPrefixes?.[kind] ?? `${this.data.name.zh}${kind}`;
+  /** The 文号 prefix the town file gives a document kind (故陵府责改); undefined when it names none. */
+  numberPrefix(kind: string): string | undefined {
+    return this.data.documents?.numberPrefixes?.[kind];
   }
 
   /** "GAOPING 高坪村, ..." for error messages. */

@@ -4,14 +4,20 @@
  * Timelines are written through the projection, as the workflow writes them.
  */
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { seedDemoAccounts } from '../../src/api/auth/demo-accounts';
+import { DEFAULT_TOWN_PATH, loadTowns } from '../../src/read-model/town';
 import { projectCase } from '../../src/read-model/projection';
 import type { CaseEvent } from '../../src/workflows/messages';
 import type { Stage } from '../../src/workflows/vocabulary';
 import { createTestApi, TestApi } from '../support/api-app';
-import { as, AsUser } from '../support/auth';
+import { as, AsUser, DEMO_PASSWORD } from '../support/auth';
 import { event, openCase, snapshot, validIdNumber } from '../support/fixtures';
 import { binaryBody, pdfFontNames, pdfText } from '../support/pdf-text';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+const XINHE_FILE = resolve(__dirname, '..', 'fixtures', 'towns', 'xinhe.json');
+const USERS = ['leader', 'deputy', 'coordinator', 'officer', 'principal', 'teacher', 'secretary', 'cadre', 'town', 'justice', 'police', 'xinhe-coordinator'] as const;
 
 let db: TestDatabase;
 let api: TestApi;
@@ -19,8 +25,10 @@ const people: Record<string, AsUser> = {};
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  api = await createTestApi({ dataSource: db.dataSource });
-  for (const username of ['coordinator', 'town', 'teacher', 'secretary', 'justice', 'police', 'leader']) people[username] = await as(api.server, username);
+  // Two towns in one deployment: Guling (the demo accounts) and the test town Xinhe.
+  api = await createTestApi({ dataSource: db.dataSource, towns: loadTowns([DEFAULT_TOWN_PATH, XINHE_FILE]) });
+  await seedDemoAccounts(db.dataSource, DEMO_PASSWORD, [{ username: 'xinhe-coordinator', displayName: '测试统筹', role: 'COORDINATOR' }], 'XINHE');
+  for (const username of USERS) people[username] = await as(api.server, username);
 }, 60_000);
 
 afterAll(async () => {
@@ -31,21 +39,25 @@ afterAll(async () => {
 type Step = [type: string, before: Stage, after: Stage, data?: Record<string, unknown>, reason?: string];
 
 /** 张小明 of the teacher's class (故陵小学 5 年级 五年级二班) in 高坪村, with the given steps after the opening. */
-async function caseWith(steps: Step[], child: Record<string, unknown> = {}): Promise<string> {
-  const { caseId, childId } = await openCase(db.dataSource, {
-    name: '张小明',
-    idNumber: validIdNumber('2013-05-15', 'M'),
-    birthDate: '2013-05-15',
-    guardians: [{ name: '张大山', phone: '13800000000', relation: '父亲' }],
-    ...child,
-  });
+async function caseWith(steps: Step[], child: Record<string, unknown> = {}, town = 'GULING'): Promise<string> {
+  const { caseId, childId } = await openCase(
+    db.dataSource,
+    {
+      name: '张小明',
+      idNumber: validIdNumber('2013-05-15', 'M'),
+      birthDate: '2013-05-15',
+      guardians: [{ name: '张大山', phone: '13800000000', relation: '父亲' }],
+      ...child,
+    },
+    town,
+  );
   const events: CaseEvent[] = [event(caseId, 1, { reason: '连续两周未到校' })];
   steps.forEach(([type, stageBefore, stageAfter, data = {}, reason = ''], i) =>
     events.push(event(caseId, i + 2, { type: type as CaseEvent['type'], stageBefore, stageAfter, data, reason, automatic: false, actor: '谭巧玲（coordinator）' })),
   );
   const stage = events[events.length - 1].stageAfter;
   const area = typeof child.area === 'string' ? child.area : 'GAOPING';
-  await projectCase(db.dataSource, { snapshot: snapshot(caseId, childId, { stage, area, lastSeq: events.length }), events });
+  await projectCase(db.dataSource, { snapshot: snapshot(caseId, childId, { stage, area, town, lastSeq: events.length }), events });
   return caseId;
 }
 
@@ -88,6 +100,78 @@ describe('POST /api/cases/:id/documents', () => {
     const res = await people.teacher.post(`/api/cases/${caseId}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(403);
     expect(res.body).toMatchObject({ code: 'AUTH.FORBIDDEN', details: { allowedKinds: ['ENROLMENT_NOTICE', 'HOME_VISIT_RECORD'] } });
     await people.town.post(`/api/cases/${caseId}/documents`).send({ kind: 'SUMMONS' }).expect(400);
+  });
+});
+
+describe('who issues which kind (written out by hand, from the duties of the notice)', () => {
+  const ISSUES: Record<(typeof USERS)[number], string[]> = {
+    leader: [],
+    deputy: [],
+    coordinator: ['ENROLMENT_NOTICE', 'HOME_VISIT_RECORD', 'CRITICISM_RECORD', 'CORRECTION_ORDER', 'JUDICIAL_COVER', 'LEGAL_REFERRAL'],
+    officer: ['ENROLMENT_NOTICE', 'HOME_VISIT_RECORD', 'CRITICISM_RECORD', 'CORRECTION_ORDER', 'JUDICIAL_COVER', 'LEGAL_REFERRAL'],
+    principal: ['ENROLMENT_NOTICE', 'HOME_VISIT_RECORD'],
+    teacher: ['ENROLMENT_NOTICE', 'HOME_VISIT_RECORD'],
+    secretary: ['HOME_VISIT_RECORD'],
+    cadre: ['HOME_VISIT_RECORD'],
+    town: ['ENROLMENT_NOTICE', 'CRITICISM_RECORD', 'CORRECTION_ORDER'],
+    justice: ['JUDICIAL_COVER', 'LEGAL_REFERRAL'],
+    police: [],
+    'xinhe-coordinator': [],
+  };
+  const KINDS = ['ENROLMENT_NOTICE', 'HOME_VISIT_RECORD', 'CRITICISM_RECORD', 'CORRECTION_ORDER', 'JUDICIAL_COVER', 'LEGAL_REFERRAL'];
+  let caseId: string;
+
+  beforeAll(async () => {
+    // At legal liability with every step in its timeline, in the teacher's class and the secretary's village: every Guling role reads it.
+    caseId = await caseWith([
+      ...TO_CRITICISM,
+      ORDER,
+      ['AUTO_ESCALATED', 'CORRECTION_DEADLINE', 'JUDICIAL_DOCUMENT', {}, '改正期限届满未改正'],
+      ['ISSUE_JUDICIAL_DOCUMENT', 'JUDICIAL_DOCUMENT', 'JUDICIAL_DOCUMENT', { documentNumber: '云故司〔2026〕1号' }],
+      ['REFER_LEGAL_LIABILITY', 'JUDICIAL_DOCUMENT', 'LEGAL_LIABILITY', {}, '情节严重'],
+    ]);
+  });
+
+  it.each(USERS)('%s', async (username) => {
+    for (const kind of KINDS) {
+      const res = await people[username].post(`/api/cases/${caseId}/documents`).send({ kind });
+      // Allowed: issued, or already issued by an earlier role (the store was reached). Refused: 403 (404 for another town).
+      const outcome = res.status === 201 || res.body.code === 'DOCUMENT.ALREADY_ISSUED' ? 'issues' : res.status;
+      const refused = username === 'xinhe-coordinator' ? 404 : 403;
+      expect({ kind, outcome }).toEqual({ kind, outcome: ISSUES[username].includes(kind) ? 'issues' : refused });
+    }
+  });
+
+  it('left every kind issued exactly once for this case', async () => {
+    const list = await people.coordinator.get(`/api/cases/${caseId}/documents`).expect(200);
+    expect(list.body.items.map((d: { kind: string }) => d.kind).sort()).toEqual([...KINDS].sort());
+  });
+});
+
+describe('towns', () => {
+  it("another town's user finds no document, list or evidence pack of this town's cases (404)", async () => {
+    const caseId = await caseWith([...TO_CRITICISM, ORDER]);
+    const doc = (await people.town.post(`/api/cases/${caseId}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(201)).body;
+    const other = people['xinhe-coordinator'];
+    await other.get(`/api/documents/${doc.id}.pdf`).expect(404);
+    await other.get(`/api/documents/${doc.id}.html`).expect(404);
+    await other.get(`/api/cases/${caseId}/documents`).expect(404);
+    await other.get(`/api/cases/${caseId}/evidence-pack`).expect(404);
+  });
+
+  it("a town's documents carry its own letterhead and numbers, counted apart from the other town's", async () => {
+    const caseId = await caseWith(
+      [...TO_CRITICISM, ORDER],
+      { school: 'XINHE_SCHOOL', grade: 8, className: '八年级一班', area: 'GAOPING', name: '赵小河', guardians: [{ name: '赵大河', phone: '13700000000', relation: '父亲' }] },
+      'XINHE',
+    );
+    const doc = (await people['xinhe-coordinator'].post(`/api/cases/${caseId}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(201)).body;
+    // Xinhe's file names no prefixes: the town's name and the kind's short name; its own first number.
+    expect(doc).toMatchObject({ town: 'XINHE', seq: 1, number: `测试县新河镇责改〔${doc.year}〕1号` });
+    const html = (await people['xinhe-coordinator'].get(`/api/documents/${doc.id}.html`).expect(200)).text;
+    expect(html).toContain('测试县新河镇人民政府');
+    expect(html).toContain('新河九年制学校');
+    await people.coordinator.get(`/api/documents/${doc.id}.pdf`).expect(404);
   });
 });
 

@@ -6,7 +6,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { composeDocument, documentFileName } from '../../documents/compose-document';
-import { basisFor, DOCUMENT_KIND_LABELS, DocumentKind } from '../../documents/document-kinds';
+import { basisFor, DOCUMENT_KIND_LABELS, DocumentKind, numberPrefixFor } from '../../documents/document-kinds';
 import { DocumentAlreadyIssuedError, DocumentRecord, DocumentStore } from '../../documents/document-store';
 import { buildEvidencePack, EvidencePack } from '../../documents/evidence-pack';
 import { renderDocumentHtml } from '../../documents/render-html';
@@ -69,7 +69,7 @@ export class DocumentsService {
         caseId,
         kind,
         basisSeq: basis.event.seq,
-        prefix: town.numberPrefix(kind),
+        prefix: numberPrefixFor(town, kind),
         issuedAt,
         issuedBy,
         compose: (number) => composeDocument({ kind, town, detail, basisSeq: basis.event.seq, number, issuedAt, issuedBy }),
