@@ -59,7 +59,7 @@ ${c.closing ? `<p class="closing">${e(c.closing)}</p>` : ''}
 <p class="seal">${e(c.seal)}</p>
 </div>
 ${c.footnote ? `<p class="footnote">${e(c.footnote)}</p>` : ''}
-<p class="issued-by">制发：${e(c.issuedBy)}（保学系统）</p>
+<p class="issued-by">保学系统制发：${e(c.issuedBy)}</p>
 </main>
 </body>
 </html>

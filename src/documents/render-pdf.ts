@@ -96,7 +96,7 @@ function drawDocument(pdf: Pdf, c: DocumentContent): void {
     pdf.fontSize(10).fillColor(GREY).text(c.footnote, MARGIN.left, pdf.y, { width });
   }
   pdf.moveDown(0.5);
-  pdf.fontSize(9).fillColor(GREY).text(`制发：${c.issuedBy}（保学系统）`, MARGIN.left, pdf.y, { width });
+  pdf.fontSize(9).fillColor(GREY).text(`保学系统制发：${c.issuedBy}`, MARGIN.left, pdf.y, { width });
   pdf.fillColor(BLACK);
 }
 
@@ -162,8 +162,10 @@ export async function renderEvidencePackPdf(pack: EvidencePack): Promise<Buffer>
   }
 
   if (pack.documents.length) {
-    pdf.addPage();
-    pdf.font('bold').fontSize(16).text('二、相关文书', { width });
+    // The list follows the timeline on its page when it fits; each document then starts a page.
+    pdf.moveDown(1);
+    ensureRoom(pdf, 60 + pack.documents.length * 20);
+    pdf.font('bold').fontSize(16).text('二、相关文书', MARGIN.left, pdf.y, { width });
     pdf.moveDown(0.5);
     pdf.font('body').fontSize(11);
     pack.documents.forEach((d, i) => pdf.text(`${i + 1}. ${DOCUMENT_KIND_LABELS[d.kind].zh}（${d.number}）`, { width }));

@@ -114,6 +114,18 @@ describe('renderings', () => {
     expect(pdf.length).toBeLessThan(400_000);
   });
 
+  it.each(DOCUMENT_KINDS)('%s: the PDF and the HTML say every word of the stored text', async (kind) => {
+    const content = compose(kind);
+    const words = [content.office, content.number, content.title, content.recipient ?? '', ...content.paragraphs, ...(content.fields ?? []).flatMap((f) => [f.label, f.value]), content.closing ?? '', content.date, content.footnote ?? ''];
+    const flat = (text: string) => text.replace(/\s+/g, '');
+    const pdf = flat((await pdfText(await renderDocumentPdf(content))).text);
+    const html = renderDocumentHtml(content);
+    for (const text of words) {
+      expect(pdf).toContain(flat(text));
+      expect(html).toContain(text);
+    }
+  });
+
   it('the HTML has the same text, escaped, with no external asset', () => {
     const content = compose('HOME_VISIT_RECORD', '故陵控辍访〔2026〕1号');
     const html = renderDocumentHtml(content);
