@@ -148,6 +148,15 @@ describe('who issues which kind (written out by hand, from the duties of the not
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the endpoints, the kinds and the refusals', async () => {
+    const doc = (await people.coordinator.get('/api/docs-json').expect(200)).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/cases/{id}/documents', '/api/documents/{file}', '/api/cases/{id}/evidence-pack']));
+    expect(doc.components.schemas.IssueDocumentDto.properties.kind.enum).toEqual(['ENROLMENT_NOTICE', 'HOME_VISIT_RECORD', 'CRITICISM_RECORD', 'CORRECTION_ORDER', 'JUDICIAL_COVER', 'LEGAL_REFERRAL']);
+    expect(JSON.stringify(doc.paths['/api/cases/{id}/documents'].post.responses['409'])).toContain('DOCUMENT.NOT_AVAILABLE');
+  });
+});
+
 describe('towns', () => {
   it("another town's user finds no document, list or evidence pack of this town's cases (404)", async () => {
     const caseId = await caseWith([...TO_CRITICISM, ORDER]);
