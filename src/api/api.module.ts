@@ -52,6 +52,8 @@ import { ReportCaseController } from './cases/report-case/report-case.controller
 import { ReportCaseService } from './cases/report-case/report-case.service';
 import { ApiError } from './errors';
 import { HardeningSettings, hardeningModuleParts } from './hardening';
+import { DocumentsController } from './documents/documents.controller';
+import { DocumentsService } from './documents/documents.service';
 import { HealthController } from './health/health.controller';
 import { TOWN, TOWNS } from './tokens';
 
@@ -137,7 +139,17 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [...('useFactory' in engine ? (engine.imports ?? []) : []), ...hardening.imports],
-      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController, EducationAidController],
+      controllers: [
+        HealthController,
+        AuthController,
+        ReportCaseController,
+        ListCasesController,
+        GetCaseController,
+        ActOnCaseController,
+        AuditController,
+        EducationAidController,
+        DocumentsController,
+      ],
       providers: [
         dataSourceProvider,
         engineProvider,
@@ -152,6 +164,7 @@ export class ApiModule {
         ReportCaseService,
         ActOnCaseService,
         ActionBodyPipe,
+        DocumentsService,
         // Log-in on every route but @Public ones, and an audit row for every request (src/api/auth, src/api/audit).
         { provide: AUTH_OPTIONS, useValue: options.auth ?? defaultAuthOptions() },
         TokenService,

@@ -81,6 +81,22 @@ export const ERRORS = {
     zh: '案件流程引擎暂时不可用，请稍后重试',
     en: 'The case engine is unavailable; try again later',
   },
+  'DOCUMENT.NOT_AVAILABLE': {
+    status: 409,
+    zh: '案件尚未办理到可以制发该文书的步骤',
+    en: 'The case has not reached the step this document records',
+  },
+  'DOCUMENT.ALREADY_ISSUED': {
+    status: 409,
+    zh: '该步骤已制发过此类文书（一份文书一个文号），请下载原文书',
+    en: 'A document of this kind was already issued for this step (one paper, one number); download that one',
+  },
+  'DOCUMENT.NUMBERED_OUTSIDE': {
+    status: 409,
+    zh: '该文书在办理时已登记系统外文号，不再重复制发',
+    en: 'This document was numbered outside baoxue when the step was taken; no second paper is made',
+  },
+  'DOCUMENT.NOT_FOUND': { status: 404, zh: '找不到该文书', en: 'No such document' },
   'DATABASE.UNAVAILABLE': { status: 503, zh: '数据库暂时不可用，请稍后重试', en: 'The database is unavailable; try again later' },
   'INTERNAL.ERROR': { status: 500, zh: '系统内部错误，请联系管理员', en: 'Internal error; contact the administrator' },
 } as const satisfies Record<string, ErrorSpec>;

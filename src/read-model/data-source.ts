@@ -11,9 +11,19 @@ import { IdempotencyKeys1764640000000 } from './migrations/1764640000000-idempot
 import { ReconciliationRuns1764720000000 } from './migrations/1764720000000-reconciliation-runs';
 import { Towns1764800000000 } from './migrations/1764800000000-towns';
 import { SupportMeasures1764900000000 } from './migrations/1764900000000-support-measures';
+import { Documents1764950000000 } from './migrations/1764950000000-documents';
 
 /** In order; append new migrations here. */
-export const READ_MODEL_MIGRATIONS = [InitialSchema1764374400000, Users1764460800000, AuditLog1764547200000, IdempotencyKeys1764640000000, ReconciliationRuns1764720000000, Towns1764800000000, SupportMeasures1764900000000];
+export const READ_MODEL_MIGRATIONS = [
+  InitialSchema1764374400000,
+  Users1764460800000,
+  AuditLog1764547200000,
+  IdempotencyKeys1764640000000,
+  ReconciliationRuns1764720000000,
+  Towns1764800000000,
+  SupportMeasures1764900000000,
+  Documents1764950000000,
+];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
 

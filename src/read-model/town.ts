@@ -62,6 +62,22 @@ export interface LeadingGroup {
   dailyOfficer?: GroupDuty;
 }
 
+/**
+ * How the town heads and numbers its documents (src/documents): the full names printed at the
+ * head (红头) and foot (落款) of a document, and the 文号 prefix of each document kind, e.g. 故陵府责改
+ * gives 故陵府责改〔2026〕3号.
+ */
+export interface TownDocumentsData {
+  /** TOWN_GOVERNMENT, LEADING_GROUP, JUSTICE_OFFICE, POLICE_STATION: full names. */
+  letterheads: Record<string, string>;
+  /** Document kind → 文号 prefix. */
+  numberPrefixes: Record<string, string>;
+}
+
+/** The letterheads a document template may name (templates/documents.json). */
+export const DOCUMENT_OFFICES = ['TOWN_GOVERNMENT', 'LEADING_GROUP', 'JUSTICE_OFFICE', 'POLICE_STATION'] as const;
+export type DocumentOffice = (typeof DOCUMENT_OFFICES)[number];
+
 export interface TownData {
   code: string;
   name: Label;
@@ -70,6 +86,8 @@ export interface TownData {
   schools: TownSchool[];
   offices?: TownOffice[];
   leadingGroup?: LeadingGroup;
+  /** Optional: without it, letterheads are named after the town, and 文号 prefixes are the town's name and the kind's short name. */
+  documents?: TownDocumentsData;
 }
 
 export const DEFAULT_TOWN_PATH = resolve(PROJECT_ROOT, 'towns/guling.json');
@@ -122,6 +140,19 @@ export class Town {
 
   schoolLabel(code: string): Label {
     return this.school(code)?.name ?? { zh: code, en: code };
+  }
+
+  /** The full name of an office as printed at the head and foot of a document (云阳县故陵镇人民政府). */
+  letterhead(office: DocumentOffice): string {
+    const named = this.data.documents?.letterheads?.[office];
+    if (named) return named;
+    const town = this.data.name.zh;
+    return { TOWN_GOVERNMENT: `${town}人民政府`, LEADING_GROUP: `${town}控辍保学工作领导小组`, JUSTICE_OFFICE: `${town}司法所`, POLICE_STATION: `${town}派出所` }[office];
+  }
+
+  /** The 文号 prefix the town file gives a document kind (故陵府责改); undefined when it names none. */
+  numberPrefix(kind: string): string | undefined {
+    return this.data.documents?.numberPrefixes?.[kind];
   }
 
   /** "GAOPING 高坪村, ..." for error messages. */
@@ -182,6 +213,15 @@ export function townProblems(raw: unknown): string[] {
   };
   entries('areas');
   entries('schools');
+  if (t.documents !== undefined) {
+    const d = t.documents as Partial<TownDocumentsData> | null;
+    for (const key of ['letterheads', 'numberPrefixes'] as const) {
+      const map = d?.[key];
+      if (!map || typeof map !== 'object' || Object.values(map).some((v) => typeof v !== 'string' || v.trim() === '')) {
+        problems.push(`documents.${key}: an object of non-empty strings`);
+      }
+    }
+  }
   if (t.offices !== undefined) {
     if (!Array.isArray(t.offices)) problems.push('offices: a list of { "code", "name", "duty" }');
     else

@@ -19,6 +19,7 @@
 import type { ActionType, Label, Stage } from '../../workflows/vocabulary';
 import { ACTION_TYPES, EVENT_LABELS, STAGE_LABELS } from '../../workflows/vocabulary';
 import { ROLES, ROLE_LABELS, Role } from './roles';
+import { DOCUMENT_KINDS, DocumentKind } from '../../documents/document-kinds';
 
 export type ReadScope = 'TOWN' | 'SCHOOL' | 'CLASS' | 'AREA' | 'STAGES';
 
@@ -258,4 +259,29 @@ export function permissionTableMarkdown(): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...rows.map((cells) => `| ${cells.join(' | ')} |`),
   ].join('\n');
+}
+
+/**
+ * Who issues which of the chain's documents (src/documents), on a case they read: the ledger keepers
+ * any; schools and villages the enrolment notice (schools) and the home-visit record; the town
+ * office the criticism record and the order to correct; the justice office the judicial document's
+ * cover and the referral. Reading and downloading documents and the evidence pack follows the
+ * case's read scope. Keep README.md's documents section in step.
+ */
+export const DOCUMENT_ISSUERS: Record<DocumentKind, readonly Role[]> = {
+  ENROLMENT_NOTICE: ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL', 'TEACHER', 'TOWN_OFFICE'],
+  HOME_VISIT_RECORD: ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL', 'TEACHER', 'VILLAGE_SECRETARY', 'VILLAGE_CADRE'],
+  CRITICISM_RECORD: ['COORDINATOR', 'DAILY_OFFICER', 'TOWN_OFFICE'],
+  CORRECTION_ORDER: ['COORDINATOR', 'DAILY_OFFICER', 'TOWN_OFFICE'],
+  JUDICIAL_COVER: ['COORDINATOR', 'DAILY_OFFICER', 'JUSTICE_OFFICE'],
+  LEGAL_REFERRAL: ['COORDINATOR', 'DAILY_OFFICER', 'JUSTICE_OFFICE'],
+};
+
+export function mayIssueDocument(role: Role, kind: DocumentKind): boolean {
+  return DOCUMENT_ISSUERS[kind]?.includes(role) ?? false;
+}
+
+/** The kinds a role issues, in the documents' order. */
+export function documentKindsOf(role: Role): DocumentKind[] {
+  return DOCUMENT_KINDS.filter((kind) => mayIssueDocument(role, kind));
 }
