@@ -133,8 +133,9 @@ describe('case_events is append-only', () => {
     await expect(db.dataSource.query(`DELETE FROM case_events WHERE case_id = $1`, [caseId])).rejects.toThrow(/append-only: DELETE/);
   });
 
-  it('refuses a TRUNCATE', async () => {
-    await expect(db.dataSource.query(`TRUNCATE case_events`)).rejects.toThrow(/append-only: TRUNCATE/);
+  it('refuses a TRUNCATE, even one that cascades past the tables referencing it', async () => {
+    // Without CASCADE, documents' foreign key refuses first; with it, only the trigger stands in the way.
+    await expect(db.dataSource.query(`TRUNCATE case_events CASCADE`)).rejects.toThrow(/append-only: TRUNCATE/);
   });
 
   it('keeps its case: a case with events cannot be deleted', async () => {
