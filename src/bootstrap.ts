@@ -26,6 +26,8 @@ import type { PayloadCodec } from '@temporalio/common';
 import { withTemporalCodecEndpoint } from './api/temporal-codec';
 import { createReconciliationActivities, ensureReconciliationSchedule } from './reconciliation';
 import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
+import { loadResponsibilityDirectory } from './responsibility';
+import { IN_APP_CHANNEL, InAppChannel, NotificationChannel, OutboxDispatcher } from './notifications';
 
 export interface StartOptions {
   config: BaoxueConfig;
@@ -48,6 +50,8 @@ export interface RunningBaoxue {
   dataSource: DataSource;
   app?: INestApplication;
   worker?: Worker;
+  /** Delivers the notification outbox (with the worker role). */
+  dispatcher?: OutboxDispatcher;
   /** Encrypts what this process sends to Temporal (src/temporal/codec); tests decode raw history with it. */
   payloadCodec: PayloadCodec;
   stop(): Promise<void>;
@@ -68,6 +72,8 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
     installTemporalRuntime();
     const policy = loadPolicy(config.policyPath);
     const town = loadTown(config.townPath);
+    // The responsibility chains beside the town file (towns/x.responsibility.json): checked at start, every problem listed.
+    const responsibility = loadResponsibilityDirectory(config.townPath, town, policy, { channels: NOTIFICATION_CHANNELS });
     // Every payload this process sends to Temporal is encrypted; the key comes from the settings or the data folder.
     const payloadCodec = new AesGcmPayloadCodec(resolvePayloadKeys(config, { log })!);
     const dataConverter = baoxueDataConverter(payloadCodec);
@@ -123,7 +129,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       const worker = await createCaseWorker({
         connection,
         namespace: config.temporalNamespace,
-        activities: { ...createActivities({ dataSource }), ...createReconciliationActivities({ dataSource, client: temporalClient }) },
+        activities: { ...createActivities({ dataSource, responsibility }), ...createReconciliationActivities({ dataSource, client: temporalClient }) },
         dataConverter,
       });
       const run = worker.run();
@@ -133,6 +139,11 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
         await run.catch(() => undefined);
       });
       running.worker = worker;
+      // The notification outbox: written by the projection, delivered here through the channels.
+      const dispatcher = new OutboxDispatcher(dataSource, notificationChannels(dataSource), { log });
+      dispatcher.start();
+      stops.push(() => dispatcher.stop());
+      running.dispatcher = dispatcher;
       // 人账相符: the scheduled check that every open case has its workflow and the reverse.
       const schedule = await ensureReconciliationSchedule(temporalClient, { everyMs: config.reconcileEveryMs });
       log(`人账相符核对 / reconciliation schedule ${schedule}${config.reconcileEveryMs ? ` (every ${config.reconcileEveryMs / 1000} s)` : ' (off)'}`);
@@ -160,4 +171,14 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
     await stop();
     throw err;
   }
+}
+
+/**
+ * The channels notifications are delivered through: the outbox gets a row per channel name, the
+ * dispatcher a channel per name. Add an SMS or WeChat channel in both (src/notifications/channel.ts).
+ */
+const NOTIFICATION_CHANNELS = [IN_APP_CHANNEL];
+
+function notificationChannels(dataSource: DataSource): NotificationChannel[] {
+  return [new InAppChannel(dataSource)];
 }

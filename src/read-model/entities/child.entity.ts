@@ -39,6 +39,10 @@ export class ChildEntity {
   @Column({ type: 'text' })
   area!: string;
 
+  /** 村民小组 (villager group), for 包组 routing; null when not on record. */
+  @Column({ name: 'villager_group', type: 'text', nullable: true })
+  villagerGroup!: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 

@@ -1,0 +1,49 @@
+/**
+ * What the projection needs to route: the chains of every town the deployment serves, the policy
+ * versions (immutable, so cached), and the outbox channels to write. Built once at start-up.
+ */
+import type { DataSource, EntityManager } from 'typeorm';
+import { findPolicy } from '../read-model/policies';
+import type { Town } from '../read-model/town';
+import type { Policy } from '../workflows/policy';
+import { IN_APP_CHANNEL } from '../notifications/channel';
+import { ResponsibilityChainsData, loadResponsibilityChains, responsibilityPathFor } from './chains';
+import { unroutableRoles } from './routing';
+
+export class ResponsibilityDirectory {
+  private readonly byTown = new Map<string, ResponsibilityChainsData>();
+  private readonly policies = new Map<string, Policy>();
+  /** The outbox channels every notification is written for. */
+  readonly channels: readonly string[];
+  /** The town of cases whose snapshot names none (cases opened before towns were recorded). */
+  readonly defaultTown: string;
+
+  constructor(chains: readonly ResponsibilityChainsData[], options: { defaultTown?: string; channels?: readonly string[] } = {}) {
+    for (const c of chains) this.byTown.set(c.town, c);
+    this.defaultTown = options.defaultTown ?? chains[0]?.town ?? '';
+    this.channels = options.channels ?? [IN_APP_CHANNEL];
+  }
+
+  chainsFor(town: string | undefined): ResponsibilityChainsData | undefined {
+    return this.byTown.get(town ?? this.defaultTown);
+  }
+
+  async policy(db: DataSource | EntityManager, version: string): Promise<Policy | undefined> {
+    const kept = this.policies.get(version);
+    if (kept) return kept;
+    const found = await findPolicy(db, version);
+    if (found) this.policies.set(version, found);
+    return found;
+  }
+}
+
+/**
+ * Loads the chains beside a town file (towns/x.json → towns/x.responsibility.json) and checks that
+ * the policy names only roles routing knows; fails with every problem and the file named.
+ */
+export function loadResponsibilityDirectory(townPath: string, town: Town, policy: Policy, options: { channels?: readonly string[] } = {}): ResponsibilityDirectory {
+  const chains = loadResponsibilityChains(responsibilityPathFor(townPath), town);
+  const problems = unroutableRoles(policy);
+  if (problems.length > 0) throw new Error(`the policy ${policy.version} names roles the responsibility chains cannot route:\n  - ${problems.join('\n  - ')}`);
+  return new ResponsibilityDirectory([chains], { defaultTown: town.data.code, channels: options.channels });
+}
