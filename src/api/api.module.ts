@@ -51,6 +51,8 @@ import { ReportCaseService } from './cases/report-case/report-case.service';
 import { ApiError } from './errors';
 import { HardeningSettings, hardeningModuleParts } from './hardening';
 import { HealthController } from './health/health.controller';
+import { MeController } from './me/me.controller';
+import { TaskQueries } from '../read-model/task-queries';
 import { TOWN } from './tokens';
 
 export type ApiDatabaseOption =
@@ -135,13 +137,14 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [...('useFactory' in engine ? (engine.imports ?? []) : []), ...hardening.imports],
-      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController],
+      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController, MeController],
       providers: [
         dataSourceProvider,
         engineProvider,
         { provide: TOWN, useValue: town },
         { provide: OWNED_DATA_SOURCE, useValue: !('dataSource' in database) },
         { provide: CaseQueries, useFactory: (ds: DataSource) => new CaseQueries(ds), inject: [DataSource] },
+        { provide: TaskQueries, useFactory: (ds: DataSource) => new TaskQueries(ds), inject: [DataSource] },
         DataSourceLifecycle,
         RootNotFoundFallback,
         CasePresenter,

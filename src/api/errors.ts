@@ -61,6 +61,12 @@ export const ERRORS = {
   'SCHOOL.UNKNOWN': { status: 400, zh: '没有这所学校', en: 'Unknown school' },
   'ACTION.UNKNOWN_TYPE': { status: 400, zh: '没有这种操作类型', en: 'Unknown action type' },
   'ACTION.INVALID': { status: 400, zh: '操作内容不符合要求', en: 'The action is not valid' },
+  'ACTION.ASSIGNEE_UNKNOWN': {
+    status: 400,
+    zh: '转交对象必须是本镇的有效用户名',
+    en: 'The assignee must be the user name of an active account of the same town',
+  },
+  'NOTIFICATION.NOT_FOUND': { status: 404, zh: '找不到该通知', en: 'No such notification' },
   'ENGINE.UNAVAILABLE': {
     status: 503,
     zh: '案件流程引擎暂时不可用，请稍后重试',

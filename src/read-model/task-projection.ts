@@ -94,8 +94,11 @@ export async function writeTasksAndNotifications(
       case 'REASSIGN': {
         const assignee = String(e.data.assignee);
         const moved: Array<{ id: string }> = await manager.query(
-          `UPDATE tasks SET holder = $2, reassigned_by = $3, updated_at = now()
-           WHERE case_id = $1 AND status = 'OPEN' AND stage_entered_at <= $4 AND holder <> $2 RETURNING id`,
+          // In a WITH, so the driver answers the rows (a bare UPDATE answers [rows, count]).
+          `WITH moved AS (
+             UPDATE tasks SET holder = $2, reassigned_by = $3, updated_at = now()
+             WHERE case_id = $1 AND status = 'OPEN' AND stage_entered_at <= $4 AND holder <> $2 RETURNING id
+           ) SELECT id FROM moved`,
           [s.caseId, assignee, e.actor, e.occurredAt],
         );
         if (moved.length > 0) note('TASK_REASSIGNED', assignee, e.occurredAt, ref);

@@ -4,6 +4,8 @@
  *    may not see does not exist for them);
  * 2. the user's role may take this action type, else 403 AUTH.FORBIDDEN naming what it may take;
  * 3. the case is open, else 409 CASE.CLOSED;
+ * 4. a REASSIGN names an active account of the same town, else 400 ACTION.ASSIGNEE_UNKNOWN (the
+ *    projection moves the case's open tasks to that user name);
  * then the engine decides (its refusals become 409/400 in the exception filter; the actions it
  * lists as possible are narrowed to the user's role). Refused requests never reach the engine.
  */
@@ -18,6 +20,7 @@ import { ApiError } from '../../errors';
 import type { ActionType } from '../../../workflows/vocabulary';
 import { ActionResultDto, CasePresenter } from '../case.views';
 import { ActionRequest, toCaseAction } from './action.dtos';
+import { UserStore, normaliseUsername } from '../../auth/user-store';
 
 @Injectable()
 export class ActOnCaseService {
@@ -25,6 +28,7 @@ export class ActOnCaseService {
     private readonly queries: CaseQueries,
     private readonly presenter: CasePresenter,
     @Inject(CASE_ENGINE) private readonly engine: CaseEngine,
+    private readonly users: UserStore,
   ) {}
 
   /**
@@ -36,6 +40,7 @@ export class ActOnCaseService {
     if (!facts || !mayReadCase(user, facts)) throw new ApiError('CASE.NOT_FOUND', { details: { caseId } });
     if (!mayAct(user.role, body.type)) throw actionForbidden(user.role, body.type);
     if (!facts.open) throw new ApiError('CASE.CLOSED', { details: { caseId } });
+    if (body.type === 'REASSIGN') body = { ...body, assignee: await this.assigneeOf(body.assignee, user) };
     let result;
     try {
       const requestId = idempotencyKey && createHash('sha256').update(`${user.id}\n${idempotencyKey}`).digest('hex');
@@ -53,5 +58,19 @@ export class ActOnCaseService {
       case: this.presenter.snapshot(result.snapshot, user),
       events: result.events.map((e) => this.presenter.event(e)),
     };
+  }
+
+  /** The assignee's user name as stored, if it is an active account of the user's town. */
+  private async assigneeOf(value: string, user: AuthUser): Promise<string> {
+    const found = await this.users.findByUsername(value);
+    const townOf = (u: object) => (u as { town?: string }).town;
+    if (!found || !found.active || townOf(found) !== townOf(user)) {
+      throw new ApiError('ACTION.ASSIGNEE_UNKNOWN', {
+        zh: `转交对象"${value.slice(0, 60)}"不是本镇的有效用户名`,
+        en: `"${value.slice(0, 60)}" is not the user name of an active account of your town`,
+        details: { field: 'assignee', value: value.slice(0, 60) },
+      });
+    }
+    return normaliseUsername(found.username);
   }
 }

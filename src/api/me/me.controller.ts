@@ -1,0 +1,129 @@
+/**
+ * /api/me: the logged-in person's own work. Every role has tasks and an inbox; nobody sees
+ * another person's (the queries select by the user's name and town only).
+ */
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { TaskQueries, MyTaskRow, NotificationRowView } from '../../read-model/task-queries';
+import { Town } from '../../read-model/town';
+import { NOTIFICATION_KIND_LABELS } from '../../notifications/notification-kinds';
+import { CHAIN_LINK_LABELS, ChainLink, TASK_WORK } from '../../responsibility/routing';
+import { STAGE_LABELS } from '../../workflows/vocabulary';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { maskName } from '../auth/masking';
+import { seesFullIdentity } from '../auth/permissions';
+import { ApiError } from '../errors';
+import { ApiErrorResponses } from '../swagger';
+import { TOWN } from '../tokens';
+import { MyTaskDto, MyTaskListDto, NotificationDto, NotificationListDto, NotificationsQueryDto, PageQueryDto } from './me.dtos';
+
+const DEFAULT_PAGE_SIZE = 20;
+
+@ApiTags('me 我的任务与通知')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  constructor(
+    private readonly queries: TaskQueries,
+    @Inject(TOWN) private readonly town: Town,
+  ) {}
+
+  @Get('tasks')
+  @ApiOperation({
+    summary: '我的待办任务 / My open tasks',
+    description:
+      '案件进入某一阶段时，按责任链指派给您的任务：逾期的在前（暂停的不算逾期），其余按期限。阶段结束、应办事项完成或案件结束时任务关闭；延期会移动期限；转交（REASSIGN）会把任务交给别人。' +
+      ' / The tasks the responsibility chains gave you when a case entered a stage: overdue first (paused ones are not overdue), then by due date.' +
+      ' A task closes when the stage is left, its action is done or the case ends; EXTEND_DEADLINE moves it; REASSIGN hands it to someone else.',
+  })
+  @ApiOkResponse({ type: MyTaskListDto })
+  @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
+  async tasks(@Query() query: PageQueryDto, @CurrentUser() user: AuthUser): Promise<MyTaskListDto> {
+    const now = new Date();
+    const page = await this.queries.openTasks({ town: this.townOf(user), username: user.username, now, page: query.page ?? 1, pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE });
+    return { ...page, items: page.items.map((t) => this.task(t, user, now)) };
+  }
+
+  @Get('notifications')
+  @ApiOperation({
+    summary: '我的通知 / My notifications',
+    description:
+      '新任务、转交、到期提醒、逾期和督办（责任区督办人、组长）的通知：未读的在前，新的在前，分页。通知不含儿童的个人信息。' +
+      ' / New tasks, reassignments, reminders, overdue work and escalations (to the area supervisor, to the leader): unread first, newest first, paged. Notifications hold no personal data of the child.',
+  })
+  @ApiOkResponse({ type: NotificationListDto })
+  @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
+  async notifications(@Query() query: NotificationsQueryDto, @CurrentUser() user: AuthUser): Promise<NotificationListDto> {
+    const page = await this.queries.inbox({
+      town: this.townOf(user),
+      username: user.username,
+      unreadOnly: query.unread === true,
+      page: query.page ?? 1,
+      pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
+    });
+    return { ...page, items: page.items.map((n) => notification(n)) };
+  }
+
+  @Post('notifications/:id/read')
+  @HttpCode(200)
+  @ApiOperation({ summary: '标为已读 / Mark a notification read', description: '只能标记自己的通知；别人的通知回答 404。 / Only your own; another person’s answers 404.' })
+  @ApiParam({ name: 'id', description: '通知编号 / notification id' })
+  @ApiOkResponse({ type: NotificationDto })
+  @ApiErrorResponses('NOTIFICATION.NOT_FOUND', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
+  async read(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<NotificationDto> {
+    const marked = id.length <= 300 ? await this.queries.markRead({ town: this.townOf(user), username: user.username, id }) : undefined;
+    if (!marked) throw new ApiError('NOTIFICATION.NOT_FOUND', { details: { id: id.slice(0, 300) } });
+    return notification(marked);
+  }
+
+  /** The user's town; accounts from before towns were recorded belong to the deployment's town. */
+  private townOf(user: AuthUser): string {
+    return (user as AuthUser & { town?: string }).town ?? this.town.data.code;
+  }
+
+  private task(t: MyTaskRow, user: AuthUser, now: Date): MyTaskDto {
+    const full = seesFullIdentity(user.role);
+    const overdueByMs = t.overdue ? now.getTime() - new Date(t.dueAt).getTime() : null;
+    return {
+      id: t.id,
+      caseId: t.caseId,
+      child: { name: full ? t.childName : maskName(t.childName), masked: !full },
+      stage: t.stage,
+      stageLabel: STAGE_LABELS[t.stage],
+      work: TASK_WORK[t.stage],
+      role: t.role,
+      link: CHAIN_LINK_LABELS[t.link as ChainLink] ?? { zh: t.link, en: t.link },
+      routedTo: t.routedTo,
+      reassignedBy: t.reassignedBy,
+      dueAt: new Date(t.dueAt).toISOString(),
+      paused: t.paused,
+      overdue: t.overdue,
+      overdueByMs,
+      overdueBy: overdueByMs === null ? null : spanLabel(overdueByMs),
+    };
+  }
+}
+
+function notification(n: NotificationRowView): NotificationDto {
+  return {
+    id: n.id,
+    kind: n.kind,
+    kindLabel: NOTIFICATION_KIND_LABELS[n.kind],
+    caseId: n.caseId,
+    title: { zh: n.titleZh, en: n.titleEn },
+    body: { zh: n.bodyZh, en: n.bodyEn },
+    occurredAt: new Date(n.occurredAt).toISOString(),
+    deliveredAt: new Date(n.deliveredAt).toISOString(),
+    readAt: n.readAt ? new Date(n.readAt).toISOString() : null,
+  };
+}
+
+/** 2天3小时 / 2 d 3 h; under an hour: minutes. */
+export function spanLabel(ms: number): { zh: string; en: string } {
+  const minutes = Math.floor(ms / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  if (days === 0 && hours === 0) return { zh: `${minutes % 60}分钟`, en: `${minutes % 60} min` };
+  return { zh: `${days ? `${days}天` : ''}${hours ? `${hours}小时` : ''}`, en: [days ? `${days} d` : '', hours ? `${hours} h` : ''].filter(Boolean).join(' ') };
+}

@@ -1,0 +1,98 @@
+/**
+ * What a person reads of the tasks and notifications: their own only (holder / recipient in their
+ * town). Written by the projection (task-projection.ts); the API only marks notifications read.
+ */
+import type { DataSource } from 'typeorm';
+import type { ChainStage } from '../workflows/vocabulary';
+import type { NotificationKind } from '../notifications/notification-kinds';
+
+export interface MyTaskRow {
+  id: string;
+  caseId: string;
+  stage: ChainStage;
+  role: string;
+  link: string;
+  routedTo: string;
+  reassignedBy: string | null;
+  dueAt: Date;
+  paused: boolean;
+  overdue: boolean;
+  childName: string;
+}
+
+export interface NotificationRowView {
+  id: string;
+  kind: NotificationKind;
+  caseId: string | null;
+  titleZh: string;
+  titleEn: string;
+  bodyZh: string;
+  bodyEn: string;
+  occurredAt: Date;
+  deliveredAt: Date;
+  readAt: Date | null;
+}
+
+export interface Paged<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+const TASK_COLUMNS = `
+  t.id, t.case_id AS "caseId", t.stage, t.role, t.link, t.routed_to AS "routedTo", t.reassigned_by AS "reassignedBy",
+  t.due_at AS "dueAt", t.paused, (NOT t.paused AND t.due_at < $3) AS overdue, ch.name AS "childName"`;
+
+const NOTIFICATION_COLUMNS = `
+  id, kind, case_id AS "caseId", title_zh AS "titleZh", title_en AS "titleEn", body_zh AS "bodyZh", body_en AS "bodyEn",
+  occurred_at AS "occurredAt", delivered_at AS "deliveredAt", read_at AS "readAt"`;
+
+export class TaskQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The person's open tasks: overdue first (paused ones are not overdue), then by due date. */
+  async openTasks(q: { town: string; username: string; now: Date; page: number; pageSize: number }): Promise<Paged<MyTaskRow>> {
+    const where = `t.town = $1 AND t.holder = $2 AND t.status = 'OPEN'`;
+    const [items, count] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${TASK_COLUMNS}
+         FROM tasks t JOIN cases c ON c.id = t.case_id JOIN children ch ON ch.id = c.child_id
+         WHERE ${where}
+         ORDER BY (NOT t.paused AND t.due_at < $3) DESC, t.due_at, t.id
+         LIMIT $4 OFFSET $5`,
+        [q.town, q.username, q.now, q.pageSize, (q.page - 1) * q.pageSize],
+      ),
+      this.dataSource.query(`SELECT count(*)::int AS n FROM tasks t WHERE ${where}`, [q.town, q.username]),
+    ]);
+    return { items, total: count[0].n, page: q.page, pageSize: q.pageSize };
+  }
+
+  /** The person's inbox (delivered notifications): unread first, newest first. */
+  async inbox(q: { town: string; username: string; unreadOnly: boolean; page: number; pageSize: number }): Promise<Paged<NotificationRowView> & { unread: number }> {
+    const where = `town = $1 AND recipient = $2 AND delivered_at IS NOT NULL`;
+    const filter = q.unreadOnly ? ' AND read_at IS NULL' : '';
+    const [items, counts] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE ${where}${filter}
+         ORDER BY (read_at IS NULL) DESC, occurred_at DESC, id LIMIT $3 OFFSET $4`,
+        [q.town, q.username, q.pageSize, (q.page - 1) * q.pageSize],
+      ),
+      this.dataSource.query(`SELECT count(*)::int AS total, count(*) FILTER (WHERE read_at IS NULL)::int AS unread FROM notifications WHERE ${where}`, [q.town, q.username]),
+    ]);
+    return { items, total: q.unreadOnly ? counts[0].unread : counts[0].total, unread: counts[0].unread, page: q.page, pageSize: q.pageSize };
+  }
+
+  /** Marks one of the person's notifications read (the first time counts); undefined when it is not theirs or not delivered. */
+  async markRead(q: { town: string; username: string; id: string }): Promise<NotificationRowView | undefined> {
+    const rows: NotificationRowView[] = await this.dataSource.query(
+      `WITH marked AS (
+         UPDATE notifications SET read_at = COALESCE(read_at, now())
+         WHERE id = $3 AND town = $1 AND recipient = $2 AND delivered_at IS NOT NULL
+         RETURNING *
+       ) SELECT ${NOTIFICATION_COLUMNS} FROM marked`,
+      [q.town, q.username, q.id],
+    );
+    return rows[0];
+  }
+}
