@@ -166,6 +166,10 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       running.app = app;
       running.apiUrl = `http://127.0.0.1:${address.port}`;
     }
+    const missing = await responsibility.missingAccounts(dataSource);
+    if (missing.length > 0) {
+      log(`警告 / warning: 责任链中这些用户名没有有效账号，分派给他们的任务和通知无人查看 / the responsibility chains name user names without an active account (their tasks and notifications wait unread): ${missing.join(', ')}`);
+    }
     return running;
   } catch (err) {
     await stop();

@@ -7,7 +7,7 @@ import { findPolicy } from '../read-model/policies';
 import type { Town } from '../read-model/town';
 import type { Policy } from '../workflows/policy';
 import { IN_APP_CHANNEL } from '../notifications/channel';
-import { ResponsibilityChainsData, loadResponsibilityChains, responsibilityPathFor } from './chains';
+import { ResponsibilityChainsData, loadResponsibilityChains, peopleOf, responsibilityPathFor } from './chains';
 import { unroutableRoles } from './routing';
 
 export class ResponsibilityDirectory {
@@ -26,6 +26,14 @@ export class ResponsibilityDirectory {
 
   chainsFor(town: string | undefined): ResponsibilityChainsData | undefined {
     return this.byTown.get(town ?? this.defaultTown);
+  }
+
+  /** People the chains name who have no active account: their tasks and notifications would wait unread. */
+  async missingAccounts(db: DataSource | EntityManager): Promise<string[]> {
+    const named = [...new Set([...this.byTown.values()].flatMap(peopleOf))];
+    const rows: Array<{ username: string }> = await db.query(`SELECT username FROM users WHERE username = ANY($1::text[]) AND active`, [named]);
+    const found = new Set(rows.map((r) => r.username));
+    return named.filter((p) => !found.has(p)).sort();
   }
 
   async policy(db: DataSource | EntityManager, version: string): Promise<Policy | undefined> {

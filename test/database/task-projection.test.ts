@@ -12,6 +12,7 @@ import { ResponsibilityDirectory, loadResponsibilityDirectory } from '../../src/
 import { InAppChannel, NotificationChannel, OutboxDispatcher, OutgoingNotification } from '../../src/notifications';
 import type { CaseEvent, CaseSnapshot } from '../../src/workflows/messages';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { seedDemoAccounts } from '../../src/api/auth/demo-accounts';
 import { event, openCase, snapshot } from '../support/fixtures';
 
 let db: TestDatabase;
@@ -227,5 +228,14 @@ describe('the outbox dispatcher', () => {
       [2, expect.any(String), caseId],
       [3, expect.any(String), caseId],
     ]);
+  });
+});
+
+describe('the chains against the accounts', () => {
+  it('every person the Guling chains name has a demo account; a deactivated one is reported at start-up', async () => {
+    await seedDemoAccounts(db.dataSource, 'demo-password-1');
+    expect(await directory.missingAccounts(db.dataSource)).toEqual([]);
+    await db.dataSource.query(`UPDATE users SET active = false WHERE username = 'cadre-hongping'`);
+    expect(await directory.missingAccounts(db.dataSource)).toEqual(['cadre-hongping']);
   });
 });
