@@ -124,6 +124,17 @@ describe('tasks written by the projection', () => {
     ]);
   });
 
+  it('the required action done closes the stage’s tasks while the case stays in the stage (the judicial document issued)', async () => {
+    const { caseId, at } = await caseAtHomeVisit();
+    const judicial = { stage: 'JUDICIAL_DOCUMENT' as const, stageEnteredAt: '2024-04-01T00:00:00.000Z', actionDueAt: '2024-04-08T00:00:00.000Z', windowEndsAt: undefined };
+    await activities.projectCase({ snapshot: at(2, judicial), events: [event(caseId, 2, { type: 'AUTO_ESCALATED', stageAfter: 'JUDICIAL_DOCUMENT' })] });
+    expect((await tasks(caseId)).filter((t) => t.status === 'OPEN').map((t) => [t.holder, t.stage])).toEqual([['justice', 'JUDICIAL_DOCUMENT']]);
+
+    const issued = { ...judicial, actionDueAt: undefined, windowEndsAt: '2024-04-20T00:00:00.000Z' };
+    await activities.projectCase({ snapshot: at(3, issued), events: [event(caseId, 3, { type: 'ISSUE_JUDICIAL_DOCUMENT', stageAfter: 'JUDICIAL_DOCUMENT' })] });
+    expect((await tasks(caseId)).filter((t) => t.stage === 'JUDICIAL_DOCUMENT').map((t) => [t.status, t.closed_reason])).toEqual([['CLOSED', 'ACTION_DONE']]);
+  });
+
   it('REASSIGN moves the case’s open tasks to the assignee and tells them once; the stage’s later tasks go by the chains again', async () => {
     const { caseId, at } = await caseAtHomeVisit();
     const reassign = { snapshot: at(2, { assignee: 'cadre-lancao' }), events: [event(caseId, 2, { type: 'REASSIGN', occurredAt: '2024-03-02T00:00:00.000Z', data: { assignee: 'cadre-lancao', reason: '驻村干部调整' } })] };
