@@ -52,6 +52,7 @@ import { ApiError } from './errors';
 import { HardeningSettings, hardeningModuleParts } from './hardening';
 import { HealthController } from './health/health.controller';
 import { MeController } from './me/me.controller';
+import { CaseResponsibilityController } from './responsibility/case-responsibility.controller';
 import { TaskQueries } from '../read-model/task-queries';
 import { TOWN } from './tokens';
 
@@ -137,7 +138,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [...('useFactory' in engine ? (engine.imports ?? []) : []), ...hardening.imports],
-      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController, MeController],
+      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController, MeController, CaseResponsibilityController],
       providers: [
         dataSourceProvider,
         engineProvider,

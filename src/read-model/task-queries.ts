@@ -20,6 +20,21 @@ export interface MyTaskRow {
   childName: string;
 }
 
+/** An open task of a case with its holder's name: who answers for the case now. */
+export interface CaseTaskRow {
+  id: string;
+  stage: ChainStage;
+  role: string;
+  link: string;
+  holder: string;
+  holderName: string | null;
+  routedTo: string;
+  reassignedBy: string | null;
+  dueAt: Date;
+  paused: boolean;
+  overdue: boolean;
+}
+
 export interface NotificationRowView {
   id: string;
   kind: NotificationKind;
@@ -66,6 +81,18 @@ export class TaskQueries {
       this.dataSource.query(`SELECT count(*)::int AS n FROM tasks t WHERE ${where}`, [q.town, q.username]),
     ]);
     return { items, total: count[0].n, page: q.page, pageSize: q.pageSize };
+  }
+
+  /** The case's open tasks, overdue first, then by due date and holder. */
+  async openTasksOfCase(caseId: string, now: Date): Promise<CaseTaskRow[]> {
+    return this.dataSource.query(
+      `SELECT t.id, t.stage, t.role, t.link, t.holder, u.display_name AS "holderName", t.routed_to AS "routedTo",
+              t.reassigned_by AS "reassignedBy", t.due_at AS "dueAt", t.paused, (NOT t.paused AND t.due_at < $2) AS overdue
+       FROM tasks t LEFT JOIN users u ON u.username = t.holder
+       WHERE t.case_id = $1 AND t.status = 'OPEN'
+       ORDER BY (NOT t.paused AND t.due_at < $2) DESC, t.due_at, t.holder`,
+      [caseId, now],
+    );
   }
 
   /** The person's inbox (delivered notifications): unread first, newest first. */

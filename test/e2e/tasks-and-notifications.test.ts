@@ -166,6 +166,20 @@ describe('GET /api/me/tasks', () => {
   });
 });
 
+describe('GET /api/responsibility/cases/:id', () => {
+  it('names who answers for the case now, with names and links of the chain, for those who read the case only', async () => {
+    const res = await (await as(api, 'coordinator')).get(`/api/responsibility/cases/${ids.D}`).expect(200);
+    expect(res.body.openTasks.map((t: { holder: string; holderName: string; link: { zh: string }; stage: string }) => [t.holder, t.holderName, t.link.zh, t.stage])).toEqual([
+      ['cadre', '高坪村驻村干部', '包村驻村干部', 'HOME_VISIT'],
+      ['primary-g6c1', '六年级一班班主任', '包班级教师', 'HOME_VISIT'],
+    ]);
+    const outside = await (await as(api, 'teacher')).get(`/api/responsibility/cases/${ids.D}`);
+    expect([outside.status, outside.body.code]).toEqual([404, 'CASE.NOT_FOUND']);
+    const malformed = await (await as(api, 'coordinator')).get('/api/responsibility/cases/not-a-uuid');
+    expect([malformed.status, malformed.body.code]).toEqual([400, 'CASE.INVALID_ID']);
+  });
+});
+
 describe('GET /api/me/notifications', () => {
   it('the holder is reminded and told it is overdue; the area’s supervisor (高坪村 → 王军) and then the leader get the escalation', async () => {
     await inbox('town', 'REMINDER', ids.A);
@@ -196,9 +210,14 @@ describe('GET /api/me/notifications', () => {
   });
 });
 
-describe('permissions of /api/me', () => {
+describe('permissions of /api/me and /api/responsibility', () => {
   it('every endpoint needs a log-in (401 AUTH.REQUIRED)', async () => {
-    const calls = [request(api).get('/api/me/tasks'), request(api).get('/api/me/notifications'), request(api).post('/api/me/notifications/x/read')];
+    const calls = [
+      request(api).get('/api/me/tasks'),
+      request(api).get('/api/me/notifications'),
+      request(api).post('/api/me/notifications/x/read'),
+      request(api).get(`/api/responsibility/cases/${ids.A}`),
+    ];
     for (const res of await Promise.all(calls)) expect([res.status, res.body.code]).toEqual([401, 'AUTH.REQUIRED']);
   });
 

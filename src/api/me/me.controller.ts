@@ -65,13 +65,13 @@ export class MeController {
     return { ...page, items: page.items.map((n) => notification(n)) };
   }
 
-  @Post('notifications/:id/read')
+  @Post('notifications/:notificationId/read')
   @HttpCode(200)
   @ApiOperation({ summary: '标为已读 / Mark a notification read', description: '只能标记自己的通知；别人的通知回答 404。 / Only your own; another person’s answers 404.' })
-  @ApiParam({ name: 'id', description: '通知编号 / notification id' })
+  @ApiParam({ name: 'notificationId', description: '通知编号 / notification id' })
   @ApiOkResponse({ type: NotificationDto })
   @ApiErrorResponses('NOTIFICATION.NOT_FOUND', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
-  async read(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<NotificationDto> {
+  async read(@Param('notificationId') id: string, @CurrentUser() user: AuthUser): Promise<NotificationDto> {
     const marked = id.length <= 300 ? await this.queries.markRead({ town: this.townOf(user), username: user.username, id }) : undefined;
     if (!marked) throw new ApiError('NOTIFICATION.NOT_FOUND', { details: { id: id.slice(0, 300) } });
     return notification(marked);
