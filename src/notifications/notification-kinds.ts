@@ -28,18 +28,24 @@ export interface NotificationText {
   body: Label;
 }
 
-/** The words of a notification: the kind, the case, the stage, the work and its due date, and why (the engine's reason). */
-export function notificationText(kind: NotificationKind, c: { caseId: string; stage: Stage; work?: Label; dueAt?: string; reason?: string }): NotificationText {
+/**
+ * The words of a notification: the kind, the case, the stage, the work and its due date, and for a
+ * reassignment who did it and why (a person's words, the same in both languages).
+ */
+export function notificationText(kind: NotificationKind, c: { caseId: string; stage: Stage; work?: Label; dueAt?: string; reassigned?: { by: string; reason: string } }): NotificationText {
   const stage = STAGE_LABELS[c.stage];
-  const due = c.dueAt ? `，期限 ${c.dueAt}` : '';
-  const dueEn = c.dueAt ? `, due ${c.dueAt}` : '';
   const work = c.work ?? stage;
   const label = NOTIFICATION_KIND_LABELS[kind];
+  const due = c.dueAt ? beijingTime(c.dueAt) : undefined;
+  const zh = [work.zh, due ? `期限 ${due}（北京时间）` : '', c.reassigned ? `由 ${c.reassigned.by} 转交，原因：${c.reassigned.reason}` : ''].filter(Boolean);
+  const en = [work.en, due ? `due ${due} (Beijing time)` : '', c.reassigned ? `reassigned by ${c.reassigned.by}: ${c.reassigned.reason}` : ''].filter(Boolean);
   return {
     title: { zh: `【${label.zh}】案件 ${caseRef(c.caseId)}「${stage.zh}」`, en: `[${label.en}] case ${caseRef(c.caseId)} (${stage.en})` },
-    body: {
-      zh: `${work.zh}${due}。${c.reason ?? ''}`.trim(),
-      en: `${work.en}${dueEn}. ${c.reason ?? ''}`.trim(),
-    },
+    body: { zh: `${zh.join('；')}。`, en: `${en.join('; ')}.` },
   };
+}
+
+/** 2026-12-03 16:29: the town reads its own clock (UTC+8, no daylight saving). */
+export function beijingTime(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }

@@ -14,7 +14,7 @@
  */
 import type { EntityManager } from 'typeorm';
 import type { CaseEvent, CaseSnapshot } from '../workflows/messages';
-import { ChainStage, isChainStage } from '../workflows/vocabulary';
+import { Stage, isChainStage } from '../workflows/vocabulary';
 import type { ResponsibilityDirectory } from '../responsibility/directory';
 import type { ResponsibilityChainsData } from '../responsibility/chains';
 import { TASK_WORK, leaderOf, supervisorOf } from '../responsibility/routing';
@@ -61,8 +61,8 @@ export async function writeTasksAndNotifications(
   const outcome: TaskProjectionOutcome = { tasksOpened: 0, tasksClosed: 0, notifications: 0 };
   if (!chains) return outcome; // a town without chains: nothing to route (start-up refuses a town file without them)
   const notifications: NotificationRow[] = [];
-  const note = (kind: NotificationKind, recipient: string, at: string, ref: { taskId?: string; eventId?: string; stage: ChainStage | CaseSnapshot['stage']; dueAt?: string; reason?: string }) => {
-    const text = notificationText(kind, { caseId: s.caseId, stage: ref.stage, work: isChainStage(ref.stage) ? TASK_WORK[ref.stage] : undefined, dueAt: ref.dueAt, reason: ref.reason });
+  const note = (kind: NotificationKind, recipient: string, at: string, ref: { taskId?: string; eventId?: string; stage: Stage; dueAt?: string; reassigned?: { by: string; reason: string } }) => {
+    const text = notificationText(kind, { caseId: s.caseId, stage: ref.stage, work: isChainStage(ref.stage) ? TASK_WORK[ref.stage] : undefined, dueAt: ref.dueAt, reassigned: ref.reassigned });
     notifications.push({
       id: `${ref.eventId ?? ref.taskId}:${kind}:${recipient}`,
       town,
@@ -89,7 +89,7 @@ export async function writeTasksAndNotifications(
   const fresh = batch.events.filter((e) => written.insertedEventIds.has(e.id)).sort((a, b) => a.seq - b.seq);
   for (const e of fresh) {
     const dueAt = typeof e.data?.dueAt === 'string' ? e.data.dueAt : undefined;
-    const ref = { eventId: e.id, stage: e.stageAfter, dueAt, reason: e.reason };
+    const ref = { eventId: e.id, stage: e.stageAfter, dueAt };
     switch (e.type) {
       case 'REASSIGN': {
         const assignee = String(e.data.assignee);
@@ -101,7 +101,7 @@ export async function writeTasksAndNotifications(
            ) SELECT id FROM moved`,
           [s.caseId, assignee, e.actor, e.occurredAt],
         );
-        if (moved.length > 0) note('TASK_REASSIGNED', assignee, e.occurredAt, ref);
+        if (moved.length > 0) note('TASK_REASSIGNED', assignee, e.occurredAt, { ...ref, reassigned: { by: e.actor, reason: e.reason } });
         break;
       }
       case 'REMINDER_SENT':

@@ -17,7 +17,9 @@ import {
   leaderOf,
   unroutableRoles,
   closureReason,
+  TASK_WORK,
 } from '../../src/responsibility';
+import { notificationText } from '../../src/notifications';
 import { DEMO_ACCOUNTS } from '../../src/api/auth/demo-accounts';
 import { CHAIN_STAGES, ChainStage } from '../../src/workflows/vocabulary';
 import { DEFAULT_TOWN_PATH } from '../../src/read-model/town';
@@ -186,5 +188,20 @@ describe('the responsibility file', () => {
 
   it('a missing file is named', () => {
     expect(() => loadResponsibilityChains('/nowhere/x.responsibility.json', town)).toThrow('/nowhere/x.responsibility.json is missing');
+  });
+});
+
+describe('the words of a notification', () => {
+  it('name the kind, the case and stage, the work and the due date in Beijing time, and carry no personal data', () => {
+    const text = notificationText('REMINDER', { caseId: '0b6f7c1e-2a51-4c1e-9d43-3f7a2c9e8b10', stage: 'TOWN_CRITICISM', work: TASK_WORK.TOWN_CRITICISM, dueAt: '2026-12-03T08:29:00.000Z' });
+    expect(text).toEqual({
+      title: { zh: '【到期提醒】案件 0b6f7c1e「批评教育」', en: '[Due soon] case 0b6f7c1e (Town criticism and education)' },
+      body: {
+        zh: '批评教育监护人并下达责令限期改正通知书；期限 2026-12-03 16:29（北京时间）。',
+        en: 'Criticise and educate the guardians and issue the order to correct; due 2026-12-03 16:29 (Beijing time).',
+      },
+    });
+    const reassigned = notificationText('TASK_REASSIGNED', { caseId: 'c', stage: 'HOME_VISIT', reassigned: { by: '谭巧玲（coordinator）', reason: '驻村干部调整' } });
+    expect(reassigned.body.zh).toBe('家访；由 谭巧玲（coordinator） 转交，原因：驻村干部调整。');
   });
 });
