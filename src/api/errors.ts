@@ -66,6 +66,11 @@ export const ERRORS = {
     zh: '转交对象必须是本镇的有效用户名',
     en: 'The assignee must be the user name of an active account of the same town',
   },
+  'ACTION.ASSIGNEE_OUT_OF_SCOPE': {
+    status: 400,
+    zh: '转交对象的岗位无权查看此案件',
+    en: 'The assignee’s role cannot read this case',
+  },
   'NOTIFICATION.NOT_FOUND': { status: 404, zh: '找不到该通知', en: 'No such notification' },
   'ENGINE.UNAVAILABLE': {
     status: 503,

@@ -130,7 +130,7 @@ const BODIES: Record<ActionType, Record<string, unknown>> = {
   PAUSE: { type: 'PAUSE', reason: '住院' },
   RESUME: { type: 'RESUME' },
   EXTEND_DEADLINE: { type: 'EXTEND_DEADLINE', newDueAt: '2099-03-20T17:00:00+08:00', reason: '外出务工', approver: '张术清' },
-  REASSIGN: { type: 'REASSIGN', assignee: 'secretary', reason: '调整分工' },
+  REASSIGN: { type: 'REASSIGN', assignee: 'officer', reason: '调整分工' },
   ADD_NOTE: { type: 'ADD_NOTE', note: '电话回访' },
   ADD_SUPPORT: { type: 'ADD_SUPPORT', measure: 'TUTORING' },
   EXEMPT: { type: 'EXEMPT', reason: '经批准缓学' },

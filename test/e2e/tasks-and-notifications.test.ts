@@ -142,18 +142,22 @@ describe('GET /api/me/tasks', () => {
     expect(await tasksOf('principal')).toEqual([]);
   });
 
-  it('REASSIGN moves the case’s open tasks to the named person, is in the timeline, and tells them; a name that is no account is refused', async () => {
-    const res = await act(ids.B, { type: 'REASSIGN', assignee: 'Cadre-Lancao', reason: '驻村干部调整' });
+  it('REASSIGN moves the case’s open tasks to the named person, is in the timeline, and tells them; a name that is no account, or whose role cannot read the case, is refused', async () => {
+    const res = await act(ids.B, { type: 'REASSIGN', assignee: 'Gaoping-G1', reason: '驻村干部调整' });
     expect(res.status).toBe(200);
     expect(res.body.events[0]).toMatchObject({ type: 'REASSIGN', reason: '驻村干部调整' });
     expect((await tasksOf('town')).map((t) => t.caseId)).toEqual([ids.A, ids.C]);
-    expect((await tasksOf('cadre-lancao')).map((t) => [t.caseId, t.routedTo, t.reassignedBy])).toEqual([[ids.B, 'town', '谭巧玲（coordinator）']]);
-    await inbox('cadre-lancao', 'TASK_REASSIGNED', ids.B);
+    expect((await tasksOf('gaoping-g1')).map((t) => [t.caseId, t.routedTo, t.reassignedBy])).toEqual([[ids.B, 'town', '谭巧玲（coordinator）']]);
+    await inbox('gaoping-g1', 'TASK_REASSIGNED', ids.B);
     const timeline = (await (await as(api, 'coordinator')).get(`/api/cases/${ids.B}`).expect(200)).body.timeline;
     expect(timeline.at(-1)).toMatchObject({ type: 'REASSIGN', actor: '谭巧玲（coordinator）' });
 
     const unknown = await act(ids.B, { type: 'REASSIGN', assignee: 'nobody-here', reason: '调整' });
     expect([unknown.status, unknown.body.code, unknown.body.details]).toEqual([400, 'ACTION.ASSIGNEE_UNKNOWN', { field: 'assignee', value: 'nobody-here' }]);
+    // Lancao's cadre cannot open a Gaoping case: the task would wait forever.
+    const outOfScope = await act(ids.B, { type: 'REASSIGN', assignee: 'cadre-lancao', reason: '调整' });
+    expect([outOfScope.status, outOfScope.body.code, outOfScope.body.details.value]).toEqual([400, 'ACTION.ASSIGNEE_OUT_OF_SCOPE', 'cadre-lancao']);
+    expect((await tasksOf('cadre-lancao')).map((t) => t.caseId)).not.toContain(ids.B);
     const forbidden = await act(ids.B, { type: 'REASSIGN', assignee: 'cadre', reason: '调整' }, 'teacher');
     expect(forbidden.status).toBe(404); // B is not the teacher's class: it does not exist for them
     const teacherOwn = await act(ids.D, { type: 'REASSIGN', assignee: 'cadre', reason: '调整' }, 'primary-g6c1');

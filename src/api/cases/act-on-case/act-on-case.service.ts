@@ -4,23 +4,24 @@
  *    may not see does not exist for them);
  * 2. the user's role may take this action type, else 403 AUTH.FORBIDDEN naming what it may take;
  * 3. the case is open, else 409 CASE.CLOSED;
- * 4. a REASSIGN names an active account of the same town, else 400 ACTION.ASSIGNEE_UNKNOWN (the
- *    projection moves the case's open tasks to that user name);
+ * 4. a REASSIGN names an active account of the same town, else 400 ACTION.ASSIGNEE_UNKNOWN, whose
+ *    role reads the case, else 400 ACTION.ASSIGNEE_OUT_OF_SCOPE (a task the holder cannot open
+ *    would wait forever); the projection moves the case's open tasks to that user name;
  * then the engine decides (its refusals become 409/400 in the exception filter; the actions it
  * lists as possible are narrowed to the user's role). Refused requests never reach the engine.
  */
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CaseQueries } from '../../../read-model/case-queries';
-import { actorName, AuthUser } from '../../auth/auth-user';
+import { actorName, AuthUser, toAuthUser } from '../../auth/auth-user';
 import { actionForbidden } from '../../auth/forbidden';
-import { mayAct, mayReadCase, visibleActions } from '../../auth/permissions';
+import { CaseScopeFacts, mayAct, mayReadCase, visibleActions } from '../../auth/permissions';
 import { ActionRefusedError, CASE_ENGINE, CaseEngine } from '../../case-engine.port';
 import { ApiError } from '../../errors';
 import type { ActionType } from '../../../workflows/vocabulary';
 import { ActionResultDto, CasePresenter } from '../case.views';
 import { ActionRequest, toCaseAction } from './action.dtos';
-import { UserStore, normaliseUsername } from '../../auth/user-store';
+import { UserStore } from '../../auth/user-store';
 
 @Injectable()
 export class ActOnCaseService {
@@ -40,7 +41,7 @@ export class ActOnCaseService {
     if (!facts || !mayReadCase(user, facts)) throw new ApiError('CASE.NOT_FOUND', { details: { caseId } });
     if (!mayAct(user.role, body.type)) throw actionForbidden(user.role, body.type);
     if (!facts.open) throw new ApiError('CASE.CLOSED', { details: { caseId } });
-    if (body.type === 'REASSIGN') body = { ...body, assignee: await this.assigneeOf(body.assignee, user) };
+    if (body.type === 'REASSIGN') body = { ...body, assignee: await this.assigneeOf(body.assignee, user, facts) };
     let result;
     try {
       const requestId = idempotencyKey && createHash('sha256').update(`${user.id}\n${idempotencyKey}`).digest('hex');
@@ -60,17 +61,25 @@ export class ActOnCaseService {
     };
   }
 
-  /** The assignee's user name as stored, if it is an active account of the user's town. */
-  private async assigneeOf(value: string, user: AuthUser): Promise<string> {
+  /** The assignee's user name as stored, if it is an active account of the user's town whose role reads the case. */
+  private async assigneeOf(value: string, user: AuthUser, facts: CaseScopeFacts): Promise<string> {
     const found = await this.users.findByUsername(value);
     const townOf = (u: object) => (u as { town?: string }).town;
+    const shown = value.slice(0, 60);
     if (!found || !found.active || townOf(found) !== townOf(user)) {
       throw new ApiError('ACTION.ASSIGNEE_UNKNOWN', {
-        zh: `转交对象"${value.slice(0, 60)}"不是本镇的有效用户名`,
-        en: `"${value.slice(0, 60)}" is not the user name of an active account of your town`,
-        details: { field: 'assignee', value: value.slice(0, 60) },
+        zh: `转交对象"${shown}"不是本镇的有效用户名`,
+        en: `"${shown}" is not the user name of an active account of your town`,
+        details: { field: 'assignee', value: shown },
       });
     }
-    return normaliseUsername(found.username);
+    if (!mayReadCase(toAuthUser(found), facts)) {
+      throw new ApiError('ACTION.ASSIGNEE_OUT_OF_SCOPE', {
+        zh: `${found.displayName}（${found.username}）的岗位无权查看此案件，不能转交给他/她`,
+        en: `${found.username}'s role cannot read this case, so the case cannot be reassigned to them`,
+        details: { field: 'assignee', value: found.username, role: found.role },
+      });
+    }
+    return found.username;
   }
 }
