@@ -303,6 +303,10 @@ describe('without a token', () => {
       request(api.server).post('/api/cases').send({ child: childBody('A', 400), cause: 'POVERTY' }),
       ...ACTION_TYPES.map((t) => request(api.server).post(`/api/cases/${ids.A.caseId}/actions`).send(BODIES[t])),
       request(api.server).get('/api/audit'),
+      request(api.server).get('/api/me/tasks'),
+      request(api.server).get('/api/me/notifications'),
+      request(api.server).post('/api/me/notifications/x/read'),
+      request(api.server).get(`/api/responsibility/cases/${ids.A.caseId}`),
     ];
     for (const res of await Promise.all(calls)) expect([res.status, res.body.code]).toEqual([401, 'AUTH.REQUIRED']);
     expect({ actions: api.engine.actions.length, started: api.engine.started.length }).toEqual(before);
