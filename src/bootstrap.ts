@@ -16,7 +16,7 @@ import { prepareAuth } from './api/auth/prepare-auth';
 import type { BaoxueConfig } from './config';
 import { RunningPostgres, startEmbeddedPostgres } from './infra/embedded-postgres';
 import { loadPolicy } from './policy/load-policy';
-import { loadTown, openReadModel, recordPolicy } from './read-model';
+import { loadTowns, openReadModel, recordPolicy } from './read-model';
 import { createCaseWorker } from './temporal/case-worker';
 import { RunningDevServer, startTemporalDevServer } from './temporal/dev-server';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
@@ -71,9 +71,9 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
   try {
     installTemporalRuntime();
     const policy = loadPolicy(config.policyPath);
-    const town = loadTown(config.townPath);
-    // The responsibility chains beside the town file (towns/x.responsibility.json): checked at start, every problem listed.
-    const responsibility = loadResponsibilityDirectory(config.townPath, town, policy, { channels: NOTIFICATION_CHANNELS });
+    const towns = loadTowns(config.townPaths);
+    // Each town's responsibility chains, beside its town file (towns/x.responsibility.json): checked at start, every problem listed.
+    const responsibility = loadResponsibilityDirectory(config.townPaths, towns, policy, { channels: NOTIFICATION_CHANNELS });
     // Every payload this process sends to Temporal is encrypted; the key comes from the settings or the data folder.
     const payloadCodec = new AesGcmPayloadCodec(resolvePayloadKeys(config, { log })!);
     const dataConverter = baoxueDataConverter(payloadCodec);
@@ -105,6 +105,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
     stops.push(() => dataSource.destroy());
     await recordPolicy(dataSource, policy);
     log(`时限政策 / escalation policy ${policy.version} (${config.policyPath})`);
+    log(`乡镇 / towns: ${towns.all.map((t) => `${t.code} ${t.name.zh}`).join(', ')} (default ${towns.default.code})`);
 
     const running: RunningBaoxue = {
       temporalAddress,
@@ -155,8 +156,8 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
       const engine = new TemporalCaseEngine(client, policy);
       const hardening = { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit };
-      const auth = await prepareAuth({ config, dataSource, town, log }); // token key; demo accounts (printed)
-      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, town, hardening, auth }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
+      const auth = await prepareAuth({ config, dataSource, towns, log }); // token key; demo accounts (printed)
+      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
         logger: ['error', 'warn'],
       });
       configureApp(app);

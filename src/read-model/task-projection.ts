@@ -56,9 +56,11 @@ export async function writeTasksAndNotifications(
   directory: ResponsibilityDirectory,
 ): Promise<TaskProjectionOutcome> {
   const s = batch.snapshot;
-  const town = (s as CaseSnapshot & { town?: string }).town ?? directory.defaultTown;
-  const chains = directory.chainsFor(town);
   const outcome: TaskProjectionOutcome = { tasksOpened: 0, tasksClosed: 0, notifications: 0 };
+  const child = await childPlace(manager, s.childId);
+  // A case of a history from before towns names none: it is its child's town (as the case row says).
+  const town = s.town ?? child?.town ?? directory.defaultTown;
+  const chains = directory.chainsFor(town);
   if (!chains) return outcome; // a town without chains: nothing to route (start-up refuses a town file without them)
   const notifications: NotificationRow[] = [];
   const note = (kind: NotificationKind, recipient: string, at: string, ref: { taskId?: string; eventId?: string; stage: Stage; dueAt?: string; reassigned?: { by: string; reason: string } }) => {
@@ -80,7 +82,7 @@ export async function writeTasksAndNotifications(
   };
 
   if (written.caseRowUpdated) {
-    const synced = await syncTasks(manager, s, town, chains, directory, batch.events);
+    const synced = await syncTasks(manager, s, child, town, chains, directory, batch.events);
     outcome.tasksOpened = synced.opened.length;
     outcome.tasksClosed = synced.closed;
     for (const t of synced.opened) note('TASK_ASSIGNED', t.username, t.stageEnteredAt, { taskId: t.id, stage: t.stage, dueAt: t.dueAt });
@@ -122,9 +124,22 @@ export async function writeTasksAndNotifications(
   return outcome;
 }
 
+interface ChildPlace {
+  town: string;
+  grade: number;
+  class_name: string;
+  villager_group: string | null;
+}
+
+async function childPlace(manager: EntityManager, childId: string): Promise<ChildPlace | undefined> {
+  const rows: ChildPlace[] = await manager.query(`SELECT town, grade, class_name, villager_group FROM children WHERE id = $1`, [childId]);
+  return rows[0];
+}
+
 async function syncTasks(
   manager: EntityManager,
   s: CaseSnapshot,
+  child: ChildPlace | undefined,
   town: string,
   chains: ResponsibilityChainsData,
   directory: ResponsibilityDirectory,
@@ -132,11 +147,6 @@ async function syncTasks(
 ): Promise<{ opened: PlannedTask[]; closed: number }> {
   const policy = await directory.policy(manager, s.policyVersion);
   if (!policy) throw new Error(`policy version ${s.policyVersion} of case ${s.caseId} is not recorded`);
-  const children: Array<{ grade: number; class_name: string; villager_group: string | null }> = await manager.query(
-    `SELECT grade, class_name, villager_group FROM children WHERE id = $1`,
-    [s.childId],
-  );
-  const child = children[0];
   const planned = plannedTasks(s, policy, chains, {
     area: s.area,
     school: s.school,

@@ -10,7 +10,7 @@
  * its path in the file.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { Town } from '../read-model/town';
+import { RESPONSIBILITY_SUFFIX, Town } from '../read-model/town';
 import type { Label } from '../workflows/vocabulary';
 
 /** Offices that act as a whole (every listed person gets the task). COURT is usually nobody in the system. */
@@ -71,7 +71,7 @@ const USERNAME = /^[a-z0-9][a-z0-9._-]{0,49}$/;
 
 /** towns/guling.json → towns/guling.responsibility.json */
 export function responsibilityPathFor(townPath: string): string {
-  return townPath.replace(/(\.json)?$/, '.responsibility.json');
+  return townPath.replace(/(\.json)?$/, RESPONSIBILITY_SUFFIX);
 }
 
 /** Problems of a chains file against its town, each naming its path in the file; empty when valid. */

@@ -4,7 +4,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import { findPolicy } from '../read-model/policies';
-import type { Town } from '../read-model/town';
+import { Towns, loadTown, townFiles } from '../read-model/town';
 import type { Policy } from '../workflows/policy';
 import { IN_APP_CHANNEL } from '../notifications/channel';
 import { ResponsibilityChainsData, loadResponsibilityChains, peopleOf, responsibilityPathFor } from './chains';
@@ -46,12 +46,26 @@ export class ResponsibilityDirectory {
 }
 
 /**
- * Loads the chains beside a town file (towns/x.json → towns/x.responsibility.json) and checks that
- * the policy names only roles routing knows; fails with every problem and the file named.
+ * Loads the chains beside every town file (towns/x.json → towns/x.responsibility.json) and checks
+ * each against its town, and the policy for roles routing does not know; fails with every problem
+ * and the file named.
  */
-export function loadResponsibilityDirectory(townPath: string, town: Town, policy: Policy, options: { channels?: readonly string[] } = {}): ResponsibilityDirectory {
-  const chains = loadResponsibilityChains(responsibilityPathFor(townPath), town);
-  const problems = unroutableRoles(policy);
-  if (problems.length > 0) throw new Error(`the policy ${policy.version} names roles the responsibility chains cannot route:\n  - ${problems.join('\n  - ')}`);
-  return new ResponsibilityDirectory([chains], { defaultTown: town.data.code, channels: options.channels });
+export function loadResponsibilityDirectory(
+  townPaths: readonly string[],
+  towns: Towns,
+  policy: Policy,
+  options: { channels?: readonly string[] } = {},
+): ResponsibilityDirectory {
+  const problems: string[] = [];
+  const chains: ResponsibilityChainsData[] = [];
+  for (const file of townFiles(townPaths)) {
+    try {
+      chains.push(loadResponsibilityChains(responsibilityPathFor(file), towns.get(loadTown(file).code)));
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  problems.push(...unroutableRoles(policy).map((p) => `the policy ${policy.version} names a role the responsibility chains cannot route: ${p}`));
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+  return new ResponsibilityDirectory(chains, { defaultTown: towns.default.code, channels: options.channels });
 }

@@ -7,12 +7,14 @@
 import { createActivities } from '../../src/activities';
 import { loadPolicy } from '../../src/policy/load-policy';
 import { recordPolicy } from '../../src/read-model/policies';
-import { DEFAULT_TOWN_PATH, loadTown } from '../../src/read-model/town';
+import { DEFAULT_TOWN_PATH, loadTowns } from '../../src/read-model/town';
 import { ResponsibilityDirectory, loadResponsibilityDirectory } from '../../src/responsibility';
 import { InAppChannel, NotificationChannel, OutboxDispatcher, OutgoingNotification } from '../../src/notifications';
 import type { CaseEvent, CaseSnapshot } from '../../src/workflows/messages';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { seedDemoAccounts } from '../../src/api/auth/demo-accounts';
+import { TaskQueries } from '../../src/read-model/task-queries';
+import { join } from 'node:path';
 import { event, openCase, snapshot } from '../support/fixtures';
 
 let db: TestDatabase;
@@ -23,7 +25,7 @@ const policy = loadPolicy();
 beforeAll(async () => {
   db = await createTestDatabase();
   await recordPolicy(db.dataSource, policy);
-  directory = loadResponsibilityDirectory(DEFAULT_TOWN_PATH, loadTown(), policy);
+  directory = loadResponsibilityDirectory([DEFAULT_TOWN_PATH], loadTowns(), policy);
   activities = createActivities({ dataSource: db.dataSource, responsibility: directory });
 });
 
@@ -184,6 +186,31 @@ describe('tasks written by the projection', () => {
     expect(await tasks(caseId)).toEqual([]);
     const events = await db.dataSource.query(`SELECT count(*)::int AS n FROM case_events WHERE case_id = $1`, [caseId]);
     expect(events[0].n).toBe(0);
+  });
+});
+
+describe('two towns in one deployment', () => {
+  it('a case is routed by its own town’s chains, and each person’s list holds only their town’s tasks', async () => {
+    const xinheFile = join(__dirname, '..', 'fixtures', 'towns', 'xinhe.json');
+    const both = loadResponsibilityDirectory([DEFAULT_TOWN_PATH, xinheFile], loadTowns([DEFAULT_TOWN_PATH, xinheFile]), policy);
+    const twoTowns = createActivities({ dataSource: db.dataSource, responsibility: both });
+    // Both towns have a 高坪村 (GAOPING): the town decides who is responsible.
+    const xinhe = await openCase(db.dataSource, { school: 'XINHE_SCHOOL', grade: 5, className: '五年级一班' }, 'XINHE');
+    const guling = await openCase(db.dataSource);
+    await twoTowns.projectCase({ snapshot: snapshot(xinhe.caseId, xinhe.childId, { town: 'XINHE', school: 'XINHE_SCHOOL' }), events: [event(xinhe.caseId, 1)] });
+    await twoTowns.projectCase({ snapshot: snapshot(guling.caseId, guling.childId), events: [event(guling.caseId, 1)] });
+
+    const rows: Array<{ town: string; holder: string }> = await db.dataSource.query(`SELECT town, holder FROM tasks WHERE case_id = $1 ORDER BY holder`, [xinhe.caseId]);
+    expect(rows).toEqual([
+      { town: 'XINHE', holder: 'xinhe-coordinator' }, // no class teacher on file: the principal
+      { town: 'XINHE', holder: 'xinhe-secretary' },
+    ]);
+    const queries = new TaskQueries(db.dataSource);
+    const now = new Date('2024-03-02T00:00:00.000Z');
+    const mine = async (town: string, username: string) => (await queries.openTasks({ town, username, now, page: 1, pageSize: 100 })).items.map((t) => t.caseId);
+    expect(await mine('XINHE', 'xinhe-secretary')).toEqual([xinhe.caseId]);
+    expect(await mine('GULING', 'cadre')).toContain(guling.caseId);
+    expect(await mine('GULING', 'cadre')).not.toContain(xinhe.caseId);
   });
 });
 

@@ -22,7 +22,8 @@ import {
 import { notificationText } from '../../src/notifications';
 import { DEMO_ACCOUNTS } from '../../src/api/auth/demo-accounts';
 import { CHAIN_STAGES, ChainStage } from '../../src/workflows/vocabulary';
-import { DEFAULT_TOWN_PATH } from '../../src/read-model/town';
+import { DEFAULT_TOWN_PATH, loadTowns } from '../../src/read-model/town';
+import { dirname, join } from 'node:path';
 
 const town = loadTown();
 const policy = loadPolicy();
@@ -184,6 +185,12 @@ describe('the responsibility file', () => {
       'areas.HONGPING: missing (红坪村)',
       'schools.GULING_MIDDLE.classes[0].grade: 3 is not a grade of the school (7-9)',
     ]);
+  });
+
+  it('sits beside the town file: a folder of towns does not read it as a town', () => {
+    const folder = dirname(DEFAULT_TOWN_PATH);
+    expect(loadTowns([folder]).codes).toEqual(['GULING']);
+    expect(responsibilityPathFor(DEFAULT_TOWN_PATH)).toBe(join(folder, 'guling.responsibility.json'));
   });
 
   it('a missing file is named', () => {

@@ -14,7 +14,7 @@ import { InAppChannel, OutboxDispatcher } from '../../src/notifications';
 import { loadPolicy } from '../../src/policy/load-policy';
 import { recordPolicy } from '../../src/read-model/policies';
 import { TaskQueries } from '../../src/read-model/task-queries';
-import { DEFAULT_TOWN_PATH, loadTown } from '../../src/read-model/town';
+import { DEFAULT_TOWN_PATH, loadTowns } from '../../src/read-model/town';
 import { loadResponsibilityDirectory } from '../../src/responsibility';
 import { createTimeSkippingEnvironment } from '../../src/temporal/dev-server';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   installTemporalRuntime();
   [env, db] = await Promise.all([createTimeSkippingEnvironment(), createTestDatabase()]);
   await recordPolicy(db.dataSource, policy);
-  const responsibility = loadResponsibilityDirectory(DEFAULT_TOWN_PATH, loadTown(), policy);
+  const responsibility = loadResponsibilityDirectory([DEFAULT_TOWN_PATH], loadTowns(), policy);
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,

@@ -2,10 +2,9 @@
  * /api/me: the logged-in person's own work. Every role has tasks and an inbox; nobody sees
  * another person's (the queries select by the user's name and town only).
  */
-import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { TaskQueries, MyTaskRow, NotificationRowView } from '../../read-model/task-queries';
-import { Town } from '../../read-model/town';
 import { NOTIFICATION_KIND_LABELS } from '../../notifications/notification-kinds';
 import { CHAIN_LINK_LABELS, ChainLink, TASK_WORK } from '../../responsibility/routing';
 import { STAGE_LABELS } from '../../workflows/vocabulary';
@@ -15,7 +14,6 @@ import { maskName } from '../auth/masking';
 import { seesFullIdentity } from '../auth/permissions';
 import { ApiError } from '../errors';
 import { ApiErrorResponses } from '../swagger';
-import { TOWN } from '../tokens';
 import { MyTaskDto, MyTaskListDto, NotificationDto, NotificationListDto, NotificationsQueryDto, PageQueryDto } from './me.dtos';
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -24,10 +22,7 @@ const DEFAULT_PAGE_SIZE = 20;
 @ApiBearerAuth()
 @Controller('me')
 export class MeController {
-  constructor(
-    private readonly queries: TaskQueries,
-    @Inject(TOWN) private readonly town: Town,
-  ) {}
+  constructor(private readonly queries: TaskQueries) {}
 
   @Get('tasks')
   @ApiOperation({
@@ -41,7 +36,7 @@ export class MeController {
   @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
   async tasks(@Query() query: PageQueryDto, @CurrentUser() user: AuthUser): Promise<MyTaskListDto> {
     const now = new Date();
-    const page = await this.queries.openTasks({ town: this.townOf(user), username: user.username, now, page: query.page ?? 1, pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE });
+    const page = await this.queries.openTasks({ town: user.town, username: user.username, now, page: query.page ?? 1, pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE });
     return { ...page, items: page.items.map((t) => this.task(t, user, now)) };
   }
 
@@ -56,7 +51,7 @@ export class MeController {
   @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
   async notifications(@Query() query: NotificationsQueryDto, @CurrentUser() user: AuthUser): Promise<NotificationListDto> {
     const page = await this.queries.inbox({
-      town: this.townOf(user),
+      town: user.town,
       username: user.username,
       unreadOnly: query.unread === true,
       page: query.page ?? 1,
@@ -72,14 +67,9 @@ export class MeController {
   @ApiOkResponse({ type: NotificationDto })
   @ApiErrorResponses('NOTIFICATION.NOT_FOUND', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
   async read(@Param('notificationId') id: string, @CurrentUser() user: AuthUser): Promise<NotificationDto> {
-    const marked = id.length <= 300 ? await this.queries.markRead({ town: this.townOf(user), username: user.username, id }) : undefined;
+    const marked = id.length <= 300 ? await this.queries.markRead({ town: user.town, username: user.username, id }) : undefined;
     if (!marked) throw new ApiError('NOTIFICATION.NOT_FOUND', { details: { id: id.slice(0, 300) } });
     return notification(marked);
-  }
-
-  /** The user's town; accounts from before towns were recorded belong to the deployment's town. */
-  private townOf(user: AuthUser): string {
-    return (user as AuthUser & { town?: string }).town ?? this.town.data.code;
   }
 
   private task(t: MyTaskRow, user: AuthUser, now: Date): MyTaskDto {

@@ -13,6 +13,8 @@ import { ChildEntity } from './child.entity';
 @Index('cases_area_deadline_idx', ['area', 'nextDeadlineAt'])
 @Index('cases_school_deadline_idx', ['school', 'nextDeadlineAt'])
 @Index('cases_stage_deadline_idx', ['stage', 'nextDeadlineAt'])
+@Index('cases_town_deadline_idx', ['town', 'nextDeadlineAt'])
+@Check('cases_town_check', `town ~ '^[A-Z][A-Z0-9_]*$'`)
 @Index('cases_overdue_idx', ['nextDeadlineAt'], { where: 'open AND NOT paused' })
 @Check('cases_cause_check', `cause IN (${sqlList(CAUSES)})`)
 @Check('cases_stage_check', `stage IN (${sqlList(STAGES)})`)
@@ -30,6 +32,18 @@ export class CaseEntity {
   @ManyToOne(() => ChildEntity)
   @JoinColumn({ name: 'child_id', foreignKeyConstraintName: 'cases_child_id_fkey' })
   child?: ChildEntity;
+
+  /** Town code: always the child's town (foreign key cases_child_town_fkey). */
+  @Column({ type: 'text' })
+  town!: string;
+
+  /** The same child, by id and town: the foreign key that keeps a case in its child's town. Load `child` instead. */
+  @ManyToOne(() => ChildEntity)
+  @JoinColumn([
+    { name: 'child_id', referencedColumnName: 'id', foreignKeyConstraintName: 'cases_child_town_fkey' },
+    { name: 'town', referencedColumnName: 'town', foreignKeyConstraintName: 'cases_child_town_fkey' },
+  ])
+  childInTown?: ChildEntity;
 
   @Column({ type: 'text' })
   cause!: Cause;

@@ -12,8 +12,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - notification_outbox: one row per notification and channel; the dispatcher (worker process)
  *   claims PENDING rows with SKIP LOCKED, delivers them, retries with backoff.
  *
- * Also the registry's `children.villager_group` (村民小组, for 包组 routing), added only if the
- * registry's migration has not (the same definition, as the helpers' contract fixes it).
+ * Also `children.villager_group` (村民小组, for 包组 routing) IF NOT EXISTS: the towns migration
+ * (1764800000000) adds it with the same definition; this keeps the routing's column whatever the
+ * order the branches were written in.
  */
 export class TasksAndNotifications1764850000000 implements MigrationInterface {
   name = 'TasksAndNotifications1764850000000';

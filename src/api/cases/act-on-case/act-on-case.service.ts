@@ -64,9 +64,8 @@ export class ActOnCaseService {
   /** The assignee's user name as stored, if it is an active account of the user's town whose role reads the case. */
   private async assigneeOf(value: string, user: AuthUser, facts: CaseScopeFacts): Promise<string> {
     const found = await this.users.findByUsername(value);
-    const townOf = (u: object) => (u as { town?: string }).town;
     const shown = value.slice(0, 60);
-    if (!found || !found.active || townOf(found) !== townOf(user)) {
+    if (!found || !found.active || found.town !== user.town) {
       throw new ApiError('ACTION.ASSIGNEE_UNKNOWN', {
         zh: `转交对象"${shown}"不是本镇的有效用户名`,
         en: `"${shown}" is not the user name of an active account of your town`,
