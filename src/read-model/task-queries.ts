@@ -6,33 +6,30 @@ import type { DataSource } from 'typeorm';
 import type { ChainStage } from '../workflows/vocabulary';
 import type { NotificationKind } from '../notifications/notification-kinds';
 
-export interface MyTaskRow {
+/** An open task as the lists read it. */
+export interface TaskRow {
   id: string;
   caseId: string;
   stage: ChainStage;
   role: string;
   link: string;
+  holder: string;
   routedTo: string;
   reassignedBy: string | null;
   dueAt: Date;
   paused: boolean;
+  /** Past due and not paused, at the `now` of the query. */
   overdue: boolean;
+}
+
+/** A task in its holder's list, with the child's name (the API masks it per role). */
+export interface MyTaskRow extends TaskRow {
   childName: string;
 }
 
-/** An open task of a case with its holder's name: who answers for the case now. */
-export interface CaseTaskRow {
-  id: string;
-  stage: ChainStage;
-  role: string;
-  link: string;
-  holder: string;
+/** A task of a case, with its holder's display name. */
+export interface CaseTaskRow extends TaskRow {
   holderName: string | null;
-  routedTo: string;
-  reassignedBy: string | null;
-  dueAt: Date;
-  paused: boolean;
-  overdue: boolean;
 }
 
 export interface NotificationRowView {
@@ -55,9 +52,13 @@ export interface Paged<T> {
   pageSize: number;
 }
 
-const TASK_COLUMNS = `
-  t.id, t.case_id AS "caseId", t.stage, t.role, t.link, t.routed_to AS "routedTo", t.reassigned_by AS "reassignedBy",
-  t.due_at AS "dueAt", t.paused, (NOT t.paused AND t.due_at < $3) AS overdue, ch.name AS "childName"`;
+/** The columns of TaskRow from `tasks t`; `now` is the query parameter holding the time overdue is judged at. */
+const taskColumns = (now: string) => `
+  t.id, t.case_id AS "caseId", t.stage, t.role, t.link, t.holder, t.routed_to AS "routedTo", t.reassigned_by AS "reassignedBy",
+  t.due_at AS "dueAt", t.paused, (NOT t.paused AND t.due_at < ${now}) AS overdue`;
+
+/** Overdue first (paused ones are not overdue), then by due date. */
+const taskOrder = (now: string) => `(NOT t.paused AND t.due_at < ${now}) DESC, t.due_at`;
 
 const NOTIFICATION_COLUMNS = `
   id, kind, case_id AS "caseId", title_zh AS "titleZh", title_en AS "titleEn", body_zh AS "bodyZh", body_en AS "bodyEn",
@@ -71,10 +72,10 @@ export class TaskQueries {
     const where = `t.town = $1 AND t.holder = $2 AND t.status = 'OPEN'`;
     const [items, count] = await Promise.all([
       this.dataSource.query(
-        `SELECT ${TASK_COLUMNS}
+        `SELECT ${taskColumns('$3')}, ch.name AS "childName"
          FROM tasks t JOIN cases c ON c.id = t.case_id JOIN children ch ON ch.id = c.child_id
          WHERE ${where}
-         ORDER BY (NOT t.paused AND t.due_at < $3) DESC, t.due_at, t.id
+         ORDER BY ${taskOrder('$3')}, t.id
          LIMIT $4 OFFSET $5`,
         [q.town, q.username, q.now, q.pageSize, (q.page - 1) * q.pageSize],
       ),
@@ -86,11 +87,10 @@ export class TaskQueries {
   /** The case's open tasks, overdue first, then by due date and holder. */
   async openTasksOfCase(caseId: string, now: Date): Promise<CaseTaskRow[]> {
     return this.dataSource.query(
-      `SELECT t.id, t.stage, t.role, t.link, t.holder, u.display_name AS "holderName", t.routed_to AS "routedTo",
-              t.reassigned_by AS "reassignedBy", t.due_at AS "dueAt", t.paused, (NOT t.paused AND t.due_at < $2) AS overdue
-       FROM tasks t LEFT JOIN users u ON u.username = t.holder
+      `SELECT ${taskColumns('$2')}, u.display_name AS "holderName"
+       FROM tasks t LEFT JOIN users u ON u.username = t.holder AND u.town = t.town
        WHERE t.case_id = $1 AND t.status = 'OPEN'
-       ORDER BY (NOT t.paused AND t.due_at < $2) DESC, t.due_at, t.holder`,
+       ORDER BY ${taskOrder('$2')}, t.holder`,
       [caseId, now],
     );
   }

@@ -6,8 +6,6 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { TaskQueries, MyTaskRow, NotificationRowView } from '../../read-model/task-queries';
 import { NOTIFICATION_KIND_LABELS } from '../../notifications/notification-kinds';
-import { CHAIN_LINK_LABELS, ChainLink, TASK_WORK } from '../../responsibility/routing';
-import { STAGE_LABELS } from '../../workflows/vocabulary';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { maskName } from '../auth/masking';
@@ -15,6 +13,7 @@ import { seesFullIdentity } from '../auth/permissions';
 import { ApiError } from '../errors';
 import { ApiErrorResponses } from '../swagger';
 import { MyTaskDto, MyTaskListDto, NotificationDto, NotificationListDto, NotificationsQueryDto, PageQueryDto } from './me.dtos';
+import { presentTask } from './task.views';
 
 const DEFAULT_PAGE_SIZE = 20;
 
@@ -74,24 +73,7 @@ export class MeController {
 
   private task(t: MyTaskRow, user: AuthUser, now: Date): MyTaskDto {
     const full = seesFullIdentity(user.role);
-    const overdueByMs = t.overdue ? now.getTime() - new Date(t.dueAt).getTime() : null;
-    return {
-      id: t.id,
-      caseId: t.caseId,
-      child: { name: full ? t.childName : maskName(t.childName), masked: !full },
-      stage: t.stage,
-      stageLabel: STAGE_LABELS[t.stage],
-      work: TASK_WORK[t.stage],
-      role: t.role,
-      link: CHAIN_LINK_LABELS[t.link as ChainLink] ?? { zh: t.link, en: t.link },
-      routedTo: t.routedTo,
-      reassignedBy: t.reassignedBy,
-      dueAt: new Date(t.dueAt).toISOString(),
-      paused: t.paused,
-      overdue: t.overdue,
-      overdueByMs,
-      overdueBy: overdueByMs === null ? null : spanLabel(overdueByMs),
-    };
+    return { ...presentTask(t, now), child: { name: full ? t.childName : maskName(t.childName), masked: !full } };
   }
 }
 
@@ -107,13 +89,4 @@ function notification(n: NotificationRowView): NotificationDto {
     deliveredAt: new Date(n.deliveredAt).toISOString(),
     readAt: n.readAt ? new Date(n.readAt).toISOString() : null,
   };
-}
-
-/** 2天3小时 / 2 d 3 h; under an hour: minutes. */
-export function spanLabel(ms: number): { zh: string; en: string } {
-  const minutes = Math.floor(ms / 60_000);
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  if (days === 0 && hours === 0) return { zh: `${minutes % 60}分钟`, en: `${minutes % 60} min` };
-  return { zh: `${days ? `${days}天` : ''}${hours ? `${hours}小时` : ''}`, en: [days ? `${days} d` : '', hours ? `${hours} h` : ''].filter(Boolean).join(' ') };
 }

@@ -1,14 +1,12 @@
 /** Requests and answers of /api/me: the logged-in person's tasks and notifications. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { CHAIN_STAGES, ChainStage } from '../../workflows/vocabulary';
 import { NOTIFICATION_KINDS, NotificationKind } from '../../notifications/notification-kinds';
 import { MAX_PAGE_SIZE } from '../../read-model/case-queries';
 import { LabelDto } from '../cases/case.views';
+import { TaskDto } from './task.views';
+import { toBoolean, toInteger } from '../cases/list-cases/list-cases.query.dto';
 
-const toBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
-const toInteger = () => Transform(({ value }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value));
 
 export class PageQueryDto {
   @ApiPropertyOptional({ example: 1, minimum: 1, default: 1 })
@@ -43,51 +41,9 @@ export class TaskChildDto {
   masked!: boolean;
 }
 
-export class MyTaskDto {
-  @ApiProperty({ example: '0b6f7c1e-2a51-4c1e-9d43-3f7a2c9e8b10:HOME_VISIT:1709251200000:teacher' })
-  id!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  caseId!: string;
-
+export class MyTaskDto extends TaskDto {
   @ApiProperty({ type: TaskChildDto })
   child!: TaskChildDto;
-
-  @ApiProperty({ enum: CHAIN_STAGES, example: 'HOME_VISIT' })
-  stage!: ChainStage;
-
-  @ApiProperty({ type: LabelDto })
-  stageLabel!: LabelDto;
-
-  @ApiProperty({ type: LabelDto, description: '要做什么 / what to do' })
-  work!: LabelDto;
-
-  @ApiProperty({ example: 'CLASS_TEACHER', description: '政策中的责任角色 / the policy’s responsible role' })
-  role!: string;
-
-  @ApiProperty({ type: LabelDto, description: '按责任链的哪一环分派 / the link of the chain that named the person' })
-  link!: LabelDto;
-
-  @ApiProperty({ example: 'teacher', description: '责任链最初指定的人 / whom the chains named' })
-  routedTo!: string;
-
-  @ApiProperty({ nullable: true, type: String, example: null, description: '转交人（REASSIGN）/ who reassigned it to you' })
-  reassignedBy!: string | null;
-
-  @ApiProperty({ format: 'date-time' })
-  dueAt!: string;
-
-  @ApiProperty({ example: false, description: '已暂停（案件暂停，期限停止计算）/ the case is paused' })
-  paused!: boolean;
-
-  @ApiProperty({ example: true })
-  overdue!: boolean;
-
-  @ApiProperty({ nullable: true, type: Number, example: 93_600_000, description: '逾期毫秒数 / overdue by, in ms' })
-  overdueByMs!: number | null;
-
-  @ApiProperty({ nullable: true, type: LabelDto, description: '逾期时长 / overdue by, in words' })
-  overdueBy!: LabelDto | null;
 }
 
 export class MyTaskListDto {

@@ -7,53 +7,18 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { CaseQueries } from '../../read-model/case-queries';
 import { TaskQueries } from '../../read-model/task-queries';
-import { CHAIN_LINK_LABELS, ChainLink, TASK_WORK } from '../../responsibility/routing';
-import { CHAIN_STAGES, ChainStage, STAGE_LABELS } from '../../workflows/vocabulary';
 import { Audit } from '../audit/audit.decorator';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { mayReadCase } from '../auth/permissions';
 import { CaseIdPipe } from '../cases/case-id.pipe';
-import { LabelDto } from '../cases/case.views';
+import { TaskDto, presentTask } from '../me/task.views';
 import { ApiError } from '../errors';
 import { ApiErrorResponses } from '../swagger';
 
-export class CaseTaskDto {
-  @ApiProperty({ example: 'teacher', description: '任务的负责人（用户名）/ who holds the task (user name)' })
-  holder!: string;
-
+export class CaseTaskDto extends TaskDto {
   @ApiProperty({ nullable: true, type: String, example: '五年级二班班主任', description: '负责人姓名 / the holder’s name' })
   holderName!: string | null;
-
-  @ApiProperty({ example: 'teacher', description: '责任链最初指定的人 / whom the chains named' })
-  routedTo!: string;
-
-  @ApiProperty({ nullable: true, type: String, example: null, description: '转交人 / who reassigned it' })
-  reassignedBy!: string | null;
-
-  @ApiProperty({ enum: CHAIN_STAGES })
-  stage!: ChainStage;
-
-  @ApiProperty({ type: LabelDto })
-  stageLabel!: LabelDto;
-
-  @ApiProperty({ type: LabelDto, description: '要做什么 / what to do' })
-  work!: LabelDto;
-
-  @ApiProperty({ example: 'CLASS_TEACHER' })
-  role!: string;
-
-  @ApiProperty({ type: LabelDto })
-  link!: LabelDto;
-
-  @ApiProperty({ format: 'date-time' })
-  dueAt!: string;
-
-  @ApiProperty({ example: false })
-  paused!: boolean;
-
-  @ApiProperty({ example: false })
-  overdue!: boolean;
 }
 
 export class CaseResponsibilityDto {
@@ -87,23 +52,11 @@ export class CaseResponsibilityController {
   async get(@Param('id', CaseIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<CaseResponsibilityDto> {
     const facts = await this.cases.accessFacts(id);
     if (!facts || !mayReadCase(user, facts)) throw new ApiError('CASE.NOT_FOUND', { details: { caseId: id } });
-    const rows = await this.tasks.openTasksOfCase(id, new Date());
+    const now = new Date();
+    const rows = await this.tasks.openTasksOfCase(id, now);
     return {
       caseId: id,
-      openTasks: rows.map((t) => ({
-        holder: t.holder,
-        holderName: t.holderName,
-        routedTo: t.routedTo,
-        reassignedBy: t.reassignedBy,
-        stage: t.stage,
-        stageLabel: STAGE_LABELS[t.stage],
-        work: TASK_WORK[t.stage],
-        role: t.role,
-        link: CHAIN_LINK_LABELS[t.link as ChainLink] ?? { zh: t.link, en: t.link },
-        dueAt: new Date(t.dueAt).toISOString(),
-        paused: t.paused,
-        overdue: t.overdue,
-      })),
+      openTasks: rows.map((t) => ({ ...presentTask(t, now), holderName: t.holderName })),
     };
   }
 }
