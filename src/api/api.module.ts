@@ -55,6 +55,9 @@ import { HardeningSettings, hardeningModuleParts } from './hardening';
 import { DocumentsController } from './documents/documents.controller';
 import { DocumentsService } from './documents/documents.service';
 import { HealthController } from './health/health.controller';
+import { MeController } from './me/me.controller';
+import { CaseResponsibilityController } from './responsibility/case-responsibility.controller';
+import { TaskQueries } from '../read-model/task-queries';
 import { TOWN, TOWNS } from './tokens';
 
 export type ApiDatabaseOption =
@@ -149,6 +152,8 @@ export class ApiModule {
         AuditController,
         EducationAidController,
         DocumentsController,
+        MeController,
+        CaseResponsibilityController,
       ],
       providers: [
         dataSourceProvider,
@@ -158,6 +163,7 @@ export class ApiModule {
         { provide: OWNED_DATA_SOURCE, useValue: !('dataSource' in database) },
         { provide: CaseQueries, useFactory: (ds: DataSource) => new CaseQueries(ds), inject: [DataSource] },
         { provide: SupportQueries, useFactory: (ds: DataSource) => new SupportQueries(ds), inject: [DataSource] },
+        { provide: TaskQueries, useFactory: (ds: DataSource) => new TaskQueries(ds), inject: [DataSource] },
         DataSourceLifecycle,
         RootNotFoundFallback,
         CasePresenter,

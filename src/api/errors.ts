@@ -76,6 +76,17 @@ export const ERRORS = {
     zh: '帮扶措施的负责人不是本镇的在职用户，请填写负责人的用户名',
     en: 'The owner of the support measure is not an active user of the town; give their username',
   },
+  'ACTION.ASSIGNEE_UNKNOWN': {
+    status: 400,
+    zh: '转交对象必须是本镇的有效用户名',
+    en: 'The assignee must be the user name of an active account of the same town',
+  },
+  'ACTION.ASSIGNEE_OUT_OF_SCOPE': {
+    status: 400,
+    zh: '转交对象的岗位无权查看此案件',
+    en: 'The assignee’s role cannot read this case',
+  },
+  'NOTIFICATION.NOT_FOUND': { status: 404, zh: '找不到该通知', en: 'No such notification' },
   'ENGINE.UNAVAILABLE': {
     status: 503,
     zh: '案件流程引擎暂时不可用，请稍后重试',

@@ -4,10 +4,14 @@
  * - events: INSERT ... ON CONFLICT (id) DO NOTHING; the id is `${caseId}:${seq}`, so a retry
  *   writes no second row;
  * - the case row: INSERT ... ON CONFLICT (id) DO UPDATE ... WHERE cases.last_seq < EXCLUDED.last_seq,
- *   so an older snapshot never overwrites a newer one.
+ *   so an older snapshot never overwrites a newer one;
+ * - tasks, notifications and their outbox (task-projection.ts), when a responsibility directory is
+ *   given: in the same transaction, with deterministic ids, so a retry writes none of them twice.
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseEvent, CaseSnapshot } from '../workflows/messages';
+import type { ResponsibilityDirectory } from '../responsibility/directory';
+import { TaskProjectionOutcome, writeTasksAndNotifications } from './task-projection';
 
 export interface ProjectionBatch {
   snapshot: CaseSnapshot;
@@ -19,15 +23,18 @@ export interface ProjectionOutcome {
   eventsInserted: number;
   /** Whether the case row took this snapshot (false: the row already had a newer or equal one). */
   caseRowUpdated: boolean;
+  /** Tasks and notifications written (absent without a responsibility directory). */
+  tasks?: TaskProjectionOutcome;
 }
 
 /** Projects one batch in one transaction. */
-export async function projectCase(dataSource: DataSource, batch: ProjectionBatch): Promise<ProjectionOutcome> {
-  return dataSource.transaction((manager) => writeProjection(manager, batch));
+export async function projectCase(dataSource: DataSource, batch: ProjectionBatch, directory?: ResponsibilityDirectory): Promise<ProjectionOutcome> {
+  return dataSource.transaction((manager) => writeProjection(manager, batch, directory));
 }
 
-/** The two statements of a projection, inside the caller's transaction. The case row goes first: events reference it. */
-export async function writeProjection(manager: EntityManager, { snapshot: s, events }: ProjectionBatch): Promise<ProjectionOutcome> {
+/** The statements of a projection, inside the caller's transaction. The case row goes first: events, tasks and notifications reference it. */
+export async function writeProjection(manager: EntityManager, batch: ProjectionBatch, directory?: ResponsibilityDirectory): Promise<ProjectionOutcome> {
+  const { snapshot: s, events } = batch;
   const caseRows: unknown[] = await manager.query(UPSERT_CASE, [
     s.caseId,
     s.childId,
@@ -58,7 +65,7 @@ export async function writeProjection(manager: EntityManager, { snapshot: s, eve
   if (s.supportMeasures && s.supportMeasures.length > 0) {
     await manager.query(UPSERT_SUPPORT_MEASURES, [s.caseId, JSON.stringify(s.supportMeasures)]);
   }
-  let eventsInserted = 0;
+  const insertedEventIds = new Set<string>();
   if (events.length > 0) {
     const rows = events.map((e) => ({
       id: e.id,
@@ -73,10 +80,12 @@ export async function writeProjection(manager: EntityManager, { snapshot: s, eve
       occurred_at: e.occurredAt,
       data: e.data ?? {},
     }));
-    const inserted: unknown[] = await manager.query(INSERT_EVENTS, [JSON.stringify(rows)]);
-    eventsInserted = inserted.length;
+    const inserted: Array<{ id: string }> = await manager.query(INSERT_EVENTS, [JSON.stringify(rows)]);
+    for (const row of inserted) insertedEventIds.add(row.id);
   }
-  return { eventsInserted, caseRowUpdated: caseRows.length > 0 };
+  const caseRowUpdated = caseRows.length > 0;
+  const tasks = directory ? await writeTasksAndNotifications(manager, batch, { caseRowUpdated, insertedEventIds }, directory) : undefined;
+  return { eventsInserted: insertedEventIds.size, caseRowUpdated, ...(tasks ? { tasks } : {}) };
 }
 
 const UPSERT_CASE = `

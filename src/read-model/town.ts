@@ -314,11 +314,11 @@ export class Towns {
 }
 
 /**
- * Reads town files: each path a JSON file or a folder of them (its *.json, in name order). Every
- * problem of every file is listed in one error.
+ * The town files named by paths: each path a JSON file or a folder of them (its *.json in name
+ * order, leaving out the responsibility chains that sit beside the town files, *.responsibility.json).
  */
-export function loadTowns(paths: readonly string[] = [DEFAULT_TOWN_PATH]): Towns {
-  const files = paths.flatMap((path) => {
+export function townFiles(paths: readonly string[] = [DEFAULT_TOWN_PATH]): string[] {
+  return paths.flatMap((path) => {
     let isFolder = false;
     try {
       isFolder = statSync(path).isDirectory();
@@ -326,13 +326,23 @@ export function loadTowns(paths: readonly string[] = [DEFAULT_TOWN_PATH]): Towns
       // not there: loadTown says so with the path
     }
     if (!isFolder) return [path];
-    const inFolder = readdirSync(path).filter((name) => name.endsWith('.json')).sort().map((name) => join(path, name));
+    const inFolder = readdirSync(path)
+      .filter((name) => name.endsWith('.json') && !name.endsWith(RESPONSIBILITY_SUFFIX))
+      .sort()
+      .map((name) => join(path, name));
     if (inFolder.length === 0) throw new Error(`the town folder ${path} holds no .json town file`);
     return inFolder;
   });
+}
+
+/** The responsibility chains of towns/x.json are towns/x.responsibility.json (src/responsibility). */
+export const RESPONSIBILITY_SUFFIX = '.responsibility.json';
+
+/** Reads town files (see townFiles). Every problem of every file is listed in one error. */
+export function loadTowns(paths: readonly string[] = [DEFAULT_TOWN_PATH]): Towns {
   const problems: string[] = [];
   const towns: Town[] = [];
-  for (const file of files) {
+  for (const file of townFiles(paths)) {
     try {
       towns.push(loadTown(file));
     } catch (err) {

@@ -171,7 +171,7 @@ export class ReassignDto extends ActionWithNote {
   @ActionTypeProperty('REASSIGN')
   type!: 'REASSIGN';
 
-  @Text('李书记', '新的负责人 / the new person in charge', 100)
+  @Text('cadre-lancao', '新的负责人：本镇用户的用户名；案件的待办任务转给此人 / the new person in charge: a user name of the same town; the case’s open tasks move to them', 100)
   assignee!: string;
 
   @Text('驻村干部调整', '原因 / why')
