@@ -7,7 +7,8 @@
  *   DO NOTHING, due dates and pause moved, the others closed with the reason);
  * - notifications follow the events written now (a retried batch writes no event, so it notifies
  *   nobody twice; ids are deterministic besides): a REASSIGN moves the open tasks to the assignee;
- *   REMINDER_SENT and DEADLINE_MISSED go to the holders of the case's open tasks,
+ *   REMINDER_SENT and DEADLINE_MISSED go to the holders of the case's open tasks (a support
+ *   measure's reminder to its owner),
  *   ESCALATED_TO_SUPERVISOR to the area's supervisor (包片 leader), ESCALATED_TO_LEADER to the
  *   leader (组长); a new task tells its holder.
  * Every notification gets one outbox row per channel, delivered later by the dispatcher.
@@ -107,9 +108,13 @@ export async function writeTasksAndNotifications(
         break;
       }
       case 'REMINDER_SENT':
-      case 'DEADLINE_MISSED':
-        for (const holder of await openTaskHolders(manager, s.caseId)) note(e.type === 'REMINDER_SENT' ? 'REMINDER' : 'DEADLINE_MISSED', holder, e.occurredAt, ref);
+      case 'DEADLINE_MISSED': {
+        const kind = e.type === 'REMINDER_SENT' ? 'REMINDER' : 'DEADLINE_MISSED';
+        // A support measure's reminder is for its owner; a stage deadline's for the holders of the case's open tasks.
+        const owner = e.data.deadline === 'supportDueAt' && typeof e.data.owner === 'string' ? e.data.owner : undefined;
+        for (const holder of owner ? [owner] : await openTaskHolders(manager, s.caseId)) note(kind, holder, e.occurredAt, ref);
         break;
+      }
       case 'ESCALATED_TO_SUPERVISOR': {
         const supervisor = supervisorOf(chains, s.area);
         if (supervisor) note('ESCALATED_TO_SUPERVISOR', supervisor, e.occurredAt, ref);
