@@ -178,6 +178,14 @@ describe('tasks written by the projection', () => {
     expect(await outboxCount(caseId)).toBe(8);
   });
 
+  it('an overdue support measure reminds its owner only, not the stage’s task holders', async () => {
+    const { caseId, at } = await caseAtHomeVisit();
+    const reminder = auto(caseId, 2, 'REMINDER_SENT', { data: { deadline: 'supportDueAt', owner: 'officer', measureId: `${caseId}:9` } });
+    await activities.projectCase({ snapshot: at(2), events: [reminder] });
+
+    expect((await notifications(caseId)).filter((n) => n.kind === 'REMINDER')).toEqual([{ recipient: 'officer', kind: 'REMINDER' }]);
+  });
+
   it('is written in the events’ transaction: a batch that fails leaves no task behind', async () => {
     const { caseId, childId } = await openCase(db.dataSource);
     // The case row and the event are written, then routing fails (a policy version never recorded): all of it rolls back.
