@@ -52,6 +52,7 @@ import { ApiError } from './errors';
 import { HardeningSettings, hardeningModuleParts } from './hardening';
 import { HealthController } from './health/health.controller';
 import { TOWN } from './tokens';
+import { dashboardModuleParts } from '../dashboard';
 
 export type ApiDatabaseOption =
   /** A data source the caller initialised and migrated, and will destroy. */
@@ -116,6 +117,7 @@ export class ApiModule {
   static forRoot(options: ApiModuleOptions): DynamicModule {
     const { database, engine, town } = options;
     // Rate limits count clients by the same address the audit log records (the same proxy trust).
+    const dashboard = dashboardModuleParts(); // /api/dashboard/*, /api/reports/* (src/dashboard)
     const hardening = hardeningModuleParts({ trustProxyHops: options.auth?.trustProxyHops, ...options.hardening });
     const dataSourceProvider: Provider =
       'dataSource' in database
@@ -135,7 +137,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [...('useFactory' in engine ? (engine.imports ?? []) : []), ...hardening.imports],
-      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController],
+      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController, ...dashboard.controllers],
       providers: [
         dataSourceProvider,
         engineProvider,
@@ -157,6 +159,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         ...hardening.providers,
+        ...dashboard.providers,
       ],
       exports: [DataSource, CASE_ENGINE, TOWN, CaseQueries],
     };

@@ -1,0 +1,19 @@
+/**
+ * The leading group's dashboard, the caseworker's page and the monthly monitoring report:
+ * controllers and providers ApiModule mounts (they use its DataSource, CaseQueries, presenter and town).
+ */
+import type { Provider, Type } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { TOWN } from '../api/tokens';
+import type { Town } from '../read-model/town';
+import { DashboardController } from './dashboard.controller';
+import { DashboardQueries } from './dashboard-queries';
+
+export function dashboardModuleParts(): { controllers: Type<unknown>[]; providers: Provider[] } {
+  return {
+    controllers: [DashboardController],
+    providers: [{ provide: DashboardQueries, useFactory: (ds: DataSource, town: Town) => new DashboardQueries(ds, town), inject: [DataSource, TOWN] }],
+  };
+}
+
+export { serveWebPages } from './web-pages';
