@@ -26,6 +26,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import { withTemporalCodecEndpoint } from './api/temporal-codec';
 import { createReconciliationActivities, ensureReconciliationSchedule } from './reconciliation';
 import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
+import { seedDemoCases } from './dashboard/demo-cases';
 
 export interface StartOptions {
   config: BaoxueConfig;
@@ -48,6 +49,8 @@ export interface RunningBaoxue {
   dataSource: DataSource;
   app?: INestApplication;
   worker?: Worker;
+  /** The demo town's cases being opened in the background (embedded default); resolves when done or skipped. */
+  demoSeeded?: Promise<void>;
   /** Encrypts what this process sends to Temporal (src/temporal/codec); tests decode raw history with it. */
   payloadCodec: PayloadCodec;
   stop(): Promise<void>;
@@ -154,6 +157,14 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       const address = app.getHttpServer().address() as { port: number };
       running.app = app;
       running.apiUrl = `http://127.0.0.1:${address.port}`;
+      if (config.seedDemoCases && roles.worker) {
+        // In the background, so the API answers at once; through the engine, so the cases are real workflows.
+        const seeding = seedDemoCases({ dataSource, engine })
+          .then((r) => r.opened > 0 && log(`演示案件 / demo cases: ${r.opened} opened through the engine (${r.skipped} already there)`))
+          .catch((err) => log(`演示案件未能全部建立 / demo cases not all opened: ${(err as Error).message}`));
+        running.demoSeeded = seeding.then(() => undefined);
+        stops.push(() => seeding); // stop after the seeding, not in the middle of it
+      }
     }
     return running;
   } catch (err) {

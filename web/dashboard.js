@@ -181,8 +181,8 @@
     chart.setOption({
       animation: false,
       tooltip: { trigger: 'axis' },
-      legend: { data: [t('立案', 'Opened'), t('复学', 'Returned'), t('销号', 'Closed')] },
-      grid: { left: 8, right: 8, top: 30, bottom: 8, containLabel: true },
+      legend: { top: 0, data: [t('立案', 'Opened'), t('复学', 'Returned'), t('销号', 'Closed')] },
+      grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: months.map((m) => m.month) },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
