@@ -27,6 +27,8 @@ import { withTemporalCodecEndpoint } from './api/temporal-codec';
 import { createReconciliationActivities, ensureReconciliationSchedule } from './reconciliation';
 import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
 import { seedDemoCases } from './dashboard/demo-cases';
+import { createMonthlyReportActivities } from './dashboard/reports/activities';
+import { ensureMonthlyReportSchedule } from './dashboard/reports/schedule';
 
 export interface StartOptions {
   config: BaoxueConfig;
@@ -126,7 +128,11 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       const worker = await createCaseWorker({
         connection,
         namespace: config.temporalNamespace,
-        activities: { ...createActivities({ dataSource }), ...createReconciliationActivities({ dataSource, client: temporalClient }) },
+        activities: {
+          ...createActivities({ dataSource }),
+          ...createReconciliationActivities({ dataSource, client: temporalClient }),
+          ...createMonthlyReportActivities({ dataSource, town }),
+        },
         dataConverter,
       });
       const run = worker.run();
@@ -139,6 +145,8 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       // 人账相符: the scheduled check that every open case has its workflow and the reverse.
       const schedule = await ensureReconciliationSchedule(temporalClient, { everyMs: config.reconcileEveryMs });
       log(`人账相符核对 / reconciliation schedule ${schedule}${config.reconcileEveryMs ? ` (every ${config.reconcileEveryMs / 1000} s)` : ' (off)'}`);
+      // 动态监测书面报告: the report of the month before, on the 1st of each month.
+      log(`动态监测书面报告 / monthly report schedule ${await ensureMonthlyReportSchedule(temporalClient)} (1st of each month, 01:00 China time)`);
     }
 
     if (roles.api) {

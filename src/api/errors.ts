@@ -66,6 +66,7 @@ export const ERRORS = {
     zh: '案件流程引擎暂时不可用，请稍后重试',
     en: 'The case engine is unavailable; try again later',
   },
+  'REPORT.NOT_FOUND': { status: 404, zh: '该月的报告尚未生成', en: 'No report for that month yet' },
   'DATABASE.UNAVAILABLE': { status: 503, zh: '数据库暂时不可用，请稍后重试', en: 'The database is unavailable; try again later' },
   'INTERNAL.ERROR': { status: 500, zh: '系统内部错误，请联系管理员', en: 'Internal error; contact the administrator' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -8,10 +8,11 @@ import { TOWN } from '../api/tokens';
 import type { Town } from '../read-model/town';
 import { DashboardController } from './dashboard.controller';
 import { DashboardQueries } from './dashboard-queries';
+import { ReportsController } from './reports/reports.controller';
 
 export function dashboardModuleParts(): { controllers: Type<unknown>[]; providers: Provider[] } {
   return {
-    controllers: [DashboardController],
+    controllers: [DashboardController, ReportsController],
     providers: [{ provide: DashboardQueries, useFactory: (ds: DataSource, town: Town) => new DashboardQueries(ds, town), inject: [DataSource, TOWN] }],
   };
 }
