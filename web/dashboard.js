@@ -58,6 +58,8 @@
   // ---- the dashboard ----
 
   async function loadWidgets() {
+    // The version first: a change that lands while the widgets load is seen by the next poll.
+    version = (await api('/api/dashboard/version')).version;
     const answers = await Promise.all([...WIDGETS.map((w) => api(`/api/dashboard/${w}`)), api('/api/reports').catch(() => ({ reports: [], forbidden: true }))]);
     data = Object.fromEntries(WIDGETS.map((w, i) => [w, answers[i]]));
     data.reports = answers[WIDGETS.length];
@@ -399,11 +401,10 @@
       try {
         const v = (await api('/api/dashboard/version')).version;
         const stale = Date.now() - lastFull > 60_000;
-        if (version !== null && (v !== version || stale)) {
+        if (v !== version || stale) {
           loading = true;
-          await refresh();
+          await refresh(v); // sets `version` to what it loaded
         }
-        version = v;
         document.getElementById('live').textContent = `${t('实时更新', 'Live')} · ${formatTime(new Date().toISOString())}`;
       } catch {
         document.getElementById('live').textContent = t('连接中断，正在重试…', 'Connection lost, retrying…');
@@ -413,13 +414,15 @@
     }
   }
 
-  async function refresh() {
+  async function refresh(seen) {
     const r = route();
     if (r.path === '/' || r.path === '') {
       await loadWidgets();
       drawDashboard();
     } else {
       await render();
+      version = seen;
+      lastFull = Date.now();
     }
   }
 
