@@ -221,7 +221,12 @@ export class DashboardQueries {
       const r = rows.find((x) => x.area === area);
       return { area, open: r?.open ?? 0, overdue: r?.overdue ?? 0, returnedThisYear: r?.returned ?? 0, closedThisYear: r?.closedThisYear ?? 0 };
     });
-    all.sort((a, b) => a.overdue - b.overdue || a.open - b.open || b.returnedThisYear - a.returnedThisYear || a.area.localeCompare(b.area));
+    const townOrder = (area: string) => {
+      const i = this.town.areas.findIndex((a) => a.code === area);
+      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+    };
+    // Ties keep the town file's order of areas.
+    all.sort((a, b) => a.overdue - b.overdue || a.open - b.open || b.returnedThisYear - a.returnedThisYear || townOrder(a.area) - townOrder(b.area));
     let rank = 0;
     return all.map((row, i) => {
       const prev = all[i - 1];

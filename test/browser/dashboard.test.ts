@@ -52,6 +52,8 @@ async function dashboardAs(username: string, viewport?: { width: number; height:
   return page;
 }
 
+// Functions run in the browser (evaluate, waitForFunction) reach `document` through globalThis: the
+// tests compile without the DOM's types, and the pages' CSP forbids evaluating strings instead.
 const text = (page: Page, testid: string) => page.textContent(`[data-testid="${testid}"]`);
 const cell = (page: Page, area: string, stage: string) => page.textContent(`[data-cell="${area}:${stage}"]`);
 
@@ -94,7 +96,7 @@ describe('the leading group’s dashboard in a browser', () => {
     expect(steps[3]).toContain('已当面批评教育并送达责令改正通知');
     expect(steps[3]).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     // The documents module is not part of this build: said in plain words, not an error page.
-    await page.waitForFunction(() => !document.querySelector('[data-testid="documents"]')!.textContent!.includes('正在读取'));
+    await page.waitForFunction(() => !(globalThis as any).document.querySelector('[data-testid="documents"]').textContent.includes('正在读取'));
     await screenshot(page, 'dashboard-case-timeline');
   });
 
@@ -119,7 +121,7 @@ describe('the leading group’s dashboard in a browser', () => {
 
     // The dashboard was not reloaded: its poll of /api/dashboard/version noticed the change.
     await dashboard.waitForFunction(
-      () => document.querySelector('[data-cell="GAOPING:PERSUASION"]')?.textContent === '2' && document.querySelector('[data-cell="GAOPING:HOME_VISIT"]')?.textContent === '·',
+      () => (globalThis as any).document.querySelector('[data-cell="GAOPING:PERSUASION"]')?.textContent === '2' && (globalThis as any).document.querySelector('[data-cell="GAOPING:HOME_VISIT"]')?.textContent === '·',
       undefined,
       { timeout: 15_000 },
     );
@@ -130,21 +132,21 @@ describe('the leading group’s dashboard in a browser', () => {
     const page = await dashboardAs('leader');
     expect(await page.textContent('[data-testid="matrix"] thead')).toContain('家访');
     await page.click('[data-testid="lang-toggle"]');
-    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.waitForFunction(() => (globalThis as any).document.documentElement.lang === 'en');
     expect(await page.textContent('.headline')).toContain('Open cases');
     expect(await page.textContent('[data-testid="matrix"] thead')).toContain('Home visit');
     expect(await text(page, 'ranking-rule')).toContain('fewer overdue cases first');
     expect(await page.textContent('header h1')).toContain('Dropout-control dashboard');
     await screenshot(page, 'dashboard-english');
     await page.click('[data-testid="lang-toggle"]');
-    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    await page.waitForFunction(() => (globalThis as any).document.documentElement.lang === 'zh-CN');
     expect(await page.textContent('.headline')).toContain('未结案件');
   });
 
   it('has no horizontal scroll on a 375 px phone screen, dashboard and caseworker page', async () => {
     const phone = { width: 375, height: 812 };
     const dashboard = await dashboardAs('leader', phone);
-    const widths = () => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth });
+    const widths = () => ({ scroll: (globalThis as any).document.documentElement.scrollWidth as number, client: (globalThis as any).document.documentElement.clientWidth as number });
     const d = await dashboard.evaluate(widths);
     expect(d.scroll).toBeLessThanOrEqual(d.client);
     await screenshot(dashboard, 'dashboard-phone-375');
@@ -162,7 +164,7 @@ describe('the leading group’s dashboard in a browser', () => {
   it('shows an API error in plain words on the caseworker page', async () => {
     const page = await openPage('/app');
     await logInOnPage(page, 'secretary', 'not-the-password');
-    await page.waitForFunction(() => document.querySelector('[data-testid="login-error"]')?.textContent !== '');
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-testid="login-error"]')?.textContent !== '');
     expect(await text(page, 'login-error')).toBe('用户名或密码不正确');
     await screenshot(page, 'app-login-error');
   });
