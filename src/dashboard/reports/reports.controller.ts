@@ -3,7 +3,7 @@
  * whole town, so the roles that read the whole town (the permission table's read scope TOWN: the
  * leading group, the coordinator, the daily officer, the town office) read them; others get 403.
  */
-import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../api/auth/auth-user';
@@ -75,8 +75,7 @@ export class ReportsController {
     @Param('month') month: string,
     @Param('kind') kind: string,
     @CurrentUser() user: AuthUser,
-    @Res({ passthrough: true }) res: { setHeader(name: string, value: string): void },
-  ): Promise<Buffer> {
+  ): Promise<StreamableFile> {
     this.check(user);
     if (!isMonthKey(month) || (kind !== 'xlsx' && kind !== 'pdf')) {
       throw validationFailed([
@@ -86,9 +85,11 @@ export class ReportsController {
     const file = await reportFile(this.dataSource, this.town.data.code, month, kind);
     if (!file) throw new ApiError('REPORT.NOT_FOUND', { details: { month } });
     const name = `${reportTitle({ month, town: { code: this.town.data.code, name: this.town.data.name } } as never).zh}.${kind}`;
-    res.setHeader('Content-Type', FILES[kind].type);
-    res.setHeader('Content-Disposition', `attachment; filename="report-${month}.${kind}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-    return file;
+    return new StreamableFile(file, {
+      type: FILES[kind].type,
+      disposition: `attachment; filename="report-${month}.${kind}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      length: file.length,
+    });
   }
 
   private check(user: AuthUser): void {
