@@ -5,7 +5,10 @@
  * in days, so nothing escalates while the tests run). One app and one browser for the file; every
  * test saves a screenshot under test-artifacts/.
  */
+import { Client, Connection } from '@temporalio/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { monthOf, previousMonth } from '../../src/dashboard/china-time';
+import { MONTHLY_REPORT_SCHEDULE_ID } from '../../src/workflows/monthly-report-messages';
 import type { RunningBaoxue } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import { DEMO_PASSWORD } from '../support/auth';
@@ -159,6 +162,27 @@ describe('the leading group’s dashboard in a browser', () => {
     const a = await caseworker.evaluate(widths);
     expect(a.scroll).toBeLessThanOrEqual(a.client);
     await screenshot(caseworker, 'app-phone-375');
+  });
+
+  it('lists the report the monthly schedule generated, live, and downloads it', async () => {
+    const page = await dashboardAs('leader');
+    expect(await page.textContent('[data-testid="reports-section"]')).toContain('尚无报告');
+    // What happens at 01:00 on the 1st: the schedule starts monthlyReportWorkflow, its activity stores the report.
+    const connection = await Connection.connect({ address: app.temporalAddress });
+    try {
+      await new Client({ connection }).schedule.getHandle(MONTHLY_REPORT_SCHEDULE_ID).trigger();
+    } finally {
+      await connection.close();
+    }
+    const month = previousMonth(monthOf(new Date()));
+    await page.waitForSelector(`[data-testid="reports"] li:has-text("${month}")`, { timeout: 30_000 });
+    const stored = await db.dataSource.query(`SELECT trigger, nil FROM monthly_reports WHERE month = $1`, [month]);
+    expect(stored).toEqual([{ trigger: 'schedule', nil: true }]); // the demo town's cases were all opened this month
+    expect(await page.textContent('[data-testid="reports"]')).toContain('零报告');
+    const download = page.waitForEvent('download');
+    await page.click(`[data-testid="reports"] li:has-text("${month}") button:has-text("PDF")`);
+    expect((await download).suggestedFilename()).toBe(`动态监测书面报告-${month}.pdf`);
+    await screenshot(page, 'dashboard-reports');
   });
 
   it('shows an API error in plain words on the caseworker page', async () => {
