@@ -28,8 +28,9 @@ function option(name: string, fallback: number): number {
 const FILL = `
   INSERT INTO children (id, name, id_number, birth_date, sex, school, grade, class_name, area)
   SELECT md5('child' || i)::uuid, '测试儿童' || i,
-         '500235201201' || lpad((i % 28 + 1)::text, 2, '0') || lpad(i::text, 4, '0'),
-         date '2012-01-01' + (i % 28), CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END,
+         -- unique per i: a birth day per thousand children, the sequence within it (the schema checks the form only)
+         '500235' || to_char(date '2010-01-01' + i / 1000, 'YYYYMMDD') || lpad((i % 1000)::text, 3, '0') || '0',
+         date '2010-01-01' + i / 1000, CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END,
          CASE WHEN i % 3 = 0 THEN 'GULING_MIDDLE' ELSE 'GULING_PRIMARY' END,
          CASE WHEN i % 3 = 0 THEN 7 + i % 3 ELSE 1 + i % 6 END, '一班',
          (ARRAY['GULING_COMMUNITY','GAOPING','QIAOTING','BAOXING','SHUANGDIAN','LANCAO','HONGCHUN','HONGPING'])[1 + i % 8]
