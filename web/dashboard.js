@@ -123,7 +123,7 @@
         'div',
         { class: 'figures' },
         figure('未结案件', 'Open cases', h.open, 'headline-open'),
-        figure('本月复学', 'Returned this month', h.returnedThisMonth, 'headline-returned'),
+        figure('本月复学（人次）', 'Returns this month', h.returnedThisMonth, 'headline-returned'),
         figure('本年销号', 'Closed this year', h.closedThisYear, 'headline-closed'),
         figure('逾期', 'Overdue', h.overdue, 'headline-overdue', h.overdue > 0),
       ),
@@ -232,7 +232,7 @@
       el(
         'table',
         { 'data-testid': 'ranking' },
-        el('thead', {}, el('tr', {}, ['名次/Rank', '责任区/Area', '逾期/Overdue', '未结/Open', '本年复学/Returned this year', '本年销号/Closed this year'].map((h) => el('th', {}, t(...h.split('/')))))),
+        el('thead', {}, el('tr', {}, ['名次/Rank', '责任区/Area', '逾期/Overdue', '未结/Open', '本年复学（人次）/Returns this year', '本年销号/Closed this year'].map((h) => el('th', {}, t(...h.split('/')))))),
         el('tbody', {}, rows),
       ),
     );

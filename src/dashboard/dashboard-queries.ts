@@ -25,6 +25,7 @@ export interface AreaHeadline {
 
 export interface Headline {
   open: number;
+  /** Returns to school this month (人次). */
   returnedThisMonth: number;
   closedThisYear: number;
   overdue: number;
@@ -82,7 +83,7 @@ export interface RankingRow {
   closedThisYear: number;
 }
 
-/** Stage changes that return a child to school: entering RETURNED from another stage. */
+/** A return to school: an event entering RETURNED from another stage (a child who returns twice counts twice, 人次). */
 const RETURN_EVENT = `e.stage_before <> e.stage_after AND e.stage_after = 'RETURNED'`;
 const OVERDUE = (now: string) => `c.open AND NOT c.paused AND c.next_deadline_at < ${now}`;
 
@@ -158,26 +159,39 @@ export class DashboardQueries {
     }));
   }
 
-  /** Cases opened, returned to school and closed (销号), by month (China time), the last `months` months. */
+  /**
+   * Cases opened, returns to school and cases closed (销号), by month (China time), the last `months`
+   * months: from the monthly roll-up (dashboard_monthly) for the town, an area or a school; counted
+   * from the rows for the narrower scopes (a class, the stages of the justice office and the police).
+   */
   async trend(scope: CaseScope, now = new Date(), months = 12): Promise<TrendMonth[]> {
     const keys = monthsUpTo(monthOf(now), months);
-    const params: unknown[] = [monthBounds(keys[0]).start];
-    const where = caseScopeSql(scope, params);
-    const rows: Array<{ series: 'opened' | 'returned' | 'closed'; month: string; count: string }> = await this.dataSource.query(
-      `SELECT 'opened' AS series, ${sqlChinaMonth('c.opened_at')} AS month, count(*) AS count
-         FROM cases c WHERE c.opened_at >= $1 AND ${where} GROUP BY 2
-       UNION ALL
-       SELECT 'returned', ${sqlChinaMonth('e.occurred_at')}, count(DISTINCT e.case_id)
-         FROM case_events e JOIN cases c ON c.id = e.case_id
-        WHERE ${RETURN_EVENT} AND e.occurred_at >= $1 AND ${where} GROUP BY 2
-       UNION ALL
-       SELECT 'closed', ${sqlChinaMonth('c.ended_at')}, count(*)
-         FROM cases c WHERE c.ended_at >= $1 AND c.stage = 'CLOSED' AND ${where} GROUP BY 2`,
-      params,
-    );
+    const params: unknown[] = [keys[0]];
+    const rollup = rollupScopeSql(scope, params);
+    let rows: Array<{ month: string; opened: string; returned: string; closed: string }>;
+    if (rollup !== undefined) {
+      rows = await this.dataSource.query(
+        `SELECT m.month, sum(m.opened) AS opened, sum(m.returned) AS returned, sum(m.closed) AS closed
+           FROM dashboard_monthly m WHERE m.month >= $1 AND ${rollup} GROUP BY m.month`,
+        params,
+      );
+    } else {
+      const live: unknown[] = [monthBounds(keys[0]).start];
+      const where = caseScopeSql(scope, live);
+      rows = await this.dataSource.query(
+        `SELECT month, sum(opened) AS opened, sum(returned) AS returned, sum(closed) AS closed FROM (
+           SELECT ${sqlChinaMonth('c.opened_at')} AS month, 1 AS opened, 0 AS returned, 0 AS closed FROM cases c WHERE c.opened_at >= $1 AND ${where}
+           UNION ALL
+           SELECT ${sqlChinaMonth('e.occurred_at')}, 0, 1, 0 FROM case_events e JOIN cases c ON c.id = e.case_id WHERE ${RETURN_EVENT} AND e.occurred_at >= $1 AND ${where}
+           UNION ALL
+           SELECT ${sqlChinaMonth('c.ended_at')}, 0, 0, 1 FROM cases c WHERE c.ended_at >= $1 AND c.stage = 'CLOSED' AND ${where}
+         ) x GROUP BY month`,
+        live,
+      );
+    }
     return keys.map((month) => {
-      const of = (series: string) => Number(rows.find((r) => r.series === series && r.month === month)?.count ?? 0);
-      return { month, opened: of('opened'), returned: of('returned'), closed: of('closed') };
+      const r = rows.find((x) => x.month === month);
+      return { month, opened: Number(r?.opened ?? 0), returned: Number(r?.returned ?? 0), closed: Number(r?.closed ?? 0) };
     });
   }
 
@@ -236,29 +250,35 @@ export class DashboardQueries {
   }
 
   /**
-   * Per area: open, overdue, closed (销号) this year, and children returned since `returnedSince`.
-   * One statement: the open cases and this year's endings (two partial indexes), and the returns (stage-change index).
+   * Per area: open, overdue, closed (销号) this year, and returns to school since `returnedSince`
+   * (the start of a month or a year). One statement: the open cases (partial index on open cases)
+   * and the closings and returns from the monthly roll-up, or, for the narrow scopes, from the rows.
    */
   private async perArea(scope: CaseScope, now: Date, returnedSince: Date) {
-    const params: unknown[] = [now, yearStart(now), returnedSince];
+    const params: unknown[] = [now];
     const where = caseScopeSql(scope, params);
+    const add = (value: unknown) => `$${params.push(value)}`;
+    const usesRollup = rollupScopeSql(scope, []) !== undefined;
+    let done: string;
+    if (usesRollup) {
+      const [year, since] = [add(monthOf(yearStart(now))), add(monthOf(returnedSince))];
+      done = `SELECT m.area, sum(m.closed) FILTER (WHERE m.month >= ${year}) AS closed, sum(m.returned) FILTER (WHERE m.month >= ${since}) AS returned
+                FROM dashboard_monthly m WHERE m.month >= least(${year}, ${since}) AND ${rollupScopeSql(scope, params)} GROUP BY m.area`;
+    } else {
+      const [year, since] = [add(yearStart(now)), add(returnedSince)];
+      done = `SELECT area, sum(closed) AS closed, sum(returned) AS returned FROM (
+                SELECT c.area, 1 AS closed, 0 AS returned FROM cases c WHERE c.stage = 'CLOSED' AND c.ended_at >= ${year} AND ${where}
+                UNION ALL
+                SELECT c.area, 0, 1 FROM case_events e JOIN cases c ON c.id = e.case_id WHERE ${RETURN_EVENT} AND e.occurred_at >= ${since} AND ${where}
+              ) x GROUP BY area`;
+    }
     const rows: Array<{ area: string; open: string | null; overdue: string | null; closed: string | null; returned: string | null }> = await this.dataSource.query(
-      `WITH counts AS (
-         SELECT c.area,
-                count(*) FILTER (WHERE c.open) AS open,
-                count(*) FILTER (WHERE ${OVERDUE('$1')}) AS overdue,
-                count(*) FILTER (WHERE c.stage = 'CLOSED' AND c.ended_at >= $2) AS closed
-           FROM cases c
-          WHERE (c.open OR c.ended_at >= $2) AND ${where}
-          GROUP BY c.area
-       ), returns AS (
-         SELECT c.area, count(DISTINCT e.case_id) AS returned
-           FROM case_events e JOIN cases c ON c.id = e.case_id
-          WHERE ${RETURN_EVENT} AND e.occurred_at >= $3 AND e.occurred_at <= $1 AND ${where}
-          GROUP BY c.area
-       )
-       SELECT coalesce(counts.area, returns.area) AS area, counts.open, counts.overdue, counts.closed, returns.returned
-         FROM counts FULL JOIN returns ON returns.area = counts.area`,
+      `WITH open AS (
+         SELECT c.area, count(*) AS open, count(*) FILTER (WHERE ${OVERDUE('$1')}) AS overdue
+           FROM cases c WHERE c.open AND ${where} GROUP BY c.area
+       ), done AS (${done})
+       SELECT coalesce(open.area, done.area) AS area, open.open, open.overdue, done.closed, done.returned
+         FROM open FULL JOIN done ON done.area = open.area`,
       params,
     );
     return rows.map((r) => ({ area: r.area, open: Number(r.open ?? 0), overdue: Number(r.overdue ?? 0), closedThisYear: Number(r.closed ?? 0), returned: Number(r.returned ?? 0) }));
@@ -296,6 +316,27 @@ export function responsiblePeopleSql(rolesExpression: string): string {
               OR (u.role = 'TOWN_OFFICE' AND ${has('TOWN_GOVERNMENT')})
               OR (u.role = 'JUSTICE_OFFICE' AND ${has('JUSTICE_OFFICE')})
               OR (u.role = 'POLICE_STATION' AND (${has('POLICE_STATION')} OR ${has('COURT')})))`;
+}
+
+/**
+ * The monthly roll-up (dashboard_monthly) keeps area and school: it serves the whole town, an area
+ * or a school. Undefined for the scopes it cannot cut (a class, stages): those count from the rows.
+ */
+function rollupScopeSql(scope: CaseScope, params: unknown[]): string | undefined {
+  switch (scope.kind) {
+    case 'ALL':
+      return 'true';
+    case 'NONE':
+      return 'false';
+    case 'AREA':
+      params.push(scope.area);
+      return `m.area = $${params.length}`;
+    case 'SCHOOL':
+      params.push(scope.school);
+      return `m.school = $${params.length}`;
+    default:
+      return undefined;
+  }
 }
 
 function round(n: number): number {

@@ -63,7 +63,7 @@ export class HeadlineDto {
   @ApiProperty({ description: '未结案件 / open cases' })
   open!: number;
 
-  @ApiProperty({ description: '本月复学人数（北京时间）/ children returned to school this month (China time)' })
+  @ApiProperty({ description: '本月复学人次（北京时间）/ returns to school this month (China time; a child returning twice counts twice)' })
   returnedThisMonth!: number;
 
   @ApiProperty({ description: '本年销号 / cases closed (销号) this year' })
@@ -119,7 +119,7 @@ export class HeatmapDto {
 export class TrendMonthDto {
   @ApiProperty({ example: '2026-10' }) month!: string;
   @ApiProperty({ description: '新立案 / cases opened' }) opened!: number;
-  @ApiProperty({ description: '复学人数 / children returned to school' }) returned!: number;
+  @ApiProperty({ description: '复学人次 / returns to school' }) returned!: number;
   @ApiProperty({ description: '销号 / cases closed' }) closed!: number;
 }
 

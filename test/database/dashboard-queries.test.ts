@@ -8,6 +8,7 @@ import { DEMO_ACCOUNTS, seedDemoAccounts } from '../../src/api/auth/demo-account
 import { DashboardQueries } from '../../src/dashboard/dashboard-queries';
 import { loadPolicy } from '../../src/policy/load-policy';
 import { projectCase } from '../../src/read-model/projection';
+import { deleteUnstartedCase } from '../../src/read-model/case-intake';
 import { recordPolicy } from '../../src/read-model/policies';
 import { loadTown } from '../../src/read-model/town';
 import type { CaseEvent, CaseSnapshot } from '../../src/workflows/messages';
@@ -58,6 +59,24 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => db?.drop());
+
+/** The roll-up's rows (non-zero) and the same counts straight from cases and case_events. */
+async function rollupAndRows() {
+  const rollup = await db.dataSource.query(
+    `SELECT month, area, school, opened, returned, closed FROM dashboard_monthly WHERE opened <> 0 OR returned <> 0 OR closed <> 0 ORDER BY 1, 2, 3`,
+  );
+  const rows = await db.dataSource.query(
+    `SELECT month, area, school, sum(opened)::int AS opened, sum(returned)::int AS returned, sum(closed)::int AS closed FROM (
+       SELECT to_char((opened_at AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM') AS month, area, school, 1 AS opened, 0 AS returned, 0 AS closed FROM cases
+       UNION ALL
+       SELECT to_char((ended_at AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM'), area, school, 0, 0, 1 FROM cases WHERE stage = 'CLOSED'
+       UNION ALL
+       SELECT to_char((e.occurred_at AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM'), c.area, c.school, 0, 1, 0
+         FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.stage_before <> e.stage_after AND e.stage_after = 'RETURNED'
+     ) x GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+  );
+  return { rollup, rows };
+}
 
 describe('the dashboard queries', () => {
   it('count the headline for the town: open, returned this month, closed this year, overdue, areas at zero', async () => {
@@ -115,5 +134,31 @@ describe('the dashboard queries', () => {
       [7, 'QIAOTING'], // one overdue, one open
       [8, 'GAOPING'], // one overdue, two open
     ]);
+  });
+});
+
+// Last: it adds cases of its own.
+describe('the monthly roll-up (dashboard_monthly)', () => {
+  it('equals the counts from the rows after reports, projections, a changed opening, a closing and a deleted unstarted case', async () => {
+    let { rollup, rows } = await rollupAndRows();
+    expect(rollup).toEqual(rows);
+    expect(rollup.length).toBeGreaterThan(0);
+
+    const extra = await openCase(db.dataSource, { area: 'LANCAO', school: 'GULING_PRIMARY', grade: 2, className: '二年级一班' });
+    await db.dataSource.query(`UPDATE cases SET opened_at = $2 WHERE id = $1`, [extra.caseId, '2026-01-15T00:00:00Z']);
+    const unstarted = await openCase(db.dataSource, { area: 'HONGPING', school: 'GULING_MIDDLE', grade: 9, className: '九年级一班' });
+    await deleteUnstartedCase(db.dataSource, unstarted.caseId);
+    await projectCase(db.dataSource, {
+      snapshot: snapshot(extra.caseId, extra.childId, { area: 'LANCAO', openedAt: '2026-01-15T00:00:00Z', stage: 'CLOSED', open: false, endedAt: '2026-02-01T00:00:00Z', lastSeq: 2 }),
+      events: [
+        { id: `${extra.caseId}:1`, caseId: extra.caseId, seq: 1, type: 'RECORD_RETURN', automatic: false, actor: '测试', reason: '', stageBefore: 'HOME_VISIT', stageAfter: 'RETURNED', occurredAt: '2026-01-20T00:00:00Z', data: {} },
+        { id: `${extra.caseId}:2`, caseId: extra.caseId, seq: 2, type: 'APPROVE_CLOSURE', automatic: false, actor: '测试', reason: '', stageBefore: 'RETURNED', stageAfter: 'CLOSED', occurredAt: '2026-02-01T00:00:00Z', data: {} },
+      ],
+    });
+    ({ rollup, rows } = await rollupAndRows());
+    expect(rollup).toEqual(rows);
+    expect(rollup).toContainEqual({ month: '2026-02', area: 'LANCAO', school: 'GULING_PRIMARY', opened: 0, returned: 0, closed: 1 });
+    // The roll-up serves the town; a class is counted from the rows, with the same answer shape.
+    expect((await queries.trend(scopeOf('leader'), now)).length).toBe(12);
   });
 });

@@ -100,7 +100,7 @@ async function countedFromRows(month: string, key?: { area?: string; school?: st
   const eventsOf = (id: string) => events.filter((e) => e.case_id === id && inMonth(e.occurred_at) && e.stage_before !== e.stage_after);
   return {
     opened: mine.filter((c) => inMonth(c.opened_at)).length,
-    returned: mine.filter((c) => eventsOf(c.id).some((e) => e.stage_after === 'RETURNED')).length,
+    returned: mine.flatMap((c) => eventsOf(c.id)).filter((e) => e.stage_after === 'RETURNED').length,
     closed: mine.filter((c) => eventsOf(c.id).some((e) => e.stage_after === 'CLOSED')).length,
     otherEndings: mine.filter((c) => eventsOf(c.id).some((e) => e.stage_after !== 'CLOSED' && (ENDINGS as readonly string[]).includes(e.stage_after))).length,
     escalations: events.filter((e) => mine.some((c) => c.id === e.case_id) && inMonth(e.occurred_at) && ['AUTO_ESCALATED', 'ESCALATED_TO_SUPERVISOR', 'ESCALATED_TO_LEADER'].includes(e.type)).length,
@@ -141,12 +141,12 @@ describe('the monthly monitoring report', () => {
     const gaoping = byArea.getSheetValues().find((row) => Array.isArray(row) && String(row[1]).includes('(GAOPING)')) as unknown[];
     expect(gaoping.slice(2, 2 + FIGURE_KEYS.length)).toEqual(FIGURE_KEYS.map((k) => report.areas.find((a) => a.code === 'GAOPING')!.figures[k]));
     const summary = book.getWorksheet('汇总 Summary')!;
-    const returnedRow = summary.getSheetValues().find((row) => Array.isArray(row) && String(row[1]).startsWith('劝返复学')) as unknown[];
+    const returnedRow = summary.getSheetValues().find((row) => Array.isArray(row) && String(row[1]).startsWith('劝返复学（人次）')) as unknown[];
     expect(returnedRow[2]).toBe(report.totals.returned);
 
     const text = pdfText(pdf!);
     expect(text).toContain('故陵镇控辍保学动态监测书面报告（2026年10月）');
-    expect(text).toContain(`劝返复学/Returnedtoschool：${report.totals.returned}`);
+    expect(text).toContain(`劝返复学（人次）/Returnstoschool：${report.totals.returned}`);
     expect(text).toContain('高坪村/Gaoping');
     expect(text).toContain('故陵中学/GulingMiddleSchool');
     expect((await listReports(db.dataSource, town.data.code)).map((r) => r.month)).toEqual(['2026-11', '2026-10']);

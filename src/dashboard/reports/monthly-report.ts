@@ -13,7 +13,7 @@ import { MonthKey, monthBounds } from '../china-time';
 export interface ReportFigures {
   /** Cases opened in the month (新增疑似辍学). */
   opened: number;
-  /** Children who entered RETURNED in the month (劝返复学). */
+  /** Returns to school in the month (劝返复学, 人次: entering RETURNED from another stage; a child returning twice counts twice). */
   returned: number;
   /** Cases closed (销号) in the month. */
   closed: number;
@@ -31,7 +31,7 @@ export const FIGURE_KEYS = ['opened', 'returned', 'closed', 'otherEndings', 'esc
 
 export const FIGURE_LABELS: Record<(typeof FIGURE_KEYS)[number], Label> = {
   opened: { zh: '新增疑似辍学（立案）', en: 'Cases opened' },
-  returned: { zh: '劝返复学', en: 'Returned to school' },
+  returned: { zh: '劝返复学（人次）', en: 'Returns to school' },
   closed: { zh: '销号', en: 'Closed (销号)' },
   otherEndings: { zh: '其他结案（缓学、转学等）', en: 'Other endings (exempted, transferred, ...)' },
   escalations: { zh: '逾期自动升级', en: 'Automatic escalations' },
@@ -67,7 +67,7 @@ const ESCALATIONS = ['AUTO_ESCALATED', 'ESCALATED_TO_SUPERVISOR', 'ESCALATED_TO_
 const REPORT_SQL = `
   WITH ev AS (
     SELECT e.case_id,
-           bool_or(e.stage_before <> e.stage_after AND e.stage_after = 'RETURNED') AS returned,
+           count(*) FILTER (WHERE e.stage_before <> e.stage_after AND e.stage_after = 'RETURNED') AS returned,
            bool_or(e.stage_before <> e.stage_after AND e.stage_after = 'CLOSED') AS closed,
            bool_or(e.stage_before <> e.stage_after AND e.stage_after = ANY($3::text[]) AND e.stage_after <> 'CLOSED') AS other_end,
            count(*) FILTER (WHERE e.type = ANY($4::text[])) AS escalations,
@@ -83,7 +83,7 @@ const REPORT_SQL = `
   )
   SELECT grouping(a.area) AS by_school, grouping(a.school) AS by_area, a.area, a.school,
          count(*) FILTER (WHERE a.opened_at >= $1 AND a.opened_at < $2) AS opened,
-         count(*) FILTER (WHERE ev.returned) AS returned,
+         coalesce(sum(ev.returned), 0) AS returned,
          count(*) FILTER (WHERE ev.closed) AS closed,
          count(*) FILTER (WHERE ev.other_end) AS other_endings,
          coalesce(sum(ev.escalations), 0) AS escalations,
