@@ -25,6 +25,8 @@ COPY --from=build /app/dist ./dist
 # Read at run time from the project root (found by package.json): the escalation policy and the town.
 COPY policies ./policies
 COPY towns ./towns
+# The dashboard (/dashboard) and caseworker (/app) pages, served by the API from the project root.
+COPY web ./web
 USER node
 EXPOSE 3000
 # Overridden per service in docker-compose.yml (node dist/worker-main.js for the worker).

@@ -32,6 +32,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const context of contexts.splice(0)) await context.close();
+  expect(problems.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {
@@ -40,10 +41,19 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** Console errors and page errors of every page, checked after each test: no script error, no CSP violation. */
+const problems: string[] = [];
+
 async function openPage(path: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN' });
   contexts.push(context);
   const page = await context.newPage();
+  page.on('pageerror', (err) => problems.push(`${path}: ${err.message}`));
+  page.on('console', (message) => {
+    // The browser logs every failed request; the pages expect two: a refused log-in (401) and the
+    // documents of a case while the documents module is not deployed (404), both shown in words.
+    if (message.type() === 'error' && !/status of (401|404)/.test(message.text())) problems.push(`${path}: ${message.text()}`);
+  });
   await page.goto(`${app.apiUrl}${path}`);
   return page;
 }
