@@ -16,7 +16,7 @@ import { prepareAuth } from './api/auth/prepare-auth';
 import type { BaoxueConfig } from './config';
 import { RunningPostgres, startEmbeddedPostgres } from './infra/embedded-postgres';
 import { loadPolicy } from './policy/load-policy';
-import { loadTown, openReadModel, recordPolicy } from './read-model';
+import { loadTowns, openReadModel, recordPolicy } from './read-model';
 import { createCaseWorker } from './temporal/case-worker';
 import { RunningDevServer, startTemporalDevServer } from './temporal/dev-server';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
@@ -72,7 +72,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
   try {
     installTemporalRuntime();
     const policy = loadPolicy(config.policyPath);
-    const town = loadTown(config.townPath);
+    const towns = loadTowns(config.townPaths);
     // Every payload this process sends to Temporal is encrypted; the key comes from the settings or the data folder.
     const payloadCodec = new AesGcmPayloadCodec(resolvePayloadKeys(config, { log })!);
     const dataConverter = baoxueDataConverter(payloadCodec);
@@ -104,6 +104,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
     stops.push(() => dataSource.destroy());
     await recordPolicy(dataSource, policy);
     log(`时限政策 / escalation policy ${policy.version} (${config.policyPath})`);
+    log(`乡镇 / towns: ${towns.all.map((t) => `${t.code} ${t.name.zh}`).join(', ')} (default ${towns.default.code})`);
 
     const running: RunningBaoxue = {
       temporalAddress,
@@ -131,7 +132,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
         activities: {
           ...createActivities({ dataSource }),
           ...createReconciliationActivities({ dataSource, client: temporalClient }),
-          ...createMonthlyReportActivities({ dataSource, town }),
+          ...createMonthlyReportActivities({ dataSource, towns }),
         },
         dataConverter,
       });
@@ -155,8 +156,8 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
       const engine = new TemporalCaseEngine(client, policy);
       const hardening = { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit };
-      const auth = await prepareAuth({ config, dataSource, town, log }); // token key; demo accounts (printed)
-      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, town, hardening, auth }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
+      const auth = await prepareAuth({ config, dataSource, towns, log }); // token key; demo accounts (printed)
+      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
         logger: ['error', 'warn'],
       });
       configureApp(app);
@@ -167,7 +168,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       running.apiUrl = `http://127.0.0.1:${address.port}`;
       if (config.seedDemoCases && roles.worker) {
         // In the background, so the API answers at once; through the engine, so the cases are real workflows.
-        const seeding = seedDemoCases({ dataSource, engine })
+        const seeding = seedDemoCases({ dataSource, engine, town: towns.default.code })
           .then((r) => r.opened > 0 && log(`演示案件 / demo cases: ${r.opened} opened through the engine (${r.skipped} already there)`))
           .catch((err) => log(`演示案件未能全部建立 / demo cases not all opened: ${(err as Error).message}`));
         running.demoSeeded = seeding.then(() => undefined);

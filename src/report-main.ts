@@ -15,13 +15,14 @@ import { isMonthKey, monthOf, previousMonth } from './dashboard/china-time';
 import { FIGURE_KEYS, FIGURE_LABELS } from './dashboard/reports/monthly-report';
 import { generateMonthlyReport } from './dashboard/reports/report-store';
 import { RunningPostgres, runningEmbeddedPostgresUrl, startEmbeddedPostgres } from './infra/embedded-postgres';
-import { loadTown } from './read-model';
+import { loadTowns } from './read-model';
 import { openReadModel } from './read-model/data-source';
 
-const HELP = `npm run report -- --month YYYY-MM [--out DIR]
+const HELP = `npm run report -- --month YYYY-MM [--town CODE] [--out DIR]
 
 动态监测书面报告 / Monthly monitoring report of a town, with a section per area and school:
   --month YYYY-MM   the month (China time); default: the month before this one
+  --town CODE       one town (its code in the town file, e.g. GULING); default: every town served
   --out DIR         where to write the .xlsx and the PDF (default: ./reports)
   --help            this text
 The report is also stored in the database (listed on the dashboard, /dashboard). A month in which
@@ -37,7 +38,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
   };
-  const known = new Set(['--month', '--out']);
+  const known = new Set(['--month', '--out', '--town']);
   const unknown = argv.filter((a, i) => a.startsWith('--') && !known.has(a.split('=')[0]) && !known.has(argv[i - 1]));
   if (unknown.length > 0) {
     console.error(`不认识的参数 / unknown option: ${unknown.join(' ')}\n\n${HELP}`);
@@ -72,15 +73,22 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     }
     const dataSource: DataSource = await openReadModel({ url: databaseUrl, poolSize: 2, applicationName: 'baoxue-report', quiet: true });
     cleanups.push(() => dataSource.destroy());
-    const town = loadTown(config.townPath);
-    const { report, xlsx, pdf } = await generateMonthlyReport({ dataSource, town }, month, 'command');
+    const towns = loadTowns(config.townPaths);
+    const only = option('--town');
+    if (only !== undefined && !towns.has(only)) {
+      console.error(`没有这个乡镇 / no such town: "${only}"; served: ${towns.codes.join(', ')}`);
+      return 2;
+    }
     mkdirSync(outDir, { recursive: true });
-    const base = join(outDir, `baoxue-report-${town.data.code}-${month}`);
-    writeFileSync(`${base}.xlsx`, xlsx);
-    writeFileSync(`${base}.pdf`, pdf);
-    console.log(`${town.data.name.zh} ${month} 动态监测书面报告 / monthly monitoring report${report.nil ? '（零报告 / nil report）' : ''}`);
-    for (const key of FIGURE_KEYS) console.log(`  ${FIGURE_LABELS[key].zh} / ${FIGURE_LABELS[key].en}: ${report.totals[key]}`);
-    console.log(`written: ${base}.xlsx, ${base}.pdf (and stored for the dashboard)`);
+    for (const town of only ? [towns.get(only)] : towns.all) {
+      const { report, xlsx, pdf } = await generateMonthlyReport({ dataSource, town }, month, 'command');
+      const base = join(outDir, `baoxue-report-${town.code}-${month}`);
+      writeFileSync(`${base}.xlsx`, xlsx);
+      writeFileSync(`${base}.pdf`, pdf);
+      console.log(`${town.name.zh} ${month} 动态监测书面报告 / monthly monitoring report${report.nil ? '（零报告 / nil report）' : ''}`);
+      for (const key of FIGURE_KEYS) console.log(`  ${FIGURE_LABELS[key].zh} / ${FIGURE_LABELS[key].en}: ${report.totals[key]}`);
+      console.log(`written: ${base}.xlsx, ${base}.pdf (and stored for the dashboard)`);
+    }
     return 0;
   } catch (err) {
     console.error(`报告未能生成 / the report could not be generated: ${(err as Error).message}`);

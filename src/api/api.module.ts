@@ -5,7 +5,7 @@
  *   ApiModule.forRoot({
  *     database: { dataSource },             // or { url } to let the module open, migrate and close its own
  *     engine: { useValue: temporalEngine }, // or { useFactory, inject, imports }
- *     town: loadTown(config.townPath),
+ *     towns: loadTowns(config.townPaths),  // every town the deployment serves; the first is the default
  *     auth: { tokenSecret },                // log-in (src/api/auth); every route but @Public ones needs a token
  *   })
  *
@@ -28,7 +28,7 @@ import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { CaseQueries } from '../read-model/case-queries';
 import { createDataSource, openReadModel } from '../read-model/data-source';
-import { Town } from '../read-model/town';
+import { Towns } from '../read-model/town';
 import { errorBody } from './api-exception.filter';
 import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
@@ -51,7 +51,7 @@ import { ReportCaseService } from './cases/report-case/report-case.service';
 import { ApiError } from './errors';
 import { HardeningSettings, hardeningModuleParts } from './hardening';
 import { HealthController } from './health/health.controller';
-import { TOWN } from './tokens';
+import { TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
 
 export type ApiDatabaseOption =
@@ -71,7 +71,7 @@ export type ApiEngineOption =
 export interface ApiModuleOptions {
   database: ApiDatabaseOption;
   engine: ApiEngineOption;
-  town: Town;
+  towns: Towns;
   /** Token key and proxy trust (src/api/auth); without it tokens are signed with a key that lives as long as the process. */
   auth?: AuthOptions;
   /** Rate limits and idempotency settings; defaults when absent (300 requests a minute per client, 10 log-ins per IP). */
@@ -115,7 +115,7 @@ class RootNotFoundFallback implements OnApplicationBootstrap {
 @Module({})
 export class ApiModule {
   static forRoot(options: ApiModuleOptions): DynamicModule {
-    const { database, engine, town } = options;
+    const { database, engine, towns } = options;
     // Rate limits count clients by the same address the audit log records (the same proxy trust).
     const dashboard = dashboardModuleParts(); // /api/dashboard/*, /api/reports/* (src/dashboard)
     const hardening = hardeningModuleParts({ trustProxyHops: options.auth?.trustProxyHops, ...options.hardening });
@@ -141,7 +141,8 @@ export class ApiModule {
       providers: [
         dataSourceProvider,
         engineProvider,
-        { provide: TOWN, useValue: town },
+        { provide: TOWNS, useValue: towns },
+        { provide: TOWN, useValue: towns.default },
         { provide: OWNED_DATA_SOURCE, useValue: !('dataSource' in database) },
         { provide: CaseQueries, useFactory: (ds: DataSource) => new CaseQueries(ds), inject: [DataSource] },
         DataSourceLifecycle,
@@ -161,7 +162,7 @@ export class ApiModule {
         ...hardening.providers,
         ...dashboard.providers,
       ],
-      exports: [DataSource, CASE_ENGINE, TOWN, CaseQueries],
+      exports: [DataSource, CASE_ENGINE, TOWNS, TOWN, CaseQueries],
     };
   }
 }

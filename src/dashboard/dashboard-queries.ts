@@ -11,7 +11,7 @@
 import type { DataSource } from 'typeorm';
 import type { CaseScope } from '../api/auth/permissions';
 import { caseScopeSql } from '../read-model/scope-sql';
-import type { Town } from '../read-model/town';
+import type { Towns } from '../read-model/town';
 import { CHAIN_STAGES, OPEN_STAGES, Stage } from '../workflows/vocabulary';
 import { MonthKey, monthBounds, monthOf, monthsUpTo, sqlChinaMonth, yearStart } from './china-time';
 
@@ -90,28 +90,30 @@ const OVERDUE = (now: string) => `c.open AND NOT c.paused AND c.next_deadline_at
 export class DashboardQueries {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly town: Town,
+    private readonly towns: Towns,
   ) {}
 
   /** Changes whenever a case row changes (every projection sets updated_at) or a report is stored: the live poll's answer. */
-  async version(): Promise<string> {
+  async version(town: string): Promise<string> {
+    // Across towns (one index lookup): another town's change costs a viewer one needless reload, never a missed one.
     const [row] = await this.dataSource.query(
-      `SELECT (SELECT max(updated_at) FROM cases) AS cases, (SELECT max(generated_at) FROM monthly_reports) AS reports`,
+      `SELECT (SELECT max(updated_at) FROM cases) AS cases, (SELECT max(generated_at) FROM monthly_reports WHERE town = $1) AS reports`,
+      [town],
     );
     const stamp = (d: Date | null) => (d ? new Date(d).toISOString() : '-');
     return `${stamp(row.cases)}|${stamp(row.reports)}`;
   }
 
-  async headline(scope: CaseScope, now = new Date()): Promise<Headline> {
+  async headline(town: string, scope: CaseScope, now = new Date()): Promise<Headline> {
     const month = monthOf(now);
-    const rows = await this.perArea(scope, now, monthBounds(month).start);
+    const rows = await this.perArea(town, scope, now, monthBounds(month).start);
     const sum = (key: 'open' | 'overdue' | 'returned' | 'closedThisYear') => rows.reduce((n, r) => n + r[key], 0);
     return {
       open: sum('open'),
       returnedThisMonth: sum('returned'),
       closedThisYear: sum('closedThisYear'),
       overdue: sum('overdue'),
-      areas: this.visibleAreas(scope, rows).map((area) => {
+      areas: this.visibleAreas(town, scope, rows).map((area) => {
         const r = rows.find((x) => x.area === area);
         return { area, open: r?.open ?? 0, overdue: r?.overdue ?? 0, atZero: (r?.open ?? 0) === 0 };
       }),
@@ -121,18 +123,18 @@ export class DashboardQueries {
   }
 
   /** Open cases by area and stage (index cases_open_area_stage_idx). */
-  async matrix(scope: CaseScope): Promise<MatrixCell[]> {
-    const params: unknown[] = [];
+  async matrix(town: string, scope: CaseScope): Promise<MatrixCell[]> {
+    const params: unknown[] = [town];
     const rows: Array<{ area: string; stage: Stage; count: string }> = await this.dataSource.query(
-      `SELECT c.area, c.stage, count(*) AS count FROM cases c WHERE c.open AND ${caseScopeSql(scope, params)} GROUP BY c.area, c.stage`,
+      `SELECT c.area, c.stage, count(*) AS count FROM cases c WHERE c.open AND c.town = $1 AND ${caseScopeSql(scope, params)} GROUP BY c.area, c.stage`,
       params,
     );
     return rows.map((r) => ({ area: r.area, stage: r.stage, count: Number(r.count) }));
   }
 
   /** Time spent in the current stage against what the stage allows, per area and chain stage (paused cases left out). */
-  async heatmap(scope: CaseScope, now = new Date()): Promise<HeatCell[]> {
-    const params: unknown[] = [now, [...CHAIN_STAGES]];
+  async heatmap(town: string, scope: CaseScope, now = new Date()): Promise<HeatCell[]> {
+    const params: unknown[] = [now, [...CHAIN_STAGES], town];
     const allowed = `extract(epoch FROM (coalesce(c.window_ends_at, c.action_due_at) - c.stage_entered_at))`;
     const spent = `extract(epoch FROM ($1::timestamptz - c.stage_entered_at))`;
     const rows: Array<{ area: string; stage: Stage; cases: string; spent: number | null; allowed: number | null; ratio: number | null; overdue: string }> =
@@ -143,7 +145,7 @@ export class DashboardQueries {
                 avg(${spent} / nullif(${allowed}, 0)) AS ratio,
                 count(*) FILTER (WHERE c.next_deadline_at < $1) AS overdue
            FROM cases c
-          WHERE c.open AND NOT c.paused AND c.stage = ANY($2::text[]) AND ${caseScopeSql(scope, params)}
+          WHERE c.open AND NOT c.paused AND c.stage = ANY($2::text[]) AND c.town = $3 AND ${caseScopeSql(scope, params)}
           GROUP BY c.area, c.stage`,
         params,
       );
@@ -164,20 +166,20 @@ export class DashboardQueries {
    * months: from the monthly roll-up (dashboard_monthly) for the town, an area or a school; counted
    * from the rows for the narrower scopes (a class, the stages of the justice office and the police).
    */
-  async trend(scope: CaseScope, now = new Date(), months = 12): Promise<TrendMonth[]> {
+  async trend(town: string, scope: CaseScope, now = new Date(), months = 12): Promise<TrendMonth[]> {
     const keys = monthsUpTo(monthOf(now), months);
-    const params: unknown[] = [keys[0]];
+    const params: unknown[] = [keys[0], town];
     const rollup = rollupScopeSql(scope, params);
     let rows: Array<{ month: string; opened: string; returned: string; closed: string }>;
     if (rollup !== undefined) {
       rows = await this.dataSource.query(
         `SELECT m.month, sum(m.opened) AS opened, sum(m.returned) AS returned, sum(m.closed) AS closed
-           FROM dashboard_monthly m WHERE m.month >= $1 AND ${rollup} GROUP BY m.month`,
+           FROM dashboard_monthly m WHERE m.month >= $1 AND m.town = $2 AND ${rollup} GROUP BY m.month`,
         params,
       );
     } else {
-      const live: unknown[] = [monthBounds(keys[0]).start];
-      const where = caseScopeSql(scope, live);
+      const live: unknown[] = [monthBounds(keys[0]).start, town];
+      const where = `c.town = $2 AND ${caseScopeSql(scope, live)}`;
       rows = await this.dataSource.query(
         `SELECT month, sum(opened) AS opened, sum(returned) AS returned, sum(closed) AS closed FROM (
            SELECT ${sqlChinaMonth('c.opened_at')} AS month, 1 AS opened, 0 AS returned, 0 AS closed FROM cases c WHERE c.opened_at >= $1 AND ${where}
@@ -196,8 +198,8 @@ export class DashboardQueries {
   }
 
   /** Overdue cases, the longest overdue first (index cases_overdue_idx), with who is responsible. */
-  async overdue(scope: CaseScope, now = new Date(), limit = 50): Promise<OverdueItem[]> {
-    const params: unknown[] = [now, limit];
+  async overdue(town: string, scope: CaseScope, now = new Date(), limit = 50): Promise<OverdueItem[]> {
+    const params: unknown[] = [now, limit, town];
     const rows: Array<{
       id: string; name: string; area: string; school: string; stage: Stage; next_deadline_at: Date;
       assignee: string | null; responsible_roles: string[] | null; people: string[] | null;
@@ -210,7 +212,7 @@ export class DashboardQueries {
            SELECT ARRAY(SELECT jsonb_array_elements_text(coalesce(p.body -> 'stages' -> c.stage -> 'responsible', '[]'::jsonb))) AS responsible_roles
          ) r
          LEFT JOIN LATERAL (${responsiblePeopleSql('r.responsible_roles')}) people ON true
-        WHERE ${OVERDUE('$1')} AND ${caseScopeSql(scope, params)}
+        WHERE ${OVERDUE('$1')} AND c.town = $3 AND ${caseScopeSql(scope, params)}
         ORDER BY c.next_deadline_at ASC, c.id
         LIMIT $2`,
       params,
@@ -229,14 +231,15 @@ export class DashboardQueries {
   }
 
   /** The areas ranked for the assessment (考核) by RANKING_RULE. */
-  async ranking(scope: CaseScope, now = new Date()): Promise<RankingRow[]> {
-    const rows = await this.perArea(scope, now, yearStart(now));
-    const all = this.visibleAreas(scope, rows).map((area) => {
+  async ranking(town: string, scope: CaseScope, now = new Date()): Promise<RankingRow[]> {
+    const rows = await this.perArea(town, scope, now, yearStart(now));
+    const areas = this.towns.get(town).areas;
+    const all = this.visibleAreas(town, scope, rows).map((area) => {
       const r = rows.find((x) => x.area === area);
       return { area, open: r?.open ?? 0, overdue: r?.overdue ?? 0, returnedThisYear: r?.returned ?? 0, closedThisYear: r?.closedThisYear ?? 0 };
     });
     const townOrder = (area: string) => {
-      const i = this.town.areas.findIndex((a) => a.code === area);
+      const i = areas.findIndex((a) => a.code === area);
       return i < 0 ? Number.MAX_SAFE_INTEGER : i;
     };
     // Ties keep the town file's order of areas.
@@ -254,16 +257,16 @@ export class DashboardQueries {
    * (the start of a month or a year). One statement: the open cases (partial index on open cases)
    * and the closings and returns from the monthly roll-up, or, for the narrow scopes, from the rows.
    */
-  private async perArea(scope: CaseScope, now: Date, returnedSince: Date) {
-    const params: unknown[] = [now];
-    const where = caseScopeSql(scope, params);
+  private async perArea(town: string, scope: CaseScope, now: Date, returnedSince: Date) {
+    const params: unknown[] = [now, town];
+    const where = `c.town = $2 AND ${caseScopeSql(scope, params)}`;
     const add = (value: unknown) => `$${params.push(value)}`;
     const usesRollup = rollupScopeSql(scope, []) !== undefined;
     let done: string;
     if (usesRollup) {
       const [year, since] = [add(monthOf(yearStart(now))), add(monthOf(returnedSince))];
       done = `SELECT m.area, sum(m.closed) FILTER (WHERE m.month >= ${year}) AS closed, sum(m.returned) FILTER (WHERE m.month >= ${since}) AS returned
-                FROM dashboard_monthly m WHERE m.month >= least(${year}, ${since}) AND ${rollupScopeSql(scope, params)} GROUP BY m.area`;
+                FROM dashboard_monthly m WHERE m.town = $2 AND m.month >= least(${year}, ${since}) AND ${rollupScopeSql(scope, params)} GROUP BY m.area`;
     } else {
       const [year, since] = [add(yearStart(now)), add(returnedSince)];
       done = `SELECT area, sum(closed) AS closed, sum(returned) AS returned FROM (
@@ -285,8 +288,8 @@ export class DashboardQueries {
   }
 
   /** The town's areas the viewer sees: all of them, or the one of an area-bound viewer; plus any unknown area that has cases. */
-  private visibleAreas(scope: CaseScope, rows: Array<{ area: string }>): string[] {
-    const known = scope.kind === 'AREA' ? [scope.area] : this.town.areas.map((a) => a.code);
+  private visibleAreas(town: string, scope: CaseScope, rows: Array<{ area: string }>): string[] {
+    const known = scope.kind === 'AREA' ? [scope.area] : this.towns.get(town).areas.map((a) => a.code);
     return [...known, ...rows.map((r) => r.area).filter((a) => !known.includes(a))];
   }
 }
@@ -309,7 +312,7 @@ export function responsiblePeopleSql(rolesExpression: string): string {
   const has = (post: string) => `'${post}' = ANY(${rolesExpression})`;
   return `SELECT array_agg(u.display_name || '（' || u.username || '）' ORDER BY u.username) AS names
             FROM users u
-           WHERE u.active AND (
+           WHERE u.active AND u.town = c.town AND (
                  (u.role = 'TEACHER' AND ${has('CLASS_TEACHER')} AND u.school = c.school AND u.grade = ch.grade AND u.class_name = ch.class_name)
               OR (u.role = 'PRINCIPAL' AND ${has('SCHOOL')} AND u.school = c.school)
               OR (u.role IN ('VILLAGE_SECRETARY', 'VILLAGE_CADRE') AND (${has('VILLAGE')} OR ${has('VILLAGE_CADRE')}) AND u.area = c.area)

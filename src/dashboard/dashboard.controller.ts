@@ -12,9 +12,9 @@ import { caseScope } from '../api/auth/permissions';
 import { ROLES, ROLE_LABELS } from '../api/auth/roles';
 import { CasePresenter } from '../api/cases/case.views';
 import { ApiErrorResponses } from '../api/swagger';
-import { TOWN } from '../api/tokens';
+import { TOWNS } from '../api/tokens';
 import { CaseQueries } from '../read-model/case-queries';
-import { Town } from '../read-model/town';
+import { Towns } from '../read-model/town';
 import { CAUSES, CAUSE_LABELS, EVENT_LABELS, OPEN_STAGES, STAGES, STAGE_LABELS } from '../workflows/vocabulary';
 import { DashboardQueries, RANKING_RULE } from './dashboard-queries';
 import {
@@ -40,7 +40,7 @@ export class DashboardController {
     private readonly dashboard: DashboardQueries,
     private readonly cases: CaseQueries,
     private readonly presenter: CasePresenter,
-    @Inject(TOWN) private readonly town: Town,
+    @Inject(TOWNS) private readonly towns: Towns,
   ) {}
 
   @Get('version')
@@ -51,20 +51,21 @@ export class DashboardController {
   })
   @ApiOkResponse({ type: VersionDto })
   @ApiErrorResponses(...AUTH_ERRORS)
-  async version(): Promise<VersionDto> {
-    return { version: await this.dashboard.version() };
+  async version(@CurrentUser() user: AuthUser): Promise<VersionDto> {
+    return { version: await this.dashboard.version(user.town) };
   }
 
   @Get('vocabulary')
   @ApiOperation({ summary: '看板用到的代码与中英文名称 / Codes and their Chinese and English labels' })
   @ApiOkResponse({ type: VocabularyDto })
   @ApiErrorResponses(...AUTH_ERRORS)
-  vocabulary(): VocabularyDto {
+  vocabulary(@CurrentUser() user: AuthUser): VocabularyDto {
+    const town = this.towns.get(user.town);
     const pairs = <K extends string>(codes: readonly K[], labels: Record<K, { zh: string; en: string }>) => codes.map((code) => ({ code, label: labels[code] }));
     return {
-      town: { code: this.town.data.code, label: this.town.data.name },
-      areas: this.town.areas.map((a) => ({ code: a.code, label: a.name })),
-      schools: this.town.schools.map((s) => ({ code: s.code, label: s.name })),
+      town: { code: town.code, label: town.name },
+      areas: town.areas.map((a) => ({ code: a.code, label: a.name })),
+      schools: town.schools.map((s) => ({ code: s.code, label: s.name })),
       openStages: pairs(OPEN_STAGES, STAGE_LABELS),
       stages: pairs(STAGES, STAGE_LABELS),
       events: Object.entries(EVENT_LABELS).map(([code, label]) => ({ code, label })),
@@ -79,7 +80,7 @@ export class DashboardController {
   @ApiOkResponse({ type: HeadlineDto })
   @ApiErrorResponses(...AUTH_ERRORS)
   headline(@CurrentUser() user: AuthUser): Promise<HeadlineDto> {
-    return this.dashboard.headline(caseScope(user));
+    return this.dashboard.headline(user.town, caseScope(user));
   }
 
   @Get('matrix')
@@ -87,7 +88,7 @@ export class DashboardController {
   @ApiOkResponse({ type: MatrixDto })
   @ApiErrorResponses(...AUTH_ERRORS)
   async matrix(@CurrentUser() user: AuthUser): Promise<MatrixDto> {
-    const cells = await this.dashboard.matrix(caseScope(user));
+    const cells = await this.dashboard.matrix(user.town, caseScope(user));
     return { cells: cells.map((c) => ({ ...c, list: `/api/cases?area=${c.area}&stage=${c.stage}&open=true` })) };
   }
 
@@ -96,7 +97,7 @@ export class DashboardController {
   @ApiOkResponse({ type: HeatmapDto })
   @ApiErrorResponses(...AUTH_ERRORS)
   async heatmap(@CurrentUser() user: AuthUser): Promise<HeatmapDto> {
-    return { cells: await this.dashboard.heatmap(caseScope(user)) };
+    return { cells: await this.dashboard.heatmap(user.town, caseScope(user)) };
   }
 
   @Get('trend')
@@ -104,7 +105,7 @@ export class DashboardController {
   @ApiOkResponse({ type: TrendDto })
   @ApiErrorResponses(...AUTH_ERRORS)
   async trend(@CurrentUser() user: AuthUser): Promise<TrendDto> {
-    return { months: await this.dashboard.trend(caseScope(user)) };
+    return { months: await this.dashboard.trend(user.town, caseScope(user)) };
   }
 
   @Get('overdue')
@@ -112,7 +113,7 @@ export class DashboardController {
   @ApiOkResponse({ type: OverdueDto })
   @ApiErrorResponses(...AUTH_ERRORS)
   async overdue(@CurrentUser() user: AuthUser): Promise<OverdueDto> {
-    return { items: await this.dashboard.overdue(caseScope(user)) };
+    return { items: await this.dashboard.overdue(user.town, caseScope(user)) };
   }
 
   @Get('ranking')
@@ -120,7 +121,7 @@ export class DashboardController {
   @ApiOkResponse({ type: RankingDto })
   @ApiErrorResponses(...AUTH_ERRORS)
   async ranking(@CurrentUser() user: AuthUser): Promise<RankingDto> {
-    return { rule: RANKING_RULE, rows: await this.dashboard.ranking(caseScope(user)) };
+    return { rule: RANKING_RULE, rows: await this.dashboard.ranking(user.town, caseScope(user)) };
   }
 
   /**
@@ -136,7 +137,7 @@ export class DashboardController {
   @ApiErrorResponses(...AUTH_ERRORS)
   async myWork(@CurrentUser() user: AuthUser): Promise<MyWorkDto> {
     const now = new Date();
-    const page = await this.cases.list({ open: true, scope: caseScope(user), pageSize: 100, now });
+    const page = await this.cases.list({ town: user.town, open: true, scope: caseScope(user), pageSize: 100, now });
     const items = page.items.map((row) => {
       const s = this.presenter.summary(row, user, now);
       return { caseId: s.id, childName: s.child.name, area: s.area, school: s.school, stage: s.stage, dueAt: s.nextDeadlineAt ?? null, overdue: s.overdue, paused: s.paused, allowedActions: s.allowedActions };

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { CaseEngine } from '../api/case-engine.port';
 import { actorName } from '../api/auth/auth-user';
-import { DEMO_ACCOUNTS } from '../api/auth/demo-accounts';
+import { DEMO_ACCOUNTS, DEMO_TOWN } from '../api/auth/demo-accounts';
 import { idNumberCheckDigit } from '../api/validation/chinese-id-number';
 import { openCaseRecord } from '../read-model/case-intake';
 import type { ActionRequest, CaseAction } from '../workflows/messages';
@@ -70,11 +70,16 @@ export interface DemoSeedResult {
   skipped: number;
 }
 
-export async function seedDemoCases(deps: { dataSource: DataSource; engine: CaseEngine; cases?: readonly DemoCase[] }): Promise<DemoSeedResult> {
+/**
+ * Opens the demo cases in the deployment's default town, where the demo accounts are; they name
+ * Guling's areas and schools, so another default town gets none.
+ */
+export async function seedDemoCases(deps: { dataSource: DataSource; engine: CaseEngine; town: string; cases?: readonly DemoCase[] }): Promise<DemoSeedResult> {
   const cases = deps.cases ?? DEMO_CASES;
+  if (deps.town !== DEMO_TOWN) return { opened: 0, skipped: cases.length };
   const rows: Array<{ id_number: string }> = await deps.dataSource.query(
-    `SELECT ch.id_number FROM children ch WHERE ch.id_number = ANY($1::text[]) AND EXISTS (SELECT 1 FROM cases c WHERE c.child_id = ch.id)`,
-    [cases.map(demoIdNumber)],
+    `SELECT ch.id_number FROM children ch WHERE ch.town = $2 AND ch.id_number = ANY($1::text[]) AND EXISTS (SELECT 1 FROM cases c WHERE c.child_id = ch.id)`,
+    [cases.map(demoIdNumber), DEMO_TOWN],
   );
   const done = new Set(rows.map((r) => r.id_number));
   const todo = cases.filter((c) => !done.has(demoIdNumber(c)));
@@ -89,6 +94,7 @@ async function openDemoCase(deps: { dataSource: DataSource; engine: CaseEngine }
   const openedBy = actor(c.reportedBy);
   const row = await openCaseRecord(deps.dataSource, {
     caseId,
+    town: DEMO_TOWN, // the demo accounts' town
     child: {
       name: c.name,
       idNumber: demoIdNumber(c),
@@ -105,7 +111,7 @@ async function openDemoCase(deps: { dataSource: DataSource; engine: CaseEngine }
     openedAt,
     openedBy,
   });
-  await deps.engine.startCase({ caseId, childId: row.childId, cause: c.cause, area: row.area, school: row.school, openedAt, openedBy, note: c.note });
+  await deps.engine.startCase({ caseId, town: DEMO_TOWN, childId: row.childId, cause: c.cause, area: row.area, school: row.school, openedAt, openedBy, note: c.note });
   for (const step of c.steps) await deps.engine.act(caseId, { ...step.action, actor: actor(step.by) } as CaseAction);
 }
 

@@ -4,8 +4,8 @@
  */
 import type { Provider, Type } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { TOWN } from '../api/tokens';
-import type { Town } from '../read-model/town';
+import { TOWNS } from '../api/tokens';
+import type { Towns } from '../read-model/town';
 import { DashboardController } from './dashboard.controller';
 import { DashboardQueries } from './dashboard-queries';
 import { ReportsController } from './reports/reports.controller';
@@ -13,7 +13,7 @@ import { ReportsController } from './reports/reports.controller';
 export function dashboardModuleParts(): { controllers: Type<unknown>[]; providers: Provider[] } {
   return {
     controllers: [DashboardController, ReportsController],
-    providers: [{ provide: DashboardQueries, useFactory: (ds: DataSource, town: Town) => new DashboardQueries(ds, town), inject: [DataSource, TOWN] }],
+    providers: [{ provide: DashboardQueries, useFactory: (ds: DataSource, towns: Towns) => new DashboardQueries(ds, towns), inject: [DataSource, TOWNS] }],
   };
 }
 

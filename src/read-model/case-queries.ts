@@ -8,6 +8,8 @@ import type { Stage } from '../workflows/vocabulary';
 import { CaseEntity, CaseEventEntity, ChildEntity, GuardianEntity } from './entities';
 
 export interface CaseListFilter {
+  /** Town code: a list is always one town's. */
+  town: string;
   /** Area code. */
   area?: string;
   /** School code. */
@@ -62,13 +64,14 @@ export class CaseQueries {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Sorted by next deadline (soonest first, cases without one last), then by opening time. */
-  async list(filter: CaseListFilter = {}): Promise<CaseListPage> {
+  async list(filter: CaseListFilter): Promise<CaseListPage> {
     const page = Math.max(1, Math.trunc(filter.page ?? 1));
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(filter.pageSize ?? DEFAULT_PAGE_SIZE)));
     const q = this.dataSource
       .getRepository(CaseEntity)
       .createQueryBuilder('c')
-      .innerJoinAndSelect('c.child', 'child');
+      .innerJoinAndSelect('c.child', 'child')
+      .where('c.town = :town', { town: filter.town });
     if (filter.scope !== undefined) applyScope(q, filter.scope);
     if (filter.area !== undefined) q.andWhere('c.area = :area', { area: filter.area });
     if (filter.school !== undefined) q.andWhere('c.school = :school', { school: filter.school });
@@ -102,18 +105,18 @@ export class CaseQueries {
     return { case: found, child: child as ChildEntity, guardians, events };
   }
 
-  /** Area, school, stage, the child's grade and class, open: what decides who may read and act on the case. */
+  /** Town, area, school, stage, the child's grade and class, open: what decides who may read and act on the case. */
   async accessFacts(caseId: string): Promise<CaseAccessFacts | undefined> {
-    const rows: Array<{ id: string; child_id: string; area: string; school: string; stage: Stage; open: boolean; grade: number; class_name: string }> =
+    const rows: Array<{ id: string; child_id: string; town: string; area: string; school: string; stage: Stage; open: boolean; grade: number; class_name: string }> =
       await this.dataSource.query(
-        `SELECT c.id, c.child_id, c.area, c.school, c.stage, c.open, ch.grade, ch.class_name
+        `SELECT c.id, c.child_id, c.town, c.area, c.school, c.stage, c.open, ch.grade, ch.class_name
            FROM cases c JOIN children ch ON ch.id = c.child_id
           WHERE c.id = $1`,
         [caseId],
       );
     const row = rows[0];
     if (!row) return undefined;
-    return { id: row.id, childId: row.child_id, area: row.area, school: row.school, stage: row.stage, open: row.open, grade: row.grade, className: row.class_name };
+    return { id: row.id, childId: row.child_id, town: row.town, area: row.area, school: row.school, stage: row.stage, open: row.open, grade: row.grade, className: row.class_name };
   }
 
   async exists(caseId: string): Promise<boolean> {

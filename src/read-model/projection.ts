@@ -52,6 +52,7 @@ export async function writeProjection(manager: EntityManager, { snapshot: s, eve
     s.lastSeq,
     s.endedAt ?? null,
     s.note ?? null,
+    s.town ?? null,
   ]);
   let eventsInserted = 0;
   if (events.length > 0) {
@@ -76,11 +77,12 @@ export async function writeProjection(manager: EntityManager, { snapshot: s, eve
 
 const UPSERT_CASE = `
   INSERT INTO cases (
-    id, child_id, cause, area, school, stage, open, paused, paused_at, policy_version,
+    town, id, child_id, cause, area, school, stage, open, paused, paused_at, policy_version,
     opened_at, opened_by, stage_entered_at, action_due_at, window_ends_at, next_deadline_at,
     returned_from, follow_up_completed, assignee, allowed_actions, last_seq, ended_at, note, updated_at
   ) VALUES (
-    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+    -- a case of a history from before towns carries none: it belongs to its child's town
+    COALESCE($24::text, (SELECT town FROM children WHERE id = $2::uuid)), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
     $11, $12, $13, $14, $15, $16,
     $17, $18, $19, $20::text[], $21, $22, $23, now()
   )

@@ -24,6 +24,8 @@ export function caseWorkflowId(caseId: string): string {
 /** Facts fixed when the case is opened. Ids and codes only. */
 export interface CaseFacts {
   caseId: string;
+  /** Town code. Optional: cases opened before towns existed have none (their town is their child's). */
+  town?: string;
   childId: string;
   cause: Cause;
   area: string;

@@ -4,14 +4,14 @@
  * src/dashboard/reports.
  */
 export interface MonthlyReportSummary {
-  town: string;
   /** 'YYYY-MM' */
   month: string;
-  nil: boolean;
+  /** One report per town the deployment serves. */
+  reports: Array<{ town: string; nil: boolean }>;
 }
 
 export interface MonthlyReportActivities {
-  /** Generates and stores the report of `month`, by default the month before now (China time). */
+  /** Generates and stores every town's report of `month`, by default the month before now (China time). */
   generateMonthlyReport(input: { trigger: 'schedule'; month?: string }): Promise<MonthlyReportSummary>;
 }
 

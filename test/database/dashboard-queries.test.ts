@@ -10,7 +10,8 @@ import { loadPolicy } from '../../src/policy/load-policy';
 import { projectCase } from '../../src/read-model/projection';
 import { deleteUnstartedCase } from '../../src/read-model/case-intake';
 import { recordPolicy } from '../../src/read-model/policies';
-import { loadTown } from '../../src/read-model/town';
+import { resolve } from 'node:path';
+import { DEFAULT_TOWN_PATH, loadTowns } from '../../src/read-model/town';
 import type { CaseEvent, CaseSnapshot } from '../../src/workflows/messages';
 import { DEMO_PASSWORD } from '../support/auth';
 import { openCase, snapshot } from '../support/fixtures';
@@ -22,9 +23,10 @@ const now = new Date();
 const ago = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
 const ids: Record<string, string> = {};
 
+const T = 'GULING';
 const scopeOf = (username: string) => {
   const a = DEMO_ACCOUNTS.find((x) => x.username === username)!;
-  return caseScope({ role: a.role, area: a.area ?? null, school: a.school ?? null, grade: a.grade ?? null, className: a.className ?? null });
+  return caseScope({ role: a.role, town: T, area: a.area ?? null, school: a.school ?? null, grade: a.grade ?? null, className: a.className ?? null });
 };
 
 async function add(key: string, place: { area: string; school: string; grade: number; className: string }, state: Partial<CaseSnapshot>, moves: Array<Pick<CaseEvent, 'type' | 'stageBefore' | 'stageAfter' | 'occurredAt'>> = []) {
@@ -40,7 +42,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await recordPolicy(db.dataSource, loadPolicy());
   await seedDemoAccounts(db.dataSource, DEMO_PASSWORD);
-  queries = new DashboardQueries(db.dataSource, loadTown());
+  queries = new DashboardQueries(db.dataSource, loadTowns([DEFAULT_TOWN_PATH, resolve(__dirname, '..', 'fixtures', 'towns', 'xinhe.json')]));
   // In persuasion 10 of its 15 days.
   await add('persuasion', teachersClass, { stage: 'PERSUASION', stageEnteredAt: ago(10), actionDueAt: undefined, windowEndsAt: ago(-5), nextDeadlineAt: ago(-5) });
   // Home visit due 2 days ago, entered 5 days ago (window 3 days): overdue, no assignee.
@@ -80,7 +82,7 @@ async function rollupAndRows() {
 
 describe('the dashboard queries', () => {
   it('count the headline for the town: open, returned this month, closed this year, overdue, areas at zero', async () => {
-    const h = await queries.headline(scopeOf('leader'), now);
+    const h = await queries.headline(T, scopeOf('leader'), now);
     expect(h).toMatchObject({ open: 4, returnedThisMonth: 2, closedThisYear: 1, overdue: 2 });
     expect(h.areas.find((a) => a.area === 'LANCAO')).toEqual({ area: 'LANCAO', open: 0, overdue: 0, atZero: true });
     expect(h.areas.find((a) => a.area === 'GAOPING')).toEqual({ area: 'GAOPING', open: 2, overdue: 1, atZero: false });
@@ -88,19 +90,29 @@ describe('the dashboard queries', () => {
   });
 
   it('cut every figure to the viewer’s scope: school, class, area', async () => {
-    expect(await queries.headline(scopeOf('principal'), now)).toMatchObject({ open: 3, overdue: 1, returnedThisMonth: 1 });
-    expect(await queries.headline(scopeOf('teacher'), now)).toMatchObject({ open: 2, overdue: 1, returnedThisMonth: 0 });
-    const village = await queries.headline(scopeOf('secretary'), now);
+    expect(await queries.headline(T, scopeOf('principal'), now)).toMatchObject({ open: 3, overdue: 1, returnedThisMonth: 1 });
+    expect(await queries.headline(T, scopeOf('teacher'), now)).toMatchObject({ open: 2, overdue: 1, returnedThisMonth: 0 });
+    const village = await queries.headline(T, scopeOf('secretary'), now);
     expect(village.areas.map((a) => a.area)).toEqual(['GAOPING']);
-    expect((await queries.matrix(scopeOf('secretary'))).sort((a, b) => a.stage.localeCompare(b.stage))).toEqual([
+    expect((await queries.matrix(T, scopeOf('secretary'))).sort((a, b) => a.stage.localeCompare(b.stage))).toEqual([
       { area: 'GAOPING', stage: 'HOME_VISIT', count: 1 },
       { area: 'GAOPING', stage: 'PERSUASION', count: 1 },
     ]);
-    expect(await queries.overdue(scopeOf('justice'), now)).toEqual([]);
+    expect(await queries.overdue(T, scopeOf('justice'), now)).toEqual([]);
+  });
+
+  it('show another town nothing of this one', async () => {
+    const other = await queries.headline('XINHE', { kind: 'ALL' }, now);
+    expect(other).toMatchObject({ open: 0, overdue: 0, returnedThisMonth: 0, closedThisYear: 0 });
+    // Xinhe has a 高坪村 GAOPING of its own, at zero: Guling's two cases there are not its.
+    expect(other.areas.find((a) => a.area === 'GAOPING')).toEqual({ area: 'GAOPING', open: 0, overdue: 0, atZero: true });
+    expect(await queries.matrix('XINHE', { kind: 'ALL' })).toEqual([]);
+    expect(await queries.overdue('XINHE', { kind: 'ALL' }, now)).toEqual([]);
+    expect((await queries.trend('XINHE', { kind: 'ALL' }, now)).every((m) => m.opened + m.returned + m.closed === 0)).toBe(true);
   });
 
   it('list overdue cases longest first, with the assignee or the people in the posts the policy names', async () => {
-    const items = await queries.overdue(scopeOf('coordinator'), now);
+    const items = await queries.overdue(T, scopeOf('coordinator'), now);
     expect(items.map((i) => i.caseId)).toEqual([ids.visitOverdue, ids.criticismOverdue]);
     // HOME_VISIT: class teacher and village cadre → the class's teacher and the area's two village accounts.
     expect(items[0]).toMatchObject({ stage: 'HOME_VISIT', responsibleRoles: ['CLASS_TEACHER', 'VILLAGE_CADRE'], responsible: ['高坪村驻村干部（cadre）', '吴家俊（secretary）', '五年级二班班主任（teacher）'] });
@@ -109,21 +121,21 @@ describe('the dashboard queries', () => {
   });
 
   it('measure time in stage against its window per area and stage', async () => {
-    const cells = await queries.heatmap(scopeOf('leader'), now);
+    const cells = await queries.heatmap(T, scopeOf('leader'), now);
     expect(cells.find((c) => c.area === 'GAOPING' && c.stage === 'PERSUASION')).toMatchObject({ cases: 1, avgDaysInStage: 10, avgDaysAllowed: 15, ratio: 0.67, overdue: 0 });
     expect(cells.find((c) => c.area === 'GAOPING' && c.stage === 'HOME_VISIT')).toMatchObject({ cases: 1, avgDaysInStage: 5, avgDaysAllowed: 3, ratio: 1.67, overdue: 1 });
     expect(cells.some((c) => c.stage === 'RETURNED')).toBe(false);
   });
 
   it('trend: twelve months, this month with its returns and closings', async () => {
-    const months = await queries.trend(scopeOf('leader'), now);
+    const months = await queries.trend(T, scopeOf('leader'), now);
     expect(months).toHaveLength(12);
     expect(months.reduce((n, m) => n + m.opened, 0)).toBe(5);
     expect(months[11]).toMatchObject({ returned: 2, closed: 1 });
   });
 
   it('rank areas: fewer overdue first, then fewer open, then more returned; ties share a rank', async () => {
-    const rows = await queries.ranking(scopeOf('leader'), now);
+    const rows = await queries.ranking(T, scopeOf('leader'), now);
     expect(rows.map((r) => [r.rank, r.area])).toEqual([
       [1, 'BAOXING'], // nothing open, one returned this year
       [2, 'GULING_COMMUNITY'], // ties in the town file's order
@@ -159,6 +171,6 @@ describe('the monthly roll-up (dashboard_monthly)', () => {
     expect(rollup).toEqual(rows);
     expect(rollup).toContainEqual({ month: '2026-02', area: 'LANCAO', school: 'GULING_PRIMARY', opened: 0, returned: 0, closed: 1 });
     // The roll-up serves the town; a class is counted from the rows, with the same answer shape.
-    expect((await queries.trend(scopeOf('leader'), now)).length).toBe(12);
+    expect((await queries.trend(T, scopeOf('leader'), now)).length).toBe(12);
   });
 });

@@ -106,6 +106,7 @@ describe('POST /api/cases', () => {
     const facts = api.engine.started.find((f) => f.caseId === res.body.id);
     expect(facts).toEqual({
       caseId: res.body.id,
+      town: 'GULING',
       childId: res.body.child.id,
       cause: 'POVERTY',
       area: 'GAOPING',

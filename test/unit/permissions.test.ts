@@ -41,7 +41,7 @@ const FULL_IDENTITY: Role[] = ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL', 'TEA
 const REPORTERS: Role[] = ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL', 'TEACHER', 'VILLAGE_SECRETARY', 'VILLAGE_CADRE'];
 
 function user(role: Role, place: Partial<ScopedUser> = {}): ScopedUser {
-  return { role, area: null, school: null, grade: null, className: null, ...place };
+  return { role, town: 'GULING', area: null, school: null, grade: null, className: null, ...place };
 }
 
 const USERS: Record<Role, ScopedUser> = {
@@ -59,7 +59,7 @@ const USERS: Record<Role, ScopedUser> = {
 };
 
 function facts(overrides: Partial<CaseScopeFacts> = {}): CaseScopeFacts {
-  return { area: 'GAOPING', school: 'GULING_PRIMARY', stage: 'HOME_VISIT', grade: 5, className: '五年级二班', ...overrides };
+  return { town: 'GULING', area: 'GAOPING', school: 'GULING_PRIMARY', stage: 'HOME_VISIT', grade: 5, className: '五年级二班', ...overrides };
 }
 
 describe('the permission table', () => {
@@ -133,11 +133,11 @@ describe('read scope', () => {
 });
 
 describe('reporting', () => {
-  const child = { area: 'GAOPING', school: 'GULING_PRIMARY', grade: 5, className: '五年级二班' };
+  const child = { town: 'GULING', area: 'GAOPING', school: 'GULING_PRIMARY', grade: 5, className: '五年级二班' };
 
   it('is for reporters, and only for a child whose case they would then read', () => {
     expect(ROLES.filter((role) => mayReport(USERS[role], child))).toEqual(REPORTERS);
-    const elsewhere = { area: 'HONGPING', school: 'GULING_MIDDLE', grade: 8, className: '八年级一班' };
+    const elsewhere = { town: 'GULING', area: 'HONGPING', school: 'GULING_MIDDLE', grade: 8, className: '八年级一班' };
     expect(ROLES.filter((role) => mayReport(USERS[role], elsewhere))).toEqual(['COORDINATOR', 'DAILY_OFFICER']);
     expect(mayReport(USERS.TEACHER, { ...child, className: '五年级一班' })).toBe(false);
     expect(mayReport(USERS.PRINCIPAL, { ...child, area: 'HONGPING', className: '三年级一班', grade: 3 })).toBe(true);

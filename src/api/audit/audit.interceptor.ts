@@ -141,6 +141,7 @@ export class AuditInterceptor implements NestInterceptor {
       userId: user?.id ?? null,
       username,
       role: user?.role ?? null,
+      town: user?.town ?? null,
       ip: clientIp(request.socket?.remoteAddress, request.headers['x-forwarded-for'], this.trustedProxies),
       method: request.method,
       path: String(request.originalUrl ?? request.url).split('?')[0],

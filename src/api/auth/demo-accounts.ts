@@ -42,13 +42,23 @@ export interface SeedResult {
   unchanged: string[];
 }
 
-export async function seedDemoAccounts(dataSource: DataSource, password: string, accounts: readonly DemoAccount[] = DEMO_ACCOUNTS): Promise<SeedResult> {
+/** The town of the demo accounts when the caller names none: Guling, the default data set. */
+export const DEMO_TOWN = 'GULING';
+
+/** Creates or refreshes the accounts, all of them in `town` (the deployment's default town). */
+export async function seedDemoAccounts(
+  dataSource: DataSource,
+  password: string,
+  accounts: readonly DemoAccount[] = DEMO_ACCOUNTS,
+  town: string = DEMO_TOWN,
+): Promise<SeedResult> {
   const result: SeedResult = { created: [], updated: [], unchanged: [] };
   const repo = dataSource.getRepository(UserEntity);
   for (const account of accounts) {
     const place = {
       displayName: account.displayName,
       role: account.role,
+      town,
       area: account.area ?? null,
       school: account.school ?? null,
       grade: account.grade ?? null,

@@ -5,6 +5,7 @@
  * admits exactly what `inCaseScope` admits; test/e2e/permission-matrix.test.ts the whole API.
  *
  * The rules:
+ * - a user sees its own town's records only: another town's case does not exist for it (404);
  * - a role reads the cases in its read scope: the whole town, its school, its class (school +
  *   grade + class of the child), its responsibility area, or the cases at the stages it works on;
  * - it reports (opens a case for) a child only where it would then read the case, and only if
@@ -102,6 +103,8 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
 /** A user as far as permissions go: the role and the place it is bound to. */
 export interface ScopedUser {
   role: Role;
+  /** Town code: every scope below is inside this town. */
+  town: string;
   /** Area code (village roles). */
   area: string | null;
   /** School code (principal, teacher). */
@@ -122,6 +125,7 @@ export type CaseScope =
 
 /** What decides whether a case is in a scope: the case's area, school and stage, the child's grade and class. */
 export interface CaseScopeFacts {
+  town: string;
   area: string;
   school: string;
   stage: Stage;
@@ -166,13 +170,14 @@ export function inCaseScope(scope: CaseScope, facts: CaseScopeFacts): boolean {
   }
 }
 
+/** Inside the user's town and its role's scope there. */
 export function mayReadCase(user: ScopedUser, facts: CaseScopeFacts): boolean {
-  return inCaseScope(caseScope(user), facts);
+  return facts.town === user.town && inCaseScope(caseScope(user), facts);
 }
 
 /** Whether the user may report this child: its row allows reports and the new case (at HOME_VISIT) would be in its scope. */
-export function mayReport(user: ScopedUser, child: { area: string; school: string; grade: number; className: string }): boolean {
-  return PERMISSIONS[user.role]?.report === true && inCaseScope(caseScope(user), { ...child, stage: 'HOME_VISIT' });
+export function mayReport(user: ScopedUser, child: { town: string; area: string; school: string; grade: number; className: string }): boolean {
+  return PERMISSIONS[user.role]?.report === true && mayReadCase(user, { ...child, stage: 'HOME_VISIT' });
 }
 
 export function mayAct(role: Role, type: ActionType): boolean {

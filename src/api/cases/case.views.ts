@@ -24,15 +24,17 @@ import {
 } from '../../workflows/vocabulary';
 import type { CaseEntity, CaseEventEntity, ChildEntity, GuardianEntity } from '../../read-model/entities';
 import type { CaseDetail } from '../../read-model/case-queries';
-import { Town } from '../../read-model/town';
+import { Towns } from '../../read-model/town';
 import { maskIdNumber, maskPhone } from '../auth/masking';
 import { seesFullIdentity, visibleActions } from '../auth/permissions';
 import type { Role } from '../auth/roles';
-import { TOWN } from '../tokens';
+import { TOWNS } from '../tokens';
 
 /** Whom the answer is for. */
 export interface Viewer {
   role: Role;
+  /** Names of areas and schools are the viewer's town's. */
+  town: string;
 }
 
 export class LabelDto implements Label {
@@ -283,7 +285,7 @@ export class ActionResultDto {
 
 @Injectable()
 export class CasePresenter {
-  constructor(@Inject(TOWN) private readonly town: Town) {}
+  constructor(@Inject(TOWNS) private readonly towns: Towns) {}
 
   state(row: CaseEntity, viewer: Viewer, now = new Date()): CaseStateDto {
     return this.stateFrom(
@@ -377,9 +379,9 @@ export class CasePresenter {
       masked,
       birthDate: c.birthDate,
       school: c.school,
-      schoolLabel: this.town.schoolLabel(c.school),
+      schoolLabel: this.towns.get(c.town).schoolLabel(c.school),
       area: c.area,
-      areaLabel: this.town.areaLabel(c.area),
+      areaLabel: this.towns.get(c.town).areaLabel(c.area),
       guardians: guardians.map((g) => ({ name: g.name, phone: masked ? maskPhone(g.phone) : g.phone, relation: g.relation })),
     };
   }
@@ -417,9 +419,9 @@ export class CasePresenter {
       cause: s.cause,
       causeLabel: CAUSE_LABELS[s.cause] ?? { zh: s.cause, en: s.cause },
       area: s.area,
-      areaLabel: this.town.areaLabel(s.area),
+      areaLabel: this.towns.get(viewer.town).areaLabel(s.area),
       school: s.school,
-      schoolLabel: this.town.schoolLabel(s.school),
+      schoolLabel: this.towns.get(viewer.town).schoolLabel(s.school),
       open: s.open,
       paused: s.paused,
       overdue: s.open && !s.paused && s.nextDeadlineAt !== null && Date.parse(s.nextDeadlineAt) < now.getTime(),

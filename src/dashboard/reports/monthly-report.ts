@@ -62,7 +62,7 @@ const ESCALATIONS = ['AUTO_ESCALATED', 'ESCALATED_TO_SUPERVISOR', 'ESCALATED_TO_
 /**
  * Per case, what its events did in the month; the cases alive in the month (opened before its end,
  * not ended before its start) or touched in it; summed by area, by school and for the town with
- * GROUPING SETS. `$1`/`$2` are the month's bounds.
+ * GROUPING SETS. `$1`/`$2` are the month's bounds, `$5` the town.
  */
 const REPORT_SQL = `
   WITH ev AS (
@@ -73,13 +73,14 @@ const REPORT_SQL = `
            count(*) FILTER (WHERE e.type = ANY($4::text[])) AS escalations,
            count(*) AS events
       FROM case_events e
+      JOIN cases ec ON ec.id = e.case_id AND ec.town = $5
      WHERE e.occurred_at >= $1 AND e.occurred_at < $2
      GROUP BY e.case_id
   ), alive AS (
     SELECT c.id, c.area, c.school, c.opened_at, c.ended_at
       FROM cases c
-     WHERE (c.opened_at < $2 AND (c.ended_at IS NULL OR c.ended_at >= $1))
-        OR c.id IN (SELECT case_id FROM ev)
+     WHERE c.town = $5 AND ((c.opened_at < $2 AND (c.ended_at IS NULL OR c.ended_at >= $1))
+        OR c.id IN (SELECT case_id FROM ev))
   )
   SELECT grouping(a.area) AS by_school, grouping(a.school) AS by_area, a.area, a.school,
          count(*) FILTER (WHERE a.opened_at >= $1 AND a.opened_at < $2) AS opened,
@@ -94,7 +95,7 @@ const REPORT_SQL = `
 
 export async function computeMonthlyReport(dataSource: DataSource, town: Town, month: MonthKey, now = new Date()): Promise<MonthlyReport> {
   const { start, end } = monthBounds(month);
-  const rows: Array<Record<string, string | number | null>> = await dataSource.query(REPORT_SQL, [start, end, [...ENDINGS], ESCALATIONS]);
+  const rows: Array<Record<string, string | number | null>> = await dataSource.query(REPORT_SQL, [start, end, [...ENDINGS], ESCALATIONS, town.code]);
   const figures = (r: Record<string, string | number | null> | undefined): ReportFigures => ({
     opened: Number(r?.opened ?? 0),
     returned: Number(r?.returned ?? 0),
@@ -114,7 +115,7 @@ export async function computeMonthlyReport(dataSource: DataSource, town: Town, m
   ];
   const totals = figures(total);
   return {
-    town: { code: town.data.code, name: town.data.name },
+    town: { code: town.code, name: town.name },
     month,
     period: { start: start.toISOString(), end: end.toISOString() },
     generatedAt: now.toISOString(),

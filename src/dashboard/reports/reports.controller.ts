@@ -12,9 +12,9 @@ import { PERMISSIONS } from '../../api/auth/permissions';
 import { ROLES, ROLE_LABELS, Role } from '../../api/auth/roles';
 import { ApiError } from '../../api/errors';
 import { ApiErrorResponses } from '../../api/swagger';
-import { TOWN } from '../../api/tokens';
+import { TOWNS } from '../../api/tokens';
 import { validationFailed } from '../../api/validation/field-errors';
-import { Town } from '../../read-model/town';
+import { Towns } from '../../read-model/town';
 import { isMonthKey } from '../china-time';
 import { StoredReportSummary, listReports, reportFile } from './report-store';
 import { reportTitle } from './report-files';
@@ -49,7 +49,7 @@ const FILES = {
 export class ReportsController {
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(TOWN) private readonly town: Town,
+    @Inject(TOWNS) private readonly towns: Towns,
   ) {}
 
   @Get()
@@ -61,7 +61,7 @@ export class ReportsController {
   @ApiErrorResponses('AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN', 'AUDIT.UNAVAILABLE')
   async list(@CurrentUser() user: AuthUser): Promise<ReportListDto> {
     this.check(user);
-    return { reports: await listReports(this.dataSource, this.town.data.code) };
+    return { reports: await listReports(this.dataSource, user.town) };
   }
 
   @Get(':month/:kind')
@@ -82,9 +82,10 @@ export class ReportsController {
         { field: 'month', constraint: 'monthAndKind', message: '月份写作 2026-10，文件类型为 xlsx 或 pdf', messageEn: 'write the month like 2026-10 and the kind as xlsx or pdf' },
       ]);
     }
-    const file = await reportFile(this.dataSource, this.town.data.code, month, kind);
+    const file = await reportFile(this.dataSource, user.town, month, kind);
     if (!file) throw new ApiError('REPORT.NOT_FOUND', { details: { month } });
-    const name = `${reportTitle({ month, town: { code: this.town.data.code, name: this.town.data.name } } as never).zh}.${kind}`;
+    const town = this.towns.get(user.town);
+    const name = `${reportTitle({ month, town: { code: town.code, name: town.name } } as never).zh}.${kind}`;
     return new StreamableFile(file, {
       type: FILES[kind].type,
       disposition: `attachment; filename="report-${month}.${kind}"; filename*=UTF-8''${encodeURIComponent(name)}`,
@@ -95,7 +96,7 @@ export class ReportsController {
   private check(user: AuthUser): void {
     if (!mayReadTownReports(user.role)) {
       throw new ApiError('AUTH.FORBIDDEN', {
-        zh: '全镇月度报告仅供领导小组、统筹负责、日常工作和镇政府查看',
+        zh: '本镇月度报告仅供领导小组、统筹负责、日常工作和镇政府查看',
         en: 'The town’s monthly reports are for the leading group, the coordinator, the daily officer and the town office',
       });
     }

@@ -13,12 +13,14 @@ import { ChildEntity } from './child.entity';
 @Index('cases_area_deadline_idx', ['area', 'nextDeadlineAt'])
 @Index('cases_school_deadline_idx', ['school', 'nextDeadlineAt'])
 @Index('cases_stage_deadline_idx', ['stage', 'nextDeadlineAt'])
+@Index('cases_town_deadline_idx', ['town', 'nextDeadlineAt'])
+@Check('cases_town_check', `town ~ '^[A-Z][A-Z0-9_]*$'`)
 @Index('cases_overdue_idx', ['nextDeadlineAt'], { where: 'open AND NOT paused' })
-// The dashboard's (migration 1765000000000): the live version, months opened and ended, open cases by area and stage.
+// The dashboard's (migration 1765000000000): the live version, months opened and ended, open cases by town, area and stage.
 @Index('cases_updated_at_idx', ['updatedAt'])
 @Index('cases_opened_at_idx', ['openedAt'])
 @Index('cases_ended_at_idx', ['endedAt'], { where: 'ended_at IS NOT NULL' })
-@Index('cases_open_area_stage_idx', ['area', 'stage'], { where: 'open' })
+@Index('cases_open_area_stage_idx', ['town', 'area', 'stage'], { where: 'open' })
 @Check('cases_cause_check', `cause IN (${sqlList(CAUSES)})`)
 @Check('cases_stage_check', `stage IN (${sqlList(STAGES)})`)
 @Check('cases_returned_from_check', `returned_from IN (${sqlList(CHAIN_STAGES)})`)
@@ -35,6 +37,18 @@ export class CaseEntity {
   @ManyToOne(() => ChildEntity)
   @JoinColumn({ name: 'child_id', foreignKeyConstraintName: 'cases_child_id_fkey' })
   child?: ChildEntity;
+
+  /** Town code: always the child's town (foreign key cases_child_town_fkey). */
+  @Column({ type: 'text' })
+  town!: string;
+
+  /** The same child, by id and town: the foreign key that keeps a case in its child's town. Load `child` instead. */
+  @ManyToOne(() => ChildEntity)
+  @JoinColumn([
+    { name: 'child_id', referencedColumnName: 'id', foreignKeyConstraintName: 'cases_child_town_fkey' },
+    { name: 'town', referencedColumnName: 'town', foreignKeyConstraintName: 'cases_child_town_fkey' },
+  ])
+  childInTown?: ChildEntity;
 
   @Column({ type: 'text' })
   cause!: Cause;

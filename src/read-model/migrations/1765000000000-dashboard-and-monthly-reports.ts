@@ -16,7 +16,7 @@ export class DashboardAndMonthlyReports1765000000000 implements MigrationInterfa
     await q.query(`CREATE INDEX cases_updated_at_idx ON cases (updated_at)`);
     await q.query(`CREATE INDEX cases_opened_at_idx ON cases (opened_at)`);
     await q.query(`CREATE INDEX cases_ended_at_idx ON cases (ended_at) WHERE ended_at IS NOT NULL`);
-    await q.query(`CREATE INDEX cases_open_area_stage_idx ON cases (area, stage) WHERE open`);
+    await q.query(`CREATE INDEX cases_open_area_stage_idx ON cases (town, area, stage) WHERE open`);
     await q.query(`
 CREATE INDEX case_events_stage_changes_idx ON case_events (occurred_at) WHERE stage_before <> stage_after`);
 
