@@ -26,8 +26,8 @@ function option(name: string, fallback: number): number {
 }
 
 const FILL = `
-  INSERT INTO children (id, name, id_number, birth_date, sex, school, grade, class_name, area)
-  SELECT md5('child' || i)::uuid, '测试儿童' || i,
+  INSERT INTO children (id, town, name, id_number, birth_date, sex, school, grade, class_name, area)
+  SELECT md5('child' || i)::uuid, 'GULING', '测试儿童' || i,
          -- unique per i: a birth day per thousand children, the sequence within it (the schema checks the form only)
          '500235' || to_char(date '2010-01-01' + i / 1000, 'YYYYMMDD') || lpad((i % 1000)::text, 3, '0') || '0',
          date '2010-01-01' + i / 1000, CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END,
@@ -36,9 +36,9 @@ const FILL = `
          (ARRAY['GULING_COMMUNITY','GAOPING','QIAOTING','BAOXING','SHUANGDIAN','LANCAO','HONGCHUN','HONGPING'])[1 + i % 8]
     FROM generate_series(1, $1::int) AS i;
 
-  INSERT INTO cases (id, child_id, cause, area, school, stage, open, paused, policy_version, opened_at, opened_by,
+  INSERT INTO cases (id, town, child_id, cause, area, school, stage, open, paused, policy_version, opened_at, opened_by,
                      stage_entered_at, action_due_at, window_ends_at, next_deadline_at, assignee, last_seq, ended_at, updated_at)
-  SELECT md5('case' || i)::uuid, md5('child' || i)::uuid, 'POVERTY', ch.area, ch.school, s.stage, s.stage NOT IN ('CLOSED','TRANSFERRED'), false,
+  SELECT md5('case' || i)::uuid, 'GULING', md5('child' || i)::uuid, 'POVERTY', ch.area, ch.school, s.stage, s.stage NOT IN ('CLOSED','TRANSFERRED'), false,
          'guling-2023.1', o.opened_at, '测试（measure）', o.opened_at + interval '2 days',
          CASE WHEN s.stage IN ('HOME_VISIT','TOWN_CRITICISM','JUDICIAL_DOCUMENT','LEGAL_LIABILITY') THEN o.due END,
          CASE WHEN s.stage IN ('HOME_VISIT','PERSUASION','CORRECTION_DEADLINE','RETURNED') THEN o.due END,
