@@ -213,7 +213,7 @@ export class DashboardQueries {
          ) r
          LEFT JOIN LATERAL (${responsiblePeopleSql('r.responsible_roles')}) people ON true
         WHERE ${OVERDUE('$1')} AND c.town = $3 AND ${caseScopeSql(scope, params)}
-        ORDER BY c.next_deadline_at ASC, c.id
+        ORDER BY c.next_deadline_at ASC -- the order of cases_town_overdue_idx: LIMIT reads only the first entries
         LIMIT $2`,
       params,
     );

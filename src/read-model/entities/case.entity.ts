@@ -21,6 +21,7 @@ import { ChildEntity } from './child.entity';
 @Index('cases_opened_at_idx', ['openedAt'])
 @Index('cases_ended_at_idx', ['endedAt'], { where: 'ended_at IS NOT NULL' })
 @Index('cases_open_area_stage_idx', ['town', 'area', 'stage'], { where: 'open' })
+@Index('cases_town_overdue_idx', ['town', 'nextDeadlineAt'], { where: 'open AND NOT paused' })
 @Check('cases_cause_check', `cause IN (${sqlList(CAUSES)})`)
 @Check('cases_stage_check', `stage IN (${sqlList(STAGES)})`)
 @Check('cases_returned_from_check', `returned_from IN (${sqlList(CHAIN_STAGES)})`)

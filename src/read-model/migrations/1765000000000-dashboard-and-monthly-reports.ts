@@ -17,6 +17,8 @@ export class DashboardAndMonthlyReports1765000000000 implements MigrationInterfa
     await q.query(`CREATE INDEX cases_opened_at_idx ON cases (opened_at)`);
     await q.query(`CREATE INDEX cases_ended_at_idx ON cases (ended_at) WHERE ended_at IS NOT NULL`);
     await q.query(`CREATE INDEX cases_open_area_stage_idx ON cases (town, area, stage) WHERE open`);
+    // The overdue list: a town's overdue cases in deadline order, so LIMIT 50 reads 50 index entries.
+    await q.query(`CREATE INDEX cases_town_overdue_idx ON cases (town, next_deadline_at) WHERE open AND NOT paused`);
     await q.query(`
 CREATE INDEX case_events_stage_changes_idx ON case_events (occurred_at) WHERE stage_before <> stage_after`);
 
@@ -38,6 +40,7 @@ CREATE INDEX case_events_stage_changes_idx ON case_events (occurred_at) WHERE st
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE monthly_reports`);
     await q.query(`DROP INDEX case_events_stage_changes_idx`);
+    await q.query(`DROP INDEX cases_town_overdue_idx`);
     await q.query(`DROP INDEX cases_open_area_stage_idx`);
     await q.query(`DROP INDEX cases_ended_at_idx`);
     await q.query(`DROP INDEX cases_opened_at_idx`);
