@@ -20,7 +20,7 @@ import { ChildEntity } from './child.entity';
 @Index('cases_updated_at_idx', ['updatedAt'])
 @Index('cases_opened_at_idx', ['openedAt'])
 @Index('cases_ended_at_idx', ['endedAt'], { where: 'ended_at IS NOT NULL' })
-@Index('cases_open_area_stage_idx', ['town', 'area', 'stage'], { where: 'open' })
+@Index('cases_open_area_stage_idx', ['town', 'area', 'stage', 'paused', 'nextDeadlineAt', 'stageEnteredAt', 'actionDueAt', 'windowEndsAt'], { where: 'open' })
 @Index('cases_town_overdue_idx', ['town', 'nextDeadlineAt'], { where: 'open AND NOT paused' })
 @Check('cases_cause_check', `cause IN (${sqlList(CAUSES)})`)
 @Check('cases_stage_check', `stage IN (${sqlList(STAGES)})`)
