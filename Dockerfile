@@ -26,6 +26,8 @@ COPY --from=build /app/dist ./dist
 COPY policies ./policies
 COPY towns ./towns
 COPY templates ./templates
+# The dashboard (/dashboard) and caseworker (/app) pages, served by the API from the project root.
+COPY web ./web
 USER node
 EXPOSE 3000
 # Overridden per service in docker-compose.yml (node dist/worker-main.js for the worker).

@@ -28,6 +28,9 @@ import { createReconciliationActivities, ensureReconciliationSchedule } from './
 import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
 import { loadResponsibilityDirectory } from './responsibility';
 import { IN_APP_CHANNEL, InAppChannel, NotificationChannel, OutboxDispatcher } from './notifications';
+import { seedDemoCases } from './dashboard/demo-cases';
+import { createMonthlyReportActivities } from './dashboard/reports/activities';
+import { ensureMonthlyReportSchedule } from './dashboard/reports/schedule';
 
 export interface StartOptions {
   config: BaoxueConfig;
@@ -52,6 +55,8 @@ export interface RunningBaoxue {
   worker?: Worker;
   /** Delivers the notification outbox (with the worker role). */
   dispatcher?: OutboxDispatcher;
+  /** The demo town's cases being opened in the background (embedded default); resolves when done or skipped. */
+  demoSeeded?: Promise<void>;
   /** Encrypts what this process sends to Temporal (src/temporal/codec); tests decode raw history with it. */
   payloadCodec: PayloadCodec;
   stop(): Promise<void>;
@@ -130,7 +135,11 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       const worker = await createCaseWorker({
         connection,
         namespace: config.temporalNamespace,
-        activities: { ...createActivities({ dataSource, responsibility }), ...createReconciliationActivities({ dataSource, client: temporalClient }) },
+        activities: {
+          ...createActivities({ dataSource, responsibility }),
+          ...createReconciliationActivities({ dataSource, client: temporalClient }),
+          ...createMonthlyReportActivities({ dataSource, towns }),
+        },
         dataConverter,
       });
       const run = worker.run();
@@ -148,6 +157,8 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       // 人账相符: the scheduled check that every open case has its workflow and the reverse.
       const schedule = await ensureReconciliationSchedule(temporalClient, { everyMs: config.reconcileEveryMs });
       log(`人账相符核对 / reconciliation schedule ${schedule}${config.reconcileEveryMs ? ` (every ${config.reconcileEveryMs / 1000} s)` : ' (off)'}`);
+      // 动态监测书面报告: the report of the month before, on the 1st of each month.
+      log(`动态监测书面报告 / monthly report schedule ${await ensureMonthlyReportSchedule(temporalClient)} (1st of each month, 01:00 China time)`);
     }
 
     if (roles.api) {
@@ -166,6 +177,14 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       const address = app.getHttpServer().address() as { port: number };
       running.app = app;
       running.apiUrl = `http://127.0.0.1:${address.port}`;
+      if (config.seedDemoCases && roles.worker) {
+        // In the background, so the API answers at once; through the engine, so the cases are real workflows.
+        const seeding = seedDemoCases({ dataSource, engine, town: towns.default.code })
+          .then((r) => r.opened > 0 && log(`演示案件 / demo cases: ${r.opened} opened through the engine (${r.skipped} already there)`))
+          .catch((err) => log(`演示案件未能全部建立 / demo cases not all opened: ${(err as Error).message}`));
+        running.demoSeeded = seeding.then(() => undefined);
+        stops.push(() => seeding); // stop after the seeding, not in the middle of it
+      }
     }
     const missing = await responsibility.missingAccounts(dataSource);
     if (missing.length > 0) {

@@ -49,6 +49,11 @@ export interface BaoxueConfig {
    */
   seedDemo: boolean;
   /**
+   * Open the demo town's cases through the engine at start-up (src/dashboard/demo-cases.ts), so the
+   * dashboard shows a populated town. Follows `BAOXUE_SEED_DEMO`; tests that count cases turn it off.
+   */
+  seedDemoCases: boolean;
+  /**
    * `BAOXUE_TRUST_PROXY`: how many reverse proxies in front of the API append to X-Forwarded-For
    * (false = 0, the default: the address of the connection is the client's; true = 1).
    */
@@ -216,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     tokenSecret,
     demoPassword,
     seedDemo,
+    seedDemoCases: seedDemo,
     trustProxyHops,
     rateLimit,
     loginRateLimit,

@@ -84,6 +84,7 @@ export async function runEntryPoint(roles: { api: boolean; worker: boolean }): P
   if (baoxue.apiUrl) {
     const base = baoxue.apiUrl.replace('127.0.0.1', 'localhost');
     log(`API:          ${base}/api`);
+    log(`看板 dashboard: ${base}/dashboard   办理 caseworker page: ${base}/app`);
     log(`Swagger UI:   ${base}/api/docs`);
     log(`健康 health:  ${base}/api/health`);
     log(`登录 log-in:  POST ${base}/api/auth/login  { "username", "password" }`);

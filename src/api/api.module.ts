@@ -59,6 +59,7 @@ import { MeController } from './me/me.controller';
 import { CaseResponsibilityController } from './responsibility/case-responsibility.controller';
 import { TaskQueries } from '../read-model/task-queries';
 import { TOWN, TOWNS } from './tokens';
+import { dashboardModuleParts } from '../dashboard';
 
 export type ApiDatabaseOption =
   /** A data source the caller initialised and migrated, and will destroy. */
@@ -123,6 +124,7 @@ export class ApiModule {
   static forRoot(options: ApiModuleOptions): DynamicModule {
     const { database, engine, towns } = options;
     // Rate limits count clients by the same address the audit log records (the same proxy trust).
+    const dashboard = dashboardModuleParts(); // /api/dashboard/*, /api/reports/* (src/dashboard)
     const hardening = hardeningModuleParts({ trustProxyHops: options.auth?.trustProxyHops, ...options.hardening });
     const dataSourceProvider: Provider =
       'dataSource' in database
@@ -154,6 +156,7 @@ export class ApiModule {
         DocumentsController,
         MeController,
         CaseResponsibilityController,
+        ...dashboard.controllers,
       ],
       providers: [
         dataSourceProvider,
@@ -180,6 +183,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         ...hardening.providers,
+        ...dashboard.providers,
       ],
       exports: [DataSource, CASE_ENGINE, TOWNS, TOWN, CaseQueries],
     };

@@ -11,6 +11,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { inputSanityMiddleware, securityHeaders } from './hardening';
 import { setupSwagger } from './swagger';
+import { serveWebPages } from '../dashboard/web-pages';
 import { validationExceptionFactory } from './validation/field-errors';
 
 export const API_PREFIX = 'api';
@@ -48,5 +49,6 @@ export function configureApp<T extends INestApplication>(app: T, options: Config
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost)));
   if (options.swagger !== false) setupSwagger(app, options.version);
+  serveWebPages(app); // /dashboard, /app and their assets (src/dashboard/web-pages.ts)
   return app;
 }

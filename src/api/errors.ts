@@ -108,6 +108,7 @@ export const ERRORS = {
     en: 'This document was numbered outside baoxue when the step was taken; no second paper is made',
   },
   'DOCUMENT.NOT_FOUND': { status: 404, zh: '找不到该文书', en: 'No such document' },
+  'REPORT.NOT_FOUND': { status: 404, zh: '该月的报告尚未生成', en: 'No report for that month yet' },
   'DATABASE.UNAVAILABLE': { status: 503, zh: '数据库暂时不可用，请稍后重试', en: 'The database is unavailable; try again later' },
   'INTERNAL.ERROR': { status: 500, zh: '系统内部错误，请联系管理员', en: 'Internal error; contact the administrator' },
 } as const satisfies Record<string, ErrorSpec>;

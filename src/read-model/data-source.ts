@@ -13,6 +13,8 @@ import { Towns1764800000000 } from './migrations/1764800000000-towns';
 import { TasksAndNotifications1764850000000 } from './migrations/1764850000000-tasks-and-notifications';
 import { SupportMeasures1764900000000 } from './migrations/1764900000000-support-measures';
 import { Documents1764950000000 } from './migrations/1764950000000-documents';
+import { DashboardAndMonthlyReports1765000000000 } from './migrations/1765000000000-dashboard-and-monthly-reports';
+import { DashboardMonthlyRollup1765000000001 } from './migrations/1765000000001-dashboard-monthly-rollup';
 
 /** In order; append new migrations here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -25,6 +27,8 @@ export const READ_MODEL_MIGRATIONS = [
   TasksAndNotifications1764850000000,
   SupportMeasures1764900000000,
   Documents1764950000000,
+  DashboardAndMonthlyReports1765000000000,
+  DashboardMonthlyRollup1765000000001,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

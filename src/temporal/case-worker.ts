@@ -5,6 +5,7 @@ import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { TASK_QUEUE } from '../workflows/messages';
 import type { CaseActivityImplementations } from '../activities';
 import type { ReconciliationActivities } from '../workflows/reconciliation-messages';
+import type { MonthlyReportActivities } from '../workflows/monthly-report-messages';
 
 /** Built by `npm run build` (scripts/bundle-workflows.js); without it the worker bundles at start. */
 export const WORKFLOW_BUNDLE_PATH = join(__dirname, '..', 'workflow-bundle.js');
@@ -12,8 +13,8 @@ export const WORKFLOW_BUNDLE_PATH = join(__dirname, '..', 'workflow-bundle.js');
 export interface CaseWorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  /** The case workflow's activities, and the reconciliation's when this worker runs the scheduled check. */
-  activities: CaseActivityImplementations & Partial<ReconciliationActivities>;
+  /** The case workflow's activities, and the reconciliation's and the monthly report's when this worker runs the schedules. */
+  activities: CaseActivityImplementations & Partial<ReconciliationActivities> & Partial<MonthlyReportActivities>;
   /** Payload codec and failure converter (src/temporal/codec); payloads in clear when absent. */
   dataConverter?: DataConverter;
   taskQueue?: string;

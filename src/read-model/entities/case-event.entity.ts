@@ -1,4 +1,4 @@
-import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
 import { STAGES } from '../../workflows/vocabulary';
 import type { CaseEventType, Stage } from '../../workflows/vocabulary';
 import { sqlList } from './sql-list';
@@ -10,6 +10,8 @@ import { CaseEntity } from './case.entity';
  */
 @Entity({ name: 'case_events' })
 @Unique('case_events_case_seq_key', ['caseId', 'seq'])
+// Stage changes by time (returns, closings, endings per month): the dashboard's trend and the monthly report.
+@Index('case_events_stage_changes_idx', ['occurredAt'], { where: 'stage_before <> stage_after' })
 @Check('case_events_seq_check', 'seq >= 1')
 @Check('case_events_stage_before_check', `stage_before IN (${sqlList(STAGES)})`)
 @Check('case_events_stage_after_check', `stage_after IN (${sqlList(STAGES)})`)

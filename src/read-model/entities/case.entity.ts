@@ -17,6 +17,12 @@ import { ChildEntity } from './child.entity';
 @Index('cases_town_deadline_idx', ['town', 'nextDeadlineAt'])
 @Check('cases_town_check', `town ~ '^[A-Z][A-Z0-9_]*$'`)
 @Index('cases_overdue_idx', ['nextDeadlineAt'], { where: 'open AND NOT paused' })
+// The dashboard's (migration 1765000000000): the live version, months opened and ended, open cases by town, area and stage.
+@Index('cases_updated_at_idx', ['updatedAt'])
+@Index('cases_opened_at_idx', ['openedAt'])
+@Index('cases_ended_at_idx', ['endedAt'], { where: 'ended_at IS NOT NULL' })
+@Index('cases_open_area_stage_idx', ['town', 'area', 'stage', 'paused', 'nextDeadlineAt', 'stageEnteredAt', 'actionDueAt', 'windowEndsAt'], { where: 'open' })
+@Index('cases_town_overdue_idx', ['town', 'nextDeadlineAt'], { where: 'open AND NOT paused' })
 @Check('cases_cause_check', `cause IN (${sqlList(CAUSES)})`)
 @Check('cases_stage_check', `stage IN (${sqlList(STAGES)})`)
 @Check('cases_returned_from_check', `returned_from IN (${sqlList(CHAIN_STAGES)})`)

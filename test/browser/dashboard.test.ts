@@ -1,0 +1,205 @@
+/**
+ * The dashboard and the caseworker page in a real browser (Debian's Chromium, headless) against
+ * the app as `npm start` composes it: real Temporal, real PostgreSQL, the demo town's twelve
+ * cases opened through the engine (src/dashboard/demo-cases.ts) under the default policy (windows
+ * in days, so nothing escalates while the tests run). One app and one browser for the file; every
+ * test saves a screenshot under test-artifacts/.
+ */
+import { Client, Connection } from '@temporalio/client';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { monthOf, previousMonth } from '../../src/dashboard/china-time';
+import { MONTHLY_REPORT_SCHEDULE_ID } from '../../src/workflows/monthly-report-messages';
+import type { RunningBaoxue } from '../../src/bootstrap';
+import { loadConfig } from '../../src/config';
+import { DEMO_PASSWORD } from '../support/auth';
+import { launchBrowser, logInOnPage, screenshot } from '../support/browser';
+import { startApp, testConfig } from '../support/running-app';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+let db: TestDatabase;
+let app: RunningBaoxue;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase({ migrate: false });
+  [app, browser] = await Promise.all([
+    startApp(testConfig({ databaseUrl: db.url, policyPath: loadConfig({}).policyPath, seedDemoCases: true })),
+    launchBrowser(),
+  ]);
+  await app.demoSeeded;
+}, 180_000);
+
+afterEach(async () => {
+  for (const context of contexts.splice(0)) await context.close();
+  expect(problems.splice(0)).toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await db?.drop();
+});
+
+/** Console errors and page errors of every page, checked after each test: no script error, no CSP violation. */
+const problems: string[] = [];
+
+async function openPage(path: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => problems.push(`${path}: ${err.message}`));
+  page.on('console', (message) => {
+    // The browser logs every failed request; the pages expect two: a refused log-in (401) and the
+    // documents of a case while the documents module is not deployed (404), both shown in words.
+    if (message.type() === 'error' && !/status of (401|404)/.test(message.text())) problems.push(`${path}: ${message.text()}`);
+  });
+  await page.goto(`${app.apiUrl}${path}`);
+  return page;
+}
+
+async function dashboardAs(username: string, viewport?: { width: number; height: number }): Promise<Page> {
+  const page = await openPage('/dashboard', viewport);
+  await logInOnPage(page, username, DEMO_PASSWORD);
+  await page.waitForSelector('body[data-ready]', { timeout: 30_000 });
+  return page;
+}
+
+// Functions run in the browser (evaluate, waitForFunction) reach `document` through globalThis: the
+// tests compile without the DOM's types, and the pages' CSP forbids evaluating strings instead.
+const text = (page: Page, testid: string) => page.textContent(`[data-testid="${testid}"]`);
+const cell = (page: Page, area: string, stage: string) => page.textContent(`[data-cell="${area}:${stage}"]`);
+
+describe('the leading group’s dashboard in a browser', () => {
+  it('shows the seeded town’s figures: headline, areas at zero, the area × stage matrix', async () => {
+    const page = await dashboardAs('leader');
+    expect(await text(page, 'headline-open')).toBe('12');
+    expect(await text(page, 'headline-returned')).toBe('3');
+    expect(await text(page, 'headline-closed')).toBe('0');
+    expect(await text(page, 'headline-overdue')).toBe('0');
+    // 兰草村 and 红坪村 have no case: at zero; 高坪村 has three.
+    expect(await page.getAttribute('[data-testid="area-zero"] [data-area="LANCAO"]', 'class')).toBe('zero');
+    expect(await page.getAttribute('[data-testid="area-zero"] [data-area="HONGPING"]', 'class')).toBe('zero');
+    expect(await page.textContent('[data-testid="area-zero"] [data-area="GAOPING"]')).toContain('未结 3');
+    expect(await cell(page, 'GAOPING', 'HOME_VISIT')).toBe('1');
+    expect(await cell(page, 'GAOPING', 'PERSUASION')).toBe('1');
+    expect(await cell(page, 'GAOPING', 'TOWN_CRITICISM')).toBe('1');
+    expect(await cell(page, 'QIAOTING', 'CORRECTION_DEADLINE')).toBe('1');
+    expect(await cell(page, 'SHUANGDIAN', 'RETURNED')).toBe('1');
+    expect(await cell(page, 'LANCAO', 'HOME_VISIT')).toBe('·');
+    // The charts drew into their canvases; the ranking shows its rule.
+    expect(await page.locator('#heatmap-chart canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('#trend-chart canvas').count()).toBeGreaterThan(0);
+    expect(await text(page, 'ranking-rule')).toContain('逾期案件数少者在前');
+    await screenshot(page, 'dashboard-seeded-town');
+  });
+
+  it('opens the cases of a matrix cell, then a case’s full timeline with time, actor and reason', async () => {
+    const page = await dashboardAs('coordinator');
+    await page.click('[data-cell="QIAOTING:CORRECTION_DEADLINE"] a');
+    await page.waitForSelector('[data-testid="case-list"] tbody tr');
+    expect(await page.locator('[data-testid="case-list"] tbody tr').count()).toBe(1);
+    await page.click('[data-testid="case-list"] tbody tr a');
+    await page.waitForSelector('[data-testid="timeline"] li');
+    expect(await text(page, 'case-title')).toContain('赵小梅');
+    const steps = await page.locator('[data-testid="timeline"] li').allTextContents();
+    expect(steps).toHaveLength(4);
+    expect(steps[3]).toContain('批评教育并责令限期改正');
+    expect(steps[3]).toContain('李尚春（town）');
+    expect(steps[3]).toContain('已当面批评教育并送达责令改正通知');
+    expect(steps[3]).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    // The documents module is not part of this build: said in plain words, not an error page.
+    await page.waitForFunction(() => !(globalThis as any).document.querySelector('[data-testid="documents"]').textContent.includes('正在读取'));
+    await screenshot(page, 'dashboard-case-timeline');
+  });
+
+  it('moves the case in the open dashboard’s matrix when a caseworker records a home visit on /app (live, no reload)', async () => {
+    const dashboard = await dashboardAs('leader');
+    expect(await cell(dashboard, 'GAOPING', 'HOME_VISIT')).toBe('1');
+    expect(await cell(dashboard, 'GAOPING', 'PERSUASION')).toBe('1');
+
+    const caseworker = await openPage('/app', { width: 390, height: 844 });
+    await logInOnPage(caseworker, 'secretary', DEMO_PASSWORD);
+    await caseworker.waitForSelector('[data-testid="tasks"] li');
+    await caseworker.click('[data-testid="tasks"] a:text("王小军")');
+    await caseworker.waitForSelector('form[data-action="RECORD_HOME_VISIT"]');
+    expect(await text(caseworker, 'case-stage')).toBe('家访');
+    await caseworker.selectOption('form[data-action="RECORD_HOME_VISIT"] select[name=outcome]', 'NOT_RETURNED');
+    await caseworker.fill('form[data-action="RECORD_HOME_VISIT"] textarea[name=note]', '家长外出务工，孩子在家');
+    await caseworker.click('form[data-action="RECORD_HOME_VISIT"] button[type=submit]');
+    await caseworker.waitForSelector('[data-testid="action-message"].ok');
+    expect(await text(caseworker, 'action-message')).toContain('家访 → 劝返');
+    expect(await text(caseworker, 'case-stage')).toBe('劝返');
+    await screenshot(caseworker, 'app-home-visit-recorded');
+
+    // The dashboard was not reloaded: its poll of /api/dashboard/version noticed the change.
+    await dashboard.waitForFunction(
+      () => (globalThis as any).document.querySelector('[data-cell="GAOPING:PERSUASION"]')?.textContent === '2' && (globalThis as any).document.querySelector('[data-cell="GAOPING:HOME_VISIT"]')?.textContent === '·',
+      undefined,
+      { timeout: 15_000 },
+    );
+    await screenshot(dashboard, 'dashboard-after-home-visit');
+  });
+
+  it('switches to English and back with the toggle', async () => {
+    const page = await dashboardAs('leader');
+    expect(await page.textContent('[data-testid="matrix"] thead')).toContain('家访');
+    await page.click('[data-testid="lang-toggle"]');
+    await page.waitForFunction(() => (globalThis as any).document.documentElement.lang === 'en');
+    expect(await page.textContent('.headline')).toContain('Open cases');
+    expect(await page.textContent('[data-testid="matrix"] thead')).toContain('Home visit');
+    expect(await text(page, 'ranking-rule')).toContain('fewer overdue cases first');
+    expect(await page.textContent('header h1')).toContain('Dropout-control dashboard');
+    await screenshot(page, 'dashboard-english');
+    await page.click('[data-testid="lang-toggle"]');
+    await page.waitForFunction(() => (globalThis as any).document.documentElement.lang === 'zh-CN');
+    expect(await page.textContent('.headline')).toContain('未结案件');
+  });
+
+  it('has no horizontal scroll on a 375 px phone screen, dashboard and caseworker page', async () => {
+    const phone = { width: 375, height: 812 };
+    const dashboard = await dashboardAs('leader', phone);
+    const widths = () => ({ scroll: (globalThis as any).document.documentElement.scrollWidth as number, client: (globalThis as any).document.documentElement.clientWidth as number });
+    const d = await dashboard.evaluate(widths);
+    expect(d.scroll).toBeLessThanOrEqual(d.client);
+    await screenshot(dashboard, 'dashboard-phone-375');
+
+    const caseworker = await openPage('/app', phone);
+    await logInOnPage(caseworker, 'secretary', DEMO_PASSWORD);
+    await caseworker.waitForSelector('[data-testid="tasks"] li');
+    await caseworker.click('[data-testid="tasks"] li a');
+    await caseworker.waitForSelector('[data-testid="case-stage"]');
+    const a = await caseworker.evaluate(widths);
+    expect(a.scroll).toBeLessThanOrEqual(a.client);
+    await screenshot(caseworker, 'app-phone-375');
+  });
+
+  it('lists the report the monthly schedule generated, live, and downloads it', async () => {
+    const page = await dashboardAs('leader');
+    expect(await page.textContent('[data-testid="reports-section"]')).toContain('尚无报告');
+    // What happens at 01:00 on the 1st: the schedule starts monthlyReportWorkflow, its activity stores the report.
+    const connection = await Connection.connect({ address: app.temporalAddress });
+    try {
+      await new Client({ connection }).schedule.getHandle(MONTHLY_REPORT_SCHEDULE_ID).trigger();
+    } finally {
+      await connection.close();
+    }
+    const month = previousMonth(monthOf(new Date()));
+    await page.waitForSelector(`[data-testid="reports"] li:has-text("${month}")`, { timeout: 30_000 });
+    const stored = await db.dataSource.query(`SELECT trigger, nil FROM monthly_reports WHERE month = $1`, [month]);
+    expect(stored).toEqual([{ trigger: 'schedule', nil: true }]); // the demo town's cases were all opened this month
+    expect(await page.textContent('[data-testid="reports"]')).toContain('零报告');
+    const download = page.waitForEvent('download');
+    await page.click(`[data-testid="reports"] li:has-text("${month}") button:has-text("PDF")`);
+    expect((await download).suggestedFilename()).toBe(`动态监测书面报告-${month}.pdf`);
+    await screenshot(page, 'dashboard-reports');
+  });
+
+  it('shows an API error in plain words on the caseworker page', async () => {
+    const page = await openPage('/app');
+    await logInOnPage(page, 'secretary', 'not-the-password');
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-testid="login-error"]')?.textContent !== '');
+    expect(await text(page, 'login-error')).toBe('用户名或密码不正确');
+    await screenshot(page, 'app-login-error');
+  });
+});
