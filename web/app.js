@@ -9,14 +9,9 @@
   const { t, el, label, api, ApiProblem, name, formatTime, formatDuration } = Baoxue;
   const main = document.getElementById('main');
 
-  /**
-   * The one seam for "my tasks": until the tasks of the responsibility chains exist this is the
-   * open cases in my scope (GET /api/dashboard/my-work); point it at GET /api/me/tasks here, and
-   * adapt `toTask`, when that lands.
-   */
-  const MY_TASKS_ENDPOINT = '/api/dashboard/my-work';
+  /** My tasks: the open tasks the responsibility chains gave me (GET /api/me/tasks), overdue first. */
   function toTask(item) {
-    return { caseId: item.caseId, childName: item.childName, area: item.area, stage: item.stage, dueAt: item.dueAt, overdue: item.overdue };
+    return { caseId: item.caseId, childName: item.child.name, stage: item.stage, work: item.work, dueAt: item.dueAt, overdue: item.overdue };
   }
 
   /** The forms of the page: the action types a village or school records most. */
@@ -67,7 +62,7 @@
   async function renderTasks() {
     let answer;
     try {
-      answer = await api(MY_TASKS_ENDPOINT);
+      answer = await api('/api/me/tasks');
     } catch (err) {
       return showError(main, err);
     }
@@ -86,7 +81,7 @@
                   'li',
                   { class: task.overdue ? 'overdue' : '', dataset: { case: task.caseId } },
                   el('a', { href: `#/case/${task.caseId}` }, task.childName),
-                  el('span', {}, `${name('areas', task.area)} · ${name('stages', task.stage)}`),
+                  el('span', {}, `${name('stages', task.stage)} · ${t(task.work.zh, task.work.en)}`),
                   el(
                     'span',
                     { class: task.overdue ? 'late' : '' },

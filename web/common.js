@@ -114,6 +114,20 @@ const Baoxue = (() => {
     return json;
   }
 
+  /** Saves a file the API serves to a logged-in user (a plain link would carry no token). */
+  async function download(path) {
+    const res = await api(path, { raw: true, headers: { accept: '*/*' } });
+    const disposition = res.headers.get('content-disposition') || '';
+    const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+    const name = encoded ? decodeURIComponent(encoded[1]) : path.split('/').pop();
+    const url = URL.createObjectURL(await res.blob());
+    const link = el('a', { href: url, download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
   async function login(username, password) {
     const answer = await api('/api/auth/login', { method: 'POST', body: { username, password } });
     sessionStorage.setItem(TOKEN_KEY, answer.accessToken);
@@ -206,5 +220,5 @@ const Baoxue = (() => {
     setLang(state.lang);
   });
 
-  return { t, setLang, el, label, api, ApiProblem, login, logout, token, user, vocabulary, name, loginForm, formatTime, formatDuration, requestId, state, onLoggedOut };
+  return { t, setLang, el, label, api, download, ApiProblem, login, logout, token, user, vocabulary, name, loginForm, formatTime, formatDuration, requestId, state, onLoggedOut };
 })();

@@ -378,17 +378,30 @@
     );
   }
 
-  /** The documents module (GET /api/cases/:id/documents) may not be deployed: say so plainly. */
+  /** The case's documents (文书) with their 文号, each downloadable as PDF and HTML, and the evidence pack (证据链). */
   async function loadDocuments(id, node) {
+    const saving = (path) => () => Baoxue.download(path).catch((err) => alert(err instanceof ApiProblem ? err.words() : String(err)));
+    const pack = el('button', { type: 'button', onclick: saving(`/api/cases/${encodeURIComponent(id)}/evidence-pack`) }, label('下载证据链（PDF）', 'Evidence pack (PDF)'));
     try {
-      const answer = await api(`/api/cases/${encodeURIComponent(id)}/documents`);
-      const list = Array.isArray(answer) ? answer : answer.items || answer.documents || [];
-      if (!list.length) return node.replaceChildren(t('暂无文书', 'No documents yet'));
-      node.replaceChildren(
-        el('ul', {}, list.map((d) => el('li', {}, [d.number || d.documentNumber, d.title ? t(d.title) : d.type, formatTime(d.issuedAt || d.createdAt || d.date), d.issuer].filter(Boolean).join(' · ')))),
-      );
+      const { items } = await api(`/api/cases/${encodeURIComponent(id)}/documents`);
+      const list = items.length
+        ? el(
+            'ul',
+            { class: 'documents' },
+            items.map((d) =>
+              el(
+                'li',
+                {},
+                `${t(d.kindLabel.zh, d.kindLabel.en)} · ${d.number} · ${formatTime(d.issuedAt)} · ${d.issuedBy} `,
+                el('button', { type: 'button', onclick: saving(d.downloads.pdf) }, 'PDF'),
+                el('button', { type: 'button', onclick: saving(d.downloads.html) }, 'HTML'),
+              ),
+            ),
+          )
+        : el('p', { class: 'empty' }, t('暂无文书', 'No documents yet'));
+      node.replaceChildren(list, pack);
     } catch (err) {
-      node.replaceChildren(err instanceof ApiProblem && err.status === 404 ? t('文书功能尚未启用', 'Documents are not available yet') : err instanceof ApiProblem ? err.words() : String(err));
+      node.replaceChildren(err instanceof ApiProblem ? err.words() : String(err));
     }
   }
 

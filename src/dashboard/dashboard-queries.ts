@@ -4,9 +4,9 @@
  * page). Every query takes the viewer's read scope (src/read-model/scope-sql.ts), so a principal
  * sees their school's dashboard and the leading group the town's.
  *
- * Until the tasks of the responsibility chains exist, "overdue" is the case's own next deadline
- * (next_deadline_at < now, open, not paused) and the responsible people are the case's assignee or
- * the users whose post the stage's policy names (`responsiblePeopleSql`).
+ * "Overdue" is the case's own next deadline (next_deadline_at < now, open, not paused); the people
+ * responsible are the holders of the case's open tasks (routed by the responsibility chains, moved
+ * by REASSIGN).
  */
 import type { DataSource } from 'typeorm';
 import type { CaseScope } from '../api/auth/permissions';
@@ -68,7 +68,7 @@ export interface OverdueItem {
   stage: Stage;
   dueAt: string;
   overdueMs: number;
-  /** The case's assignee, else the people whose post the stage's policy names. */
+  /** The holders of the case's open tasks, 显示名（用户名）. */
   responsible: string[];
   /** The posts the stage's policy names (CLASS_TEACHER, VILLAGE_CADRE, ...). */
   responsibleRoles: string[];
@@ -202,16 +202,20 @@ export class DashboardQueries {
     const params: unknown[] = [now, limit, town];
     const rows: Array<{
       id: string; name: string; area: string; school: string; stage: Stage; next_deadline_at: Date;
-      assignee: string | null; responsible_roles: string[] | null; people: string[] | null;
+      responsible_roles: string[] | null; people: string[] | null;
     }> = await this.dataSource.query(
-      `SELECT c.id, ch.name, c.area, c.school, c.stage, c.next_deadline_at, c.assignee, r.responsible_roles, people.names AS people
+      `SELECT c.id, ch.name, c.area, c.school, c.stage, c.next_deadline_at, r.responsible_roles, people.names AS people
          FROM cases c
          JOIN children ch ON ch.id = c.child_id
          LEFT JOIN policies p ON p.version = c.policy_version
          CROSS JOIN LATERAL (
            SELECT ARRAY(SELECT jsonb_array_elements_text(coalesce(p.body -> 'stages' -> c.stage -> 'responsible', '[]'::jsonb))) AS responsible_roles
          ) r
-         LEFT JOIN LATERAL (${responsiblePeopleSql('r.responsible_roles')}) people ON true
+         LEFT JOIN LATERAL (
+           SELECT array_agg(u.display_name || '（' || u.username || '）' ORDER BY u.username) AS names
+             FROM (SELECT DISTINCT t.holder FROM tasks t WHERE t.case_id = c.id AND t.status = 'OPEN') h
+             JOIN users u ON u.username = h.holder
+         ) people ON true
         WHERE ${OVERDUE('$1')} AND c.town = $3 AND ${caseScopeSql(scope, params)}
         ORDER BY c.next_deadline_at ASC -- the order of cases_town_overdue_idx: LIMIT reads only the first entries
         LIMIT $2`,
@@ -225,7 +229,7 @@ export class DashboardQueries {
       stage: r.stage,
       dueAt: new Date(r.next_deadline_at).toISOString(),
       overdueMs: now.getTime() - new Date(r.next_deadline_at).getTime(),
-      responsible: r.assignee ? [r.assignee] : (r.people ?? []),
+      responsible: r.people ?? [],
       responsibleRoles: r.responsible_roles ?? [],
     }));
   }
@@ -303,24 +307,6 @@ export const RANKING_RULE = {
 
 /** The stages of the matrix: the open ones, in chain order. */
 export const MATRIX_STAGES = OPEN_STAGES;
-
-/**
- * SQL (a sub-select for a LATERAL join on cases `c` and children `ch`): the active users whose post
- * the stage's policy names, as "显示名（用户名）". The one place that maps policy posts to people; when
- * the responsibility chains (包村/包组/包班) are on file, they replace it.
- */
-export function responsiblePeopleSql(rolesExpression: string): string {
-  const has = (post: string) => `'${post}' = ANY(${rolesExpression})`;
-  return `SELECT array_agg(u.display_name || '（' || u.username || '）' ORDER BY u.username) AS names
-            FROM users u
-           WHERE u.active AND u.town = c.town AND (
-                 (u.role = 'TEACHER' AND ${has('CLASS_TEACHER')} AND u.school = c.school AND u.grade = ch.grade AND u.class_name = ch.class_name)
-              OR (u.role = 'PRINCIPAL' AND ${has('SCHOOL')} AND u.school = c.school)
-              OR (u.role IN ('VILLAGE_SECRETARY', 'VILLAGE_CADRE') AND (${has('VILLAGE')} OR ${has('VILLAGE_CADRE')}) AND u.area = c.area)
-              OR (u.role = 'TOWN_OFFICE' AND ${has('TOWN_GOVERNMENT')})
-              OR (u.role = 'JUSTICE_OFFICE' AND ${has('JUSTICE_OFFICE')})
-              OR (u.role = 'POLICE_STATION' AND (${has('POLICE_STATION')} OR ${has('COURT')})))`;
-}
 
 /**
  * The monthly roll-up (dashboard_monthly) keeps area and school: it serves the whole town, an area

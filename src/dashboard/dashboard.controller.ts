@@ -21,7 +21,6 @@ import {
   HeadlineDto,
   HeatmapDto,
   MatrixDto,
-  MyWorkDto,
   OverdueDto,
   RankingDto,
   TrendDto,
@@ -122,28 +121,5 @@ export class DashboardController {
   @ApiErrorResponses(...AUTH_ERRORS)
   async ranking(@CurrentUser() user: AuthUser): Promise<RankingDto> {
     return { rule: RANKING_RULE, rows: await this.dashboard.ranking(user.town, caseScope(user)) };
-  }
-
-  /**
-   * The caseworker page's "my tasks". Until the responsibility chains' tasks exist (GET /api/me/tasks),
-   * a caseworker's work is the open cases in their scope; the page reads this one endpoint only.
-   */
-  @Get('my-work')
-  @ApiOperation({
-    summary: '我的待办：我的范围内的未结案件，逾期在前 / My work: open cases in my scope, overdue first',
-    description: '在任务模块（GET /api/me/tasks）上线前，待办即本人权限范围内的未结案件。 / Until the tasks module (GET /api/me/tasks) exists, my work is the open cases in my scope.',
-  })
-  @ApiOkResponse({ type: MyWorkDto })
-  @ApiErrorResponses(...AUTH_ERRORS)
-  async myWork(@CurrentUser() user: AuthUser): Promise<MyWorkDto> {
-    const now = new Date();
-    const page = await this.cases.list({ town: user.town, open: true, scope: caseScope(user), pageSize: 100, now });
-    const items = page.items.map((row) => {
-      const s = this.presenter.summary(row, user, now);
-      return { caseId: s.id, childName: s.child.name, area: s.area, school: s.school, stage: s.stage, dueAt: s.nextDeadlineAt ?? null, overdue: s.overdue, paused: s.paused, allowedActions: s.allowedActions };
-    });
-    // The list is by next deadline already; overdue ones (not paused) go first.
-    items.sort((a, b) => Number(b.overdue) - Number(a.overdue));
-    return { items };
   }
 }

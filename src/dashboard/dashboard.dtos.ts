@@ -159,20 +159,3 @@ export class RankingDto {
   @ApiProperty({ type: LabelDto }) rule!: LabelDto;
   @ApiProperty({ type: [RankingRowDto] }) rows!: RankingRowDto[];
 }
-
-export class MyWorkItemDto {
-  @ApiProperty({ format: 'uuid' }) caseId!: string;
-  @ApiProperty() childName!: string;
-  @ApiProperty() area!: string;
-  @ApiProperty() school!: string;
-  @ApiProperty({ enum: STAGES }) stage!: Stage;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true }) dueAt!: string | null;
-  @ApiProperty() overdue!: boolean;
-  @ApiProperty() paused!: boolean;
-  @ApiProperty({ type: [String], description: '您现在可以办理的操作 / what you may do now' }) allowedActions!: string[];
-}
-
-export class MyWorkDto {
-  @ApiProperty({ type: [MyWorkItemDto], description: '逾期的在前，然后按期限 / overdue first, then by due date' })
-  items!: MyWorkItemDto[];
-}

@@ -42,14 +42,17 @@ export interface DemoCase {
 const notReturned = (by: string, note: string): DemoStep => ({ by, action: { type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED', note } });
 const refused = (by: string, reason: string): DemoStep => ({ by, action: { type: 'PERSUASION_REFUSED', reason } });
 
+/** The demo education aid is due a fortnight after the start that seeds it. */
+const DEMO_AID_DUE = new Date(Date.now() + 14 * 86_400_000).toISOString();
+
 /** Twelve children in six areas (兰草村 and 红坪村 at zero). Names are invented. */
 export const DEMO_CASES: readonly DemoCase[] = [
   { name: '王小军', sex: 'M', birthDate: '2015-04-12', serial: 11, school: 'GULING_PRIMARY', grade: 5, className: '五年级二班', area: 'GAOPING', cause: 'GUARDIAN_REFUSES', reportedBy: 'teacher', note: '连续两周未到校', steps: [] },
   { name: '陈小红', sex: 'F', birthDate: '2012-09-03', serial: 12, school: 'GULING_MIDDLE', grade: 7, className: '七年级一班', area: 'GAOPING', cause: 'WORK', reportedBy: 'secretary', note: '随父母外出务工', steps: [notReturned('secretary', '家长在外务工，孩子随行')] },
   { name: '刘小东', sex: 'M', birthDate: '2014-02-20', serial: 13, school: 'GULING_PRIMARY', grade: 6, className: '六年级一班', area: 'GAOPING', cause: 'GUARDIAN_REFUSES', reportedBy: 'principal', note: '开学未报到', steps: [notReturned('secretary', '监护人不同意返校'), refused('secretary', '监护人明确拒绝劝返')] },
-  { name: '赵小梅', sex: 'F', birthDate: '2011-11-08', serial: 14, school: 'GULING_MIDDLE', grade: 8, className: '八年级二班', area: 'QIAOTING', cause: 'GUARDIAN_REFUSES', reportedBy: 'coordinator', note: '家长让其在家务农', steps: [notReturned('officer', '家长拒绝'), refused('officer', '多次劝返无果'), { by: 'town', action: { type: 'ISSUE_CORRECTION_ORDER', orderNumber: '故陵府责〔2026〕1号', note: '已当面批评教育并送达责令改正通知' } }] },
+  { name: '赵小梅', sex: 'F', birthDate: '2011-11-08', serial: 14, school: 'GULING_MIDDLE', grade: 8, className: '八年级二班', area: 'QIAOTING', cause: 'GUARDIAN_REFUSES', reportedBy: 'coordinator', note: '家长让其在家务农', steps: [notReturned('officer', '家长拒绝'), refused('officer', '多次劝返无果'), { by: 'town', action: { type: 'ISSUE_CORRECTION_ORDER', note: '已当面批评教育并送达责令改正通知' } }] },
   { name: '孙小龙', sex: 'M', birthDate: '2016-06-30', serial: 15, school: 'GULING_PRIMARY', grade: 4, className: '四年级一班', area: 'QIAOTING', cause: 'LEARNING_DIFFICULTY', reportedBy: 'principal', note: '厌学在家', steps: [notReturned('principal', '学生厌学'), { by: 'principal', action: { type: 'RECORD_RETURN', note: '制定帮扶计划后返校' } }] },
-  { name: '周小燕', sex: 'F', birthDate: '2010-12-15', serial: 16, school: 'GULING_MIDDLE', grade: 9, className: '九年级一班', area: 'BAOXING', cause: 'POVERTY', reportedBy: 'coordinator', note: '家庭困难', steps: [notReturned('officer', '家庭经济困难'), { by: 'officer', action: { type: 'ADD_SUPPORT', measure: 'EDUCATION_AID', note: '申请教育资助' } }] },
+  { name: '周小燕', sex: 'F', birthDate: '2010-12-15', serial: 16, school: 'GULING_MIDDLE', grade: 9, className: '九年级一班', area: 'BAOXING', cause: 'POVERTY', reportedBy: 'coordinator', note: '家庭困难', steps: [notReturned('officer', '家庭经济困难'), { by: 'officer', action: { type: 'ADD_SUPPORT', measure: 'EDUCATION_AID', owner: 'officer', dueAt: DEMO_AID_DUE, note: '申请教育资助' } }] },
   { name: '吴小兵', sex: 'M', birthDate: '2017-03-22', serial: 17, school: 'GULING_PRIMARY', grade: 3, className: '三年级一班', area: 'BAOXING', cause: 'ILLNESS', reportedBy: 'principal', note: '因病未到校', steps: [] },
   { name: '郑小花', sex: 'F', birthDate: '2015-08-09', serial: 18, school: 'GULING_PRIMARY', grade: 5, className: '五年级一班', area: 'SHUANGDIAN', cause: 'OTHER', reportedBy: 'principal', note: '一周未到校', steps: [{ by: 'principal', action: { type: 'RECORD_HOME_VISIT', outcome: 'RETURNED', note: '家访后当天返校' } }] },
   { name: '冯小刚', sex: 'M', birthDate: '2011-05-17', serial: 19, school: 'GULING_MIDDLE', grade: 8, className: '八年级一班', area: 'SHUANGDIAN', cause: 'GUARDIAN_REFUSES', reportedBy: 'coordinator', note: '监护人不让上学', steps: [notReturned('officer', '监护人拒绝'), refused('officer', '监护人拒绝劝返')] },

@@ -11,7 +11,7 @@ import { monthOf, previousMonth } from '../../src/dashboard/china-time';
 import { MONTHLY_REPORT_SCHEDULE_ID } from '../../src/workflows/monthly-report-messages';
 import type { RunningBaoxue } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
-import { DEMO_PASSWORD } from '../support/auth';
+import { DEMO_PASSWORD, as } from '../support/auth';
 import { launchBrowser, logInOnPage, screenshot } from '../support/browser';
 import { startApp, testConfig } from '../support/running-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -50,9 +50,8 @@ async function openPage(path: string, viewport = { width: 1280, height: 900 }): 
   const page = await context.newPage();
   page.on('pageerror', (err) => problems.push(`${path}: ${err.message}`));
   page.on('console', (message) => {
-    // The browser logs every failed request; the pages expect two: a refused log-in (401) and the
-    // documents of a case while the documents module is not deployed (404), both shown in words.
-    if (message.type() === 'error' && !/status of (401|404)/.test(message.text())) problems.push(`${path}: ${message.text()}`);
+    // The browser logs every failed request; the pages expect one: a refused log-in (401), shown in words.
+    if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(`${path}: ${message.text()}`);
   });
   await page.goto(`${app.apiUrl}${path}`);
   return page;
@@ -94,7 +93,12 @@ describe('the leading group’s dashboard in a browser', () => {
     await screenshot(page, 'dashboard-seeded-town');
   });
 
-  it('opens the cases of a matrix cell, then a case’s full timeline with time, actor and reason', async () => {
+  it('opens the cases of a matrix cell, then a case’s full timeline with time, actor and reason, and its documents', async () => {
+    // The town office issues the order to correct of the case at CORRECTION_DEADLINE through the API.
+    const town = await as(app.apiUrl!, 'town');
+    const listed = await town.get('/api/cases?area=QIAOTING&stage=CORRECTION_DEADLINE').expect(200);
+    await town.post(`/api/cases/${listed.body.items[0].id}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(201);
+
     const page = await dashboardAs('coordinator');
     await page.click('[data-cell="QIAOTING:CORRECTION_DEADLINE"] a');
     await page.waitForSelector('[data-testid="case-list"] tbody tr');
@@ -108,8 +112,8 @@ describe('the leading group’s dashboard in a browser', () => {
     expect(steps[3]).toContain('李尚春（town）');
     expect(steps[3]).toContain('已当面批评教育并送达责令改正通知');
     expect(steps[3]).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
-    // The documents module is not part of this build: said in plain words, not an error page.
-    await page.waitForFunction(() => !(globalThis as any).document.querySelector('[data-testid="documents"]').textContent.includes('正在读取'));
+    // The town office issued the order to correct: the case page lists it with its 文号.
+    await page.waitForFunction(() => /责令限期改正通知书 · 故陵.*〔\d{4}〕\d+号/.test((globalThis as any).document.querySelector('[data-testid="documents"]').textContent));
     await screenshot(page, 'dashboard-case-timeline');
   });
 
@@ -119,7 +123,7 @@ describe('the leading group’s dashboard in a browser', () => {
     expect(await cell(dashboard, 'GAOPING', 'PERSUASION')).toBe('1');
 
     const caseworker = await openPage('/app', { width: 390, height: 844 });
-    await logInOnPage(caseworker, 'secretary', DEMO_PASSWORD);
+    await logInOnPage(caseworker, 'cadre', DEMO_PASSWORD);
     await caseworker.waitForSelector('[data-testid="tasks"] li');
     await caseworker.click('[data-testid="tasks"] a:text("王小军")');
     await caseworker.waitForSelector('form[data-action="RECORD_HOME_VISIT"]');
@@ -165,7 +169,7 @@ describe('the leading group’s dashboard in a browser', () => {
     await screenshot(dashboard, 'dashboard-phone-375');
 
     const caseworker = await openPage('/app', phone);
-    await logInOnPage(caseworker, 'secretary', DEMO_PASSWORD);
+    await logInOnPage(caseworker, 'cadre', DEMO_PASSWORD);
     await caseworker.waitForSelector('[data-testid="tasks"] li');
     await caseworker.click('[data-testid="tasks"] li a');
     await caseworker.waitForSelector('[data-testid="case-stage"]');

@@ -1,6 +1,6 @@
 /**
  * The dashboard's queries on a real PostgreSQL: figures cut to each role's scope, overdue cases
- * with the people responsible (the assignee, else the users in the posts the case's policy names),
+ * with the people responsible (the holders of their open tasks, from the responsibility chains),
  * time in stage against the window, and the ranking's rule.
  */
 import { caseScope } from '../../src/api/auth/permissions';
@@ -12,6 +12,7 @@ import { deleteUnstartedCase } from '../../src/read-model/case-intake';
 import { recordPolicy } from '../../src/read-model/policies';
 import { resolve } from 'node:path';
 import { DEFAULT_TOWN_PATH, loadTowns } from '../../src/read-model/town';
+import { ResponsibilityDirectory, loadResponsibilityDirectory } from '../../src/responsibility';
 import type { CaseEvent, CaseSnapshot } from '../../src/workflows/messages';
 import { DEMO_PASSWORD } from '../support/auth';
 import { openCase, snapshot } from '../support/fixtures';
@@ -19,6 +20,7 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;
 let queries: DashboardQueries;
+let directory: ResponsibilityDirectory;
 const now = new Date();
 const ago = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
 const ids: Record<string, string> = {};
@@ -33,7 +35,8 @@ async function add(key: string, place: { area: string; school: string; grade: nu
   const { caseId, childId } = await openCase(db.dataSource, place);
   ids[key] = caseId;
   const events: CaseEvent[] = moves.map((m, i) => ({ id: `${caseId}:${i + 1}`, caseId, seq: i + 1, automatic: false, actor: '测试', reason: '', data: {}, ...m }));
-  await projectCase(db.dataSource, { snapshot: snapshot(caseId, childId, { area: place.area, school: place.school, openedAt: ago(10), lastSeq: Math.max(1, events.length), ...state }), events });
+  // With the responsibility directory, as the worker projects: the chains give the case its tasks.
+  await projectCase(db.dataSource, { snapshot: snapshot(caseId, childId, { area: place.area, school: place.school, openedAt: ago(10), lastSeq: Math.max(1, events.length), ...state }), events }, directory);
 }
 
 const teachersClass = { area: 'GAOPING', school: 'GULING_PRIMARY', grade: 5, className: '五年级二班' };
@@ -41,8 +44,13 @@ const teachersClass = { area: 'GAOPING', school: 'GULING_PRIMARY', grade: 5, cla
 beforeAll(async () => {
   db = await createTestDatabase();
   await recordPolicy(db.dataSource, loadPolicy());
+  // The fixtures' cases keep the policy they started with.
+  await recordPolicy(db.dataSource, loadPolicy(resolve(__dirname, '..', '..', 'policies', 'guling-2023.1.json')));
   await seedDemoAccounts(db.dataSource, DEMO_PASSWORD);
-  queries = new DashboardQueries(db.dataSource, loadTowns([DEFAULT_TOWN_PATH, resolve(__dirname, '..', 'fixtures', 'towns', 'xinhe.json')]));
+  const townPaths = [DEFAULT_TOWN_PATH, resolve(__dirname, '..', 'fixtures', 'towns', 'xinhe.json')];
+  const towns = loadTowns(townPaths);
+  directory = loadResponsibilityDirectory(townPaths, towns, loadPolicy());
+  queries = new DashboardQueries(db.dataSource, towns);
   // In persuasion 10 of its 15 days.
   await add('persuasion', teachersClass, { stage: 'PERSUASION', stageEnteredAt: ago(10), actionDueAt: undefined, windowEndsAt: ago(-5), nextDeadlineAt: ago(-5) });
   // Home visit due 2 days ago, entered 5 days ago (window 3 days): overdue, no assignee.
@@ -111,11 +119,11 @@ describe('the dashboard queries', () => {
     expect((await queries.trend('XINHE', { kind: 'ALL' }, now)).every((m) => m.opened + m.returned + m.closed === 0)).toBe(true);
   });
 
-  it('list overdue cases longest first, with the assignee or the people in the posts the policy names', async () => {
+  it('list overdue cases longest first, with the holders of their open tasks', async () => {
     const items = await queries.overdue(T, scopeOf('coordinator'), now);
     expect(items.map((i) => i.caseId)).toEqual([ids.visitOverdue, ids.criticismOverdue]);
-    // HOME_VISIT: class teacher and village cadre → the class's teacher and the area's two village accounts.
-    expect(items[0]).toMatchObject({ stage: 'HOME_VISIT', responsibleRoles: ['CLASS_TEACHER', 'VILLAGE_CADRE'], responsible: ['高坪村驻村干部（cadre）', '吴家俊（secretary）', '五年级二班班主任（teacher）'] });
+    // HOME_VISIT: class teacher and village cadre → the chains name the class's teacher and the area's resident cadre.
+    expect(items[0]).toMatchObject({ stage: 'HOME_VISIT', responsibleRoles: ['CLASS_TEACHER', 'VILLAGE_CADRE'], responsible: ['高坪村驻村干部（cadre）', '五年级二班班主任（teacher）'] });
     expect(items[0].overdueMs).toBeGreaterThanOrEqual(2 * 86_400_000 - 1000);
     expect(items[1].responsible).toEqual(['李尚春（town）']);
   });

@@ -52,7 +52,7 @@ describe('the dashboard over HTTP', () => {
   });
 
   it('needs a log-in for every widget, and leaves the polled version out of the audit log', async () => {
-    for (const widget of ['version', 'vocabulary', 'headline', 'matrix', 'heatmap', 'trend', 'overdue', 'ranking', 'my-work']) {
+    for (const widget of ['version', 'vocabulary', 'headline', 'matrix', 'heatmap', 'trend', 'overdue', 'ranking']) {
       const res = await request(api.server).get(`/api/dashboard/${widget}`);
       expect({ widget, status: res.status, code: res.body.code }).toEqual({ widget, status: 401, code: 'AUTH.REQUIRED' });
     }
