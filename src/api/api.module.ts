@@ -40,6 +40,8 @@ import { AuthService } from './auth/auth.service';
 import { TokenService } from './auth/token.service';
 import { UserStore } from './auth/user-store';
 import { CASE_ENGINE, CaseEngine } from './case-engine.port';
+import { ChildrenController } from './children/children.controller';
+import { ChildrenService } from './children/children.service';
 import { ActOnCaseController } from './cases/act-on-case/act-on-case.controller';
 import { ActOnCaseService } from './cases/act-on-case/act-on-case.service';
 import { ActionBodyPipe } from './cases/act-on-case/action-body.pipe';
@@ -135,7 +137,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [...('useFactory' in engine ? (engine.imports ?? []) : []), ...hardening.imports],
-      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController],
+      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController, ChildrenController],
       providers: [
         dataSourceProvider,
         engineProvider,
@@ -149,6 +151,7 @@ export class ApiModule {
         ReportCaseService,
         ActOnCaseService,
         ActionBodyPipe,
+        ChildrenService,
         // Log-in on every route but @Public ones, and an audit row for every request (src/api/auth, src/api/audit).
         { provide: AUTH_OPTIONS, useValue: options.auth ?? defaultAuthOptions() },
         TokenService,

@@ -56,7 +56,18 @@ export const ERRORS = {
   },
   'CASE.ACTION_NOT_ALLOWED': { status: 409, zh: '案件当前阶段不能进行此操作', en: 'The case does not allow this action now' },
   'CASE.CLOSED': { status: 409, zh: '案件已结束，不能再办理', en: 'The case has ended; no more actions are possible' },
+  'CHILD.INVALID_ID': { status: 400, zh: '儿童编号格式不正确', en: 'The child id is not a valid UUID' },
   'CHILD.NOT_FOUND': { status: 404, zh: '找不到该儿童', en: 'No such child' },
+  'CHILD.ALREADY_REGISTERED': {
+    status: 409,
+    zh: '该身份证号码已在本镇儿童名册中，请更正原记录',
+    en: "The ID number is already on the town's registry; correct that record",
+  },
+  'CHILD.DIFFERS_FROM_REGISTRY': {
+    status: 409,
+    zh: '该儿童已在本镇儿童名册中，所填信息与名册不一致；请先更正名册，或按 childId 报告',
+    en: "The child is on the town's registry with other details; correct the registry first, or report by childId",
+  },
   'AREA.UNKNOWN': { status: 400, zh: '没有这个责任区', en: 'Unknown responsibility area' },
   'SCHOOL.UNKNOWN': { status: 400, zh: '没有这所学校', en: 'Unknown school' },
   'ACTION.UNKNOWN_TYPE': { status: 400, zh: '没有这种操作类型', en: 'Unknown action type' },
