@@ -11,9 +11,10 @@ import { IdempotencyKeys1764640000000 } from './migrations/1764640000000-idempot
 import { ReconciliationRuns1764720000000 } from './migrations/1764720000000-reconciliation-runs';
 import { Towns1764800000000 } from './migrations/1764800000000-towns';
 import { RegistryAuditKinds1764800000001 } from './migrations/1764800000001-registry-audit-kinds';
+import { Imports1764800000002 } from './migrations/1764800000002-imports';
 
 /** In order; append new migrations here. */
-export const READ_MODEL_MIGRATIONS = [InitialSchema1764374400000, Users1764460800000, AuditLog1764547200000, IdempotencyKeys1764640000000, ReconciliationRuns1764720000000, Towns1764800000000, RegistryAuditKinds1764800000001];
+export const READ_MODEL_MIGRATIONS = [InitialSchema1764374400000, Users1764460800000, AuditLog1764547200000, IdempotencyKeys1764640000000, ReconciliationRuns1764720000000, Towns1764800000000, RegistryAuditKinds1764800000001, Imports1764800000002];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
 

@@ -78,7 +78,12 @@ export function sameChild(a: RegistryChildInput, b: RegistryChildInput): boolean
  * Registers new children and brings changed ones up to date (guardians replaced), in the caller's
  * transaction; rows equal to their record are left alone. Rows must have distinct ID numbers.
  */
-export async function saveChildren(manager: EntityManager, town: string, rows: RegistryChildInput[]): Promise<ChildWriteResult> {
+export async function saveChildren(
+  manager: EntityManager,
+  town: string,
+  rows: RegistryChildInput[],
+  onProgress?: (done: number) => void,
+): Promise<ChildWriteResult> {
   const existing = await findChildrenByIdNumber(manager, town, rows.map((r) => r.idNumber));
   const ids = new Map<string, string>();
   const toWrite: RegistryChildInput[] = [];
@@ -108,7 +113,9 @@ export async function saveChildren(manager: EntityManager, town: string, rows: R
        SELECT g.child_id, g.name, g.phone, g.relation FROM jsonb_to_recordset($1::jsonb) AS g(child_id uuid, name text, phone text, relation text)`,
       [JSON.stringify(guardians)],
     );
+    onProgress?.(unchanged + i + batch.length);
   }
+  onProgress?.(rows.length);
   return { created, updated, unchanged, ids };
 }
 

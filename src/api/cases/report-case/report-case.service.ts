@@ -6,12 +6,11 @@
  *    last_seq 0); the partial unique index refuses a second open case → 409 CASE.ALREADY_OPEN;
  * 3. start the case's workflow; if that fails, delete the case row again and answer 503.
  */
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CaseFacts } from '../../../workflows/messages';
 import { CaseQueries } from '../../../read-model/case-queries';
-import { ChildInput, ChildRecordDiffersError, OpenCaseExistsError, deleteUnstartedCase, openCaseRecord } from '../../../read-model/case-intake';
+import { ChildInput, ChildRecordDiffersError, OpenCaseExistsError } from '../../../read-model/case-intake';
+import { CaseStartFailedError, openAndStartCase } from '../../../registry/open-case';
 import { ChildEntity } from '../../../read-model/entities';
 import { Town, Towns } from '../../../read-model/town';
 import { CASE_ENGINE, CaseEngine } from '../../case-engine.port';
@@ -55,12 +54,17 @@ export class ReportCaseService {
     const child = request.child ? this.checkChild(town, request.child) : { childId: request.childId! };
     await this.checkScope(user, child);
 
-    const caseId = randomUUID();
-    const openedAt = new Date().toISOString();
     let row;
     try {
-      row = await openCaseRecord(this.dataSource, { caseId, town: town.code, child, cause: request.cause, note: request.note, openedAt, openedBy: actor });
+      row = await openAndStartCase({ dataSource: this.dataSource, engine: this.engine }, { town: town.code, child, cause: request.cause, note: request.note, openedBy: actor });
     } catch (err) {
+      if (err instanceof CaseStartFailedError) {
+        this.logger.error(`could not start case ${err.caseId}${err.cleanupFailed ? '; its row could not be removed' : '; its row was removed'}`, String((err.cause as Error)?.stack ?? err.cause));
+        throw new ApiError('ENGINE.UNAVAILABLE', {
+          zh: '案件流程引擎暂时不可用，案件未立案，请稍后重新提交',
+          en: 'The case engine is unavailable; the case was not opened, submit it again later',
+        });
+      }
       if (err instanceof ChildRecordDiffersError) {
         throw new ApiError('CHILD.DIFFERS_FROM_REGISTRY', {
           zh: `该儿童已在本镇儿童名册中，以下信息与名册不一致：${err.fields.join('、')}；请先更正名册（PATCH /api/children/:id），或按 childId 报告`,
@@ -86,32 +90,7 @@ export class ReportCaseService {
       throw err;
     }
 
-    const facts: CaseFacts = {
-      caseId,
-      town: town.code,
-      childId: row.childId,
-      cause: request.cause,
-      area: row.area,
-      school: row.school,
-      openedAt,
-      openedBy: actor,
-      ...(request.note !== undefined ? { note: request.note } : {}),
-    };
-    try {
-      await this.engine.startCase(facts);
-    } catch (err) {
-      this.logger.error(`could not start case ${caseId}; removing its row`, err instanceof Error ? err.stack : String(err));
-      try {
-        await deleteUnstartedCase(this.dataSource, caseId);
-      } catch (cleanup) {
-        this.logger.error(`could not remove case row ${caseId}`, cleanup instanceof Error ? cleanup.stack : String(cleanup));
-      }
-      throw new ApiError('ENGINE.UNAVAILABLE', {
-        zh: '案件流程引擎暂时不可用，案件未立案，请稍后重新提交',
-        en: 'The case engine is unavailable; the case was not opened, submit it again later',
-      });
-    }
-
+    const caseId = row.id;
     const detail = await this.queries.get(caseId);
     if (!detail) throw new Error(`case ${caseId} vanished after it was opened`);
     return this.presenter.detail(detail, user);
