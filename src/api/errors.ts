@@ -56,6 +56,10 @@ export const ERRORS = {
   },
   'CASE.ACTION_NOT_ALLOWED': { status: 409, zh: '案件当前阶段不能进行此操作', en: 'The case does not allow this action now' },
   'CASE.CLOSED': { status: 409, zh: '案件已结束，不能再办理', en: 'The case has ended; no more actions are possible' },
+  'LEDGER.FILE_REQUIRED': { status: 400, zh: '请上传台账文件', en: 'Upload the ledger file' },
+  'LEDGER.UNSUPPORTED_FILE': { status: 400, zh: '不支持的文件类型，请导入 .xlsx 或 .csv 文件', en: 'Unsupported file type; import an .xlsx or .csv file' },
+  'LEDGER.LAYOUT_INVALID': { status: 400, zh: '文件的表头不符合台账格式', en: 'The file does not have the ledger’s header row' },
+  'LEDGER.ROWS_INVALID': { status: 422, zh: '有不符合要求的行，未导入任何数据', en: 'Some rows are not valid; nothing was imported' },
   'CHILD.INVALID_ID': { status: 400, zh: '儿童编号格式不正确', en: 'The child id is not a valid UUID' },
   'CHILD.NOT_FOUND': { status: 404, zh: '找不到该儿童', en: 'No such child' },
   'CHILD.ALREADY_REGISTERED': {

@@ -16,6 +16,7 @@ import { OpenCaseExistsError } from '../read-model/case-intake';
 import type { Town } from '../read-model/town';
 import { openCaseIds, saveChildren } from '../registry/children-store';
 import { CaseStartFailedError, openAndStartCase } from '../registry/open-case';
+import type { RegistryChildInput } from '../registry/child-rules';
 import { LedgerProblem, LedgerRow, parseLedger, UnknownColumn } from './parse-ledger';
 import { readLedgerFile } from './read-sheet';
 
@@ -60,6 +61,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Who imports: written into the cases' opening and the imports row. */
   importer: { userId: string | null; username: string; actor: string; via: 'API' | 'CLI' };
+  /** Rows the importer may write (its scope); the others are reported as problems. Default: all. */
+  mayWrite?: (child: RegistryChildInput) => boolean;
   /** Cases started at once (default 8). */
   caseConcurrency?: number;
   onProgress?: (phase: 'children' | 'cases', done: number, total: number) => void;
@@ -75,10 +78,35 @@ export const DEFAULT_CASE_CONCURRENCY = 8;
 
 class DryRunRollback extends Error {}
 
+/** The file asks for cases, and there is no case engine to open them: refused before anything is written. */
+export class NoCaseEngineError extends Error {
+  constructor(readonly caseRows: number) {
+    super(`the file asks for ${caseRows} cases, and no case engine is available to open them`);
+    this.name = 'NoCaseEngineError';
+  }
+}
+
 export async function importLedger(deps: ImportDeps, options: ImportOptions): Promise<ImportReport> {
   const { town, goodRowsOnly = false, dryRun = false } = options;
   const sheets = await readLedgerFile(options.fileName, options.bytes);
   const parsed = parseLedger(town, sheets);
+  if (options.mayWrite) {
+    const outside = parsed.rows.filter((r) => !options.mayWrite!(r.child));
+    for (const r of outside) {
+      parsed.problems.push({
+        sheet: r.sheet,
+        row: r.row,
+        column: '',
+        header: '',
+        value: r.child.name,
+        message: '该儿童不在您的范围内（学校、班级或责任区），不能由您导入',
+        messageEn: 'The child is outside your scope (school, class or area); you cannot import it',
+      });
+    }
+    parsed.rows = parsed.rows.filter((r) => options.mayWrite!(r.child));
+    parsed.badRows += outside.length;
+    parsed.problems.sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : parsed.sheets.indexOf(a.sheet) - parsed.sheets.indexOf(b.sheet)));
+  }
   const counts: ImportCounts = { rows: parsed.totalRows, badRows: parsed.badRows, created: 0, updated: 0, unchanged: 0, casesOpened: 0, casesAlreadyOpen: 0, casesFailed: 0 };
   const report: ImportReport = {
     status: 'IMPORTED',
@@ -97,6 +125,7 @@ export async function importLedger(deps: ImportDeps, options: ImportOptions): Pr
 
   const rows = parsed.rows;
   const caseRows = rows.filter((r) => r.cause !== undefined);
+  if (caseRows.length > 0 && !deps.engine && !dryRun) throw new NoCaseEngineError(caseRows.length);
   let ids = new Map<string, string>();
   try {
     await deps.dataSource.transaction(async (manager) => {
@@ -126,8 +155,7 @@ async function openCases(deps: ImportDeps, options: ImportOptions, caseRows: Led
   const toOpen = caseRows.filter((r) => !open.has(ids.get(r.child.idNumber)!));
   counts.casesAlreadyOpen = caseRows.length - toOpen.length;
   if (toOpen.length === 0) return;
-  const engine = deps.engine;
-  if (!engine) throw new Error('the import asks for cases, but no case engine was given');
+  const engine = deps.engine!;
   let next = 0;
   let done = 0;
   const worker = async () => {
@@ -143,7 +171,10 @@ async function openCases(deps: ImportDeps, options: ImportOptions, caseRows: Led
         if (err instanceof OpenCaseExistsError) counts.casesAlreadyOpen++;
         else {
           counts.casesFailed++;
-          const message = err instanceof CaseStartFailedError ? '案件流程引擎暂时不可用，未立案 / the case engine is unavailable; not opened' : (err as Error).message;
+          const message =
+            err instanceof CaseStartFailedError
+              ? `案件流程引擎暂时不可用，未立案 / the case engine is unavailable; not opened (${(err.cause as Error)?.cause ?? (err.cause as Error)?.message ?? ''})`
+              : (err as Error).message;
           report.caseFailures.push({ sheet: row.sheet, row: row.row, message });
         }
       }

@@ -47,6 +47,8 @@ export interface LedgerSpec {
   bad?: Record<number, Record<string, string | number>>;
   /** Rows with a case (0-based indices) and its cause. */
   cases?: Record<number, string>;
+  /** Child numbers start after this (default 0): files of one test database stay apart. */
+  start?: number;
   /** Rows before the header (a title). */
   title?: string;
   headers?: string[];
@@ -56,7 +58,7 @@ export function ledgerRows(spec: LedgerSpec): Array<Array<string | number>> {
   const headers = spec.headers ?? HEADERS;
   const rows: Array<Array<string | number>> = [];
   for (let i = 0; i < spec.count; i++) {
-    const row = ledgerRow(i + 1, spec.cases?.[i]);
+    const row = ledgerRow((spec.start ?? 0) + i + 1, spec.cases?.[i]);
     for (const [header, value] of Object.entries(spec.bad?.[i] ?? {})) row[HEADERS.indexOf(header)] = value;
     rows.push(headers === HEADERS ? row : headers.map((h) => row[HEADERS.indexOf(h)] ?? ''));
   }
