@@ -43,6 +43,7 @@ import { CASE_ENGINE, CaseEngine } from './case-engine.port';
 import { ChildrenController } from './children/children.controller';
 import { ChildrenService } from './children/children.service';
 import { LedgerController } from './ledger/ledger.controller';
+import { TownsController } from './towns/towns.controller';
 import { LedgerService } from './ledger/ledger.service';
 import { MulterModule } from '@nestjs/platform-express';
 import { DEFAULT_LEDGER_MAX_BYTES } from '../config';
@@ -148,7 +149,7 @@ export class ApiModule {
         // Without a destination multer keeps uploads in memory (a ledger is a few MB at most); it stops at the limit.
         MulterModule.register({ limits: { fileSize: options.ledgerMaxBytes ?? DEFAULT_LEDGER_MAX_BYTES, files: 1 } }),
       ],
-      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController, ChildrenController, LedgerController],
+      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController, ChildrenController, LedgerController, TownsController],
       providers: [
         dataSourceProvider,
         engineProvider,
