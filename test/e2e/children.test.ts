@@ -101,6 +101,12 @@ describe('POST /api/children', () => {
     const again = await register('coordinator', { ...body, name: '陈小语' });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'CHILD.ALREADY_REGISTERED', details: { childId: first.body.id } });
+    // Two registrations of one new child at the same moment: one 201, one 409, one record.
+    const twin = childBody();
+    const both = await Promise.all([register('coordinator', twin), register('coordinator', { ...twin, name: '陈小宇' })]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    const kept = both.find((r) => r.status === 201)!.body;
+    expect((await (await as(api.server, 'coordinator')).get(`/api/children/${kept.id}`)).body.name).toBe(kept.name);
     const otherClass = await register('teacher', childBody({ className: '五年级一班' }));
     expect(otherClass.status).toBe(403);
     const leader = await register('leader', childBody());

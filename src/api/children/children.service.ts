@@ -36,15 +36,11 @@ export class ChildrenService {
     if (!mayWriteChild(user, { ...child, town: town.code })) throw outOfScope(user);
     const id = await this.dataSource.transaction(async (manager) => {
       const onFile = (await findChildrenByIdNumber(manager, town.code, [child.idNumber])).get(child.idNumber);
-      if (onFile) {
-        const visible = mayReadChild(user, { ...onFile.record, town: town.code });
-        throw new ApiError('CHILD.ALREADY_REGISTERED', {
-          zh: `该身份证号码已在本镇儿童名册中${visible ? `（儿童编号 ${onFile.id}）` : ''}，请更正原记录`,
-          en: `The ID number is already on the town's registry${visible ? ` (child ${onFile.id})` : ''}; correct that record`,
-          details: visible ? { childId: onFile.id } : {},
-        });
-      }
-      return (await saveChildren(manager, town.code, [child])).ids.get(child.idNumber)!;
+      if (onFile) throw alreadyRegistered(mayReadChild(user, { ...onFile.record, town: town.code }) ? onFile.id : undefined);
+      const written = await saveChildren(manager, town.code, [child]);
+      // Registered by someone else in the meantime: the upsert updated their row; the throw rolls that back.
+      if (written.created !== 1) throw alreadyRegistered(undefined);
+      return written.ids.get(child.idNumber)!;
     });
     return this.read(id, user);
   }
@@ -134,6 +130,14 @@ export class ChildrenService {
       updatedAt: (c.updatedAt instanceof Date ? c.updatedAt : new Date(c.updatedAt)).toISOString(),
     };
   }
+}
+
+function alreadyRegistered(visibleChildId: string | undefined): ApiError {
+  return new ApiError('CHILD.ALREADY_REGISTERED', {
+    zh: `该身份证号码已在本镇儿童名册中${visibleChildId ? `（儿童编号 ${visibleChildId}）` : ''}，请更正原记录`,
+    en: `The ID number is already on the town's registry${visibleChildId ? ` (child ${visibleChildId})` : ''}; correct that record`,
+    details: visibleChildId ? { childId: visibleChildId } : {},
+  });
 }
 
 function definedOnly<T extends object>(body: T): Partial<T> {
