@@ -37,11 +37,12 @@ function options(fileName: string, bytes: Buffer, extra: Partial<ImportOptions> 
 
 const count = async (table: string) => (await db.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n as number;
 
-describe('importing 5,000 rows with 3 bad ones', () => {
+describe.each(['xlsx', 'csv'] as const)('importing 5,000 rows with 3 bad ones (.%s)', (kind) => {
   let file: Buffer;
+  const name = `taizhang.${kind}`;
 
   beforeAll(async () => {
-    file = await ledgerXlsx({
+    const spec = {
       count: 5000,
       title: '故陵镇控辍保学台账（2026 年秋季）',
       bad: {
@@ -49,11 +50,12 @@ describe('importing 5,000 rows with 3 bad ones', () => {
         2499: { 年级: 8 }, // a primary-school child in grade 8
         4998: { 监护人电话: '12345' },
       },
-    });
+    };
+    file = kind === 'xlsx' ? await ledgerXlsx(spec) : Buffer.from(ledgerCsv(spec));
   });
 
   it('reports exactly those 3 rows (spreadsheet row numbers, columns) and writes nothing', async () => {
-    const report = await importLedger({ dataSource: db.dataSource }, options('taizhang.xlsx', file));
+    const report = await importLedger({ dataSource: db.dataSource }, options(name, file));
     expect(report.status).toBe('REJECTED');
     expect(report.counts).toMatchObject({ rows: 5000, badRows: 3, created: 0 });
     // Row 1 is the title, row 2 the header: data row i is spreadsheet row i + 3.
@@ -69,7 +71,7 @@ describe('importing 5,000 rows with 3 bad ones', () => {
   });
 
   it('with good rows only, imports the 4,997 good ones and records the import; a re-import is a no-op', async () => {
-    const first = await importLedger({ dataSource: db.dataSource }, options('taizhang.xlsx', file, { goodRowsOnly: true }));
+    const first = await importLedger({ dataSource: db.dataSource }, options(name, file, { goodRowsOnly: true }));
     expect(first.status).toBe('IMPORTED');
     expect(first.counts).toMatchObject({ rows: 5000, badRows: 3, created: 4997, updated: 0, unchanged: 0 });
     expect(await count('children')).toBe(4997);
@@ -78,7 +80,7 @@ describe('importing 5,000 rows with 3 bad ones', () => {
     expect(row).toMatchObject({ town: 'GULING', username: 'cli:test', via: 'CLI', file_hash: first.fileHash, children_created: 4997, bad_rows: 3, problems: 3 });
 
     const before = await db.dataSource.query(`SELECT max(updated_at) AS at FROM children`);
-    const again = await importLedger({ dataSource: db.dataSource }, options('taizhang.xlsx', file, { goodRowsOnly: true }));
+    const again = await importLedger({ dataSource: db.dataSource }, options(name, file, { goodRowsOnly: true }));
     expect(again.counts).toMatchObject({ created: 0, updated: 0, unchanged: 4997, casesOpened: 0 });
     expect(await db.dataSource.query(`SELECT max(updated_at) AS at FROM children`)).toEqual(before);
     expect(await count('children')).toBe(4997);
