@@ -62,19 +62,21 @@ interface CaseRow extends ChildRow {
   action_due_at: Date | null;
   window_ends_at: Date | null;
   note: string | null;
-  case_area: string;
-  case_school: string;
 }
 
 export async function exportLedger(dataSource: DataSource, options: ExportOptions): Promise<Buffer> {
   const { town } = options;
-  const children: ChildRow[] = await dataSource.query(`${CHILD_SELECT} WHERE c.town = $1 AND ${scopeSql(options.childScope, 'c')} ORDER BY c.school, c.grade, c.class_name, c.name, c.id`, [town.code]);
+  const childParams: unknown[] = [town.code];
+  const childWhere = scopeSql(options.childScope, childParams, 'c');
+  const children: ChildRow[] = await dataSource.query(`${CHILD_SELECT} WHERE c.town = $1 AND ${childWhere} ORDER BY c.school, c.grade, c.class_name, c.name, c.id`, childParams);
+  const caseParams: unknown[] = [town.code];
+  const caseWhere = scopeSql(options.caseScope, caseParams, 'k', 'ch');
   const cases: CaseRow[] = await dataSource.query(
-    `SELECT k.id AS case_id, k.cause, k.stage, k.open, k.opened_at, k.action_due_at, k.window_ends_at, k.note, k.area AS case_area, k.school AS case_school, ch.*
+    `SELECT k.id AS case_id, k.cause, k.stage, k.open, k.opened_at, k.action_due_at, k.window_ends_at, k.note, ch.*
        FROM cases k JOIN (${CHILD_SELECT} WHERE c.town = $1) ch ON ch.id = k.child_id
-      WHERE k.town = $1 AND ${scopeSql(options.caseScope, 'k', 'ch')}
+      WHERE k.town = $1 AND ${caseWhere}
       ORDER BY k.opened_at, k.id`,
-    [town.code],
+    caseParams,
   );
 
   const workbook = new ExcelJS.Workbook();
@@ -181,21 +183,21 @@ const CHILD_SELECT = `
                      FROM guardians g WHERE g.child_id = c.id), '[]'::jsonb) AS guardians
     FROM children c`;
 
-/** A scope as a SQL condition on a case or child alias (the values are codes of the town file or of a user row). */
-function scopeSql(scope: CaseScope, alias: string, childAlias = alias): string {
-  const q = (v: string) => `'${v.replace(/'/g, "''")}'`;
+/** A scope as a SQL condition on a case or child alias, its values appended to `params` ($n placeholders). */
+function scopeSql(scope: CaseScope, params: unknown[], alias: string, childAlias = alias): string {
+  const p = (value: unknown) => `$${params.push(value)}`;
   switch (scope.kind) {
     case 'ALL':
       return 'true';
     case 'NONE':
       return 'false';
     case 'AREA':
-      return `${alias}.area = ${q(scope.area)}`;
+      return `${alias}.area = ${p(scope.area)}`;
     case 'SCHOOL':
-      return `${alias}.school = ${q(scope.school)}`;
+      return `${alias}.school = ${p(scope.school)}`;
     case 'CLASS':
-      return `${alias}.school = ${q(scope.school)} AND ${childAlias}.grade = ${Number(scope.grade)} AND ${childAlias}.class_name = ${q(scope.className)}`;
+      return `${alias}.school = ${p(scope.school)} AND ${childAlias}.grade = ${p(scope.grade)} AND ${childAlias}.class_name = ${p(scope.className)}`;
     case 'STAGES':
-      return `${alias}.stage IN (${scope.stages.map((s) => q(s)).join(', ')})`;
+      return `${alias}.stage = ANY(${p([...scope.stages])}::text[])`;
   }
 }

@@ -220,3 +220,38 @@ describe('reporting a case on the registry', () => {
     expect(after).toMatchObject({ villagerGroup: '三组', isLeftBehind: true, updatedAt: child.updatedAt });
   });
 });
+
+describe('GET /api/ledger/export per role', () => {
+  async function exported(username: string) {
+    const res = await (await as(api.server, username))
+      .get('/api/ledger/export')
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    return res;
+  }
+
+  it("holds only the children and cases of the reader's scope, masked for the leading group; the justice office has none", async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const read = async (body: Buffer) => {
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(body as unknown as ArrayBuffer);
+      const children = workbook.getWorksheet('儿童名册')!;
+      const header = children.getRow(1).values as string[];
+      const rows = children.getSheetValues().slice(2) as unknown[][];
+      return { classes: rows.map((r) => r[header.indexOf('班级')]), ids: rows.map((r) => String(r[header.indexOf('身份证号')])), cases: workbook.getWorksheet('案件台账')!.rowCount - 1 };
+    };
+    const teacher = await read((await exported('teacher')).body);
+    expect(teacher.classes.length).toBeGreaterThan(0);
+    expect(new Set(teacher.classes)).toEqual(new Set(['五年级二班']));
+    const coordinator = await read((await exported('coordinator')).body);
+    expect(coordinator.classes.length).toBeGreaterThan(teacher.classes.length);
+    expect(coordinator.cases).toBeGreaterThan(0);
+    const leader = await read((await exported('leader')).body);
+    expect(leader.ids.every((id) => id.includes('********'))).toBe(true);
+    expect((await exported('justice')).status).toBe(403);
+  });
+});
