@@ -17,6 +17,9 @@ import { CASE_ENGINE, CaseEngine } from '../case-engine.port';
 import { ApiError } from '../errors';
 import { TOWNS } from '../tokens';
 
+/** Problems an answer lists (a whole file of bad rows would be tens of MB of JSON); `problemCount` has them all. */
+export const MAX_PROBLEMS_ANSWERED = 5_000;
+
 export interface UploadedLedger {
   originalname: string;
   buffer: Buffer;
@@ -39,7 +42,7 @@ export class LedgerService {
     const town = this.towns.get(user.town);
     // Multer reads the name as Latin-1; browsers send UTF-8 (台账.xlsx).
     const fileName = Buffer.from(file.originalname, 'latin1').toString('utf8');
-    let report: ImportReport;
+    let report: ImportReport & { problemCount?: number };
     try {
       report = await importLedger(
         { dataSource: this.dataSource, engine: this.engine },
@@ -59,8 +62,9 @@ export class LedgerService {
       if (err instanceof NoCaseEngineError) throw new ApiError('ENGINE.UNAVAILABLE');
       throw err;
     }
+    report = { ...report, problems: report.problems.slice(0, MAX_PROBLEMS_ANSWERED), problemCount: report.problems.length };
     if (report.status === 'REJECTED') {
-      const rows = new Set(report.problems.map((p) => `${p.sheet}\u0000${p.row}`)).size;
+      const rows = report.counts.badRows;
       throw new ApiError('LEDGER.ROWS_INVALID', {
         zh: `有 ${rows} 行不符合要求，未导入任何数据；请按逐行报告修改后重新导入，或选择只导入合格的行（goodRowsOnly=true）`,
         en: `${rows} rows are not valid; nothing was imported. Correct them as the report says and import again, or import the good rows only (goodRowsOnly=true)`,
