@@ -8,6 +8,7 @@ import { Audit } from '../audit/audit.decorator';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiErrorResponses } from '../swagger';
+import { ImportReportDto } from './ledger.dtos';
 import { LedgerService, UploadedLedger } from './ledger.service';
 
 const toBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
@@ -48,7 +49,7 @@ export class LedgerController {
       ' / Chinese headers as towns keep them (common variants accepted). Every row is checked first: if any is bad nothing is imported and the answer is 422 with a row-by-row report;' +
       ' with goodRowsOnly=true the good rows are imported. Importing the same file again changes nothing. Rows with a cause open a case after the children are committed (not if one is open).',
   })
-  @ApiOkResponse({ description: '导入结果：计数与逐行报告 / counts and the row-by-row report' })
+  @ApiOkResponse({ type: ImportReportDto, description: '导入结果：计数与逐行报告 / counts and the row-by-row report' })
   @ApiErrorResponses('LEDGER.FILE_REQUIRED', 'LEDGER.UNSUPPORTED_FILE', 'LEDGER.LAYOUT_INVALID', 'LEDGER.ROWS_INVALID', 'REQUEST.TOO_LARGE', 'REQUEST.VALIDATION_FAILED', 'ENGINE.UNAVAILABLE', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN')
   import(@UploadedFile() file: UploadedLedger | undefined, @Query() query: ImportLedgerQueryDto, @CurrentUser() user: AuthUser): Promise<ImportReport> {
     return this.service.import(file, { goodRowsOnly: query.goodRowsOnly === true, dryRun: query.dryRun === true }, user);
