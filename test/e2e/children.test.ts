@@ -255,3 +255,19 @@ describe('GET /api/ledger/export per role', () => {
     expect((await exported('justice')).status).toBe(403);
   });
 });
+
+describe('without a token', () => {
+  it('the registry, the ledger and the town data answer 401 AUTH.REQUIRED', async () => {
+    const { default: request } = await import('supertest');
+    const calls = [
+      request(api.server).get('/api/children'),
+      request(api.server).post('/api/children').send(childBody()),
+      request(api.server).get('/api/children/3f1c2b9e-8a47-4d55-9b1e-0c6d2f4a7e21'),
+      request(api.server).patch('/api/children/3f1c2b9e-8a47-4d55-9b1e-0c6d2f4a7e21').send({ grade: 3 }),
+      request(api.server).post('/api/ledger/import').attach('file', Buffer.from('姓名,身份证号\n'), 'a.csv'),
+      request(api.server).get('/api/ledger/export'),
+      request(api.server).get('/api/towns/current'),
+    ];
+    for (const res of await Promise.all(calls)) expect([res.status, res.body.code]).toEqual([401, 'AUTH.REQUIRED']);
+  });
+});
