@@ -168,7 +168,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       const engine = new TemporalCaseEngine(client, policy);
       const hardening = { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit };
       const auth = await prepareAuth({ config, dataSource, towns, log }); // token key; demo accounts (printed)
-      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
+      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth, ledgerMaxBytes: config.ledgerMaxBytes }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
         logger: ['error', 'warn'],
       });
       configureApp(app);

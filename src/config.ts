@@ -65,6 +65,8 @@ export interface BaoxueConfig {
   rateLimit: RateLimitSetting;
   /** `BAOXUE_LOGIN_RATE_LIMIT`: log-in attempts (POST /api/auth/login) per IP address; default `10/1m`. */
   loginRateLimit: RateLimitSetting;
+  /** `BAOXUE_LEDGER_MAX_SIZE`: largest ledger file POST /api/ledger/import accepts, in bytes (default 20 MB). */
+  ledgerMaxBytes: number;
 }
 
 /** At most `limit` requests per `windowMs`. */
@@ -92,6 +94,8 @@ export const DEFAULT_DEMO_PASSWORD = 'baoxue-demo';
 export const MIN_TOKEN_SECRET_LENGTH = 32;
 export const DEFAULT_RATE_LIMIT: RateLimitSetting = { limit: 300, windowMs: 60_000 };
 export const DEFAULT_LOGIN_RATE_LIMIT: RateLimitSetting = { limit: 10, windowMs: 60_000 };
+/** 50,000 ledger rows as .xlsx take about 4 MB; as CSV about 7 MB. */
+export const DEFAULT_LEDGER_MAX_BYTES = 20 * 1024 * 1024;
 
 /**
  * Reads the settings. Relative paths in the environment are taken from the current directory;
@@ -207,6 +211,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
           .map((p) => (isAbsolute(p) ? p : resolve(cwd, p)));
   if (townsText !== undefined && townPaths.length === 0) problems.push('BAOXUE_TOWNS: name at least one town file or folder');
 
+  let ledgerMaxBytes = DEFAULT_LEDGER_MAX_BYTES;
+  const ledgerText = value('BAOXUE_LEDGER_MAX_SIZE');
+  if (ledgerText !== undefined) {
+    const m = /^(\d{1,10})\s*(kb|mb)?$/i.exec(ledgerText);
+    if (!m || Number(m[1]) === 0) problems.push(`BAOXUE_LEDGER_MAX_SIZE: "${ledgerText}" is not a size like 20mb, 500kb or 1048576 (bytes)`);
+    else ledgerMaxBytes = Number(m[1]) * (m[2] ? (m[2].toLowerCase() === 'mb' ? 1024 * 1024 : 1024) : 1);
+  }
+
   const config: BaoxueConfig = {
     port,
     dataDir: path('BAOXUE_DATA_DIR', DEFAULT_DATA_DIR),
@@ -225,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     trustProxyHops,
     rateLimit,
     loginRateLimit,
+    ledgerMaxBytes,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -42,6 +42,13 @@ import { AuthService } from './auth/auth.service';
 import { TokenService } from './auth/token.service';
 import { UserStore } from './auth/user-store';
 import { CASE_ENGINE, CaseEngine } from './case-engine.port';
+import { ChildrenController } from './children/children.controller';
+import { ChildrenService } from './children/children.service';
+import { LedgerController } from './ledger/ledger.controller';
+import { TownsController } from './towns/towns.controller';
+import { LedgerService } from './ledger/ledger.service';
+import { MulterModule } from '@nestjs/platform-express';
+import { DEFAULT_LEDGER_MAX_BYTES } from '../config';
 import { ActOnCaseController } from './cases/act-on-case/act-on-case.controller';
 import { ActOnCaseService } from './cases/act-on-case/act-on-case.service';
 import { ActionBodyPipe } from './cases/act-on-case/action-body.pipe';
@@ -81,6 +88,8 @@ export interface ApiModuleOptions {
   towns: Towns;
   /** Token key and proxy trust (src/api/auth); without it tokens are signed with a key that lives as long as the process. */
   auth?: AuthOptions;
+  /** Largest ledger upload in bytes (BAOXUE_LEDGER_MAX_SIZE; default 20 MB): a larger one is 413 REQUEST.TOO_LARGE. */
+  ledgerMaxBytes?: number;
   /** Rate limits and idempotency settings; defaults when absent (300 requests a minute per client, 10 log-ins per IP). */
   hardening?: HardeningSettings;
 }
@@ -143,7 +152,12 @@ export class ApiModule {
         : { provide: CASE_ENGINE, useFactory: engine.useFactory, inject: engine.inject ?? [] };
     return {
       module: ApiModule,
-      imports: [...('useFactory' in engine ? (engine.imports ?? []) : []), ...hardening.imports],
+      imports: [
+        ...('useFactory' in engine ? (engine.imports ?? []) : []),
+        ...hardening.imports,
+        // Without a destination multer keeps uploads in memory (a ledger is a few MB at most); it stops at the limit.
+        MulterModule.register({ limits: { fileSize: options.ledgerMaxBytes ?? DEFAULT_LEDGER_MAX_BYTES, files: 1 } }),
+      ],
       controllers: [
         HealthController,
         AuthController,
@@ -156,6 +170,9 @@ export class ApiModule {
         DocumentsController,
         MeController,
         CaseResponsibilityController,
+        ChildrenController,
+        LedgerController,
+        TownsController,
         ...dashboard.controllers,
       ],
       providers: [
@@ -174,6 +191,8 @@ export class ApiModule {
         ActOnCaseService,
         ActionBodyPipe,
         DocumentsService,
+        ChildrenService,
+        LedgerService,
         // Log-in on every route but @Public ones, and an audit row for every request (src/api/auth, src/api/audit).
         { provide: AUTH_OPTIONS, useValue: options.auth ?? defaultAuthOptions() },
         TokenService,

@@ -1,6 +1,10 @@
 /**
- * Writing a reported case: the child (found by town and ID number, so a re-report reuses the row) and the
- * first case row, in one transaction. "One child, at most one open case" is the partial unique
+ * Writing a reported case: the child and the first case row, in one transaction. A child reported
+ * inline is registered when its ID number is new to the town; when it is already on the town's
+ * registry, the case opens on that record and the report changes nothing in it: if the reported
+ * name, school, grade, class or area differ from the record, the report is refused
+ * (ChildRecordDiffersError) rather than silently overwriting or ignoring them; the registry is
+ * corrected through PATCH /api/children/:id or an import, and the case reported by `childId`. "One child, at most one open case" is the partial unique
  * index cases_one_open_case_per_child: of two concurrent reports exactly one commits.
  */
 import type { DataSource, EntityManager } from 'typeorm';
@@ -55,6 +59,18 @@ export class ChildNotFoundError extends Error {
   }
 }
 
+/** An inline child whose ID number is on the town's registry with other details. */
+export class ChildRecordDiffersError extends Error {
+  constructor(
+    readonly childId: string,
+    /** The fields that differ (names only: the record is not shown here). */
+    readonly fields: string[],
+  ) {
+    super(`child ${childId} is on the registry with a different ${fields.join(', ')}`);
+    this.name = 'ChildRecordDiffersError';
+  }
+}
+
 export const ONE_OPEN_CASE_INDEX = 'cases_one_open_case_per_child';
 
 /** Writes the child and the case row (stage HOME_VISIT, open, last_seq 0) and returns the case row. */
@@ -65,7 +81,7 @@ export async function openCaseRecord(dataSource: DataSource, input: OpenCaseInpu
     try {
       return await dataSource.transaction(async (manager) => {
         const child =
-          'childId' in input.child ? await findChildPlace(manager, input.town, input.child.childId) : await upsertChild(manager, input.town, input.child);
+          'childId' in input.child ? await findChildPlace(manager, input.town, input.child.childId) : await registerOrFindChild(manager, input.town, input.child);
         childId = child.id;
         await manager.query(
           `INSERT INTO cases (id, town, child_id, cause, area, school, stage, open, paused, opened_at, opened_by, stage_entered_at, last_seq, note)
@@ -83,27 +99,37 @@ export async function openCaseRecord(dataSource: DataSource, input: OpenCaseInpu
   }
 }
 
-async function upsertChild(manager: EntityManager, town: string, child: ChildInput): Promise<{ id: string; area: string; school: string }> {
-  const rows: Array<{ id: string; area: string; school: string }> = await manager.query(
+/** The fields an inline report must agree on with the registry's record (birth date and sex come from the ID number). */
+const RECORD_FIELDS = ['name', 'school', 'grade', 'className', 'area'] as const;
+
+async function registerOrFindChild(manager: EntityManager, town: string, child: ChildInput): Promise<{ id: string; area: string; school: string }> {
+  const inserted: Array<{ id: string; area: string; school: string }> = await manager.query(
     `INSERT INTO children (town, name, id_number, birth_date, sex, school, grade, class_name, area)
      VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (town, id_number) DO UPDATE SET
-       name = EXCLUDED.name, birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, school = EXCLUDED.school,
-       grade = EXCLUDED.grade, class_name = EXCLUDED.class_name, area = EXCLUDED.area, updated_at = now()
+     ON CONFLICT (town, id_number) DO NOTHING
      RETURNING id, area, school`,
     [child.name, child.idNumber, child.birthDate, child.sex, child.school, child.grade, child.className, child.area, town],
   );
-  const { id } = rows[0];
-  // The latest report is the best knowledge of who the guardians are.
-  if (child.guardians.length > 0) {
-    await manager.query(`DELETE FROM guardians WHERE child_id = $1`, [id]);
-    await manager.query(
-      `INSERT INTO guardians (child_id, name, phone, relation)
-       SELECT $1, g.name, g.phone, g.relation FROM jsonb_to_recordset($2::jsonb) AS g(name text, phone text, relation text)`,
-      [id, JSON.stringify(child.guardians)],
+  if (inserted.length === 0) {
+    const [onFile]: Array<{ id: string; name: string; school: string; grade: number; className: string; area: string }> = await manager.query(
+      `SELECT id, name, school, grade, class_name AS "className", area FROM children WHERE town = $1 AND id_number = $2`,
+      [town, child.idNumber],
     );
+    const differing = RECORD_FIELDS.filter((field) => onFile[field] !== child[field]);
+    if (differing.length > 0) {
+      // One child, one case comes first: a child with an open case is answered as such, whatever was typed.
+      const open = await findOpenCaseId(manager, onFile.id);
+      if (open) throw new OpenCaseExistsError(onFile.id, open);
+      throw new ChildRecordDiffersError(onFile.id, differing);
+    }
+    return onFile;
   }
-  return rows[0];
+  await manager.query(
+    `INSERT INTO guardians (child_id, name, phone, relation)
+     SELECT $1, g.name, g.phone, g.relation FROM jsonb_to_recordset($2::jsonb) AS g(name text, phone text, relation text)`,
+    [inserted[0].id, JSON.stringify(child.guardians)],
+  );
+  return inserted[0];
 }
 
 async function findChildPlace(manager: EntityManager, town: string, childId: string): Promise<{ id: string; area: string; school: string }> {

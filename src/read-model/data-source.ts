@@ -10,6 +10,8 @@ import { AuditLog1764547200000 } from './migrations/1764547200000-audit-log';
 import { IdempotencyKeys1764640000000 } from './migrations/1764640000000-idempotency-keys';
 import { ReconciliationRuns1764720000000 } from './migrations/1764720000000-reconciliation-runs';
 import { Towns1764800000000 } from './migrations/1764800000000-towns';
+import { RegistryAuditKinds1764800000001 } from './migrations/1764800000001-registry-audit-kinds';
+import { Imports1764800000002 } from './migrations/1764800000002-imports';
 import { TasksAndNotifications1764850000000 } from './migrations/1764850000000-tasks-and-notifications';
 import { SupportMeasures1764900000000 } from './migrations/1764900000000-support-measures';
 import { Documents1764950000000 } from './migrations/1764950000000-documents';
@@ -24,6 +26,8 @@ export const READ_MODEL_MIGRATIONS = [
   IdempotencyKeys1764640000000,
   ReconciliationRuns1764720000000,
   Towns1764800000000,
+  RegistryAuditKinds1764800000001,
+  Imports1764800000002,
   TasksAndNotifications1764850000000,
   SupportMeasures1764900000000,
   Documents1764950000000,

@@ -99,3 +99,50 @@ describe('policies', () => {
     await expect(recordPolicy(db.dataSource, changed)).rejects.toBeInstanceOf(PolicyVersionConflictError);
   });
 });
+
+describe('the towns migration (1764800000000)', () => {
+  it("gives the rows written before towns existed the town GULING, and lets each town hold the same ID number once", async () => {
+    const db = await createTestDatabase();
+    try {
+      const mine = READ_MODEL_MIGRATIONS.length - READ_MODEL_MIGRATIONS.findIndex((m) => new m().name === 'Towns1764800000000');
+      for (let i = 0; i < mine; i++) await db.dataSource.undoLastMigration();
+      const [child] = await db.dataSource.query(
+        `INSERT INTO children (name, id_number, birth_date, sex, school, grade, class_name, area)
+         VALUES ('旧记录', '500235201203150034', '2012-03-15', 'M', 'GULING_PRIMARY', 5, '五年级二班', 'GAOPING') RETURNING id`,
+      );
+      await db.dataSource.query(
+        `INSERT INTO cases (id, child_id, cause, area, school, stage, opened_at, opened_by, stage_entered_at)
+         VALUES ($1, $2, 'POVERTY', 'GAOPING', 'GULING_PRIMARY', 'HOME_VISIT', now(), 'x', now())`,
+        [randomUUID(), child.id],
+      );
+      await db.dataSource.query(`INSERT INTO users (username, display_name, password_hash, role) VALUES ('old', '旧账号', '$argon2id$x', 'LEADER')`);
+      await db.dataSource.query(`INSERT INTO audit_log (method, path, what, status) VALUES ('GET', '/api/cases', 'LIST_CASES', 200)`);
+
+      await runMigrations(db.dataSource);
+      for (const table of ['children', 'cases', 'users', 'audit_log']) {
+        expect(await db.dataSource.query(`SELECT DISTINCT town FROM ${table}`)).toEqual([{ town: 'GULING' }]);
+      }
+      // The same ID number in another town is another town's registry; twice in one town it is refused.
+      await db.dataSource.query(
+        `INSERT INTO children (town, name, id_number, birth_date, sex, school, grade, class_name, area)
+         VALUES ('XINHE', '旧记录', '500235201203150034', '2012-03-15', 'M', 'XINHE_SCHOOL', 5, '五年级二班', 'GAOPING')`,
+      );
+      await expect(
+        db.dataSource.query(
+          `INSERT INTO children (town, name, id_number, birth_date, sex, school, grade, class_name, area)
+           VALUES ('XINHE', '又一条', '500235201203150034', '2012-03-15', 'M', 'XINHE_SCHOOL', 5, '五年级一班', 'GAOPING')`,
+        ),
+      ).rejects.toMatchObject({ code: '23505', constraint: 'children_town_id_number_key' });
+      // A case belongs to its child's town.
+      await expect(
+        db.dataSource.query(
+          `INSERT INTO cases (id, town, child_id, cause, area, school, stage, open, opened_at, opened_by, stage_entered_at)
+           VALUES ($1, 'XINHE', $2, 'POVERTY', 'GAOPING', 'GULING_PRIMARY', 'CANCELLED', false, now(), 'x', now())`,
+          [randomUUID(), child.id],
+        ),
+      ).rejects.toMatchObject({ code: '23503', constraint: 'cases_child_town_fkey' });
+    } finally {
+      await db.drop();
+    }
+  });
+});

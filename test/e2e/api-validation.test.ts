@@ -250,12 +250,16 @@ describe('POST /api/cases', () => {
     expect(open[0].n).toBe(1);
   });
 
-  it('reuses the child row when a child with an ended case is reported again', async () => {
+  it('reuses the child row when a child with an ended case is reported again; other details need the registry corrected first', async () => {
     const body = reportBody();
     const first = await report(body);
     await db.dataSource.query(`UPDATE cases SET stage = 'CLOSED', open = false WHERE id = $1`, [first.id]);
-    const second = await report(reportBody({ idNumber: body.child.idNumber, grade: 6, className: '六年级一班' }, { cause: 'ILLNESS' }));
+    const moved = reportBody({ idNumber: body.child.idNumber, grade: 6, className: '六年级一班' }, { cause: 'ILLNESS' });
+    const refused = await coordinator.post('/api/cases').send(moved).expect(409);
+    expect(refused.body).toMatchObject({ code: 'CHILD.DIFFERS_FROM_REGISTRY', details: { fields: ['grade', 'className'] } });
 
+    await coordinator.patch(`/api/children/${first.child.id}`).send({ grade: 6, className: '六年级一班' }).expect(200);
+    const second = await report(moved);
     expect(second.child.id).toBe(first.child.id);
     expect(second).toMatchObject({ child: { grade: 6, className: '六年级一班' }, cause: 'ILLNESS' });
   });

@@ -139,6 +139,16 @@ describe('two towns in one deployment', () => {
     expect(after.child).toEqual(gulingDetail.child);
   });
 
+  it("GET /api/towns/current answers the user's own town's reference data", async () => {
+    const xinhe = await (await as(api, 'xinhe-secretary')).get('/api/towns/current');
+    expect(xinhe.status).toBe(200);
+    expect(xinhe.body).toMatchObject({ code: 'XINHE', schools: [{ code: 'XINHE_SCHOOL' }] });
+    const guling = (await (await as(api, 'teacher')).get('/api/towns/current')).body;
+    expect(guling.offices.map((o: { code: string }) => o.code)).toEqual(expect.arrayContaining(['TOWN_GOVERNMENT', 'JUSTICE_OFFICE', 'POLICE_STATION', 'MARKET_SUPERVISION']));
+    expect(guling.leadingGroup.coordinator.name).toBe('谭巧玲');
+    expect(guling.groupRoleLabels.LEADER.zh).toBe('组长');
+  });
+
   it("the audit log of a town's leading group lists that town's users only", async () => {
     const xinhe = await (await as(api, 'xinhe-leader')).get('/api/audit?pageSize=200');
     expect(xinhe.status).toBe(200);

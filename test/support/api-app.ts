@@ -47,6 +47,8 @@ export interface TestApiOptions {
   trustProxyHops?: number;
   /** The towns served (default: Guling alone). */
   towns?: Towns;
+  /** Largest ledger upload (default the app's). */
+  ledgerMaxBytes?: number;
   /** Seed the demo accounts (default true). */
   seedDemo?: boolean;
 }
@@ -62,6 +64,7 @@ export async function createTestApi(options: TestApiOptions & { engine?: CaseEng
         database: { dataSource: options.dataSource },
         engine: { useValue: engine },
         towns: options.towns ?? loadTowns(),
+        ledgerMaxBytes: options.ledgerMaxBytes,
         hardening: options.hardening ?? GENEROUS_LIMITS,
         auth: { tokenSecret: TEST_TOKEN_SECRET, trustProxyHops: options.trustProxyHops ?? 0 },
       }),

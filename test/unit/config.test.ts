@@ -62,6 +62,13 @@ describe('loadConfig: towns', () => {
     expect(loadConfig({ BAOXUE_TOWNS: 'towns/guling.json, /etc/baoxue/towns' }, '/srv').townPaths).toEqual(['/srv/towns/guling.json', '/etc/baoxue/towns']);
   });
 
+  it('BAOXUE_LEDGER_MAX_SIZE takes 20mb, 500kb or bytes, and refuses anything else', () => {
+    expect(loadConfig({}).ledgerMaxBytes).toBe(20 * 1024 * 1024);
+    expect(loadConfig({ BAOXUE_LEDGER_MAX_SIZE: '500kb' }).ledgerMaxBytes).toBe(512_000);
+    expect(loadConfig({ BAOXUE_LEDGER_MAX_SIZE: '1048576' }).ledgerMaxBytes).toBe(1_048_576);
+    expect(() => loadConfig({ BAOXUE_LEDGER_MAX_SIZE: '2gb' })).toThrow(/BAOXUE_LEDGER_MAX_SIZE: "2gb" is not a size/);
+  });
+
   it('refuses BAOXUE_TOWN and BAOXUE_TOWNS together', () => {
     expect(() => loadConfig({ BAOXUE_TOWN: 'a.json', BAOXUE_TOWNS: 'b.json' })).toThrow(/BAOXUE_TOWN and BAOXUE_TOWNS are both set/);
   });

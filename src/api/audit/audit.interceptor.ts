@@ -117,7 +117,7 @@ export class AuditInterceptor implements NestInterceptor {
 
   private entry(request: AuditedRequest, what: AuditKind, status: number, errorCode: string | null, body: unknown): AuditRecord {
     const user = request.user;
-    const response = (body ?? {}) as { id?: unknown; child?: { id?: unknown }; items?: Array<{ id?: unknown }>; total?: unknown; case?: { id?: unknown } };
+    const response = (body ?? {}) as { id?: unknown; child?: { id?: unknown }; items?: Array<{ id?: unknown }>; total?: unknown; case?: { id?: unknown }; importId?: unknown; counts?: unknown };
     const sent = (request.body ?? {}) as { type?: unknown; username?: unknown; childId?: unknown };
     const detail: Record<string, unknown> = {};
     let caseId: unknown = request.params?.id;
@@ -138,6 +138,31 @@ export class AuditInterceptor implements NestInterceptor {
       case 'REPORT_CASE':
         caseId = response.id;
         childId = response.child?.id ?? sent.childId;
+        break;
+      // The registry's routes name a child, not a case.
+      case 'READ_CHILD':
+      case 'UPDATE_CHILD':
+        caseId = undefined;
+        childId = request.params?.id;
+        break;
+      case 'REGISTER_CHILD':
+        caseId = undefined;
+        childId = response.id;
+        break;
+      case 'LIST_CHILDREN':
+        caseId = undefined;
+        detail.query = boundedQuery(request.query);
+        if (Array.isArray(response.items)) {
+          detail.childIds = response.items.map((item) => item.id);
+          detail.total = response.total;
+        }
+        break;
+      case 'IMPORT_LEDGER':
+      case 'EXPORT_LEDGER':
+        caseId = undefined;
+        detail.query = boundedQuery(request.query);
+        if (response.importId !== undefined) detail.importId = response.importId;
+        if (response.counts !== undefined) detail.counts = response.counts;
         break;
       default:
         break;

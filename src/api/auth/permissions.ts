@@ -36,7 +36,14 @@ export interface RolePermissions {
   fullIdentity: boolean;
   /** May read the audit log. */
   readAudit: boolean;
+  /**
+   * The children's registry (/api/children), within the read scope (a stage-scoped role has no
+   * children of its own): WRITE registers and corrects children, READ lists and reads them, NONE neither.
+   */
+  children: RegistryAccess;
 }
+
+export type RegistryAccess = 'WRITE' | 'READ' | 'NONE';
 
 /** What a village does: home visits and persuasion in its area, the return, support, pause. */
 export const VILLAGE_SIDE_ACTIONS: readonly ActionType[] = [
@@ -61,6 +68,7 @@ const LEADING_GROUP: RolePermissions = {
   actions: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE'],
   fullIdentity: false,
   readAudit: true,
+  children: 'READ',
 };
 
 const LEDGER_KEEPER: RolePermissions = {
@@ -69,6 +77,7 @@ const LEDGER_KEEPER: RolePermissions = {
   actions: ACTION_TYPES,
   fullIdentity: true,
   readAudit: false,
+  children: 'WRITE',
 };
 
 /** The table. Keep README.md's security section in step (test/unit/permissions.test.ts checks it). */
@@ -77,13 +86,13 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
   DEPUTY_LEADER: LEADING_GROUP,
   COORDINATOR: LEDGER_KEEPER,
   DAILY_OFFICER: LEDGER_KEEPER,
-  PRINCIPAL: { read: 'SCHOOL', report: true, actions: SCHOOL_SIDE_ACTIONS, fullIdentity: true, readAudit: false },
-  TEACHER: { read: 'CLASS', report: true, actions: SCHOOL_SIDE_ACTIONS, fullIdentity: true, readAudit: false },
+  PRINCIPAL: { read: 'SCHOOL', report: true, actions: SCHOOL_SIDE_ACTIONS, fullIdentity: true, readAudit: false, children: 'WRITE' },
+  TEACHER: { read: 'CLASS', report: true, actions: SCHOOL_SIDE_ACTIONS, fullIdentity: true, readAudit: false, children: 'WRITE' },
   // The notice: 各村（社区）、学校要全面掌握辖区内适龄儿童少年情况 — villages find dropouts too, so they report.
-  VILLAGE_SECRETARY: { read: 'AREA', report: true, actions: VILLAGE_SIDE_ACTIONS, fullIdentity: true, readAudit: false },
-  VILLAGE_CADRE: { read: 'AREA', report: true, actions: VILLAGE_SIDE_ACTIONS, fullIdentity: true, readAudit: false },
+  VILLAGE_SECRETARY: { read: 'AREA', report: true, actions: VILLAGE_SIDE_ACTIONS, fullIdentity: true, readAudit: false, children: 'WRITE' },
+  VILLAGE_CADRE: { read: 'AREA', report: true, actions: VILLAGE_SIDE_ACTIONS, fullIdentity: true, readAudit: false, children: 'WRITE' },
   // Delivers the criticism and the order to the guardians: needs their names, phones and the child's identity.
-  TOWN_OFFICE: { read: 'TOWN', report: false, actions: ['ISSUE_CORRECTION_ORDER', 'ADD_NOTE'], fullIdentity: true, readAudit: false },
+  TOWN_OFFICE: { read: 'TOWN', report: false, actions: ['ISSUE_CORRECTION_ORDER', 'ADD_NOTE'], fullIdentity: true, readAudit: false, children: 'READ' },
   JUSTICE_OFFICE: {
     read: 'STAGES',
     stages: ['JUDICIAL_DOCUMENT', 'LEGAL_LIABILITY'],
@@ -91,6 +100,7 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
     actions: ['ISSUE_JUDICIAL_DOCUMENT', 'REFER_LEGAL_LIABILITY', 'ADD_NOTE'],
     fullIdentity: true,
     readAudit: false,
+    children: 'NONE',
   },
   POLICE_STATION: {
     read: 'STAGES',
@@ -99,6 +109,7 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
     actions: ['RECORD_LEGAL_OUTCOME', 'ADD_NOTE'],
     fullIdentity: true,
     readAudit: false,
+    children: 'NONE',
   },
 };
 
@@ -191,6 +202,62 @@ export function mayReadCase(user: ScopedUser, facts: CaseScopeFacts): boolean {
 /** Whether the user may report this child: its row allows reports and the new case (at HOME_VISIT) would be in its scope. */
 export function mayReport(user: ScopedUser, child: { town: string; area: string; school: string; grade: number; className: string }): boolean {
   return PERMISSIONS[user.role]?.report === true && mayReadCase(user, { ...child, stage: 'HOME_VISIT' });
+}
+
+/** What decides whether a child is in a scope: its town and place (a child has no stage). */
+export type ChildScopeFacts = Omit<CaseScopeFacts, 'stage'>;
+
+/** The children a user lists and reads: its case scope without stages (a stage-scoped role has no children of its own). */
+export function childScope(user: ScopedUser): CaseScope {
+  const access = PERMISSIONS[user.role]?.children ?? 'NONE';
+  const scope = caseScope(user);
+  return access === 'NONE' || scope.kind === 'STAGES' ? { kind: 'NONE' } : scope;
+}
+
+export function mayReadChild(user: ScopedUser, child: ChildScopeFacts): boolean {
+  const scope = childScope(user);
+  return child.town === user.town && scope.kind !== 'STAGES' && inCaseScope(scope, { ...child, stage: 'HOME_VISIT' });
+}
+
+/** Registers or corrects this child (before and after a change: a child cannot be moved out of one's scope). */
+export function mayWriteChild(user: ScopedUser, child: ChildScopeFacts): boolean {
+  return PERMISSIONS[user.role]?.children === 'WRITE' && mayReadChild(user, child);
+}
+
+export function registryAccess(role: Role): RegistryAccess {
+  return PERMISSIONS[role]?.children ?? 'NONE';
+}
+
+const CHILD_SCOPE_LABELS: Record<ReadScope, Label> = {
+  TOWN: { zh: '全镇儿童', en: 'all children of the town' },
+  SCHOOL: { zh: '本校学生', en: "their school's pupils" },
+  CLASS: { zh: '本班学生（学校+年级+班级）', en: "their class's pupils (school + grade + class)" },
+  AREA: { zh: '本责任区（村/社区）的儿童', en: "their area's children (village or community)" },
+  STAGES: { zh: '无', en: 'none' },
+};
+
+/** Which children a role reads, in words. */
+export function childScopeLabel(role: Role): Label {
+  return registryAccess(role) === 'NONE' ? CHILD_SCOPE_LABELS.STAGES : CHILD_SCOPE_LABELS[PERMISSIONS[role].read];
+}
+
+const REGISTRY_ACCESS_LABELS: Record<RegistryAccess, string> = {
+  WRITE: '登记、更正、查看 / register, correct, read',
+  READ: '查看 / read',
+  NONE: '—',
+};
+
+/** Who may do what in the children's registry, as Markdown (README's registry section carries it). */
+export function childrenTableMarkdown(): string {
+  return [
+    '| role | 儿童名册 children registry | 范围 scope |',
+    '| --- | --- | --- |',
+    ...ROLES.map((role) => {
+      const access = registryAccess(role);
+      const scope = access === 'NONE' ? '—' : `${childScopeLabel(role).zh} / ${childScopeLabel(role).en}`;
+      return `| \`${role}\` ${ROLE_LABELS[role].zh} | ${REGISTRY_ACCESS_LABELS[access]} | ${scope} |`;
+    }),
+  ].join('\n');
 }
 
 export function mayAct(role: Role, type: ActionType): boolean {

@@ -6,9 +6,10 @@ import { PolicyEntity } from './policy.entity';
 import { UserEntity } from './user.entity';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { SupportMeasureEntity } from './support-measure.entity';
+import { ImportEntity } from './import.entity';
 
-export { CaseEventEntity, CaseEntity, ChildEntity, GuardianEntity, PolicyEntity, UserEntity, AuditEntryEntity, SupportMeasureEntity };
+export { CaseEventEntity, CaseEntity, ChildEntity, GuardianEntity, PolicyEntity, UserEntity, AuditEntryEntity, SupportMeasureEntity, ImportEntity };
 export { AUDIT_KINDS } from './audit-entry.entity';
 export type { AuditKind } from './audit-entry.entity';
 
-export const READ_MODEL_ENTITIES = [ChildEntity, GuardianEntity, CaseEntity, CaseEventEntity, PolicyEntity, UserEntity, AuditEntryEntity, SupportMeasureEntity];
+export const READ_MODEL_ENTITIES = [ChildEntity, GuardianEntity, CaseEntity, CaseEventEntity, PolicyEntity, UserEntity, AuditEntryEntity, SupportMeasureEntity, ImportEntity];

@@ -25,8 +25,7 @@ import { zh } from '../../validation/field-errors';
 
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
-/** Mobile (13800000000, +86 13800000000) or landline with area code (023-55123456). */
-export const PHONE_PATTERN = /^(?:(?:\+?86[- ]?)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
+import { PHONE_PATTERN } from '../../../registry/child-rules';
 
 export class GuardianRequestDto {
   @ApiProperty({ example: '王大山', maxLength: 50 })

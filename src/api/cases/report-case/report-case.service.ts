@@ -6,12 +6,11 @@
  *    last_seq 0); the partial unique index refuses a second open case → 409 CASE.ALREADY_OPEN;
  * 3. start the case's workflow; if that fails, delete the case row again and answer 503.
  */
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CaseFacts } from '../../../workflows/messages';
 import { CaseQueries } from '../../../read-model/case-queries';
-import { ChildInput, OpenCaseExistsError, deleteUnstartedCase, openCaseRecord } from '../../../read-model/case-intake';
+import { ChildInput, ChildRecordDiffersError, OpenCaseExistsError } from '../../../read-model/case-intake';
+import { CaseStartFailedError, openAndStartCase } from '../../../registry/open-case';
 import { ChildEntity } from '../../../read-model/entities';
 import { Town, Towns } from '../../../read-model/town';
 import { CASE_ENGINE, CaseEngine } from '../../case-engine.port';
@@ -21,8 +20,8 @@ import { mayReadCase, mayReport, mayReportAtAll } from '../../auth/permissions';
 import { ApiError } from '../../errors';
 import { TOWNS } from '../../tokens';
 import { resolveArea, resolveSchool } from '../../town-codes';
-import { checkChineseIdNumber } from '../../validation/chinese-id-number';
-import { FieldError, validationFailed } from '../../validation/field-errors';
+import { validationFailed } from '../../validation/field-errors';
+import { checkChild } from '../../../registry/child-rules';
 import { CaseDetailDto, CasePresenter } from '../case.views';
 import { ReportCaseRequestDto, ReportedChildDto } from './report-case.request.dto';
 
@@ -55,12 +54,24 @@ export class ReportCaseService {
     const child = request.child ? this.checkChild(town, request.child) : { childId: request.childId! };
     await this.checkScope(user, child);
 
-    const caseId = randomUUID();
-    const openedAt = new Date().toISOString();
     let row;
     try {
-      row = await openCaseRecord(this.dataSource, { caseId, town: town.code, child, cause: request.cause, note: request.note, openedAt, openedBy: actor });
+      row = await openAndStartCase({ dataSource: this.dataSource, engine: this.engine }, { town: town.code, child, cause: request.cause, note: request.note, openedBy: actor });
     } catch (err) {
+      if (err instanceof CaseStartFailedError) {
+        this.logger.error(`could not start case ${err.caseId}${err.cleanupFailed ? '; its row could not be removed' : '; its row was removed'}`, String((err.cause as Error)?.stack ?? err.cause));
+        throw new ApiError('ENGINE.UNAVAILABLE', {
+          zh: '案件流程引擎暂时不可用，案件未立案，请稍后重新提交',
+          en: 'The case engine is unavailable; the case was not opened, submit it again later',
+        });
+      }
+      if (err instanceof ChildRecordDiffersError) {
+        throw new ApiError('CHILD.DIFFERS_FROM_REGISTRY', {
+          zh: `该儿童已在本镇儿童名册中，以下信息与名册不一致：${err.fields.join('、')}；请先更正名册（PATCH /api/children/:id），或按 childId 报告`,
+          en: `The child is on the town's registry with another ${err.fields.join(', ')}; correct the registry first (PATCH /api/children/:id), or report by childId`,
+          details: { fields: err.fields },
+        });
+      }
       if (err instanceof OpenCaseExistsError) {
         const open = await this.queries.accessFacts(err.openCaseId);
         if (!open || !mayReadCase(user, open)) {
@@ -79,32 +90,7 @@ export class ReportCaseService {
       throw err;
     }
 
-    const facts: CaseFacts = {
-      caseId,
-      town: town.code,
-      childId: row.childId,
-      cause: request.cause,
-      area: row.area,
-      school: row.school,
-      openedAt,
-      openedBy: actor,
-      ...(request.note !== undefined ? { note: request.note } : {}),
-    };
-    try {
-      await this.engine.startCase(facts);
-    } catch (err) {
-      this.logger.error(`could not start case ${caseId}; removing its row`, err instanceof Error ? err.stack : String(err));
-      try {
-        await deleteUnstartedCase(this.dataSource, caseId);
-      } catch (cleanup) {
-        this.logger.error(`could not remove case row ${caseId}`, cleanup instanceof Error ? cleanup.stack : String(cleanup));
-      }
-      throw new ApiError('ENGINE.UNAVAILABLE', {
-        zh: '案件流程引擎暂时不可用，案件未立案，请稍后重新提交',
-        en: 'The case engine is unavailable; the case was not opened, submit it again later',
-      });
-    }
-
+    const caseId = row.id;
     const detail = await this.queries.get(caseId);
     if (!detail) throw new Error(`case ${caseId} vanished after it was opened`);
     return this.presenter.detail(detail, user);
@@ -125,49 +111,13 @@ export class ReportCaseService {
     if (!onFile || !mayReport(user, onFile)) throw new ApiError('CHILD.NOT_FOUND', { details: { childId: child.childId } });
   }
 
-  /** Town codes for area and school, grade within the school, birth date and sex from the ID number. */
+  /** Town codes for area and school (or 400 AREA/SCHOOL.UNKNOWN), then the registry's rules (src/registry/child-rules.ts). */
   private checkChild(town: Town, child: ReportedChildDto): ChildInput {
-    const area = resolveArea(town, child.area, 'child.area');
-    const school = resolveSchool(town, child.school, 'child.school');
-    const problems: FieldError[] = [];
-    const [low, high] = school.grades;
-    if (child.grade < low || child.grade > high) {
-      problems.push({
-        field: 'child.grade',
-        constraint: 'gradeInSchool',
-        message: `${school.name.zh}只有 ${low}-${high} 年级`,
-        messageEn: `child.grade: ${school.name.en} teaches grades ${low}-${high}`,
-      });
-    }
-    const id = checkChineseIdNumber(child.idNumber);
-    if (!id.valid) throw new Error('unreachable: the ID number was validated by the DTO');
-    if (child.birthDate !== undefined && child.birthDate !== id.birthDate) {
-      problems.push({
-        field: 'child.birthDate',
-        constraint: 'matchesIdNumber',
-        message: `出生日期与身份证号码不一致（身份证号码中为 ${id.birthDate}）`,
-        messageEn: `child.birthDate does not match the ID number (${id.birthDate})`,
-      });
-    }
-    if (child.sex !== undefined && child.sex !== id.sex) {
-      problems.push({
-        field: 'child.sex',
-        constraint: 'matchesIdNumber',
-        message: `性别与身份证号码不一致（身份证号码为${id.sex === 'M' ? '男' : '女'}）`,
-        messageEn: `child.sex does not match the ID number (${id.sex})`,
-      });
-    }
-    if (problems.length > 0) throw validationFailed(problems);
-    return {
-      name: child.name,
-      idNumber: child.idNumber,
-      birthDate: id.birthDate,
-      sex: id.sex,
-      school: school.code,
-      grade: child.grade,
-      className: child.className,
-      area: area.code,
-      guardians: child.guardians.map((g) => ({ name: g.name, phone: g.phone, relation: g.relation })),
-    };
+    resolveArea(town, child.area, 'child.area');
+    resolveSchool(town, child.school, 'child.school');
+    const checked = checkChild(town, child, 'child.');
+    if (!checked.child) throw validationFailed(checked.problems);
+    const { name, idNumber, birthDate, sex, school, grade, className, area, guardians } = checked.child;
+    return { name, idNumber, birthDate, sex, school, grade, className, area, guardians };
   }
 }

@@ -1,0 +1,164 @@
+/**
+ * The children's registry over HTTP: register, list, read, correct. Every child is of the user's
+ * town; a role reads the children of its read scope (a stage-scoped role reads none) and, if its
+ * row says WRITE, registers and corrects them there (src/api/auth/permissions.ts). A child outside
+ * the scope answers 404 like an unknown id. Lists mask ID numbers and phones for everybody; the
+ * detail shows them to the roles whose row says fullIdentity, as for cases.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ChildEntity, GuardianEntity } from '../../read-model/entities';
+import { Town, Towns } from '../../read-model/town';
+import { checkChild, PRIORITY_FLAG_LABELS, PRIORITY_FLAGS, RawChild, RegistryChildInput } from '../../registry/child-rules';
+import { findChildrenByIdNumber, getChild, listChildren, openCaseIds, saveChildren } from '../../registry/children-store';
+import type { AuthUser } from '../auth/auth-user';
+import { childScope, childScopeLabel, mayReadChild, mayWriteChild, registryAccess, seesFullIdentity } from '../auth/permissions';
+import { ROLE_LABELS } from '../auth/roles';
+import { CasePresenter } from '../cases/case.views';
+import { ApiError } from '../errors';
+import { TOWNS } from '../tokens';
+import { resolveArea, resolveSchool } from '../town-codes';
+import { validationFailed } from '../validation/field-errors';
+import { ChildPageDto, ChildRecordDto, ListChildrenQueryDto, RegisterChildRequestDto, UpdateChildRequestDto } from './children.dtos';
+
+@Injectable()
+export class ChildrenService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cases: CasePresenter,
+    @Inject(TOWNS) private readonly towns: Towns,
+  ) {}
+
+  async register(body: RegisterChildRequestDto, user: AuthUser): Promise<ChildRecordDto> {
+    const town = this.towns.get(user.town);
+    this.requireWrite(user);
+    const child = this.check(town, body);
+    if (!mayWriteChild(user, { ...child, town: town.code })) throw outOfScope(user);
+    const id = await this.dataSource.transaction(async (manager) => {
+      const onFile = (await findChildrenByIdNumber(manager, town.code, [child.idNumber])).get(child.idNumber);
+      if (onFile) throw alreadyRegistered(mayReadChild(user, { ...onFile.record, town: town.code }) ? onFile.id : undefined);
+      const written = await saveChildren(manager, town.code, [child]);
+      // Registered by someone else in the meantime: the upsert updated their row; the throw rolls that back.
+      if (written.created !== 1) throw alreadyRegistered(undefined);
+      return written.ids.get(child.idNumber)!;
+    });
+    return this.read(id, user);
+  }
+
+  async list(query: ListChildrenQueryDto, user: AuthUser): Promise<ChildPageDto> {
+    const town = this.towns.get(user.town);
+    if (registryAccess(user.role) === 'NONE') throw forbidden(user);
+    const page = await listChildren(this.dataSource, {
+      town: town.code,
+      scope: childScope(user),
+      area: query.area === undefined ? undefined : resolveArea(town, query.area, 'area').code,
+      school: query.school === undefined ? undefined : resolveSchool(town, query.school, 'school').code,
+      grade: query.grade,
+      flags: query.flags,
+      page: query.page,
+      pageSize: query.pageSize,
+    });
+    const open = await openCaseIds(this.dataSource, page.items.map((c) => c.id));
+    // A list is for finding a child: masked for every role, like the case list.
+    return { ...page, items: page.items.map((c) => this.present(c, c.guardians ?? [], true, open.get(c.id) ?? null)) };
+  }
+
+  async read(id: string, user: AuthUser): Promise<ChildRecordDto> {
+    const found = await this.find(id, user);
+    const open = await openCaseIds(this.dataSource, [id]);
+    return this.present(found.child, found.guardians, !seesFullIdentity(user.role), open.get(id) ?? null);
+  }
+
+  async update(id: string, body: UpdateChildRequestDto, user: AuthUser): Promise<ChildRecordDto> {
+    const town = this.towns.get(user.town);
+    this.requireWrite(user);
+    const { child: before, guardians } = await this.find(id, user);
+    if (!mayWriteChild(user, before)) throw outOfScope(user);
+    const merged: RawChild = {
+      name: before.name,
+      idNumber: before.idNumber,
+      school: before.school,
+      grade: before.grade,
+      className: before.className,
+      area: before.area,
+      villagerGroup: before.villagerGroup,
+      guardians: guardians.map(({ name, phone, relation }) => ({ name, phone, relation })),
+      isDisabled: before.isDisabled,
+      hasDisabledParent: before.hasDisabledParent,
+      isLeftBehind: before.isLeftBehind,
+      isRegisteredPoor: before.isRegisteredPoor,
+      ...definedOnly(body),
+    };
+    const after = this.check(town, merged);
+    if (!mayWriteChild(user, { ...after, town: town.code })) throw outOfScope(user);
+    await this.dataSource.transaction((manager) => saveChildren(manager, town.code, [after]));
+    return this.read(id, user);
+  }
+
+  /** The child of the user's town inside its read scope, or 404 (outside the scope it does not exist for the user). */
+  private async find(id: string, user: AuthUser): Promise<{ child: ChildEntity; guardians: GuardianEntity[] }> {
+    if (registryAccess(user.role) === 'NONE') throw forbidden(user);
+    const found = await getChild(this.dataSource, user.town, id);
+    if (!found || !mayReadChild(user, found.child)) throw new ApiError('CHILD.NOT_FOUND', { details: { childId: id } });
+    return found;
+  }
+
+  private requireWrite(user: AuthUser): void {
+    if (registryAccess(user.role) !== 'WRITE') throw forbidden(user);
+  }
+
+  /** Unknown area or school: the same 400s as a report; every other rule of src/registry/child-rules.ts as field errors. */
+  private check(town: Town, raw: RawChild): RegistryChildInput {
+    if (typeof raw.area === 'string') resolveArea(town, raw.area, 'area');
+    if (typeof raw.school === 'string') resolveSchool(town, raw.school, 'school');
+    const checked = checkChild(town, raw);
+    if (!checked.child) throw validationFailed(checked.problems);
+    return checked.child;
+  }
+
+  private present(c: ChildEntity, guardians: GuardianEntity[], masked: boolean, openCaseId: string | null): ChildRecordDto {
+    return {
+      ...this.cases.child(c, guardians, masked),
+      town: c.town,
+      villagerGroup: c.villagerGroup,
+      isDisabled: c.isDisabled,
+      hasDisabledParent: c.hasDisabledParent,
+      isLeftBehind: c.isLeftBehind,
+      isRegisteredPoor: c.isRegisteredPoor,
+      flagLabels: PRIORITY_FLAGS.filter((flag) => c[flag]).map((flag) => PRIORITY_FLAG_LABELS[flag]),
+      openCaseId,
+      updatedAt: (c.updatedAt instanceof Date ? c.updatedAt : new Date(c.updatedAt)).toISOString(),
+    };
+  }
+}
+
+function alreadyRegistered(visibleChildId: string | undefined): ApiError {
+  return new ApiError('CHILD.ALREADY_REGISTERED', {
+    zh: `该身份证号码已在本镇儿童名册中${visibleChildId ? `（儿童编号 ${visibleChildId}）` : ''}，请更正原记录`,
+    en: `The ID number is already on the town's registry${visibleChildId ? ` (child ${visibleChildId})` : ''}; correct that record`,
+    details: visibleChildId ? { childId: visibleChildId } : {},
+  });
+}
+
+function definedOnly<T extends object>(body: T): Partial<T> {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function forbidden(user: AuthUser): ApiError {
+  const label = ROLE_LABELS[user.role];
+  const access = registryAccess(user.role);
+  return new ApiError('AUTH.FORBIDDEN', {
+    zh: access === 'READ' ? `您的岗位（${label.zh}）只能查看儿童名册，不能登记或更正` : `您的岗位（${label.zh}）不使用儿童名册`,
+    en: access === 'READ' ? `Your role (${label.en}) reads the children's registry but does not change it` : `Your role (${label.en}) has no access to the children's registry`,
+    details: { role: user.role, registry: access },
+  });
+}
+
+function outOfScope(user: AuthUser): ApiError {
+  const scope = childScopeLabel(user.role);
+  return new ApiError('AUTH.FORBIDDEN', {
+    zh: `您只能登记、更正${scope.zh}`,
+    en: `You may register and correct only ${scope.en}`,
+    details: { role: user.role, scope },
+  });
+}

@@ -1,0 +1,75 @@
+import { Controller, Get, HttpCode, HttpStatus, Post, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
+import type { ImportReport } from '../../ledger/import-ledger';
+import { Audit } from '../audit/audit.decorator';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { ApiErrorResponses } from '../swagger';
+import { ImportReportDto } from './ledger.dtos';
+import { LedgerService, UploadedLedger } from './ledger.service';
+
+const toBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
+
+export class ImportLedgerQueryDto {
+  @ApiPropertyOptional({ type: Boolean, default: false, description: '只导入合格的行，不合格的行列入报告 / import the good rows, report the bad ones' })
+  @IsOptional()
+  @toBoolean()
+  @IsBoolean()
+  goodRowsOnly?: boolean;
+
+  @ApiPropertyOptional({ type: Boolean, default: false, description: '只检查和计数，不写入 / check and count, write nothing' })
+  @IsOptional()
+  @toBoolean()
+  @IsBoolean()
+  dryRun?: boolean;
+}
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+@ApiTags('ledger 台账')
+@ApiBearerAuth()
+@Controller('ledger')
+export class LedgerController {
+  constructor(private readonly service: LedgerService) {}
+
+  @Post('import')
+  @HttpCode(HttpStatus.OK)
+  @Audit('IMPORT_LEDGER')
+  @UseInterceptors(FileInterceptor('file'))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: '.xlsx 或 .csv（UTF-8 或 GBK）' } } } })
+  @ApiOperation({
+    summary: '导入台账（儿童与案件）/ Import the ledger (children and cases)',
+    description:
+      '表头为中文（姓名、身份证号、性别、出生日期、学校、年级、班级、责任区/村(社区)、村民小组、监护人、监护人电话、与学生关系、残疾儿童、残疾人子女、留守儿童、建档立卡贫困户、辍学原因/案由、备注），常见写法均可。' +
+      '每一行先全部检查：有不合格的行时不导入任何数据，回答 422 与逐行报告（行号、列、值、原因）；goodRowsOnly=true 时只导入合格的行。重复导入同一文件不改变任何数据。填写了辍学原因的行在儿童导入后立案（已有未结案件的不重复立案）。' +
+      ' / Chinese headers as towns keep them (common variants accepted). Every row is checked first: if any is bad nothing is imported and the answer is 422 with a row-by-row report;' +
+      ' with goodRowsOnly=true the good rows are imported. Importing the same file again changes nothing. Rows with a cause open a case after the children are committed (not if one is open).',
+  })
+  @ApiOkResponse({ type: ImportReportDto, description: '导入结果：计数与逐行报告 / counts and the row-by-row report' })
+  @ApiErrorResponses('LEDGER.FILE_REQUIRED', 'LEDGER.UNSUPPORTED_FILE', 'LEDGER.LAYOUT_INVALID', 'LEDGER.ROWS_INVALID', 'REQUEST.TOO_LARGE', 'REQUEST.VALIDATION_FAILED', 'ENGINE.UNAVAILABLE', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN')
+  import(@UploadedFile() file: UploadedLedger | undefined, @Query() query: ImportLedgerQueryDto, @CurrentUser() user: AuthUser): Promise<ImportReport> {
+    return this.service.import(file, { goodRowsOnly: query.goodRowsOnly === true, dryRun: query.dryRun === true }, user);
+  }
+
+  @Get('export')
+  @Audit('EXPORT_LEDGER')
+  @ApiProduces(XLSX_TYPE)
+  @ApiOperation({
+    summary: '导出台账（.xlsx）/ Export the ledger (.xlsx)',
+    description:
+      '两个工作表：案件台账（每案一行：儿童、责任区、学校、环节、辍学原因、立案时间、期限、状态）与儿童名册。只含本镇、您范围内的记录；不需要完整身份信息的岗位导出掩码。导出的文件可原样导入。' +
+      ' / Two sheets: cases (one row per case) and children. Your town and scope only; masked for roles without full identity. The file imports back unchanged.',
+  })
+  @ApiOkResponse({ description: '.xlsx' })
+  @ApiErrorResponses('AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN')
+  async export(@CurrentUser() user: AuthUser, @Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown }): Promise<StreamableFile> {
+    const { fileName, bytes } = await this.service.export(user);
+    res.setHeader('Content-Type', XLSX_TYPE);
+    res.setHeader('Content-Disposition', `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+    return new StreamableFile(bytes);
+  }
+}

@@ -1,0 +1,62 @@
+/** The import's answer as Swagger shows it (the shape of src/ledger/import-ledger.ts ImportReport). */
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class LedgerProblemDto {
+  @ApiProperty({ example: '台账', description: '工作表（CSV 为文件名）/ worksheet, or the CSV file name' })
+  sheet!: string;
+
+  @ApiProperty({ example: 102, description: '表格中的行号 / the row number as the spreadsheet shows it' })
+  row!: number;
+
+  @ApiProperty({ example: 'B', description: '列字母；整行的问题为空 / column letter; empty for a problem of the whole row' })
+  column!: string;
+
+  @ApiProperty({ example: '身份证号' })
+  header!: string;
+
+  @ApiProperty({ example: '500235201001010011' })
+  value!: string;
+
+  @ApiProperty({ example: '身份证号码校验位不正确' })
+  message!: string;
+
+  @ApiProperty({ example: 'the check digit of the ID number is wrong' })
+  messageEn!: string;
+}
+
+export class ImportCountsDto {
+  @ApiProperty({ description: '数据行 / data rows' }) rows!: number;
+  @ApiProperty({ description: '不合格的行 / bad rows' }) badRows!: number;
+  @ApiProperty({ description: '新增儿童 / children registered' }) created!: number;
+  @ApiProperty({ description: '更新儿童 / children updated' }) updated!: number;
+  @ApiProperty({ description: '未变的儿童 / children unchanged' }) unchanged!: number;
+  @ApiProperty({ description: '新立案 / cases opened' }) casesOpened!: number;
+  @ApiProperty({ description: '已有未结案件 / cases already open' }) casesAlreadyOpen!: number;
+  @ApiProperty({ description: '未能立案（引擎不可用；再次导入即重试）/ cases not opened (engine unavailable; import again to retry)' }) casesFailed!: number;
+}
+
+export class UnknownColumnDto {
+  @ApiProperty() sheet!: string;
+  @ApiProperty({ example: 'N' }) column!: string;
+  @ApiProperty({ example: '家庭住址' }) header!: string;
+}
+
+export class ImportReportDto {
+  @ApiProperty({ enum: ['IMPORTED', 'DRY_RUN'], description: 'REJECTED 以 422 LEDGER.ROWS_INVALID 回答，details 为本报告 / REJECTED is answered as 422 with this report in details' })
+  status!: string;
+
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'imports 表中的记录 / the imports row' })
+  importId!: string | null;
+
+  @ApiProperty({ example: 'GULING' }) town!: string;
+  @ApiProperty() fileName!: string;
+  @ApiProperty({ description: 'SHA-256' }) fileHash!: string;
+  @ApiProperty() goodRowsOnly!: boolean;
+  @ApiProperty({ type: ImportCountsDto }) counts!: ImportCountsDto;
+  @ApiProperty({ type: [LedgerProblemDto], description: '前 5,000 处 / the first 5,000' }) problems!: LedgerProblemDto[];
+  @ApiPropertyOptional({ description: '问题总数 / all problems' }) problemCount?: number;
+  @ApiProperty({ type: [UnknownColumnDto], description: '未识别、未导入的列 / columns not recognised, not imported' }) unknownColumns!: UnknownColumnDto[];
+  @ApiProperty({ type: [String] }) sheets!: string[];
+  @ApiProperty({ type: 'array', items: { type: 'object', properties: { sheet: { type: 'string' }, row: { type: 'integer' }, message: { type: 'string' } } } })
+  caseFailures!: Array<{ sheet: string; row: number; message: string }>;
+}

@@ -1,0 +1,203 @@
+/**
+ * The ledger (台账) as an .xlsx workbook with Chinese headers: sheet 案件台账, one row per case
+ * (child, area, school, stage in Chinese, cause, opened, due dates, status), and sheet 儿童名册,
+ * one row per child. Headers are the import's (src/ledger/columns.ts), so an exported file imports
+ * back unchanged: children equal, open cases already open, ended cases history only.
+ */
+import ExcelJS from 'exceljs';
+import type { DataSource } from 'typeorm';
+import type { CaseScope } from '../api/auth/permissions';
+import { maskIdNumber, maskPhone } from '../api/auth/masking';
+import type { Town } from '../read-model/town';
+import { PRIORITY_FLAGS } from '../registry/child-rules';
+import { CAUSE_LABELS, Cause, STAGE_LABELS, Stage } from '../workflows/vocabulary';
+import { columnOf, LedgerField } from './columns';
+import { ENDED_STATUS, OPEN_STATUS } from './parse-ledger';
+
+export interface ExportOptions {
+  town: Town;
+  /** Which cases the reader sees (permissions.caseScope). */
+  caseScope: CaseScope;
+  /** Which children the reader sees (permissions.childScope). */
+  childScope: CaseScope;
+  /** Mask ID numbers and phones (roles without full identity). */
+  masked: boolean;
+  now?: Date;
+}
+
+const CHILD_FIELDS: LedgerField[] = [
+  'name', 'idNumber', 'sex', 'birthDate', 'school', 'grade', 'className', 'area', 'villagerGroup',
+  'guardianName', 'guardianPhone', 'guardianRelation', ...PRIORITY_FLAGS,
+];
+const CASE_FIELDS: LedgerField[] = ['sequence', 'caseId', ...CHILD_FIELDS, 'cause', 'stage', 'openedAt', 'actionDueAt', 'windowEndsAt', 'status', 'note'];
+const CHILDREN_FIELDS: LedgerField[] = ['sequence', ...CHILD_FIELDS];
+
+export const CASES_SHEET = '案件台账';
+export const CHILDREN_SHEET = '儿童名册';
+
+interface ChildRow {
+  id: string;
+  name: string;
+  id_number: string;
+  sex: 'M' | 'F';
+  birth_date: string;
+  school: string;
+  grade: number;
+  class_name: string;
+  area: string;
+  villager_group: string | null;
+  is_disabled: boolean;
+  has_disabled_parent: boolean;
+  is_left_behind: boolean;
+  is_registered_poor: boolean;
+  guardians: Array<{ name: string; phone: string; relation: string }>;
+}
+
+interface CaseRow extends ChildRow {
+  case_id: string;
+  cause: Cause;
+  stage: Stage;
+  open: boolean;
+  opened_at: Date;
+  action_due_at: Date | null;
+  window_ends_at: Date | null;
+  note: string | null;
+}
+
+export async function exportLedger(dataSource: DataSource, options: ExportOptions): Promise<Buffer> {
+  const { town } = options;
+  const childParams: unknown[] = [town.code];
+  const childWhere = scopeSql(options.childScope, childParams, 'c');
+  const children: ChildRow[] = await dataSource.query(`${CHILD_SELECT} WHERE c.town = $1 AND ${childWhere} ORDER BY c.school, c.grade, c.class_name, c.name, c.id`, childParams);
+  const caseParams: unknown[] = [town.code];
+  const caseWhere = scopeSql(options.caseScope, caseParams, 'k', 'ch');
+  const cases: CaseRow[] = await dataSource.query(
+    `SELECT k.id AS case_id, k.cause, k.stage, k.open, k.opened_at, k.action_due_at, k.window_ends_at, k.note, ch.*
+       FROM cases k JOIN (${CHILD_SELECT} WHERE c.town = $1) ch ON ch.id = k.child_id
+      WHERE k.town = $1 AND ${caseWhere}
+      ORDER BY k.opened_at, k.id`,
+    caseParams,
+  );
+
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'baoxue 保学';
+  workbook.created = options.now ?? new Date();
+  const caseSheet = sheet(workbook, CASES_SHEET, CASE_FIELDS);
+  cases.forEach((row, i) => {
+    caseSheet.addRow(
+      CASE_FIELDS.map((field) => {
+        switch (field) {
+          case 'sequence':
+            return i + 1;
+          case 'caseId':
+            return row.case_id;
+          case 'cause':
+            return CAUSE_LABELS[row.cause]?.zh ?? row.cause;
+          case 'stage':
+            return STAGE_LABELS[row.stage]?.zh ?? row.stage;
+          case 'openedAt':
+            return beijingTime(row.opened_at);
+          case 'actionDueAt':
+            return beijingTime(row.action_due_at);
+          case 'windowEndsAt':
+            return beijingTime(row.window_ends_at);
+          case 'status':
+            return row.open ? OPEN_STATUS : ENDED_STATUS;
+          case 'note':
+            return row.note ?? '';
+          default:
+            return childCell(field, row, town, options.masked);
+        }
+      }),
+    );
+  });
+  const childSheet = sheet(workbook, CHILDREN_SHEET, CHILDREN_FIELDS);
+  children.forEach((row, i) => childSheet.addRow(CHILDREN_FIELDS.map((field) => (field === 'sequence' ? i + 1 : childCell(field, row, town, options.masked)))));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+function sheet(workbook: ExcelJS.Workbook, name: string, fields: LedgerField[]): ExcelJS.Worksheet {
+  const ws = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = fields.map((field) => ({
+    header: columnOf(field).header,
+    key: field,
+    width: field === 'idNumber' || field === 'caseId' ? 22 : field === 'note' ? 30 : 12,
+    // ID numbers and phones are text: Excel would turn an 18-digit number into 5.00235E+17 and lose digits.
+    style: field === 'idNumber' || field === 'guardianPhone' ? { numFmt: '@' } : {},
+  }));
+  ws.getRow(1).font = { bold: true };
+  return ws;
+}
+
+function childCell(field: LedgerField, row: ChildRow, town: Town, masked: boolean): string | number {
+  const guardians = row.guardians ?? [];
+  switch (field) {
+    case 'name':
+      return row.name;
+    case 'idNumber':
+      return masked ? maskIdNumber(row.id_number) : row.id_number;
+    case 'sex':
+      return row.sex === 'M' ? '男' : '女';
+    case 'birthDate':
+      return row.birth_date;
+    case 'school':
+      return town.schoolLabel(row.school).zh;
+    case 'grade':
+      return row.grade;
+    case 'className':
+      return row.class_name;
+    case 'area':
+      return town.areaLabel(row.area).zh;
+    case 'villagerGroup':
+      return row.villager_group ?? '';
+    case 'guardianName':
+      return guardians.map((g) => g.name).join('、');
+    case 'guardianPhone':
+      return guardians.map((g) => (masked ? maskPhone(g.phone) : g.phone)).join('、');
+    case 'guardianRelation':
+      return guardians.map((g) => g.relation).join('、');
+    case 'isDisabled':
+      return row.is_disabled ? '是' : '否';
+    case 'hasDisabledParent':
+      return row.has_disabled_parent ? '是' : '否';
+    case 'isLeftBehind':
+      return row.is_left_behind ? '是' : '否';
+    case 'isRegisteredPoor':
+      return row.is_registered_poor ? '是' : '否';
+    default:
+      return '';
+  }
+}
+
+/** 2026-11-29 16:25 in China Standard Time (UTC+8, no daylight saving): what the town reads. */
+function beijingTime(value: Date | string | null): string {
+  if (value === null) return '';
+  const t = new Date(new Date(value).getTime() + 8 * 3_600_000).toISOString();
+  return `${t.slice(0, 10)} ${t.slice(11, 16)}`;
+}
+
+const CHILD_SELECT = `
+  SELECT c.id, c.name, c.id_number, c.sex, to_char(c.birth_date, 'YYYY-MM-DD') AS birth_date, c.school, c.grade, c.class_name, c.area,
+         c.villager_group, c.is_disabled, c.has_disabled_parent, c.is_left_behind, c.is_registered_poor,
+         COALESCE((SELECT jsonb_agg(jsonb_build_object('name', g.name, 'phone', g.phone, 'relation', g.relation) ORDER BY g.name, g.phone)
+                     FROM guardians g WHERE g.child_id = c.id), '[]'::jsonb) AS guardians
+    FROM children c`;
+
+/** A scope as a SQL condition on a case or child alias, its values appended to `params` ($n placeholders). */
+function scopeSql(scope: CaseScope, params: unknown[], alias: string, childAlias = alias): string {
+  const p = (value: unknown) => `$${params.push(value)}`;
+  switch (scope.kind) {
+    case 'ALL':
+      return 'true';
+    case 'NONE':
+      return 'false';
+    case 'AREA':
+      return `${alias}.area = ${p(scope.area)}`;
+    case 'SCHOOL':
+      return `${alias}.school = ${p(scope.school)}`;
+    case 'CLASS':
+      return `${alias}.school = ${p(scope.school)} AND ${childAlias}.grade = ${p(scope.grade)} AND ${childAlias}.class_name = ${p(scope.className)}`;
+    case 'STAGES':
+      return `${alias}.stage = ANY(${p([...scope.stages])}::text[])`;
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * Importing a ledger (台账导入), the same for the API and the command line:
+ * 1. read the file (.xlsx or .csv) and check every row (src/ledger/parse-ledger.ts);
+ * 2. if any row is bad and the caller did not ask for the good rows only: write nothing, answer the
+ *    row-by-row report;
+ * 3. register or update the children in one transaction, in batches (all or nothing);
+ * 4. after they are committed, open the cases the rows ask for through the case engine (the same
+ *    path as a report), a few at a time; a child whose case is open already is counted, not reopened;
+ * 5. record the import (imports table).
+ * Importing the same file again changes nothing: equal children are not written, open cases are not reopened.
+ */
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { CaseEngine } from '../api/case-engine.port';
+import { OpenCaseExistsError } from '../read-model/case-intake';
+import type { Town } from '../read-model/town';
+import { openCaseIds, saveChildren } from '../registry/children-store';
+import { CaseStartFailedError, openAndStartCase } from '../registry/open-case';
+import type { RegistryChildInput } from '../registry/child-rules';
+import { LedgerProblem, LedgerRow, parseLedger, UnknownColumn } from './parse-ledger';
+import { readLedgerFile } from './read-sheet';
+
+export interface ImportCounts {
+  /** Data rows in the file. */
+  rows: number;
+  badRows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  casesOpened: number;
+  casesAlreadyOpen: number;
+  casesFailed: number;
+}
+
+export type ImportStatus = 'IMPORTED' | 'REJECTED' | 'DRY_RUN';
+
+export interface ImportReport {
+  status: ImportStatus;
+  /** The imports row; null when nothing was written. */
+  importId: string | null;
+  town: string;
+  fileName: string;
+  fileHash: string;
+  goodRowsOnly: boolean;
+  counts: ImportCounts;
+  /** Every problem of every bad row, in file order. */
+  problems: LedgerProblem[];
+  unknownColumns: UnknownColumn[];
+  sheets: string[];
+  /** Cases the engine could not start (the children are imported; import the file again to retry). */
+  caseFailures: Array<{ sheet: string; row: number; message: string }>;
+}
+
+export interface ImportOptions {
+  town: Town;
+  fileName: string;
+  bytes: Buffer;
+  /** Import the good rows even if some are bad (the bad ones are reported and skipped). */
+  goodRowsOnly?: boolean;
+  /** Check and count, write nothing. */
+  dryRun?: boolean;
+  /** Who imports: written into the cases' opening and the imports row. */
+  importer: { userId: string | null; username: string; actor: string; via: 'API' | 'CLI' };
+  /** Rows the importer may write (its scope); the others are reported as problems. Default: all. */
+  mayWrite?: (child: RegistryChildInput) => boolean;
+  /** Cases started at once (default 8). */
+  caseConcurrency?: number;
+  onProgress?: (phase: 'children' | 'cases', done: number, total: number) => void;
+}
+
+export interface ImportDeps {
+  dataSource: DataSource;
+  /** Needed only when rows ask for cases. */
+  engine?: CaseEngine;
+}
+
+export const DEFAULT_CASE_CONCURRENCY = 8;
+
+class DryRunRollback extends Error {}
+
+/** The file asks for cases, and there is no case engine to open them: refused before anything is written. */
+export class NoCaseEngineError extends Error {
+  constructor(readonly caseRows: number) {
+    super(`the file asks for ${caseRows} cases, and no case engine is available to open them`);
+    this.name = 'NoCaseEngineError';
+  }
+}
+
+export async function importLedger(deps: ImportDeps, options: ImportOptions): Promise<ImportReport> {
+  const { town, goodRowsOnly = false, dryRun = false } = options;
+  const sheets = await readLedgerFile(options.fileName, options.bytes);
+  const parsed = parseLedger(town, sheets);
+  if (options.mayWrite) {
+    const outside = parsed.rows.filter((r) => !options.mayWrite!(r.child));
+    for (const r of outside) {
+      parsed.problems.push({
+        sheet: r.sheet,
+        row: r.row,
+        column: '',
+        header: '',
+        value: r.child.name,
+        message: '该儿童不在您的范围内（学校、班级或责任区），不能由您导入',
+        messageEn: 'The child is outside your scope (school, class or area); you cannot import it',
+      });
+    }
+    parsed.rows = parsed.rows.filter((r) => options.mayWrite!(r.child));
+    parsed.badRows += outside.length;
+    parsed.problems.sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : parsed.sheets.indexOf(a.sheet) - parsed.sheets.indexOf(b.sheet)));
+  }
+  const counts: ImportCounts = { rows: parsed.totalRows, badRows: parsed.badRows, created: 0, updated: 0, unchanged: 0, casesOpened: 0, casesAlreadyOpen: 0, casesFailed: 0 };
+  const report: ImportReport = {
+    status: 'IMPORTED',
+    importId: null,
+    town: town.code,
+    fileName: options.fileName,
+    fileHash: createHash('sha256').update(options.bytes).digest('hex'),
+    goodRowsOnly,
+    counts,
+    problems: parsed.problems,
+    unknownColumns: parsed.unknownColumns,
+    sheets: parsed.sheets,
+    caseFailures: [],
+  };
+  if (parsed.problems.length > 0 && !goodRowsOnly) return { ...report, status: 'REJECTED' };
+
+  const rows = parsed.rows;
+  const caseRows = rows.filter((r) => r.cause !== undefined);
+  if (caseRows.length > 0 && !deps.engine && !dryRun) throw new NoCaseEngineError(caseRows.length);
+  let ids = new Map<string, string>();
+  try {
+    await deps.dataSource.transaction(async (manager) => {
+      const written = await saveChildren(manager, town.code, rows.map((r) => r.child), (done) => options.onProgress?.('children', done, rows.length));
+      Object.assign(counts, { created: written.created, updated: written.updated, unchanged: written.unchanged });
+      ids = written.ids;
+      if (dryRun) {
+        const open = await openCaseIds(manager, caseRows.map((r) => ids.get(r.child.idNumber)!));
+        counts.casesAlreadyOpen = caseRows.filter((r) => open.has(ids.get(r.child.idNumber)!)).length;
+        counts.casesOpened = caseRows.length - counts.casesAlreadyOpen;
+        throw new DryRunRollback();
+      }
+    });
+  } catch (err) {
+    if (err instanceof DryRunRollback) return { ...report, status: 'DRY_RUN' };
+    throw err;
+  }
+
+  await openCases(deps, options, caseRows, ids, report);
+  report.importId = await recordImport(deps.dataSource, options, report);
+  return report;
+}
+
+async function openCases(deps: ImportDeps, options: ImportOptions, caseRows: LedgerRow[], ids: Map<string, string>, report: ImportReport): Promise<void> {
+  const { counts } = report;
+  const open = await openCaseIds(deps.dataSource, caseRows.map((r) => ids.get(r.child.idNumber)!));
+  const toOpen = caseRows.filter((r) => !open.has(ids.get(r.child.idNumber)!));
+  counts.casesAlreadyOpen = caseRows.length - toOpen.length;
+  if (toOpen.length === 0) return;
+  const engine = deps.engine!;
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < toOpen.length) {
+      const row = toOpen[next++];
+      try {
+        await openAndStartCase(
+          { dataSource: deps.dataSource, engine },
+          { town: options.town.code, child: { childId: ids.get(row.child.idNumber)! }, cause: row.cause!, note: row.note, openedBy: options.importer.actor },
+        );
+        counts.casesOpened++;
+      } catch (err) {
+        if (err instanceof OpenCaseExistsError) counts.casesAlreadyOpen++;
+        else {
+          counts.casesFailed++;
+          const message =
+            err instanceof CaseStartFailedError
+              ? `案件流程引擎暂时不可用，未立案 / the case engine is unavailable; not opened (${(err.cause as Error)?.cause ?? (err.cause as Error)?.message ?? ''})`
+              : (err as Error).message;
+          report.caseFailures.push({ sheet: row.sheet, row: row.row, message });
+        }
+      }
+      options.onProgress?.('cases', ++done, toOpen.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.caseConcurrency ?? DEFAULT_CASE_CONCURRENCY, toOpen.length) }, worker));
+}
+
+async function recordImport(dataSource: DataSource, options: ImportOptions, report: ImportReport): Promise<string> {
+  const c = report.counts;
+  const rows: Array<{ id: string }> = await dataSource.query(
+    `INSERT INTO imports (town, user_id, username, via, file_name, file_hash, good_rows_only, total_rows, bad_rows,
+                          children_created, children_updated, children_unchanged, cases_opened, cases_already_open, cases_failed, problems)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb)
+     RETURNING id`,
+    [
+      report.town,
+      options.importer.userId,
+      options.importer.username,
+      options.importer.via,
+      report.fileName.slice(0, 255),
+      report.fileHash,
+      report.goodRowsOnly,
+      c.rows,
+      c.badRows,
+      c.created,
+      c.updated,
+      c.unchanged,
+      c.casesOpened,
+      c.casesAlreadyOpen,
+      c.casesFailed,
+      JSON.stringify(report.problems.slice(0, 1000)),
+    ],
+  );
+  return rows[0].id;
+}
