@@ -21,6 +21,7 @@ import { LedgerLayoutError, LedgerProblem } from './ledger/parse-ledger';
 import { UnsupportedLedgerFileError } from './ledger/read-sheet';
 import { loadPolicy } from './policy/load-policy';
 import { openReadModel } from './read-model/data-source';
+import { recordPolicy } from './read-model/policies';
 import { loadTowns, Town } from './read-model/town';
 import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
 import { EMBEDDED_TEMPORAL_PORTS } from './temporal/dev-server';
@@ -147,7 +148,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
         const keys = resolvePayloadKeys(config, { create: false });
         if (!keys) console.error('警告 / warning: no payload key (BAOXUE_PAYLOAD_KEYS or <BAOXUE_DATA_DIR>/payload-keys): the workers cannot read cases opened from here');
         const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter: baoxueDataConverter(keys && new AesGcmPayloadCodec(keys)) });
-        engine = new TemporalCaseEngine(client, loadPolicy(config.policyPath));
+        const policy = loadPolicy(config.policyPath);
+        // The cases opened here carry this policy: the worker's projection reads it from the read model (tasks are planned from it).
+        await recordPolicy(dataSource, policy);
+        engine = new TemporalCaseEngine(client, policy);
       }
     }
     const operator = `cli:${safeUser()}`;
