@@ -13,6 +13,7 @@ import { PRIORITY_FLAGS } from '../registry/child-rules';
 import { CAUSE_LABELS, Cause, STAGE_LABELS, Stage } from '../workflows/vocabulary';
 import { columnOf, LedgerField } from './columns';
 import { ENDED_STATUS, OPEN_STATUS } from './parse-ledger';
+import { caseScopeSql } from '../read-model/scope-sql';
 
 export interface ExportOptions {
   town: Town;
@@ -67,10 +68,10 @@ interface CaseRow extends ChildRow {
 export async function exportLedger(dataSource: DataSource, options: ExportOptions): Promise<Buffer> {
   const { town } = options;
   const childParams: unknown[] = [town.code];
-  const childWhere = scopeSql(options.childScope, childParams, 'c');
+  const childWhere = caseScopeSql(options.childScope, childParams, 'c', 'c');
   const children: ChildRow[] = await dataSource.query(`${CHILD_SELECT} WHERE c.town = $1 AND ${childWhere} ORDER BY c.school, c.grade, c.class_name, c.name, c.id`, childParams);
   const caseParams: unknown[] = [town.code];
-  const caseWhere = scopeSql(options.caseScope, caseParams, 'k', 'ch');
+  const caseWhere = caseScopeSql(options.caseScope, caseParams, 'k', 'ch');
   const cases: CaseRow[] = await dataSource.query(
     `SELECT k.id AS case_id, k.cause, k.stage, k.open, k.opened_at, k.action_due_at, k.window_ends_at, k.note, ch.*
        FROM cases k JOIN (${CHILD_SELECT} WHERE c.town = $1) ch ON ch.id = k.child_id
@@ -182,22 +183,3 @@ const CHILD_SELECT = `
          COALESCE((SELECT jsonb_agg(jsonb_build_object('name', g.name, 'phone', g.phone, 'relation', g.relation) ORDER BY g.name, g.phone)
                      FROM guardians g WHERE g.child_id = c.id), '[]'::jsonb) AS guardians
     FROM children c`;
-
-/** A scope as a SQL condition on a case or child alias, its values appended to `params` ($n placeholders). */
-function scopeSql(scope: CaseScope, params: unknown[], alias: string, childAlias = alias): string {
-  const p = (value: unknown) => `$${params.push(value)}`;
-  switch (scope.kind) {
-    case 'ALL':
-      return 'true';
-    case 'NONE':
-      return 'false';
-    case 'AREA':
-      return `${alias}.area = ${p(scope.area)}`;
-    case 'SCHOOL':
-      return `${alias}.school = ${p(scope.school)}`;
-    case 'CLASS':
-      return `${alias}.school = ${p(scope.school)} AND ${childAlias}.grade = ${p(scope.grade)} AND ${childAlias}.class_name = ${p(scope.className)}`;
-    case 'STAGES':
-      return `${alias}.stage = ANY(${p([...scope.stages])}::text[])`;
-  }
-}

@@ -8,9 +8,10 @@ import type { CaseScope } from '../api/auth/permissions';
 
 /**
  * Returns a condition on the cases alias `c`, appending its values to `params` (positional
- * parameters, $n counted from the current length).
+ * parameters, $n counted from the current length). With `childAlias`, the query has the child
+ * joined (or is on children itself, alias = childAlias) and the class scope reads it there.
  */
-export function caseScopeSql(scope: CaseScope | undefined, params: unknown[], alias = 'c'): string {
+export function caseScopeSql(scope: CaseScope | undefined, params: unknown[], alias = 'c', childAlias?: string): string {
   const add = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
@@ -26,6 +27,7 @@ export function caseScopeSql(scope: CaseScope | undefined, params: unknown[], al
     case 'SCHOOL':
       return `${alias}.school = ${add(scope.school)}`;
     case 'CLASS':
+      if (childAlias) return `(${alias}.school = ${add(scope.school)} AND ${childAlias}.grade = ${add(scope.grade)} AND ${childAlias}.class_name = ${add(scope.className)})`;
       return `(${alias}.school = ${add(scope.school)} AND EXISTS (SELECT 1 FROM children sc WHERE sc.id = ${alias}.child_id AND sc.grade = ${add(scope.grade)} AND sc.class_name = ${add(scope.className)}))`;
     case 'STAGES':
       return `${alias}.stage = ANY(${add([...scope.stages])}::text[])`;
