@@ -256,3 +256,13 @@ function rateLimitSetting(name: string, text: string | undefined, fallback: Rate
   }
   return { limit, windowMs: count * unitMs };
 }
+
+/** For the command-line tools: the settings, or undefined once what is wrong has been printed (exit with 2). */
+export function loadConfigForCommand(): BaoxueConfig | undefined {
+  try {
+    return loadConfig();
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : err);
+    return undefined;
+  }
+}

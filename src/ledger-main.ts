@@ -13,7 +13,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { Client, Connection } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { displayWidth } from './api/auth/demo-accounts';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigForCommand } from './config';
 import { RunningPostgres, runningEmbeddedPostgresUrl, startEmbeddedPostgres } from './infra/embedded-postgres';
 import { exportLedger } from './ledger/export-ledger';
 import { importLedger, ImportReport, NoCaseEngineError } from './ledger/import-ledger';
@@ -88,13 +88,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     console.error(`${args.problems.join('\n')}\n\n${HELP}`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    console.error(err instanceof ConfigError ? err.message : err);
-    return 2;
-  }
+  const config = loadConfigForCommand();
+  if (!config) return 2;
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
     const towns = loadTowns(config.townPaths);

@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigForCommand } from './config';
 import { RunningPostgres, runningEmbeddedPostgresUrl, startEmbeddedPostgres } from './infra/embedded-postgres';
 import { reconcile } from './reconciliation/reconcile';
 import { formatReport } from './reconciliation/report';
@@ -39,13 +39,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   }
   const json = argv.includes('--json');
   const say = (line: string) => (json ? console.error(line) : console.log(line));
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    console.error(err instanceof ConfigError ? err.message : err);
-    return 2;
-  }
+  const config = loadConfigForCommand();
+  if (!config) return 2;
   installTemporalRuntime();
   const cleanups: Array<() => Promise<unknown>> = [];
   try {

@@ -10,7 +10,7 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigForCommand } from './config';
 import { isMonthKey, monthOf, previousMonth } from './dashboard/china-time';
 import { FIGURE_KEYS, FIGURE_LABELS } from './dashboard/reports/monthly-report';
 import { generateMonthlyReport } from './dashboard/reports/report-store';
@@ -51,13 +51,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   }
   const outDir = resolve(option('--out') ?? 'reports');
 
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    console.error(err instanceof ConfigError ? err.message : err);
-    return 2;
-  }
+  const config = loadConfigForCommand();
+  if (!config) return 2;
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
     let databaseUrl = config.databaseUrl;
