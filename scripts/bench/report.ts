@@ -1,0 +1,165 @@
+/**
+ * Writes a run's figures: results/bench-<time>.json (everything measured) and
+ * results/bench-<time>.html (a self-contained page of SVG bar charts, no scripts, no CDN).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LatencySummary } from './stats';
+
+export interface QueryFigure {
+  name: string;
+  kind: 'case list (API)' | 'dashboard (API)' | 'dashboard SQL' | 'health (API)';
+  p50: number;
+  p95: number;
+  count: number;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt?: string;
+  command: string;
+  scale: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd?: number[]; note: string };
+  settings: { sqlitePragmas: readonly string[]; workerEnv: Record<string, string>; openConcurrency: number };
+  throughput?: {
+    concurrency: number;
+    cases: { count: number; perSecond: number; latency: LatencySummary; failures: number };
+    noopWorkflows: { count: number; perSecond: number; latency: LatencySummary; failures: number };
+    ratio: number;
+  };
+  actions?: {
+    clients: number;
+    seconds: number;
+    action: { perSecond: number; latency: LatencySummary; failures: number };
+    health: { perSecond: number; latency: LatencySummary; failures: number };
+  };
+  deadline?: {
+    cases: number;
+    windowSeconds: number;
+    openPerSecond: number;
+    /** Seconds between the first and the last due time. */
+    dueSpreadSeconds: number;
+    escalated: number;
+    notEscalated: number;
+    /** Due time → the event's occurred_at (when the workflow acted on the timer). */
+    lagOccurredMs: LatencySummary;
+    /** Due time → the event's recorded_at (when it was in the read model). */
+    lagRecordedMs: LatencySummary;
+  };
+  memory?: { openCases: number; workerRssMiB: number; workerPeakMiB: number; workerRssAtStartMiB: number; casesPerGiB: number };
+  queries?: Array<{ cases: number; generateSeconds: number; figures: QueryFigure[] }>;
+  failures: string[];
+}
+
+export function writeResults(results: BenchResults, dir: string): { json: string; html: string } {
+  mkdirSync(dir, { recursive: true });
+  const stamp = results.startedAt.replace(/[:.]/g, '-');
+  const json = join(dir, `bench-${stamp}.json`);
+  const html = join(dir, `bench-${stamp}.html`);
+  writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(html, renderHtml(results));
+  return { json, html };
+}
+
+interface Bar {
+  label: string;
+  value: number;
+  reference?: boolean;
+}
+
+const COLOURS = { measured: '#c0392b', reference: '#7f8c8d' };
+
+/** Horizontal bars, one per row, with the value written beside each. */
+function barChart(title: string, unit: string, bars: Bar[]): string {
+  const width = 760;
+  const labelWidth = 300;
+  const row = 26;
+  const height = 34 + bars.length * row;
+  const max = Math.max(...bars.map((b) => (Number.isFinite(b.value) ? b.value : 0)), 1e-9);
+  const rows = bars
+    .map((b, i) => {
+      const y = 30 + i * row;
+      const w = Number.isFinite(b.value) ? Math.max(1, ((width - labelWidth - 110) * b.value) / max) : 0;
+      return (
+        `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escape(b.label)}</text>` +
+        `<rect x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="${row - 8}" fill="${b.reference ? COLOURS.reference : COLOURS.measured}"/>` +
+        `<text x="${labelWidth + w + 6}" y="${y + 15}">${format(b.value)} ${escape(unit)}</text>`
+      );
+    })
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12"><text x="0" y="16" font-weight="bold" font-size="14">${escape(title)}</text>${rows}</svg>`;
+}
+
+function format(v: number): string {
+  if (!Number.isFinite(v)) return '—';
+  return v >= 100 ? String(Math.round(v)) : String(Math.round(v * 10) / 10);
+}
+
+function escape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function renderHtml(r: BenchResults): string {
+  const charts: string[] = [];
+  if (r.throughput) {
+    const t = r.throughput;
+    charts.push(
+      barChart(`立案吞吐 Case-open throughput (ratio ${t.ratio})`, '/s', [
+        { label: 'cases (HTTP → workflow → read model)', value: t.cases.perSecond },
+        { label: 'no-op workflow (update-with-start)', value: t.noopWorkflows.perSecond, reference: true },
+      ]),
+    );
+  }
+  if (r.actions) {
+    const a = r.actions;
+    charts.push(
+      barChart(`办理往返 Action round trip, ${a.clients} clients`, 'ms', [
+        ...(['p50', 'p95', 'p99'] as const).flatMap((p) => [
+          { label: `action ${p}`, value: a.action.latency[p] },
+          { label: `GET /api/health ${p}`, value: a.health.latency[p], reference: true },
+        ]),
+      ]),
+    );
+  }
+  if (r.deadline) {
+    const d = r.deadline;
+    charts.push(
+      barChart(`期限准确度 Deadline lag, ${d.cases} cases due within ${Math.round(d.dueSpreadSeconds)} s`, 'ms', [
+        ...(['p50', 'p99', 'max'] as const).map((p) => ({ label: `in the read model (recorded_at) ${p}`, value: d.lagRecordedMs[p] })),
+        ...(['p50', 'p99', 'max'] as const).map((p) => ({ label: `workflow acted (occurred_at) ${p}`, value: d.lagOccurredMs[p], reference: true })),
+      ]),
+    );
+  }
+  if (r.memory) {
+    charts.push(
+      barChart(`工作进程内存 Worker memory with ${r.memory.openCases} open cases (${r.memory.casesPerGiB} cases/GiB)`, 'MiB', [
+        { label: 'worker RSS', value: r.memory.workerRssMiB },
+        { label: 'worker peak RSS', value: r.memory.workerPeakMiB },
+        { label: 'worker RSS at start', value: r.memory.workerRssAtStartMiB, reference: true },
+      ]),
+    );
+  }
+  for (const q of r.queries ?? []) {
+    charts.push(
+      barChart(
+        `查询 Queries at ${q.cases.toLocaleString('en')} cases (p95)`,
+        'ms',
+        q.figures.map((f) => ({ label: `${f.kind}: ${f.name}`, value: f.p95, reference: f.kind === 'health (API)' })),
+      ),
+    );
+  }
+  const failures = r.failures.length ? `<h2>Failures</h2><ul>${r.failures.map((f) => `<li>${escape(f)}</li>`).join('')}</ul>` : '';
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>baoxue bench ${escape(r.startedAt)}</title>
+<style>body{font-family:sans-serif;margin:2em;max-width:800px}svg{display:block;margin:1.5em 0}pre{background:#f4f4f4;padding:1em;overflow:auto}</style></head>
+<body><h1>保学 baoxue — 性能测量 / benchmark</h1>
+<p>${escape(r.startedAt)} · <code>${escape(r.command)}</code> · ${r.machine.cpus} × ${escape(r.machine.cpuModel)}, ${r.machine.memoryGiB} GiB, Node ${escape(r.machine.node)} ·
+load average at start ${r.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}${r.machine.loadAverageAtEnd ? `, at end ${r.machine.loadAverageAtEnd.map((l) => l.toFixed(2)).join(' ')}` : ''}</p>
+<p>${escape(r.machine.note)}</p>
+<p><span style="color:${COLOURS.measured}">■</span> measured &nbsp; <span style="color:${COLOURS.reference}">■</span> reference measured in the same run</p>
+${charts.join('\n')}
+${failures}
+<h2>All figures (JSON)</h2><pre>${escape(JSON.stringify(r, null, 2))}</pre>
+</body></html>
+`;
+}
