@@ -125,6 +125,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
         namespace: config.temporalNamespace,
         activities: { ...createActivities({ dataSource }), ...createReconciliationActivities({ dataSource, client: temporalClient }) },
         dataConverter,
+        tuning: config.workerTuning,
       });
       const run = worker.run();
       run.catch((err) => options.onWorkerFailure?.(err));

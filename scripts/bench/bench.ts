@@ -12,6 +12,7 @@ import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/clie
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../../src/project-root';
 import { BenchApi } from './api-client';
+import { childPids, cpuMeter } from './cpu';
 import { runCount, runFor, LoadResult } from './load';
 import { benchNoopWorkflow, startedUpdate, BENCH_NOOP_TASK_QUEUE } from './noop-workflow';
 import { CASE_LIST_PATHS, DASHBOARD_ENDPOINT_PREFIX, DASHBOARD_SQL, generateCases } from './read-model-data';
@@ -191,16 +192,27 @@ async function main() {
     await client.login();
     let serial = 0;
     const caseIds: string[] = [];
+    const temporalPid = childPids(process.pid, 'temporal')[0];
+    const meter = () => cpuMeter(() => ({ temporal: temporalPid, worker: worker.child.pid, api: api.process.child.pid, bench: process.pid }));
+    const cpuOf = (phase: string, m: ReturnType<typeof meter>) => {
+      const shares = m.stop();
+      (results.cpu ??= {})[phase] = shares;
+      log(`  CPU seconds in ${phase} (${shares.wallSeconds} s wall): ${Object.entries(shares).filter(([k]) => k !== 'wallSeconds').map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    };
 
     if (o.phases.has('throughput')) {
+      const m = meter();
       results.throughput = await measureThroughput(o, stack, client, () => serial++, caseIds);
+      cpuOf('throughput', m);
       const t = results.throughput;
       log(`throughput: cases ${t.cases.perSecond}/s, no-op workflows ${t.noopWorkflows.perSecond}/s, ratio ${t.ratio}`);
     }
 
     if (o.phases.has('actions')) {
       while (caseIds.length < o.clients) caseIds.push(await client.openCase(serial++));
+      const m = meter();
       results.actions = await measureActions(o, client, caseIds.slice(0, o.clients));
+      cpuOf('actions', m);
       const a = results.actions;
       log(`actions: p50/p95/p99 ${a.action.latency.p50}/${a.action.latency.p95}/${a.action.latency.p99} ms (${a.action.perSecond}/s); health ${a.health.latency.p50}/${a.health.latency.p95}/${a.health.latency.p99} ms`);
     }
@@ -214,7 +226,9 @@ async function main() {
       api = await stack.startApi(policyPath);
       const deadlineClient = new BenchApi(api.url);
       await deadlineClient.login();
+      const m = meter();
       results.deadline = await measureDeadlines(o, pool, deadlineClient, () => serial++, windowSeconds);
+      cpuOf('deadline', m);
       const d = results.deadline;
       log(`deadline: ${d.escalated}/${d.cases} escalated; lag to the read model p50/p99/max ${d.lagRecordedMs.p50}/${d.lagRecordedMs.p99}/${d.lagRecordedMs.max} ms`);
       await new Promise((r) => setTimeout(r, 5_000)); // let the last projections settle before reading memory

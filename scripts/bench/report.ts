@@ -48,6 +48,8 @@ export interface BenchResults {
   };
   memory?: { openCases: number; workerRssMiB: number; workerPeakMiB: number; workerRssAtStartMiB: number; casesPerGiB: number };
   queries?: Array<{ cases: number; generateSeconds: number; figures: QueryFigure[] }>;
+  /** CPU seconds per process (temporal, worker, api, bench) during each phase, beside its wall time. */
+  cpu?: Record<string, Record<string, number>>;
   failures: string[];
 }
 
@@ -148,6 +150,10 @@ function renderHtml(r: BenchResults): string {
       ),
     );
   }
+  const cpuRows = Object.entries(r.cpu ?? {}).map(
+    ([phase, shares]) => `<tr><td>${escape(phase)}</td>${Object.entries(shares).map(([k, v]) => `<td>${escape(k)} ${v}</td>`).join('')}</tr>`,
+  );
+  if (cpuRows.length) charts.push(`<h2>CPU seconds per process / 各进程 CPU 时间</h2><table>${cpuRows.join('')}</table>`);
   const failures = r.failures.length ? `<h2>Failures</h2><ul>${r.failures.map((f) => `<li>${escape(f)}</li>`).join('')}</ul>` : '';
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>baoxue bench ${escape(r.startedAt)}</title>
