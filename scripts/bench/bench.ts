@@ -230,7 +230,7 @@ async function main() {
       results.deadline = await measureDeadlines(o, pool, deadlineClient, () => serial++, windowSeconds);
       cpuOf('deadline', m);
       const d = results.deadline;
-      log(`deadline: ${d.escalated}/${d.cases} escalated; lag to the read model p50/p99/max ${d.lagRecordedMs.p50}/${d.lagRecordedMs.p99}/${d.lagRecordedMs.max} ms`);
+      log(`deadline: ${d.escalated}/${d.cases} escalated; lag to the read model p50/p99/max ${d.lagRecordedMs.p50}/${d.lagRecordedMs.p99}/${d.lagRecordedMs.max} ms (first event at due: ${d.lagFirstEventRecordedMs.p50}/${d.lagFirstEventRecordedMs.p99}/${d.lagFirstEventRecordedMs.max} ms)`);
       await new Promise((r) => setTimeout(r, 5_000)); // let the last projections settle before reading memory
       const openCases = Number((await pool.query(`SELECT count(*) AS n FROM cases WHERE open`)).rows[0].n);
       const memory = residentMemory(worker.child.pid!);
@@ -365,12 +365,17 @@ async function measureDeadlines(o: Options, pool: Pool, client: BenchApi, nextSe
     bar.update(escalated);
   }
   bar.stop();
-  const rows: Array<{ due: Date; occurred: number; recorded: number }> = (
+  // At the due time a case records three automatic events (DEADLINE_MISSED, ESCALATED_TO_SUPERVISOR,
+  // AUTO_ESCALATED); the first one's lag beside the escalation's shows what the steps between cost.
+  const rows: Array<{ due: Date; occurred: number; recorded: number; first_recorded: number }> = (
     await pool.query(
       `SELECT ${due} AS due,
               extract(epoch FROM e.occurred_at - (${due})) * 1000 AS occurred,
-              extract(epoch FROM e.recorded_at - (${due})) * 1000 AS recorded
-         FROM case_events o JOIN case_events e ON e.case_id = o.case_id AND e.type = 'AUTO_ESCALATED'
+              extract(epoch FROM e.recorded_at - (${due})) * 1000 AS recorded,
+              extract(epoch FROM m.recorded_at - (${due})) * 1000 AS first_recorded
+         FROM case_events o
+         JOIN case_events e ON e.case_id = o.case_id AND e.type = 'AUTO_ESCALATED'
+         JOIN case_events m ON m.case_id = o.case_id AND m.type = 'DEADLINE_MISSED'
         WHERE o.type = 'CASE_OPENED' AND o.case_id = ANY($1::uuid[])`,
       [ids],
     )
@@ -385,6 +390,7 @@ async function measureDeadlines(o: Options, pool: Pool, client: BenchApi, nextSe
     notEscalated: ids.length - rows.length,
     lagOccurredMs: summarize(rows.map((r) => Number(r.occurred))),
     lagRecordedMs: summarize(rows.map((r) => Number(r.recorded))),
+    lagFirstEventRecordedMs: summarize(rows.map((r) => Number(r.first_recorded))),
   };
 }
 

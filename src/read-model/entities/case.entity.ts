@@ -14,6 +14,8 @@ import { ChildEntity } from './child.entity';
 @Index('cases_school_deadline_idx', ['school', 'nextDeadlineAt'])
 @Index('cases_stage_deadline_idx', ['stage', 'nextDeadlineAt'])
 @Index('cases_overdue_idx', ['nextDeadlineAt'], { where: 'open AND NOT paused' })
+@Index('cases_open_area_stage_idx', ['area', 'stage'], { where: 'open' })
+@Index('cases_overdue_area_idx', ['area', 'nextDeadlineAt'], { where: 'open AND NOT paused' })
 @Check('cases_cause_check', `cause IN (${sqlList(CAUSES)})`)
 @Check('cases_stage_check', `stage IN (${sqlList(STAGES)})`)
 @Check('cases_returned_from_check', `returned_from IN (${sqlList(CHAIN_STAGES)})`)
