@@ -14,3 +14,10 @@ export const PAUSED_SEARCH_ATTRIBUTE_PATCH = 'baoxue-paused-search-attribute';
 export function pausedSearchAttributePatched(): boolean {
   return patched(PAUSED_SEARCH_ATTRIBUTE_PATCH);
 }
+
+/** Since v3: timers due at the same moment fire in one workflow task and are projected together. */
+export const DUE_TIMERS_TOGETHER_PATCH = 'baoxue-due-timers-together';
+
+export function dueTimersTogetherPatched(): boolean {
+  return patched(DUE_TIMERS_TOGETHER_PATCH);
+}
