@@ -270,7 +270,7 @@ async function main() {
     await pool.end().catch(() => undefined);
     await stack.stop();
     console.log(`\n目标 / targets:\n${targetLines(results).join('\n')}`);
-    console.log(`\nresults: ${files.json}\nchart:   ${files.html}\ntook ${Math.round((Date.now() - started) / 1000)} s`);
+    console.log(`\nresults: ${files.json}\nchart:   ${files.html}\ntable:   ${files.markdown} (for the README)\ntook ${Math.round((Date.now() - started) / 1000)} s`);
   }
 }
 

@@ -55,14 +55,16 @@ export interface BenchResults {
   failures: string[];
 }
 
-export function writeResults(results: BenchResults, dir: string): { json: string; html: string } {
+export function writeResults(results: BenchResults, dir: string): { json: string; html: string; markdown: string } {
   mkdirSync(dir, { recursive: true });
   const stamp = results.startedAt.replace(/[:.]/g, '-');
   const json = join(dir, `bench-${stamp}.json`);
   const html = join(dir, `bench-${stamp}.html`);
+  const markdown = join(dir, `bench-${stamp}.md`);
   writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
   writeFileSync(html, renderHtml(results));
-  return { json, html };
+  writeFileSync(markdown, `${results.command} · ${results.startedAt} · load average ${results.machine.loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')}\n\n${markdownSummary(results)}\n`);
+  return { json, html, markdown };
 }
 
 interface Bar {
@@ -75,8 +77,8 @@ const COLOURS = { measured: '#c0392b', reference: '#7f8c8d' };
 
 /** Horizontal bars, one per row, with the value written beside each. */
 function barChart(title: string, unit: string, bars: Bar[]): string {
-  const width = 760;
-  const labelWidth = 300;
+  const width = 940;
+  const labelWidth = 460;
   const row = 26;
   const height = 34 + bars.length * row;
   const max = Math.max(...bars.map((b) => (Number.isFinite(b.value) ? b.value : 0)), 1e-9);
@@ -149,7 +151,7 @@ function renderHtml(r: BenchResults): string {
       barChart(
         `查询 Queries at ${q.cases.toLocaleString('en')} cases (p95)`,
         'ms',
-        q.figures.map((f) => ({ label: `${f.kind}: ${f.name}`, value: f.p95, reference: f.kind === 'health (API)' })),
+        q.figures.map((f) => ({ label: `${f.kind.startsWith('dashboard SQL') ? 'SQL: ' : ''}${f.name}`, value: f.p95, reference: f.kind === 'health (API)' })),
       ),
     );
   }
@@ -160,7 +162,7 @@ function renderHtml(r: BenchResults): string {
   const failures = r.failures.length ? `<h2>Failures</h2><ul>${r.failures.map((f) => `<li>${escape(f)}</li>`).join('')}</ul>` : '';
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>baoxue bench ${escape(r.startedAt)}</title>
-<style>body{font-family:sans-serif;margin:2em;max-width:800px}svg{display:block;margin:1.5em 0}pre{background:#f4f4f4;padding:1em;overflow:auto}</style></head>
+<style>body{font-family:sans-serif;margin:2em;max-width:960px}svg{display:block;margin:1.5em 0}table{border-collapse:collapse}td{padding:2px 8px;border-bottom:1px solid #ddd}pre{background:#f4f4f4;padding:1em;overflow:auto}</style></head>
 <body><h1>保学 baoxue — 性能测量 / benchmark</h1>
 <p>${escape(r.startedAt)} · <code>${escape(r.command)}</code> · ${r.machine.cpus} × ${escape(r.machine.cpuModel)}, ${r.machine.memoryGiB} GiB, Node ${escape(r.machine.node)} ·
 load average at start ${r.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}${r.machine.loadAverageAtEnd ? `, at end ${r.machine.loadAverageAtEnd.map((l) => l.toFixed(2)).join(' ')}` : ''}</p>
@@ -171,4 +173,36 @@ ${failures}
 <h2>All figures (JSON)</h2><pre>${escape(JSON.stringify(r, null, 2))}</pre>
 </body></html>
 `;
+}
+
+/** The figures as a Markdown table, as the README's performance section quotes them. */
+export function markdownSummary(r: BenchResults): string {
+  const rows: string[] = ['| figure | measured | reference in the same run | target |', '| --- | --- | --- | --- |'];
+  const ms = (v: number) => `${format(v)} ms`;
+  if (r.throughput) {
+    const t = r.throughput;
+    rows.push(`| case-open throughput (HTTP → workflow → read model), ${t.concurrency} in flight | ${t.cases.perSecond} cases/s (p50 ${ms(t.cases.latency.p50)}) | no-op workflow ${t.noopWorkflows.perSecond}/s; ratio **${t.ratio}** | ≥ 100/s, ratio ≥ 0.8 |`);
+  }
+  if (r.actions) {
+    const a = r.actions.action.latency;
+    const h = r.actions.health.latency;
+    rows.push(`| action round trip (ADD_NOTE), ${r.actions.clients} clients, p50 / p95 / p99 | ${ms(a.p50)} / ${ms(a.p95)} / ${ms(a.p99)} (${r.actions.action.perSecond}/s) | GET /api/health ${ms(h.p50)} / ${ms(h.p95)} / ${ms(h.p99)} | p99 < 150 ms |`);
+  }
+  if (r.deadline) {
+    const d = r.deadline;
+    rows.push(
+      `| deadline lag, ${d.cases} cases due within ${Math.round(d.dueSpreadSeconds)} s, due → escalation in the read model, p50 / p99 / max | ${ms(d.lagRecordedMs.p50)} / ${ms(d.lagRecordedMs.p99)} / ${ms(d.lagRecordedMs.max)}; not escalated ${d.notEscalated} | workflow acted (occurred_at) ${ms(d.lagOccurredMs.p50)} / ${ms(d.lagOccurredMs.p99)} / ${ms(d.lagOccurredMs.max)} | p99 < 1 s, max < 3 s |`,
+    );
+  }
+  if (r.memory) {
+    const m = r.memory;
+    rows.push(`| worker memory with ${m.openCases} open cases | RSS ${m.workerRssMiB} MiB (peak ${m.workerPeakMiB}): **${m.casesPerGiB} cases/GiB** | RSS at start ${m.workerRssAtStartMiB} MiB | ≥ 1,000 cases/GiB |`);
+  }
+  for (const q of r.queries ?? []) {
+    const health = q.figures.find((f) => f.kind === 'health (API)');
+    for (const f of q.figures.filter((f) => f.kind !== 'health (API)')) {
+      rows.push(`| ${q.cases.toLocaleString('en')} cases: ${f.kind} ${f.name.replace(/\|/g, '\\|')}, p50 / p95 | ${ms(f.p50)} / ${ms(f.p95)} | health p95 ${health ? ms(health.p95) : '—'} | dashboard p95 < 50 ms at 1,000,000 |`);
+    }
+  }
+  return rows.join('\n');
 }
