@@ -22,9 +22,10 @@ COPY package.json package-lock.json ./
 # unused with DATABASE_URL) and other platforms' native packages.
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# Read at run time from the project root (found by package.json): the escalation policy and the town.
+# Read at run time from the project root (found by package.json): the escalation policy, the towns and the documents' templates.
 COPY policies ./policies
 COPY towns ./towns
+COPY templates ./templates
 USER node
 EXPOSE 3000
 # Overridden per service in docker-compose.yml (node dist/worker-main.js for the worker).

@@ -31,7 +31,7 @@ import { startTemporalDevServer } from '../src/temporal/dev-server';
 import { installTemporalRuntime } from '../src/temporal/runtime';
 import { TemporalCaseEngine } from '../src/temporal/temporal-case-engine';
 import { ActionRequest, CaseAction, CaseActivities, CaseEvent, CaseSnapshot, caseWorkflowId } from '../src/workflows/messages';
-import type { CaseEventType, Stage } from '../src/workflows/vocabulary';
+import type { Cause, CaseEventType, Stage } from '../src/workflows/vocabulary';
 import { HISTORIES_DIR, writeHistory } from '../test/replay/history-files';
 
 const TASK_QUEUE = 'record-histories';
@@ -51,6 +51,7 @@ class Projection implements CaseActivities {
 }
 
 interface Run {
+  caseId: string;
   act(action: ActionRequest): Promise<void>;
   /** An action the case must refuse (the update's validator rejects it). */
   refused(action: ActionRequest): Promise<void>;
@@ -102,7 +103,7 @@ const PATHS: Record<string, (run: Run) => Promise<void>> = {
     await run.act({ type: 'CANCEL', reason: '录制结束' });
   },
   exempt: async (run) => {
-    await run.act({ type: 'ADD_SUPPORT', measure: 'HOME_DELIVERED_EDUCATION', note: '送教上门' });
+    await run.act({ type: 'ADD_SUPPORT', measure: 'HOME_DELIVERED_EDUCATION', owner: 'principal', dueAt: new Date(Date.now() + 86_400_000).toISOString(), note: '送教上门' });
     await run.act({ type: 'EXEMPT', reason: '经县教委批准缓学' });
   },
   transfer: async (run) => {
@@ -138,6 +139,33 @@ const PATHS: Record<string, (run: Run) => Promise<void>> = {
     await run.act({ type: 'PAUSE', reason: '住院治疗' });
     run.leaveOpen();
   },
+  // 先帮扶后惩戒 (POVERTY, the gate on): the aid's owner is reminded, the case is held at the end of
+  // the order's deadline, the aid's outcome releases it into the judicial step
+  'support-gate': async (run) => {
+    await run.act({ type: 'ADD_SUPPORT', measure: 'EDUCATION_AID', owner: 'officer', dueAt: new Date(Date.now() + 2_000).toISOString(), note: '申请教育资助' });
+    await run.until({ event: 'REMINDER_SENT' });
+    await run.act({ type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED' });
+    await run.act({ type: 'PERSUASION_REFUSED', reason: '家长拒绝送学' });
+    await run.act({ type: 'ISSUE_CORRECTION_ORDER', correctWithin: '2s' });
+    await run.until({ event: 'HELD_FOR_SUPPORT' });
+    await run.act({ type: 'RECORD_SUPPORT_OUTCOME', measureId: `${run.caseId}:2`, outcome: 'GRANTED' });
+    await run.until({ stage: 'JUDICIAL_DOCUMENT' });
+    await run.act({ type: 'CANCEL', reason: '录制结束' });
+  },
+  // 送教上门 (DISABILITY): delivered counts as enrolled, so the case goes to follow-up and is closed
+  'home-delivered-education': async (run) => {
+    await run.act({ type: 'ADD_SUPPORT', measure: 'HOME_DELIVERED_EDUCATION', owner: 'principal', dueAt: new Date(Date.now() + 60_000).toISOString() });
+    await run.act({ type: 'RECORD_SUPPORT_OUTCOME', measureId: `${run.caseId}:2`, outcome: 'DELIVERED', note: '每周两次送教上门' });
+    await run.until({ event: 'FOLLOW_UP_COMPLETED' });
+    await run.act({ type: 'APPROVE_CLOSURE' });
+  },
+};
+
+/** Paths whose case is opened with another cause, or another policy (the gate switched on). */
+const SUPPORT_POLICY = { ...POLICY, version: 'test-seconds-support.1', supportBeforeSanction: true };
+const PATH_SETUP: Record<string, { cause: Cause; policy?: typeof POLICY }> = {
+  'support-gate': { cause: 'POVERTY', policy: SUPPORT_POLICY },
+  'home-delivered-education': { cause: 'DISABILITY' },
 };
 
 async function main(): Promise<void> {
@@ -169,7 +197,7 @@ async function main(): Promise<void> {
   });
   const running = worker.run();
   const client = new Client({ connection: server.env.connection, namespace: server.namespace, dataConverter });
-  const engine = new TemporalCaseEngine(client, POLICY, TASK_QUEUE);
+  const engines = new Map([POLICY, SUPPORT_POLICY].map((policy) => [policy, new TemporalCaseEngine(client, policy, TASK_QUEUE)]));
 
   try {
     rmSync(dir, { recursive: true, force: true });
@@ -178,10 +206,12 @@ async function main(): Promise<void> {
       Object.entries(PATHS).map(async ([name, path]) => {
         const caseId = randomUUID();
         let open = false;
+        const setup = PATH_SETUP[name];
+        const engine = engines.get(setup?.policy ?? POLICY)!;
         await engine.startCase({
           caseId,
           childId: randomUUID(),
-          cause: 'GUARDIAN_REFUSES',
+          cause: setup?.cause ?? 'GUARDIAN_REFUSES',
           area: 'GAOPING',
           school: 'GULING_PRIMARY',
           openedAt: new Date().toISOString(),
@@ -189,6 +219,7 @@ async function main(): Promise<void> {
           note: '开学两周未到校',
         });
         const run: Run = {
+          caseId,
           act: async (action) => {
             await engine.act(caseId, { actor: '吴家俊', ...action } as CaseAction);
           },

@@ -16,7 +16,7 @@ import { prepareAuth } from './api/auth/prepare-auth';
 import type { BaoxueConfig } from './config';
 import { RunningPostgres, startEmbeddedPostgres } from './infra/embedded-postgres';
 import { loadPolicy } from './policy/load-policy';
-import { loadTown, openReadModel, recordPolicy } from './read-model';
+import { loadTowns, openReadModel, recordPolicy } from './read-model';
 import { createCaseWorker } from './temporal/case-worker';
 import { RunningDevServer, startTemporalDevServer } from './temporal/dev-server';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
@@ -26,6 +26,8 @@ import type { PayloadCodec } from '@temporalio/common';
 import { withTemporalCodecEndpoint } from './api/temporal-codec';
 import { createReconciliationActivities, ensureReconciliationSchedule } from './reconciliation';
 import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
+import { loadResponsibilityDirectory } from './responsibility';
+import { IN_APP_CHANNEL, InAppChannel, NotificationChannel, OutboxDispatcher } from './notifications';
 
 export interface StartOptions {
   config: BaoxueConfig;
@@ -48,6 +50,8 @@ export interface RunningBaoxue {
   dataSource: DataSource;
   app?: INestApplication;
   worker?: Worker;
+  /** Delivers the notification outbox (with the worker role). */
+  dispatcher?: OutboxDispatcher;
   /** Encrypts what this process sends to Temporal (src/temporal/codec); tests decode raw history with it. */
   payloadCodec: PayloadCodec;
   stop(): Promise<void>;
@@ -67,7 +71,9 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
   try {
     installTemporalRuntime();
     const policy = loadPolicy(config.policyPath);
-    const town = loadTown(config.townPath);
+    const towns = loadTowns(config.townPaths);
+    // Each town's responsibility chains, beside its town file (towns/x.responsibility.json): checked at start, every problem listed.
+    const responsibility = loadResponsibilityDirectory(config.townPaths, towns, policy, { channels: NOTIFICATION_CHANNELS });
     // Every payload this process sends to Temporal is encrypted; the key comes from the settings or the data folder.
     const payloadCodec = new AesGcmPayloadCodec(resolvePayloadKeys(config, { log })!);
     const dataConverter = baoxueDataConverter(payloadCodec);
@@ -99,6 +105,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
     stops.push(() => dataSource.destroy());
     await recordPolicy(dataSource, policy);
     log(`时限政策 / escalation policy ${policy.version} (${config.policyPath})`);
+    log(`乡镇 / towns: ${towns.all.map((t) => `${t.code} ${t.name.zh}`).join(', ')} (default ${towns.default.code})`);
 
     const running: RunningBaoxue = {
       temporalAddress,
@@ -123,7 +130,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       const worker = await createCaseWorker({
         connection,
         namespace: config.temporalNamespace,
-        activities: { ...createActivities({ dataSource }), ...createReconciliationActivities({ dataSource, client: temporalClient }) },
+        activities: { ...createActivities({ dataSource, responsibility }), ...createReconciliationActivities({ dataSource, client: temporalClient }) },
         dataConverter,
         tuning: config.workerTuning,
       });
@@ -134,6 +141,11 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
         await run.catch(() => undefined);
       });
       running.worker = worker;
+      // The notification outbox: written by the projection, delivered here through the channels.
+      const dispatcher = new OutboxDispatcher(dataSource, notificationChannels(dataSource), { log });
+      dispatcher.start();
+      stops.push(() => dispatcher.stop());
+      running.dispatcher = dispatcher;
       // 人账相符: the scheduled check that every open case has its workflow and the reverse.
       const schedule = await ensureReconciliationSchedule(temporalClient, { everyMs: config.reconcileEveryMs });
       log(`人账相符核对 / reconciliation schedule ${schedule}${config.reconcileEveryMs ? ` (every ${config.reconcileEveryMs / 1000} s)` : ' (off)'}`);
@@ -145,8 +157,8 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
       const engine = new TemporalCaseEngine(client, policy);
       const hardening = { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit };
-      const auth = await prepareAuth({ config, dataSource, town, log }); // token key; demo accounts (printed)
-      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, town, hardening, auth }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
+      const auth = await prepareAuth({ config, dataSource, towns, log }); // token key; demo accounts (printed)
+      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
         logger: ['error', 'warn'],
       });
       configureApp(app);
@@ -156,9 +168,23 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       running.app = app;
       running.apiUrl = `http://127.0.0.1:${address.port}`;
     }
+    const missing = await responsibility.missingAccounts(dataSource);
+    if (missing.length > 0) {
+      log(`警告 / warning: 责任链中这些用户名没有有效账号，分派给他们的任务和通知无人查看 / the responsibility chains name user names without an active account (their tasks and notifications wait unread): ${missing.join(', ')}`);
+    }
     return running;
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/**
+ * The channels notifications are delivered through: the outbox gets a row per channel name, the
+ * dispatcher a channel per name. Add an SMS or WeChat channel in both (src/notifications/channel.ts).
+ */
+const NOTIFICATION_CHANNELS = [IN_APP_CHANNEL];
+
+function notificationChannels(dataSource: DataSource): NotificationChannel[] {
+  return [new InAppChannel(dataSource)];
 }

@@ -21,8 +21,12 @@ export interface BaoxueConfig {
   temporalNamespace: string;
   /** `BAOXUE_POLICY`: the escalation policy file, absolute; default `policies/default.json`. */
   policyPath: string;
-  /** `BAOXUE_TOWN`: areas and schools of the town, absolute; default `towns/guling.json`. */
-  townPath: string;
+  /**
+   * The town files this deployment serves (absolute; files or folders of *.json), the first being
+   * the default town. `BAOXUE_TOWNS` (comma-separated) or `BAOXUE_TOWN` (one file, the single-town
+   * form); default `towns/guling.json`.
+   */
+  townPaths: string[];
   /**
    * `BAOXUE_PAYLOAD_KEYS`: AES-256 keys of the payloads stored in Temporal, `id:base64,...`, the first
    * encrypts. Undefined: a key generated once into `<dataDir>/payload-keys` (mode 0600).
@@ -226,6 +230,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     if (!/^https?:\/\/[^\s/]+$/.test(origin)) problems.push(`BAOXUE_CODEC_CORS_ORIGINS: "${origin}" is not an origin like http://localhost:8233`);
   }
 
+  const townsText = value('BAOXUE_TOWNS');
+  if (townsText !== undefined && value('BAOXUE_TOWN') !== undefined) {
+    problems.push('BAOXUE_TOWN and BAOXUE_TOWNS are both set; set only BAOXUE_TOWNS (BAOXUE_TOWN is the one-town form of it)');
+  }
+  const townPaths =
+    townsText === undefined
+      ? [path('BAOXUE_TOWN', DEFAULT_TOWN_FILE)]
+      : townsText
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean)
+          .map((p) => (isAbsolute(p) ? p : resolve(cwd, p)));
+  if (townsText !== undefined && townPaths.length === 0) problems.push('BAOXUE_TOWNS: name at least one town file or folder');
+
   const config: BaoxueConfig = {
     port,
     dataDir: path('BAOXUE_DATA_DIR', DEFAULT_DATA_DIR),
@@ -233,7 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     temporalAddress,
     temporalNamespace,
     policyPath: path('BAOXUE_POLICY', DEFAULT_POLICY_FILE),
-    townPath: path('BAOXUE_TOWN', DEFAULT_TOWN_FILE),
+    townPaths,
     payloadKeys,
     reconcileEveryMs,
     codecCorsOrigins,

@@ -15,7 +15,7 @@ Settings (environment):
   TEMPORAL_ADDRESS   use this Temporal (host:port) instead of the embedded dev server
   TEMPORAL_NAMESPACE Temporal namespace (default "default")
   BAOXUE_POLICY      escalation policy file (default policies/default.json)
-  BAOXUE_TOWN        town reference data (default towns/guling.json)
+  BAOXUE_TOWN        town reference data (default towns/guling.json; its responsibility chains beside it, towns/guling.responsibility.json)
   BAOXUE_TOKEN_SECRET  key of the log-in tokens, 32+ characters (default a key file in the data folder)
   BAOXUE_DEMO_PASSWORD password of the demo accounts (default baoxue-demo)
   BAOXUE_SEED_DEMO     create the demo accounts (default true embedded, false with DATABASE_URL)

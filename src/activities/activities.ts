@@ -9,20 +9,24 @@
 import type { DataSource } from 'typeorm';
 import type { CaseActivities, CaseEvent, CaseSnapshot } from '../workflows/messages';
 import { projectCase } from '../read-model/projection';
+import type { ResponsibilityDirectory } from '../responsibility/directory';
 
 export interface ActivityDeps {
   /** The read model, initialised and migrated. */
   dataSource: DataSource;
+  /** The responsibility chains: with them the projection also writes tasks and notifications. */
+  responsibility?: ResponsibilityDirectory;
 }
 
-export function createActivities({ dataSource }: ActivityDeps) {
+export function createActivities({ dataSource, responsibility }: ActivityDeps) {
   return {
     /**
      * Writes the batch in one transaction: events idempotently (ON CONFLICT (id) DO NOTHING),
-     * the case row only forwards (last_seq grows). Safe to retry any number of times.
+     * the case row only forwards (last_seq grows), tasks and notifications with deterministic ids.
+     * Safe to retry any number of times.
      */
     async projectCase(batch: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<void> {
-      await projectCase(dataSource, batch);
+      await projectCase(dataSource, batch, responsibility);
     },
   } satisfies CaseActivities;
 }

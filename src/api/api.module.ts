@@ -5,7 +5,7 @@
  *   ApiModule.forRoot({
  *     database: { dataSource },             // or { url } to let the module open, migrate and close its own
  *     engine: { useValue: temporalEngine }, // or { useFactory, inject, imports }
- *     town: loadTown(config.townPath),
+ *     towns: loadTowns(config.townPaths),  // every town the deployment serves; the first is the default
  *     auth: { tokenSecret },                // log-in (src/api/auth); every route but @Public ones needs a token
  *   })
  *
@@ -27,8 +27,10 @@ import {
 import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { CaseQueries } from '../read-model/case-queries';
+import { SupportQueries } from '../read-model/support-queries';
+import { EducationAidController } from './support/education-aid.controller';
 import { createDataSource, openReadModel } from '../read-model/data-source';
-import { Town } from '../read-model/town';
+import { Towns } from '../read-model/town';
 import { errorBody } from './api-exception.filter';
 import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
@@ -50,8 +52,13 @@ import { ReportCaseController } from './cases/report-case/report-case.controller
 import { ReportCaseService } from './cases/report-case/report-case.service';
 import { ApiError } from './errors';
 import { HardeningSettings, hardeningModuleParts } from './hardening';
+import { DocumentsController } from './documents/documents.controller';
+import { DocumentsService } from './documents/documents.service';
 import { HealthController } from './health/health.controller';
-import { TOWN } from './tokens';
+import { MeController } from './me/me.controller';
+import { CaseResponsibilityController } from './responsibility/case-responsibility.controller';
+import { TaskQueries } from '../read-model/task-queries';
+import { TOWN, TOWNS } from './tokens';
 
 export type ApiDatabaseOption =
   /** A data source the caller initialised and migrated, and will destroy. */
@@ -70,7 +77,7 @@ export type ApiEngineOption =
 export interface ApiModuleOptions {
   database: ApiDatabaseOption;
   engine: ApiEngineOption;
-  town: Town;
+  towns: Towns;
   /** Token key and proxy trust (src/api/auth); without it tokens are signed with a key that lives as long as the process. */
   auth?: AuthOptions;
   /** Rate limits and idempotency settings; defaults when absent (300 requests a minute per client, 10 log-ins per IP). */
@@ -114,7 +121,7 @@ class RootNotFoundFallback implements OnApplicationBootstrap {
 @Module({})
 export class ApiModule {
   static forRoot(options: ApiModuleOptions): DynamicModule {
-    const { database, engine, town } = options;
+    const { database, engine, towns } = options;
     // Rate limits count clients by the same address the audit log records (the same proxy trust).
     const hardening = hardeningModuleParts({ trustProxyHops: options.auth?.trustProxyHops, ...options.hardening });
     const dataSourceProvider: Provider =
@@ -135,19 +142,35 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [...('useFactory' in engine ? (engine.imports ?? []) : []), ...hardening.imports],
-      controllers: [HealthController, AuthController, ReportCaseController, ListCasesController, GetCaseController, ActOnCaseController, AuditController],
+      controllers: [
+        HealthController,
+        AuthController,
+        ReportCaseController,
+        ListCasesController,
+        GetCaseController,
+        ActOnCaseController,
+        AuditController,
+        EducationAidController,
+        DocumentsController,
+        MeController,
+        CaseResponsibilityController,
+      ],
       providers: [
         dataSourceProvider,
         engineProvider,
-        { provide: TOWN, useValue: town },
+        { provide: TOWNS, useValue: towns },
+        { provide: TOWN, useValue: towns.default },
         { provide: OWNED_DATA_SOURCE, useValue: !('dataSource' in database) },
         { provide: CaseQueries, useFactory: (ds: DataSource) => new CaseQueries(ds), inject: [DataSource] },
+        { provide: SupportQueries, useFactory: (ds: DataSource) => new SupportQueries(ds), inject: [DataSource] },
+        { provide: TaskQueries, useFactory: (ds: DataSource) => new TaskQueries(ds), inject: [DataSource] },
         DataSourceLifecycle,
         RootNotFoundFallback,
         CasePresenter,
         ReportCaseService,
         ActOnCaseService,
         ActionBodyPipe,
+        DocumentsService,
         // Log-in on every route but @Public ones, and an audit row for every request (src/api/auth, src/api/audit).
         { provide: AUTH_OPTIONS, useValue: options.auth ?? defaultAuthOptions() },
         TokenService,
@@ -158,7 +181,7 @@ export class ApiModule {
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         ...hardening.providers,
       ],
-      exports: [DataSource, CASE_ENGINE, TOWN, CaseQueries],
+      exports: [DataSource, CASE_ENGINE, TOWNS, TOWN, CaseQueries],
     };
   }
 }

@@ -61,11 +61,53 @@ export const ERRORS = {
   'SCHOOL.UNKNOWN': { status: 400, zh: '没有这所学校', en: 'Unknown school' },
   'ACTION.UNKNOWN_TYPE': { status: 400, zh: '没有这种操作类型', en: 'Unknown action type' },
   'ACTION.INVALID': { status: 400, zh: '操作内容不符合要求', en: 'The action is not valid' },
+  'ACTION.APPROVER_UNKNOWN': {
+    status: 400,
+    zh: '批准人不是本镇的在职用户，请填写批准人的用户名',
+    en: 'The approver is not an active user of the town; give the approver’s username',
+  },
+  'ACTION.APPROVER_NOT_ALLOWED': {
+    status: 403,
+    zh: '批准人的岗位无权批准延期（只有组长、副组长、统筹负责人可以批准）',
+    en: 'The approver’s role may not approve extensions (only the leader, a deputy leader or the coordinator may)',
+  },
+  'ACTION.OWNER_UNKNOWN': {
+    status: 400,
+    zh: '帮扶措施的负责人不是本镇的在职用户，请填写负责人的用户名',
+    en: 'The owner of the support measure is not an active user of the town; give their username',
+  },
+  'ACTION.ASSIGNEE_UNKNOWN': {
+    status: 400,
+    zh: '转交对象必须是本镇的有效用户名',
+    en: 'The assignee must be the user name of an active account of the same town',
+  },
+  'ACTION.ASSIGNEE_OUT_OF_SCOPE': {
+    status: 400,
+    zh: '转交对象的岗位无权查看此案件',
+    en: 'The assignee’s role cannot read this case',
+  },
+  'NOTIFICATION.NOT_FOUND': { status: 404, zh: '找不到该通知', en: 'No such notification' },
   'ENGINE.UNAVAILABLE': {
     status: 503,
     zh: '案件流程引擎暂时不可用，请稍后重试',
     en: 'The case engine is unavailable; try again later',
   },
+  'DOCUMENT.NOT_AVAILABLE': {
+    status: 409,
+    zh: '案件尚未办理到可以制发该文书的步骤',
+    en: 'The case has not reached the step this document records',
+  },
+  'DOCUMENT.ALREADY_ISSUED': {
+    status: 409,
+    zh: '该步骤已制发过此类文书（一份文书一个文号），请下载原文书',
+    en: 'A document of this kind was already issued for this step (one paper, one number); download that one',
+  },
+  'DOCUMENT.NUMBERED_OUTSIDE': {
+    status: 409,
+    zh: '该文书在办理时已登记系统外文号，不再重复制发',
+    en: 'This document was numbered outside baoxue when the step was taken; no second paper is made',
+  },
+  'DOCUMENT.NOT_FOUND': { status: 404, zh: '找不到该文书', en: 'No such document' },
   'DATABASE.UNAVAILABLE': { status: 503, zh: '数据库暂时不可用，请稍后重试', en: 'The database is unavailable; try again later' },
   'INTERNAL.ERROR': { status: 500, zh: '系统内部错误，请联系管理员', en: 'Internal error; contact the administrator' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -1,2 +1,7 @@
 /** DI tokens of the API module (the engine's token, CASE_ENGINE, lives with its port). */
+
+/** Every town the deployment serves (`Towns`); per-request code takes the user's: `towns.get(user.town)`. */
+export const TOWNS = Symbol('TOWNS');
+
+/** The deployment's default town (`Town`, the first town file): for start-up work that belongs to no user. */
 export const TOWN = Symbol('TOWN');

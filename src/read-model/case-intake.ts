@@ -1,5 +1,5 @@
 /**
- * Writing a reported case: the child (found by ID number, so a re-report reuses the row) and the
+ * Writing a reported case: the child (found by town and ID number, so a re-report reuses the row) and the
  * first case row, in one transaction. "One child, at most one open case" is the partial unique
  * index cases_one_open_case_per_child: of two concurrent reports exactly one commits.
  */
@@ -28,6 +28,8 @@ export interface ChildInput {
 
 export interface OpenCaseInput {
   caseId: string;
+  /** The reporting user's town: the case's and the child's. */
+  town: string;
   /** A new or re-reported child (upserted by ID number), or the id of a child already on file. */
   child: ChildInput | { childId: string };
   cause: Cause;
@@ -62,12 +64,13 @@ export async function openCaseRecord(dataSource: DataSource, input: OpenCaseInpu
     let childId: string | undefined = 'childId' in input.child ? input.child.childId : undefined;
     try {
       return await dataSource.transaction(async (manager) => {
-        const child = 'childId' in input.child ? await findChildPlace(manager, input.child.childId) : await upsertChild(manager, input.child);
+        const child =
+          'childId' in input.child ? await findChildPlace(manager, input.town, input.child.childId) : await upsertChild(manager, input.town, input.child);
         childId = child.id;
         await manager.query(
-          `INSERT INTO cases (id, child_id, cause, area, school, stage, open, paused, opened_at, opened_by, stage_entered_at, last_seq, note)
-           VALUES ($1, $2, $3, $4, $5, 'HOME_VISIT', true, false, $6, $7, $6, 0, $8)`,
-          [input.caseId, child.id, input.cause, child.area, child.school, input.openedAt, input.openedBy, input.note ?? null],
+          `INSERT INTO cases (id, town, child_id, cause, area, school, stage, open, paused, opened_at, opened_by, stage_entered_at, last_seq, note)
+           VALUES ($1, $9, $2, $3, $4, $5, 'HOME_VISIT', true, false, $6, $7, $6, 0, $8)`,
+          [input.caseId, child.id, input.cause, child.area, child.school, input.openedAt, input.openedBy, input.note ?? null, input.town],
         );
         return manager.findOneOrFail(CaseEntity, { where: { id: input.caseId }, relations: { child: true } });
       });
@@ -80,15 +83,15 @@ export async function openCaseRecord(dataSource: DataSource, input: OpenCaseInpu
   }
 }
 
-async function upsertChild(manager: EntityManager, child: ChildInput): Promise<{ id: string; area: string; school: string }> {
+async function upsertChild(manager: EntityManager, town: string, child: ChildInput): Promise<{ id: string; area: string; school: string }> {
   const rows: Array<{ id: string; area: string; school: string }> = await manager.query(
-    `INSERT INTO children (name, id_number, birth_date, sex, school, grade, class_name, area)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (id_number) DO UPDATE SET
+    `INSERT INTO children (town, name, id_number, birth_date, sex, school, grade, class_name, area)
+     VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (town, id_number) DO UPDATE SET
        name = EXCLUDED.name, birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, school = EXCLUDED.school,
        grade = EXCLUDED.grade, class_name = EXCLUDED.class_name, area = EXCLUDED.area, updated_at = now()
      RETURNING id, area, school`,
-    [child.name, child.idNumber, child.birthDate, child.sex, child.school, child.grade, child.className, child.area],
+    [child.name, child.idNumber, child.birthDate, child.sex, child.school, child.grade, child.className, child.area, town],
   );
   const { id } = rows[0];
   // The latest report is the best knowledge of who the guardians are.
@@ -103,10 +106,10 @@ async function upsertChild(manager: EntityManager, child: ChildInput): Promise<{
   return rows[0];
 }
 
-async function findChildPlace(manager: EntityManager, childId: string): Promise<{ id: string; area: string; school: string }> {
+async function findChildPlace(manager: EntityManager, town: string, childId: string): Promise<{ id: string; area: string; school: string }> {
   const rows: Array<{ id: string; area: string; school: string }> = await manager.query(
-    `SELECT id, area, school FROM children WHERE id = $1`,
-    [childId],
+    `SELECT id, area, school FROM children WHERE id = $1 AND town = $2`,
+    [childId, town],
   );
   if (rows.length === 0) throw new ChildNotFoundError(childId);
   return rows[0];

@@ -5,9 +5,11 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { CaseScope, CaseScopeFacts } from '../api/auth/permissions';
 import type { Stage } from '../workflows/vocabulary';
-import { CaseEntity, CaseEventEntity, ChildEntity, GuardianEntity } from './entities';
+import { CaseEntity, CaseEventEntity, ChildEntity, GuardianEntity, SupportMeasureEntity } from './entities';
 
 export interface CaseListFilter {
+  /** Town code: a list is always one town's. */
+  town: string;
   /** Area code. */
   area?: string;
   /** School code. */
@@ -53,6 +55,8 @@ export interface CaseDetail {
   guardians: GuardianEntity[];
   /** The timeline, in seq order. */
   events: CaseEventEntity[];
+  /** Support measures, in the order added. */
+  supportMeasures: SupportMeasureEntity[];
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -62,7 +66,7 @@ export class CaseQueries {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Sorted by next deadline (soonest first, cases without one last), then by opening time. */
-  async list(filter: CaseListFilter = {}): Promise<CaseListPage> {
+  async list(filter: CaseListFilter): Promise<CaseListPage> {
     const page = Math.max(1, Math.trunc(filter.page ?? 1));
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(filter.pageSize ?? DEFAULT_PAGE_SIZE)));
     const items = await this.filtered(filter, true)
@@ -83,6 +87,7 @@ export class CaseQueries {
   private filtered(filter: CaseListFilter, withChild: boolean): SelectQueryBuilder<CaseEntity> {
     const q = this.dataSource.getRepository(CaseEntity).createQueryBuilder('c');
     if (withChild) q.innerJoinAndSelect('c.child', 'child');
+    q.where('c.town = :town', { town: filter.town });
     if (filter.scope !== undefined) applyScope(q, filter.scope);
     if (filter.area !== undefined) q.andWhere('c.area = :area', { area: filter.area });
     if (filter.school !== undefined) q.andWhere('c.school = :school', { school: filter.school });
@@ -106,22 +111,23 @@ export class CaseQueries {
       where: { caseId },
       order: { seq: 'ASC' },
     });
+    const supportMeasures = await this.dataSource.getRepository(SupportMeasureEntity).find({ where: { caseId }, order: { addedAt: 'ASC', id: 'ASC' } });
     const { guardians = [], ...child } = found.child;
-    return { case: found, child: child as ChildEntity, guardians, events };
+    return { case: found, child: child as ChildEntity, guardians, events, supportMeasures };
   }
 
-  /** Area, school, stage, the child's grade and class, open: what decides who may read and act on the case. */
+  /** Town, area, school, stage, the child's grade and class, open: what decides who may read and act on the case. */
   async accessFacts(caseId: string): Promise<CaseAccessFacts | undefined> {
-    const rows: Array<{ id: string; child_id: string; area: string; school: string; stage: Stage; open: boolean; grade: number; class_name: string }> =
+    const rows: Array<{ id: string; child_id: string; town: string; area: string; school: string; stage: Stage; open: boolean; grade: number; class_name: string }> =
       await this.dataSource.query(
-        `SELECT c.id, c.child_id, c.area, c.school, c.stage, c.open, ch.grade, ch.class_name
+        `SELECT c.id, c.child_id, c.town, c.area, c.school, c.stage, c.open, ch.grade, ch.class_name
            FROM cases c JOIN children ch ON ch.id = c.child_id
           WHERE c.id = $1`,
         [caseId],
       );
     const row = rows[0];
     if (!row) return undefined;
-    return { id: row.id, childId: row.child_id, area: row.area, school: row.school, stage: row.stage, open: row.open, grade: row.grade, className: row.class_name };
+    return { id: row.id, childId: row.child_id, town: row.town, area: row.area, school: row.school, stage: row.stage, open: row.open, grade: row.grade, className: row.class_name };
   }
 
   async exists(caseId: string): Promise<boolean> {
@@ -135,8 +141,8 @@ export class CaseQueries {
   }
 }
 
-/** The SQL twin of `inCaseScope` (src/api/auth/permissions.ts); `child` is the joined children row. */
-function applyScope(q: SelectQueryBuilder<CaseEntity>, scope: CaseScope): void {
+/** The SQL twin of `inCaseScope` (src/api/auth/permissions.ts); `c` is the case, `child` the joined children row. */
+export function applyScope(q: SelectQueryBuilder<CaseEntity>, scope: CaseScope): void {
   switch (scope.kind) {
     case 'ALL':
       return;

@@ -9,11 +9,27 @@ import { Users1764460800000 } from './migrations/1764460800000-users';
 import { AuditLog1764547200000 } from './migrations/1764547200000-audit-log';
 import { IdempotencyKeys1764640000000 } from './migrations/1764640000000-idempotency-keys';
 import { ReconciliationRuns1764720000000 } from './migrations/1764720000000-reconciliation-runs';
+import { Towns1764800000000 } from './migrations/1764800000000-towns';
+import { TasksAndNotifications1764850000000 } from './migrations/1764850000000-tasks-and-notifications';
+import { SupportMeasures1764900000000 } from './migrations/1764900000000-support-measures';
+import { Documents1764950000000 } from './migrations/1764950000000-documents';
 import { DashboardIndexes1765050000000 } from './migrations/1765050000000-dashboard-indexes';
 import { CaseCountRollups1765050001000 } from './migrations/1765050001000-case-count-rollups';
 
 /** In order; append new migrations here. */
-export const READ_MODEL_MIGRATIONS = [InitialSchema1764374400000, Users1764460800000, AuditLog1764547200000, IdempotencyKeys1764640000000, ReconciliationRuns1764720000000, DashboardIndexes1765050000000, CaseCountRollups1765050001000];
+export const READ_MODEL_MIGRATIONS = [
+  InitialSchema1764374400000,
+  Users1764460800000,
+  AuditLog1764547200000,
+  IdempotencyKeys1764640000000,
+  ReconciliationRuns1764720000000,
+  Towns1764800000000,
+  TasksAndNotifications1764850000000,
+  SupportMeasures1764900000000,
+  Documents1764950000000,
+  DashboardIndexes1765050000000,
+  CaseCountRollups1765050001000,
+];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
 

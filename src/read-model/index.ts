@@ -5,3 +5,4 @@ export * from './case-queries';
 export * from './case-intake';
 export * from './policies';
 export * from './town';
+export * from './task-queries';

@@ -13,6 +13,7 @@ import { ActionResult, CaseAction, CaseFacts, CaseSnapshot, RefusalDetails, TASK
 import { caseWorkflow } from '../workflows/case-workflow';
 import { AREA_KEY, NEXT_DEADLINE_KEY, PAUSED_KEY, SCHOOL_KEY, STAGE_KEY } from './search-attributes';
 import { parseDuration } from '../workflows/policy';
+import { holidayCalendar } from '../policy/holiday-calendar';
 
 /**
  * The CaseEngine port on Temporal: a case is the workflow `case-<id>`, an action is its `act`
@@ -36,7 +37,8 @@ export class TemporalCaseEngine implements CaseEngine {
     const start = new WithStartWorkflowOperation(caseWorkflow, {
       taskQueue: this.taskQueue,
       workflowId: caseWorkflowId(facts.caseId),
-      args: [{ facts, policy: this.policy }],
+      // The holiday calendar goes with the case as data: its working-day deadlines replay the same forever.
+      args: [{ facts, policy: this.policy, calendar: holidayCalendar(new Date(facts.openedAt)) }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       // Listed in Temporal's UI from the first moment, before the first workflow task runs.

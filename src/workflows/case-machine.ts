@@ -6,8 +6,9 @@
  * Every transition returns the new state and the events it produced; events are the only way
  * the outside world learns of a change, so a human step and an automatic one look alike.
  */
-import { ActionResult, CaseAction, CaseEvent, CaseFacts, CaseSnapshot, ACTION_NOT_ALLOWED, INVALID_ACTION } from './messages';
-import { ChainStagePolicy, Policy, isDuration, parseDuration } from './policy';
+import { ActionResult, CaseAction, CaseEvent, CaseFacts, CaseSnapshot, SupportHold, SupportMeasureView, ACTION_NOT_ALLOWED, INVALID_ACTION } from './messages';
+import { ChainStagePolicy, Duration, Policy, dayCountOf, isDuration, parseDuration } from './policy';
+import { WorkingDayCalendar, addWorkingDays, wholeDays } from './working-days';
 import {
   ActionType,
   CASE_OPENED,
@@ -16,7 +17,10 @@ import {
   ChainStage,
   EVENT_LABELS,
   Ending,
+  OUTCOMES_OF_MEASURE,
   STAGE_LABELS,
+  SUPPORT_MEASURE_LABELS,
+  SUPPORT_OUTCOME_LABELS,
   Stage,
   SYSTEM_ACTOR,
   isChainStage,
@@ -44,6 +48,20 @@ export interface CaseState {
   assignee?: string;
   lastSeq: number;
   endedAt?: number;
+  /** Working-day calendar of the case (from the workflow input); absent: Monday to Friday. */
+  calendar?: WorkingDayCalendar;
+  /** Support measures (optional: state carried from before support measures has none). */
+  measures?: SupportMeasureState[];
+  /** The support-before-sanction gate holds the case (times in ms). */
+  hold?: { since: number; to: ChainStage; measureIds: string[] };
+}
+
+/** A measure in the state; `reminded` is set once its owner was reminded that it is overdue. */
+export interface SupportMeasureState extends Omit<SupportMeasureView, 'dueAt' | 'addedAt' | 'decidedAt'> {
+  dueAt?: number;
+  addedAt: number;
+  decidedAt?: number;
+  reminded: boolean;
 }
 
 export interface Transition {
@@ -51,15 +69,17 @@ export interface Transition {
   events: CaseEvent[];
 }
 
-export type TimerKind = 'ACTION_REMINDER' | 'WINDOW_REMINDER' | 'ACTION_DUE' | 'WINDOW_END' | 'SUPERVISOR' | 'LEADER';
+export type TimerKind = 'ACTION_REMINDER' | 'WINDOW_REMINDER' | 'ACTION_DUE' | 'WINDOW_END' | 'SUPERVISOR' | 'LEADER' | 'SUPPORT_DUE';
 
 export interface Timer {
   kind: TimerKind;
   at: number;
+  /** SUPPORT_DUE: the measure whose due date passed. */
+  measureId?: string;
 }
 
 /** Ties at the same instant resolve in this order: a window that ends moves the case before people are chased. */
-const TIMER_ORDER: TimerKind[] = ['ACTION_REMINDER', 'WINDOW_REMINDER', 'ACTION_DUE', 'WINDOW_END', 'SUPERVISOR', 'LEADER'];
+const TIMER_ORDER: TimerKind[] = ['ACTION_REMINDER', 'WINDOW_REMINDER', 'ACTION_DUE', 'WINDOW_END', 'SUPERVISOR', 'LEADER', 'SUPPORT_DUE'];
 
 /** Refusal of an action, before anything is written. */
 export interface Refusal {
@@ -90,8 +110,9 @@ function iso(ms: number): string {
 // ---------------------------------------------------------------------------------------------
 // Opening and entering stages
 
-export function openCase(facts: CaseFacts, policy: Policy, now: number): Transition {
+export function openCase(facts: CaseFacts, policy: Policy, now: number, calendar?: WorkingDayCalendar): Transition {
   const state: CaseState = {
+    ...(calendar ? { calendar } : {}),
     facts,
     policyVersion: policy.version,
     stage: 'HOME_VISIT',
@@ -119,9 +140,19 @@ function freshSent(): CaseState['sent'] {
   return { actionReminder: false, windowReminder: false, missed: false, supervisor: false, leader: false };
 }
 
+/**
+ * The instant a duration after `from`, counted as the stage's policy says: elapsed time under
+ * CALENDAR (exactly as before working days existed), working days under WORKING (working-days.ts).
+ */
+function deadlineAfter(state: CaseState, policy: Policy, stage: ChainStage | 'RETURNED', duration: Duration, from: number): number {
+  const days = dayCountOf(policy, stage) === 'WORKING' ? wholeDays(duration) : undefined;
+  return days === undefined ? from + parseDuration(duration) : addWorkingDays(state.calendar, from, days);
+}
+
 /** Sets the stage and its deadlines from the policy. `windowOverride` is an order's own deadline. */
-function enterStage(state: CaseState, stage: Stage, policy: Policy, now: number, windowOverride?: number): void {
+function enterStage(state: CaseState, stage: Stage, policy: Policy, now: number, windowOverride?: Duration): void {
   state.stage = stage;
+  state.hold = undefined;
   state.stageEnteredAt = now;
   state.actionDueAt = undefined;
   state.windowEndsAt = undefined;
@@ -135,14 +166,14 @@ function enterStage(state: CaseState, stage: Stage, policy: Policy, now: number,
   }
   if (stage === 'RETURNED') {
     state.followUpCompleted = false;
-    state.windowEndsAt = now + parseDuration(policy.stages.RETURNED.followUp);
+    state.windowEndsAt = deadlineAfter(state, policy, 'RETURNED', policy.stages.RETURNED.followUp, now);
     state.sent.windowReminder = true; // follow-up is watching, not a task: nobody is reminded of its end
     return;
   }
   const sp = policy.stages[stage];
-  if (sp.requiredAction && sp.due) state.actionDueAt = now + parseDuration(sp.due);
+  if (sp.requiredAction && sp.due) state.actionDueAt = deadlineAfter(state, policy, stage, sp.due, now);
   if (sp.window && (sp.windowStarts ?? 'ON_ENTRY') === 'ON_ENTRY') {
-    state.windowEndsAt = now + (windowOverride ?? parseDuration(sp.window));
+    state.windowEndsAt = deadlineAfter(state, policy, stage, windowOverride ?? sp.window, now);
   }
   skipRemindersThatWouldComeTooEarly(state, policy, now);
 }
@@ -163,7 +194,8 @@ function skipRemindersThatWouldComeTooEarly(state: CaseState, policy: Policy, no
 export function allowedActions(state: CaseState): ActionType[] {
   if (isEnding(state.stage)) return [];
   const stage = state.stage;
-  if (state.paused) return ['RESUME', 'RECORD_RETURN', ...ALWAYS_WHILE_OPEN];
+  const support: ActionType[] = pendingMeasures(state).length > 0 ? ['RECORD_SUPPORT_OUTCOME'] : [];
+  if (state.paused) return ['RESUME', 'RECORD_RETURN', ...ALWAYS_WHILE_OPEN, ...support];
 
   const allowed: ActionType[] = [];
   if (stage === 'RETURNED') {
@@ -187,8 +219,17 @@ export function allowedActions(state: CaseState): ActionType[] {
   }
   allowed.push('PAUSE');
   if (currentDeadline(state) !== undefined) allowed.push('EXTEND_DEADLINE');
-  allowed.push(...ALWAYS_WHILE_OPEN);
+  allowed.push(...ALWAYS_WHILE_OPEN, ...support);
   return allowed;
+}
+
+function pendingMeasures(state: CaseState): SupportMeasureState[] {
+  return (state.measures ?? []).filter((m) => m.outcome === 'PENDING');
+}
+
+/** The education aid the support-before-sanction gate waits for. */
+function pendingAid(state: CaseState): SupportMeasureState[] {
+  return pendingMeasures(state).filter((m) => m.measure === 'EDUCATION_AID');
 }
 
 /** The deadline EXTEND_DEADLINE moves: the required action's due date, else the window's end. */
@@ -219,6 +260,29 @@ export function checkAction(state: CaseState, action: CaseAction, now: number): 
     if (newDue <= now) return invalid('新期限必须晚于现在', 'newDueAt must be in the future');
     if (newDue <= state[target]!) {
       return invalid(`新期限必须晚于原期限 ${iso(state[target]!)}`, `newDueAt must be later than the current due date ${iso(state[target]!)}`);
+    }
+  }
+  if (action.type === 'ADD_SUPPORT' && action.dueAt !== undefined) {
+    const due = Date.parse(action.dueAt);
+    if (Number.isNaN(due)) return invalid('帮扶期限不是有效时间', 'dueAt is not a valid date-time');
+    if (due <= now) return invalid('帮扶期限必须晚于现在', 'dueAt must be in the future');
+  }
+  if (action.type === 'RECORD_SUPPORT_OUTCOME') {
+    const measure = (state.measures ?? []).find((m) => m.id === action.measureId);
+    const pending = pendingMeasures(state).map((m) => m.id).join(', ') || '无 / none';
+    if (!measure) return invalid(`没有这项帮扶措施：${action.measureId}；办理中的：${pending}`, `no support measure ${action.measureId}; pending: ${pending}`);
+    if (measure.outcome !== 'PENDING') {
+      return invalid(
+        `该帮扶措施已有结果（${SUPPORT_OUTCOME_LABELS[measure.outcome].zh}）`,
+        `the support measure already has its outcome (${measure.outcome})`,
+      );
+    }
+    const outcomes = OUTCOMES_OF_MEASURE[measure.measure];
+    if (!outcomes.includes(action.outcome)) {
+      return invalid(
+        `「${SUPPORT_MEASURE_LABELS[measure.measure].zh}」的结果只能是：${outcomes.map((o) => `${o}（${SUPPORT_OUTCOME_LABELS[o].zh}）`).join('、')}`,
+        `the outcome of ${measure.measure} is one of ${outcomes.join(', ')}`,
+      );
     }
   }
   if (action.type === 'ISSUE_CORRECTION_ORDER' && action.correctWithin !== undefined) {
@@ -263,7 +327,7 @@ export function applyAction(prev: CaseState, action: CaseAction, policy: Policy,
       break;
     case 'ISSUE_CORRECTION_ORDER': {
       const within = action.correctWithin ?? policy.stages.CORRECTION_DEADLINE.window;
-      enterStage(state, 'CORRECTION_DEADLINE', policy, now, within ? parseDuration(within) : undefined);
+      enterStage(state, 'CORRECTION_DEADLINE', policy, now, within);
       emit(state, events, now, { type, actor, reason, stageBefore, data: { ...data, correctWithin: within, correctBy: iso(state.windowEndsAt!) } });
       break;
     }
@@ -324,10 +388,40 @@ export function applyAction(prev: CaseState, action: CaseAction, policy: Policy,
       record();
       break;
     case 'ADD_NOTE':
-    case 'ADD_SUPPORT':
-      // Support runs beside the escalation: it never stops the clock by itself.
       record();
       break;
+    case 'ADD_SUPPORT': {
+      // Support runs beside the escalation: it never stops the clock by itself (only the
+      // support-before-sanction gate, at the edge of JUDICIAL_DOCUMENT, waits for pending aid).
+      const seq = state.lastSeq + 1; // the seq of the event recorded below: the measure's id
+      const due = action.dueAt === undefined ? undefined : Date.parse(action.dueAt);
+      (state.measures ??= []).push({
+        id: `${state.facts.caseId}:${seq}`,
+        measure: action.measure,
+        owner: action.owner,
+        dueAt: due,
+        outcome: 'PENDING',
+        addedAt: now,
+        addedBy: actor,
+        note: action.note,
+        updatedSeq: seq,
+        reminded: false,
+      });
+      emit(state, events, now, { type, actor, reason, stageBefore, data: { ...data, measureId: `${state.facts.caseId}:${seq}` } });
+      break;
+    }
+    case 'RECORD_SUPPORT_OUTCOME': {
+      const measure = state.measures!.find((m) => m.id === action.measureId)!;
+      Object.assign(measure, { outcome: action.outcome, decidedAt: now, decidedBy: actor, updatedSeq: state.lastSeq + 1 });
+      if (action.note) measure.note = action.note;
+      // 送教上门 counts as enrolled (DOMAIN.md): the child is back in the school system, so the case
+      // takes the same path as a return (RETURNED, follow-up, closure or relapse) rather than a new
+      // ending, which would lose the follow-up and the relapse path.
+      if (action.outcome === 'DELIVERED' && isChainStage(state.stage)) returnToSchool(state, policy, now);
+      emit(state, events, now, { type, actor, reason, stageBefore, data: { ...data, measure: measure.measure } });
+      releaseHoldIfAidDecided(state, events, policy, now);
+      break;
+    }
     case 'APPROVE_CLOSURE':
     case 'EXEMPT':
     case 'TRANSFER':
@@ -347,11 +441,34 @@ function returnToSchool(state: CaseState, policy: Policy, now: number): void {
   enterStage(state, 'RETURNED', policy, now);
 }
 
+/** The gate lets the case go on once no education aid is pending: RELEASED, then the held escalation. */
+function releaseHoldIfAidDecided(state: CaseState, events: CaseEvent[], policy: Policy, now: number): void {
+  const hold = state.hold;
+  if (!hold || pendingAid(state).length > 0) return;
+  const from = state.stage;
+  const decided = (state.measures ?? []).filter((m) => hold.measureIds.includes(m.id)).map((m) => `${m.id} ${m.outcome}`);
+  const auto = (type: CaseEventType, reason: string, data: Record<string, unknown>) =>
+    emit(state, events, now, { type, actor: SYSTEM_ACTOR, reason, stageBefore: from, data, automatic: true });
+  auto('RELEASED', `教育资助已有结果（${decided.join('，')}），恢复推进 / Education aid decided (${decided.join(', ')}): the held escalation goes on`, {
+    heldSince: iso(hold.since),
+    measureIds: hold.measureIds,
+  });
+  enterStage(state, hold.to, policy, now);
+  // Released while paused: the new stage's clocks start now and stand still until RESUME, which
+  // shifts them by the time paused since now (not since the pause began, before they existed).
+  if (state.paused) state.pausedAt = now;
+  auto('AUTO_ESCALATED', `「${STAGE_LABELS[from].zh}」期限已届满，资助落实后转入「${STAGE_LABELS[hold.to].zh}」 / The ${STAGE_LABELS[from].en} window had ended: moved to ${STAGE_LABELS[hold.to].en} once the aid was decided`, {
+    from,
+    to: hold.to,
+    heldSince: iso(hold.since),
+  });
+}
+
 function completeRequiredAction(state: CaseState, sp: ChainStagePolicy, policy: Policy, now: number): void {
   state.requiredActionDone = true;
   state.actionDueAt = undefined;
   if (sp.window && sp.windowStarts === 'AFTER_REQUIRED_ACTION') {
-    state.windowEndsAt = now + parseDuration(sp.window);
+    state.windowEndsAt = deadlineAfter(state, policy, state.stage as ChainStage, sp.window, now);
     state.sent.windowReminder = false;
     skipRemindersThatWouldComeTooEarly(state, policy, now);
   }
@@ -365,8 +482,11 @@ function reasonOf(action: CaseAction): string {
 // ---------------------------------------------------------------------------------------------
 // Timers
 
-/** The next timer to fire, or undefined when the case waits only for people (paused, or ended). */
-export function nextTimer(state: CaseState, policy: Policy): Timer | undefined {
+/**
+ * The next timer to fire, or undefined when the case waits only for people (paused, or ended).
+ * `supportReminders: false` leaves out the measures' due dates (the workflow's patch guard).
+ */
+export function nextTimer(state: CaseState, policy: Policy, { supportReminders = true }: { supportReminders?: boolean } = {}): Timer | undefined {
   if (state.paused || isEnding(state.stage)) return undefined;
   const before = parseDuration(policy.escalation.reminderBefore);
   const timers: Timer[] = [];
@@ -381,6 +501,11 @@ export function nextTimer(state: CaseState, policy: Policy): Timer | undefined {
   if (end !== undefined && !(state.stage === 'RETURNED' && state.followUpCompleted)) {
     if (!state.sent.windowReminder) timers.push({ kind: 'WINDOW_REMINDER', at: end - before });
     timers.push({ kind: 'WINDOW_END', at: end });
+  }
+  if (supportReminders) {
+    for (const m of pendingMeasures(state)) {
+      if (m.dueAt !== undefined && !m.reminded) timers.push({ kind: 'SUPPORT_DUE', at: m.dueAt, measureId: m.id });
+    }
   }
   timers.sort((a, b) => a.at - b.at || TIMER_ORDER.indexOf(a.kind) - TIMER_ORDER.indexOf(b.kind));
   return timers[0];
@@ -436,6 +561,19 @@ export function fireTimer(prev: CaseState, timer: Timer, policy: Policy, now: nu
         legalGate: sp?.legalGate ?? false,
       });
       break;
+    case 'SUPPORT_DUE': {
+      const m = state.measures!.find((x) => x.id === timer.measureId)!;
+      m.reminded = true;
+      const label = SUPPORT_MEASURE_LABELS[m.measure];
+      auto('REMINDER_SENT', `提醒 ${m.owner ?? m.addedBy}：帮扶措施「${label.zh}」已到期（${iso(m.dueAt!)}），尚无结果 / Reminder to ${m.owner ?? m.addedBy}: ${label.en} was due ${iso(m.dueAt!)} and has no outcome`, {
+        deadline: 'supportDueAt',
+        measureId: m.id,
+        measure: m.measure,
+        owner: m.owner,
+        dueAt: iso(m.dueAt!),
+      });
+      break;
+    }
     case 'WINDOW_END':
       if (stage === 'RETURNED') {
         state.followUpCompleted = true;
@@ -444,6 +582,15 @@ export function fireTimer(prev: CaseState, timer: Timer, policy: Policy, now: nu
           enterStage(state, 'CLOSED', policy, now);
           auto('APPROVE_CLOSURE', '跟踪期满，按政策自动销号 / Closed automatically after follow-up, as the policy says', {});
         }
+      } else if (sp?.onWindowEnd && holdsForSupport(state, policy, sp.onWindowEnd)) {
+        const aid = pendingAid(state);
+        state.windowEndsAt = undefined; // the window has ended; the case now waits for the aid, not a clock
+        state.hold = { since: now, to: sp.onWindowEnd, measureIds: aid.map((m) => m.id) };
+        auto('HELD_FOR_SUPPORT', holdReason(stage, sp.onWindowEnd).zh + ' / ' + holdReason(stage, sp.onWindowEnd).en, {
+          from: stage,
+          to: sp.onWindowEnd,
+          measureIds: state.hold.measureIds,
+        });
       } else if (sp?.onWindowEnd) {
         const to = sp.onWindowEnd;
         enterStage(state, to, policy, now);
@@ -456,6 +603,18 @@ export function fireTimer(prev: CaseState, timer: Timer, policy: Policy, now: nu
       break;
   }
   return { state, events };
+}
+
+/** The support-before-sanction gate: a poverty case with pending education aid does not enter JUDICIAL_DOCUMENT. */
+function holdsForSupport(state: CaseState, policy: Policy, to: ChainStage): boolean {
+  return policy.supportBeforeSanction === true && to === 'JUDICIAL_DOCUMENT' && state.facts.cause === 'POVERTY' && pendingAid(state).length > 0;
+}
+
+function holdReason(from: Stage, to: ChainStage): { zh: string; en: string } {
+  return {
+    zh: `「${STAGE_LABELS[from].zh}」期限届满，但教育资助尚在办理：按“先帮扶后惩戒”政策暂不进入「${STAGE_LABELS[to].zh}」，待资助有结果后继续`,
+    en: `The ${STAGE_LABELS[from].en} window ended, but education aid is pending: by the support-before-sanction policy the case waits before ${STAGE_LABELS[to].en} until the aid is decided`,
+  };
 }
 
 function gateNote(sp: ChainStagePolicy | undefined): string {
@@ -513,7 +672,15 @@ export function toSnapshot(state: CaseState): CaseSnapshot {
     allowedActions: allowedActions(state),
     lastSeq: state.lastSeq,
     endedAt: opt(state.endedAt),
+    supportMeasures: (state.measures ?? []).map(({ reminded: _reminded, dueAt, addedAt, decidedAt, ...m }) =>
+      stripUndefined({ ...m, dueAt: opt(dueAt), addedAt: iso(addedAt), decidedAt: opt(decidedAt) }) as unknown as SupportMeasureView,
+    ),
+    heldForSupport: state.hold ? holdView(state, state.hold) : undefined,
   };
+}
+
+function holdView(state: CaseState, hold: NonNullable<CaseState['hold']>): SupportHold {
+  return { since: iso(hold.since), to: hold.to, measureIds: hold.measureIds, reason: holdReason(state.stage, hold.to) };
 }
 
 export function isClosed(state: CaseState): boolean {

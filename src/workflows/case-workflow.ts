@@ -32,7 +32,7 @@ import {
 } from './messages';
 import { CaseState, allowedActions, applyAction, checkAction, fireTimer, isClosed, nextTimer, openCase, toSnapshot } from './case-machine';
 import { caseSearchAttributes, pausedSearchAttributeChange } from './case-search-attributes';
-import { dueTimersTogetherPatched, pausedSearchAttributePatched } from './patches';
+import { dueTimersTogetherPatched, pausedSearchAttributePatched, supportMeasureRemindersPatched } from './patches';
 
 const { projectCase } = proxyActivities<CaseActivities>({
   // The read model may be down for a while (a database restart): keep retrying, never give up.
@@ -54,7 +54,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     state = input.carried.state as CaseState;
     pending.push(...input.carried.pending);
   } else {
-    const opened = openCase(input.facts, policy, Date.now());
+    const opened = openCase(input.facts, policy, Date.now(), input.calendar);
     state = opened.state;
     pending.push(...opened.events);
   }
@@ -114,7 +114,15 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       }
       continue;
     }
-    const timer = nextTimer(state, policy);
+    // PATCH baoxue-support-measure-reminders (v3): support measures have an owner and a due date,
+    // and the workflow waits for the earliest pending one to remind its owner (REMINDER_SENT). A
+    // history from before v3 cannot hold such a measure (ADD_SUPPORT had no due date), so the guard
+    // only says so in the history: the marker is written the first time a measure's due date is the
+    // next timer, and replaying an older history never asks. Working-day windows and the
+    // support-before-sanction gate change no command for existing cases: they follow the policy in
+    // the case's own input, and every policy before them counts calendar days with no gate.
+    // Deprecate once no case opened before v3 is open (see the v2 patch above for the query).
+    const timer = upcomingTimer(state, policy);
     const seen = state.lastSeq;
     const wait = timer ? timer.at - Date.now() : undefined;
     // condition() with a timeout is a durable timer; an action that changes the state wakes it early.
@@ -126,18 +134,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       const fired = fireTimer(state, timer, policy, Date.now());
       state = fired.state;
       pending.push(...fired.events);
-      // PATCH baoxue-due-timers-together (v3): the timers due at this moment too (at a due date the
+      // PATCH baoxue-due-timers-together (v4): the timers due at this moment too (at a due date the
       // required action is missed, escalated to the supervisor and the window ends, all at once) fire
       // now and go to the read model in one projection. Before, each was projected on its own, one
       // activity after the other, so the escalation waited for two round trips through Temporal:
       // with 1,000 cases due within 30 s, the escalation reached the read model seconds after the
       // first event (npm run bench: the deadline lag of DEADLINE_MISSED beside AUTO_ESCALATED). It
-      // changes the commands (fewer activities), hence the guard: histories recorded before v3 have
+      // changes the commands (fewer activities), hence the guard: histories recorded before v4 have
       // no marker, patched() answers false there and they replay as recorded. Deprecate once no case
-      // opened before the v3 deployment is open (see the v2 patch below for the query).
+      // opened before the v4 deployment is open (see the v2 patch above for the query).
       if (dueTimersTogetherPatched()) {
         // Bounded: each timer fired marks itself sent or moves the stage; a policy mistake must not spin.
-        for (let n = 0, more = nextTimer(state, policy); n < MAX_TIMERS_AT_ONCE && more !== undefined && more.at <= Date.now(); n++, more = nextTimer(state, policy)) {
+        for (let n = 0, more = upcomingTimer(state, policy); n < MAX_TIMERS_AT_ONCE && more !== undefined && more.at <= Date.now(); n++, more = upcomingTimer(state, policy)) {
           const also = fireTimer(state, more, policy, Date.now());
           state = also.state;
           pending.push(...also.events);
@@ -147,6 +155,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   }
   await condition(allHandlersFinished);
   return toSnapshot(state);
+}
+
+/** The next timer; a support measure's due date only where the v3 patch is taken (see the patch note in the loop). */
+function upcomingTimer(state: CaseState, policy: Policy) {
+  const timer = nextTimer(state, policy);
+  return timer?.kind === 'SUPPORT_DUE' && !supportMeasureRemindersPatched() ? nextTimer(state, policy, { supportReminders: false }) : timer;
 }
 
 /** Throws the refusal as an ApplicationFailure: it fails the update only, never the workflow. */

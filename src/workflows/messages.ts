@@ -10,10 +10,13 @@ import type {
   Cause,
   CaseEventType,
   ChainStage,
+  FinalSupportOutcome,
   Stage,
   SupportMeasure,
+  SupportOutcome,
   VisitOutcome,
 } from './vocabulary';
+import type { WorkingDayCalendar } from './working-days';
 
 export const TASK_QUEUE = 'baoxue-cases';
 
@@ -24,6 +27,8 @@ export function caseWorkflowId(caseId: string): string {
 /** Facts fixed when the case is opened. Ids and codes only. */
 export interface CaseFacts {
   caseId: string;
+  /** Town code. Optional: cases opened before towns existed have none (their town is their child's). */
+  town?: string;
   childId: string;
   cause: Cause;
   area: string;
@@ -57,11 +62,12 @@ export type CaseAction =
   | (ActionBase & { type: 'EXTEND_DEADLINE'; newDueAt: string; reason: string; approver: string })
   | (ActionBase & { type: 'REASSIGN'; assignee: string; reason: string })
   | (ActionBase & { type: 'ADD_NOTE'; note: string })
-  | (ActionBase & { type: 'ADD_SUPPORT'; measure: SupportMeasure })
+  | (ActionBase & { type: 'ADD_SUPPORT'; measure: SupportMeasure; owner: string; dueAt: string })
   | (ActionBase & { type: 'EXEMPT'; reason: string })
   | (ActionBase & { type: 'TRANSFER'; reason: string; newSchool: string })
   | (ActionBase & { type: 'COMPLETE'; reason: string })
-  | (ActionBase & { type: 'CANCEL'; reason: string });
+  | (ActionBase & { type: 'CANCEL'; reason: string })
+  | (ActionBase & { type: 'RECORD_SUPPORT_OUTCOME'; measureId: string; outcome: FinalSupportOutcome });
 
 export type ActionOf<T extends ActionType> = Extract<CaseAction, { type: T }>;
 
@@ -88,6 +94,34 @@ export interface CaseEvent {
   data: Record<string, unknown>;
 }
 
+/** A support measure beside the escalation (帮扶措施): added by ADD_SUPPORT, ended by RECORD_SUPPORT_OUTCOME. */
+export interface SupportMeasureView {
+  /** The id of the ADD_SUPPORT event that added it (`${caseId}:${seq}`): unique and deterministic. */
+  id: string;
+  measure: SupportMeasure;
+  /** Username of the person in charge of it. */
+  owner?: string;
+  dueAt?: string;
+  outcome: SupportOutcome;
+  addedAt: string;
+  addedBy: string;
+  decidedAt?: string;
+  decidedBy?: string;
+  note?: string;
+  /** Seq of the last event that changed it: the read model never takes an older version. */
+  updatedSeq: number;
+}
+
+/** Why the case waits instead of entering the next stage (the support-before-sanction gate). */
+export interface SupportHold {
+  since: string;
+  /** The stage the case enters once the hold is released. */
+  to: ChainStage;
+  /** The education-aid measures it waits for. */
+  measureIds: string[];
+  reason: { zh: string; en: string };
+}
+
 /** The case as the workflow sees it; projected into the read model after every change. */
 export interface CaseSnapshot extends CaseFacts {
   policyVersion: string;
@@ -109,11 +143,21 @@ export interface CaseSnapshot extends CaseFacts {
   allowedActions: ActionType[];
   lastSeq: number;
   endedAt?: string;
+  /** Support measures, in the order added (absent in snapshots from before support measures: none). */
+  supportMeasures?: SupportMeasureView[];
+  /** Set while the support-before-sanction gate holds the case. */
+  heldForSupport?: SupportHold;
 }
 
 export interface CaseWorkflowInput {
   facts: CaseFacts;
   policy: Policy;
+  /**
+   * The holiday and adjusted-workday calendar the case counts working days with, as plain data
+   * attached at start (outside the sandbox), so a replay computes the same due dates whatever
+   * version of the holiday library is installed then. Absent: Monday to Friday are working days.
+   */
+  calendar?: WorkingDayCalendar;
   /** Set only by continue-as-new: the machine state and the events not yet projected. */
   carried?: { state: unknown; pending: CaseEvent[] };
 }

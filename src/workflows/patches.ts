@@ -15,7 +15,14 @@ export function pausedSearchAttributePatched(): boolean {
   return patched(PAUSED_SEARCH_ATTRIBUTE_PATCH);
 }
 
-/** Since v3: timers due at the same moment fire in one workflow task and are projected together. */
+/** Since v3: the workflow keeps a timer for each support measure's due date (a reminder to its owner). */
+export const SUPPORT_MEASURE_REMINDERS_PATCH = 'baoxue-support-measure-reminders';
+
+export function supportMeasureRemindersPatched(): boolean {
+  return patched(SUPPORT_MEASURE_REMINDERS_PATCH);
+}
+
+/** Since v4: timers due at the same moment fire in one workflow task and are projected together. */
 export const DUE_TIMERS_TOGETHER_PATCH = 'baoxue-due-timers-together';
 
 export function dueTimersTogetherPatched(): boolean {

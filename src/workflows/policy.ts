@@ -9,6 +9,15 @@ import { ActionType, ACTION_TYPES, CHAIN_STAGES, ChainStage, OPEN_STAGES, OpenSt
 /** Written like `3d`, `15d`, `36h`, `30m`, `5s`, or combined: `1d12h`. */
 export type Duration = string;
 
+/**
+ * How a window's days count: CALENDAR (every day, `3d` = 72 hours, as before) or WORKING (工作日:
+ * `3d` = until 24:00 Asia/Shanghai of the 3rd working day after the start day; holidays and
+ * adjusted workdays from the case's calendar, src/workflows/working-days.ts). Only durations in
+ * whole days count working days; `36h` or `1d12h` is elapsed time under either calendar.
+ */
+export const DAY_COUNTS = ['CALENDAR', 'WORKING'] as const;
+export type DayCount = (typeof DAY_COUNTS)[number];
+
 export interface ChainStagePolicy {
   /** Who is responsible in this stage (roles; routing to people comes from the responsibility chains). */
   responsible: string[];
@@ -23,6 +32,8 @@ export interface ChainStagePolicy {
   onWindowEnd?: ChainStage;
   /** A legal gate is never crossed automatically: when its due passes, people are escalated to. */
   legalGate?: boolean;
+  /** How this stage's `due` and `window` count days; default: the policy's `calendar`. */
+  calendar?: DayCount;
 }
 
 export interface ReturnedPolicy {
@@ -31,6 +42,8 @@ export interface ReturnedPolicy {
   followUp: Duration;
   /** Closing (销号) needs an APPROVE_CLOSURE; otherwise the case closes itself when follow-up ends. */
   closureNeedsApproval: boolean;
+  /** How the follow-up counts days; default: the policy's `calendar`. */
+  calendar?: DayCount;
 }
 
 export interface EscalationPolicy {
@@ -48,6 +61,19 @@ export interface Policy {
   description?: string;
   escalation: EscalationPolicy;
   stages: Record<ChainStage, ChainStagePolicy> & { RETURNED: ReturnedPolicy };
+  /** How windows count days unless a stage says otherwise; default CALENDAR (every policy before 2026). */
+  calendar?: DayCount;
+  /**
+   * Support before sanction (先帮扶后惩戒): while education aid for a POVERTY case is pending, the
+   * case does not enter JUDICIAL_DOCUMENT when CORRECTION_DEADLINE's window ends; it waits, says
+   * why, and moves on once the aid's outcome is recorded. Default false.
+   */
+  supportBeforeSanction?: boolean;
+}
+
+/** How a stage of the policy counts its days. */
+export function dayCountOf(policy: Policy, stage: ChainStage | 'RETURNED'): DayCount {
+  return policy.stages[stage].calendar ?? policy.calendar ?? 'CALENDAR';
 }
 
 const DURATION_PATTERN = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
@@ -81,6 +107,15 @@ export function policyProblems(raw: unknown): string[] {
   duration('escalation.reminderBefore', p.escalation?.reminderBefore, true);
   duration('escalation.supervisorAfter', p.escalation?.supervisorAfter, true);
   duration('escalation.leaderAfter', p.escalation?.leaderAfter, true);
+  const dayCount = (path: string, value: unknown) => {
+    if (value !== undefined && !(DAY_COUNTS as readonly unknown[]).includes(value)) {
+      problems.push(`${path}: "${String(value)}" is not a day count; write ${DAY_COUNTS.join(' or ')}`);
+    }
+  };
+  dayCount('calendar', p.calendar);
+  if (p.supportBeforeSanction !== undefined && typeof p.supportBeforeSanction !== 'boolean') {
+    problems.push('supportBeforeSanction: true or false');
+  }
   const stages = (p.stages ?? {}) as Record<string, Partial<ChainStagePolicy & ReturnedPolicy>>;
   for (const key of Object.keys(stages)) {
     if (!(OPEN_STAGES as readonly string[]).includes(key)) problems.push(`stages.${key}: not a stage of the chain`);
@@ -94,6 +129,7 @@ export function policyProblems(raw: unknown): string[] {
     }
     if (!Array.isArray(s.responsible) || s.responsible.length === 0) problems.push(`${path}.responsible: name at least one role`);
     duration(`${path}.due`, s.due, false);
+    dayCount(`${path}.calendar`, s.calendar);
     duration(`${path}.window`, s.window, false);
     if (s.requiredAction !== undefined && !(ACTION_TYPES as readonly string[]).includes(s.requiredAction)) {
       problems.push(`${path}.requiredAction: "${s.requiredAction}" is not an action`);
@@ -126,6 +162,7 @@ export function policyProblems(raw: unknown): string[] {
   } else {
     if (!Array.isArray(returned.responsible) || returned.responsible.length === 0) problems.push('stages.RETURNED.responsible: name at least one role');
     duration('stages.RETURNED.followUp', returned.followUp, true);
+    dayCount('stages.RETURNED.calendar', returned.calendar);
     if (typeof returned.closureNeedsApproval !== 'boolean') problems.push('stages.RETURNED.closureNeedsApproval: true or false');
   }
   return problems;

@@ -58,6 +58,7 @@ export const ACTION_TYPES = [
   'TRANSFER',
   'COMPLETE',
   'CANCEL',
+  'RECORD_SUPPORT_OUTCOME',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
@@ -69,6 +70,8 @@ export const AUTOMATIC_EVENT_TYPES = [
   'ESCALATED_TO_SUPERVISOR',
   'ESCALATED_TO_LEADER',
   'FOLLOW_UP_COMPLETED',
+  'HELD_FOR_SUPPORT',
+  'RELEASED',
 ] as const;
 export type AutomaticEventType = (typeof AUTOMATIC_EVENT_TYPES)[number];
 
@@ -83,10 +86,49 @@ export type VisitOutcome = (typeof VISIT_OUTCOMES)[number];
 export const SUPPORT_MEASURES = ['TUTORING', 'EDUCATION_AID', 'HOME_DELIVERED_EDUCATION', 'OTHER'] as const;
 export type SupportMeasure = (typeof SUPPORT_MEASURES)[number];
 
+/** A measure is PENDING until its outcome is recorded; the other outcomes are final. */
+export const SUPPORT_OUTCOMES = ['PENDING', 'DONE', 'GRANTED', 'REFUSED', 'NOT_ELIGIBLE', 'DELIVERED'] as const;
+export type SupportOutcome = (typeof SUPPORT_OUTCOMES)[number];
+export type FinalSupportOutcome = Exclude<SupportOutcome, 'PENDING'>;
+
+/**
+ * The outcomes each measure can end with. DELIVERED (送教上门已落实) counts as enrolled: the case
+ * moves to RETURNED and its follow-up, like a return to school (case-machine.ts says why).
+ */
+export const OUTCOMES_OF_MEASURE: Record<SupportMeasure, readonly FinalSupportOutcome[]> = {
+  TUTORING: ['DONE', 'REFUSED'],
+  EDUCATION_AID: ['GRANTED', 'REFUSED', 'NOT_ELIGIBLE'],
+  HOME_DELIVERED_EDUCATION: ['DELIVERED', 'REFUSED', 'NOT_ELIGIBLE'],
+  OTHER: ['DONE', 'REFUSED'],
+};
+
+/** The measure the notice prescribes for a cause (DOMAIN.md); other causes have none of their own. */
+export const MEASURE_FOR_CAUSE: Partial<Record<Cause, SupportMeasure>> = {
+  LEARNING_DIFFICULTY: 'TUTORING',
+  POVERTY: 'EDUCATION_AID',
+  DISABILITY: 'HOME_DELIVERED_EDUCATION',
+};
+
 export interface Label {
   zh: string;
   en: string;
 }
+
+export const SUPPORT_MEASURE_LABELS: Record<SupportMeasure, Label> = {
+  TUTORING: { zh: '帮扶辅导（因材施教）', en: 'Tutoring and support plan' },
+  EDUCATION_AID: { zh: '教育资助', en: 'Education aid' },
+  HOME_DELIVERED_EDUCATION: { zh: '送教上门', en: 'Home-delivered education' },
+  OTHER: { zh: '其他帮扶', en: 'Other support' },
+};
+
+export const SUPPORT_OUTCOME_LABELS: Record<SupportOutcome, Label> = {
+  PENDING: { zh: '办理中', en: 'Pending' },
+  DONE: { zh: '已完成', en: 'Done' },
+  GRANTED: { zh: '已资助', en: 'Granted' },
+  REFUSED: { zh: '家庭拒绝', en: 'Refused' },
+  NOT_ELIGIBLE: { zh: '不符合条件', en: 'Not eligible' },
+  DELIVERED: { zh: '已送教上门（视同在籍）', en: 'Delivered (counts as enrolled)' },
+};
 
 export const STAGE_LABELS: Record<Stage, Label> = {
   HOME_VISIT: { zh: '家访', en: 'Home visit' },
@@ -143,6 +185,9 @@ export const EVENT_LABELS: Record<CaseEventType, Label> = {
   ESCALATED_TO_SUPERVISOR: { zh: '上报督办人', en: 'Escalated to supervisor' },
   ESCALATED_TO_LEADER: { zh: '上报组长', en: 'Escalated to leader' },
   FOLLOW_UP_COMPLETED: { zh: '跟踪期满', en: 'Follow-up completed' },
+  RECORD_SUPPORT_OUTCOME: { zh: '记录帮扶结果', en: 'Support outcome recorded' },
+  HELD_FOR_SUPPORT: { zh: '待资助落实，暂缓司法程序', en: 'Held for pending education aid' },
+  RELEASED: { zh: '资助已落实，恢复推进', en: 'Released: aid decided, escalation continues' },
 };
 
 export function isEnding(stage: Stage): stage is Ending {

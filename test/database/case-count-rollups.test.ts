@@ -23,8 +23,8 @@ afterAll(async () => {
 
 /** Open cases by area, school and stage: from the roll-up, and counted from the cases. */
 async function openCounts() {
-  const rollup = await db.dataSource.query(`SELECT area, school, stage, n FROM open_case_counts WHERE n > 0 ORDER BY 1, 2, 3`);
-  const counted = await db.dataSource.query(`SELECT area, school, stage, count(*)::int AS n FROM cases WHERE open GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
+  const rollup = await db.dataSource.query(`SELECT town, area, school, stage, n FROM open_case_counts WHERE n > 0 ORDER BY 1, 2, 3, 4`);
+  const counted = await db.dataSource.query(`SELECT town, area, school, stage, count(*)::int AS n FROM cases WHERE open GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`);
   return { rollup, counted };
 }
 
@@ -45,7 +45,7 @@ async function monthCounts() {
 /** A report as the API writes it, opened at 01:00 on 1 April in China (17:00 UTC the day before): its month is April. */
 async function openCase(child: Parameters<typeof childInput>[0]) {
   const caseId = randomUUID();
-  const row = await openCaseRecord(db.dataSource, { caseId, child: childInput(child), cause: 'POVERTY', openedAt: OPENED_AT, openedBy: '张老师' });
+  const row = await openCaseRecord(db.dataSource, { caseId, child: childInput(child), cause: 'POVERTY', openedAt: OPENED_AT, openedBy: '张老师', town: 'GULING' });
   return { caseId, childId: row.childId };
 }
 const OPENED_AT = '2024-03-31T17:00:00.000Z';
@@ -74,7 +74,7 @@ it('open cases by area × school × stage and the monthly opened / ended counts 
 
   const open = await openCounts();
   expect(open.rollup).toEqual(open.counted);
-  expect(open.rollup).toEqual([{ area: 'LANCAO', school: 'GULING_MIDDLE', stage: 'HOME_VISIT', n: 1 }]);
+  expect(open.rollup).toEqual([{ town: 'GULING', area: 'LANCAO', school: 'GULING_MIDDLE', stage: 'HOME_VISIT', n: 1 }]);
   const months = await monthCounts();
   expect(months.rollup).toEqual(months.counted);
   expect(months.rollup).toEqual([

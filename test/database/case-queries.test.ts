@@ -1,7 +1,7 @@
 /** The ledger's reads: filters, the overdue rule, paging, deadline order, the timeline. */
 import { createActivities } from '../../src/activities';
 import { CaseScope, inCaseScope } from '../../src/api/auth/permissions';
-import { CaseQueries } from '../../src/read-model/case-queries';
+import { CaseListFilter, CaseQueries } from '../../src/read-model/case-queries';
 import type { CaseSnapshot } from '../../src/workflows/messages';
 import { event, openCase, snapshot } from '../support/fixtures';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -38,7 +38,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const listIds = async (filter: Parameters<CaseQueries['list']>[0]) => (await queries.list({ now: NOW, ...filter })).items.map((c) => c.id);
+const listIds = async (filter: Omit<CaseListFilter, 'town'>) => (await queries.list({ town: 'GULING', now: NOW, ...filter })).items.map((c) => c.id);
 
 describe('CaseQueries.list', () => {
   it('sorts by next deadline, soonest first, cases without a deadline last', async () => {
@@ -59,7 +59,7 @@ describe('CaseQueries.list', () => {
   });
 
   it('pages with the total of all matches', async () => {
-    const page = await queries.list({ now: NOW, page: 2, pageSize: 2 });
+    const page = await queries.list({ town: 'GULING', now: NOW, page: 2, pageSize: 2 });
     expect(page).toMatchObject({ total: 5, page: 2, pageSize: 2 });
     expect(page.items.map((c) => c.id)).toEqual([ids.overdue, ids.dueSoon]);
     expect(page.items[0].child?.name).toBe('王小明');
@@ -101,14 +101,14 @@ describe('CaseQueries scope (the SQL twin of the permission module)', () => {
       const facts = (await queries.accessFacts(caseId))!;
       if (inCaseScope(scope, facts)) admitted.push(caseId);
     }
-    const page = await queries.list({ now: NOW, scope, pageSize: 100 });
+    const page = await queries.list({ town: 'GULING', now: NOW, scope, pageSize: 100 });
     expect(page.items.map((c) => c.id).sort()).toEqual(admitted.sort());
     expect(page.total).toBe(admitted.length);
   });
 
   it('applies the scope before paging and together with the filters', async () => {
     const scope: CaseScope = { kind: 'AREA', area: 'GAOPING' };
-    const page = await queries.list({ now: NOW, scope, pageSize: 1, page: 2 });
+    const page = await queries.list({ town: 'GULING', now: NOW, scope, pageSize: 1, page: 2 });
     expect(page.total).toBe(3);
     expect(page.items.map((c) => c.id)).toEqual([ids.overdue]); // by deadline: pausedPastDue, overdue, dueSoon
     expect(await listIds({ scope, school: 'GULING_MIDDLE' })).toEqual([ids.pausedPastDue]);
@@ -118,6 +118,7 @@ describe('CaseQueries scope (the SQL twin of the permission module)', () => {
   it('gives the facts a permission check needs', async () => {
     expect(await queries.accessFacts(ids.dueSoon)).toMatchObject({
       id: ids.dueSoon,
+      town: 'GULING',
       area: 'GAOPING',
       school: 'GULING_PRIMARY',
       stage: 'PERSUASION',
@@ -127,5 +128,25 @@ describe('CaseQueries scope (the SQL twin of the permission module)', () => {
       childId: expect.any(String),
     });
     expect(await queries.accessFacts('3f1c2b9e-8a47-4d55-9b1e-0c6d2f4a7e21')).toBeUndefined();
+  });
+});
+
+describe('CaseQueries: one town at a time', () => {
+  it("lists one town's cases only, though another town uses the same area code", async () => {
+    const { projectCase } = createActivities({ dataSource: db.dataSource });
+    const other = await openCase(db.dataSource, { area: 'GAOPING', school: 'XINHE_SCHOOL' }, 'XINHE');
+    await projectCase({ snapshot: snapshot(other.caseId, other.childId, { town: 'XINHE', school: 'XINHE_SCHOOL', nextDeadlineAt: at(-5), lastSeq: 1 }), events: [event(other.caseId, 1)] });
+
+    expect(await listIds({ area: 'GAOPING' })).not.toContain(other.caseId);
+    expect((await queries.list({ town: 'XINHE', now: NOW, area: 'GAOPING' })).items.map((c) => c.id)).toEqual([other.caseId]);
+    expect(await queries.accessFacts(other.caseId)).toMatchObject({ town: 'XINHE', area: 'GAOPING' });
+  });
+
+  it("projects a snapshot without a town (a history from before towns) into its child's town", async () => {
+    const { projectCase } = createActivities({ dataSource: db.dataSource });
+    const { caseId, childId } = await openCase(db.dataSource, { area: 'GAOPING', school: 'XINHE_SCHOOL' }, 'XINHE');
+    await db.dataSource.query(`DELETE FROM cases WHERE id = $1`, [caseId]); // the projection writes the row from nothing
+    await projectCase({ snapshot: snapshot(caseId, childId, { school: 'XINHE_SCHOOL', lastSeq: 1 }), events: [event(caseId, 1)] });
+    expect(await queries.accessFacts(caseId)).toMatchObject({ town: 'XINHE' });
   });
 });

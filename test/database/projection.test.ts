@@ -133,8 +133,9 @@ describe('case_events is append-only', () => {
     await expect(db.dataSource.query(`DELETE FROM case_events WHERE case_id = $1`, [caseId])).rejects.toThrow(/append-only: DELETE/);
   });
 
-  it('refuses a TRUNCATE', async () => {
-    await expect(db.dataSource.query(`TRUNCATE case_events`)).rejects.toThrow(/append-only: TRUNCATE/);
+  it('refuses a TRUNCATE, even one that cascades past the tables referencing it', async () => {
+    // Without CASCADE, documents' foreign key refuses first; with it, only the trigger stands in the way.
+    await expect(db.dataSource.query(`TRUNCATE case_events CASCADE`)).rejects.toThrow(/append-only: TRUNCATE/);
   });
 
   it('keeps its case: a case with events cannot be deleted', async () => {
@@ -148,8 +149,8 @@ describe('one child, at most one open case', () => {
     const { childId } = await openCase(db.dataSource);
     const insert = () =>
       db.dataSource.query(
-        `INSERT INTO cases (id, child_id, cause, area, school, stage, opened_at, opened_by, stage_entered_at)
-         VALUES ($1, $2, 'POVERTY', 'GAOPING', 'GULING_PRIMARY', 'HOME_VISIT', now(), 'x', now())`,
+        `INSERT INTO cases (id, town, child_id, cause, area, school, stage, opened_at, opened_by, stage_entered_at)
+         VALUES ($1, 'GULING', $2, 'POVERTY', 'GAOPING', 'GULING_PRIMARY', 'HOME_VISIT', now(), 'x', now())`,
         [randomUUID(), childId],
       );
     await expect(insert()).rejects.toMatchObject({ code: '23505', constraint: ONE_OPEN_CASE_INDEX });
@@ -157,9 +158,9 @@ describe('one child, at most one open case', () => {
 
   it('allows a new case once the earlier one has ended', async () => {
     const child = childInput();
-    const first = await openCaseRecord(db.dataSource, { caseId: randomUUID(), child, cause: 'POVERTY', openedAt: new Date().toISOString(), openedBy: 'x' });
+    const first = await openCaseRecord(db.dataSource, { caseId: randomUUID(), town: 'GULING', child, cause: 'POVERTY', openedAt: new Date().toISOString(), openedBy: 'x' });
     await db.dataSource.query(`UPDATE cases SET stage = 'CLOSED', open = false, ended_at = now() WHERE id = $1`, [first.id]);
-    const second = await openCaseRecord(db.dataSource, { caseId: randomUUID(), child, cause: 'ILLNESS', openedAt: new Date().toISOString(), openedBy: 'x' });
+    const second = await openCaseRecord(db.dataSource, { caseId: randomUUID(), town: 'GULING', child, cause: 'ILLNESS', openedAt: new Date().toISOString(), openedBy: 'x' });
 
     expect(second.childId).toBe(first.childId);
     expect(second.open).toBe(true);
@@ -174,8 +175,8 @@ describe('one child, at most one open case', () => {
       const attempts = runners.map((r) =>
         r
           .query(
-            `INSERT INTO cases (id, child_id, cause, area, school, stage, opened_at, opened_by, stage_entered_at)
-             VALUES ($1, $2, 'POVERTY', 'GAOPING', 'GULING_PRIMARY', 'HOME_VISIT', now(), 'x', now())`,
+            `INSERT INTO cases (id, town, child_id, cause, area, school, stage, opened_at, opened_by, stage_entered_at)
+             VALUES ($1, 'GULING', $2, 'POVERTY', 'GAOPING', 'GULING_PRIMARY', 'HOME_VISIT', now(), 'x', now())`,
             [randomUUID(), childId],
           )
           .then(() => r.commitTransaction()),
@@ -197,7 +198,7 @@ describe('one child, at most one open case', () => {
   it('of two concurrent reports of a new child, one opens the case and the other learns its id', async () => {
     const child = childInput();
     const report = () =>
-      openCaseRecord(db.dataSource, { caseId: randomUUID(), child, cause: 'POVERTY', openedAt: new Date().toISOString(), openedBy: 'x' });
+      openCaseRecord(db.dataSource, { caseId: randomUUID(), town: 'GULING', child, cause: 'POVERTY', openedAt: new Date().toISOString(), openedBy: 'x' });
     const results = await Promise.allSettled([report(), report()]);
 
     const opened = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof report>>> => r.status === 'fulfilled');

@@ -59,8 +59,8 @@ describe('the migrated schema', () => {
       for (const cause of stage === 'HOME_VISIT' ? CAUSES : ['OTHER']) {
         const open = !isEnding(stage);
         await db.dataSource.query(
-          `INSERT INTO cases (id, child_id, cause, area, school, stage, open, opened_at, opened_by, stage_entered_at)
-           VALUES ($1, $2, $3, 'GAOPING', 'GULING_PRIMARY', $4, $5, now(), 'x', now())`,
+          `INSERT INTO cases (id, town, child_id, cause, area, school, stage, open, opened_at, opened_by, stage_entered_at)
+           VALUES ($1, 'GULING', $2, $3, 'GAOPING', 'GULING_PRIMARY', $4, $5, now(), 'x', now())`,
           [randomUUID(), childId, cause, stage, open],
         );
         if (open) await db.dataSource.query(`UPDATE cases SET stage = 'CANCELLED', open = false WHERE child_id = $1 AND open`, [childId]);

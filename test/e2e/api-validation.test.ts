@@ -106,6 +106,7 @@ describe('POST /api/cases', () => {
     const facts = api.engine.started.find((f) => f.caseId === res.body.id);
     expect(facts).toEqual({
       caseId: res.body.id,
+      town: 'GULING',
       childId: res.body.child.id,
       cause: 'POVERTY',
       area: 'GAOPING',
@@ -464,7 +465,7 @@ describe('POST /api/cases/:id/actions', () => {
     api.engine.refuseWith = new ActionRefusedError('INVALID_ACTION', 'newDueAt must be later than the current due date');
     const res = await coordinator
       .post(`/api/cases/${caseId}/actions`)
-      .send({ type: 'EXTEND_DEADLINE', newDueAt: '2024-03-20T17:00:00+08:00', reason: '外出务工', approver: '镇分管领导' })
+      .send({ type: 'EXTEND_DEADLINE', newDueAt: '2024-03-20T17:00:00+08:00', reason: '外出务工', approver: 'leader' })
       .expect(400);
     expectErrorShape(res.body, 400, 'ACTION.INVALID');
     expect(res.body.messageEn).toContain('newDueAt must be later');

@@ -143,7 +143,7 @@ describe('a case over HTTP, on real Temporal and PostgreSQL', () => {
 
   it('answers 400 ACTION.INVALID, in Chinese and English, for an extension that does not extend', async () => {
     const id = await report();
-    const res = await act(id, { type: 'EXTEND_DEADLINE', newDueAt: new Date(Date.now() - 60_000).toISOString(), reason: '出差', approver: '谭巧玲' }, 'leader');
+    const res = await act(id, { type: 'EXTEND_DEADLINE', newDueAt: new Date(Date.now() - 60_000).toISOString(), reason: '出差', approver: 'coordinator' }, 'leader');
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'ACTION.INVALID', message: expect.stringContaining('新期限必须晚于现在'), messageEn: expect.stringContaining('must be in the future') });
     expect(res.body.messageEn).not.toMatch(/[\u4e00-\u9fff]/);

@@ -66,7 +66,7 @@ const READS: Record<Username, CaseKey[]> = {
   police: ['E'],
 };
 
-const FIELD_WORK: ActionType[] = ['RECORD_HOME_VISIT', 'RECORD_PERSUASION', 'PERSUASION_REFUSED', 'RECORD_RETURN', 'RECORD_RELAPSE', 'ADD_NOTE', 'ADD_SUPPORT', 'PAUSE', 'RESUME'];
+const FIELD_WORK: ActionType[] = ['RECORD_HOME_VISIT', 'RECORD_PERSUASION', 'PERSUASION_REFUSED', 'RECORD_RETURN', 'RECORD_RELAPSE', 'ADD_NOTE', 'ADD_SUPPORT', 'PAUSE', 'RESUME', 'RECORD_SUPPORT_OUTCOME'];
 
 /** Which action types each user takes on the cases it reads. */
 const ACTS: Record<Username, ActionType[]> = {
@@ -129,14 +129,15 @@ const BODIES: Record<ActionType, Record<string, unknown>> = {
   APPROVE_CLOSURE: { type: 'APPROVE_CLOSURE' },
   PAUSE: { type: 'PAUSE', reason: '住院' },
   RESUME: { type: 'RESUME' },
-  EXTEND_DEADLINE: { type: 'EXTEND_DEADLINE', newDueAt: '2099-03-20T17:00:00+08:00', reason: '外出务工', approver: '张术清' },
-  REASSIGN: { type: 'REASSIGN', assignee: '李书记', reason: '调整分工' },
+  EXTEND_DEADLINE: { type: 'EXTEND_DEADLINE', newDueAt: '2099-03-20T17:00:00+08:00', reason: '外出务工', approver: 'leader' },
+  REASSIGN: { type: 'REASSIGN', assignee: 'officer', reason: '调整分工' },
   ADD_NOTE: { type: 'ADD_NOTE', note: '电话回访' },
-  ADD_SUPPORT: { type: 'ADD_SUPPORT', measure: 'TUTORING' },
+  ADD_SUPPORT: { type: 'ADD_SUPPORT', measure: 'TUTORING', owner: 'principal', dueAt: '2099-03-20T17:00:00+08:00' },
   EXEMPT: { type: 'EXEMPT', reason: '经批准缓学' },
   TRANSFER: { type: 'TRANSFER', reason: '随父母迁居', newSchool: '万州区第二中学' },
   COMPLETE: { type: 'COMPLETE', reason: '超龄' },
   CANCEL: { type: 'CANCEL', reason: '误报' },
+  RECORD_SUPPORT_OUTCOME: { type: 'RECORD_SUPPORT_OUTCOME', measureId: 'x:2', outcome: 'DONE' },
 };
 
 let db: TestDatabase;
@@ -303,6 +304,10 @@ describe('without a token', () => {
       request(api.server).post('/api/cases').send({ child: childBody('A', 400), cause: 'POVERTY' }),
       ...ACTION_TYPES.map((t) => request(api.server).post(`/api/cases/${ids.A.caseId}/actions`).send(BODIES[t])),
       request(api.server).get('/api/audit'),
+      request(api.server).get('/api/me/tasks'),
+      request(api.server).get('/api/me/notifications'),
+      request(api.server).post('/api/me/notifications/x/read'),
+      request(api.server).get(`/api/responsibility/cases/${ids.A.caseId}`),
     ];
     for (const res of await Promise.all(calls)) expect([res.status, res.body.code]).toEqual([401, 'AUTH.REQUIRED']);
     expect({ actions: api.engine.actions.length, started: api.engine.started.length }).toEqual(before);

@@ -25,8 +25,8 @@ const WITH = 'v2-paused-attribute';
 const files = historyFiles();
 const before = files.filter((f) => f.set === BEFORE);
 const withPatch = files.filter((f) => f.set === WITH);
-const V3 = 'v3-due-timers-together';
-const v3 = files.filter((f) => f.set === V3);
+const V4 = 'v4-due-timers-together';
+const v4 = files.filter((f) => f.set === V4);
 
 function options(patchesModule?: string): ReplayWorkerOptions {
   return {
@@ -80,7 +80,7 @@ describe(`patch ${PAUSED_SEARCH_ATTRIBUTE_PATCH}`, () => {
   }, 60_000);
 });
 
-describe(`patch ${DUE_TIMERS_TOGETHER_PATCH} (v3: timers due at the same moment are projected together)`, () => {
+describe(`patch ${DUE_TIMERS_TOGETHER_PATCH} (v4: timers due at the same moment are projected together)`, () => {
   const scheduledActivities = (f: HistoryFile) => (readHistory(f.file).events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).length;
   const fullChain = (set: HistoryFile[]) => set.find((f) => f.name.endsWith('/full-chain'))!;
 
@@ -90,10 +90,10 @@ describe(`patch ${DUE_TIMERS_TOGETHER_PATCH} (v3: timers due at the same moment 
   }, 60_000);
 
   it('replays the histories recorded with it; the full chain carries the marker and schedules fewer projections', async () => {
-    expect(v3.length).toBeGreaterThanOrEqual(11);
-    expect(await replay(options(), v3)).toEqual(v3.map((f) => [f.name, 'ok']).sort());
-    expect(markers(fullChain(v3)).some((m) => m.includes(DUE_TIMERS_TOGETHER_PATCH))).toBe(true);
-    expect(scheduledActivities(fullChain(v3))).toBeLessThan(scheduledActivities(fullChain(withPatch)));
+    expect(v4.length).toBeGreaterThanOrEqual(11);
+    expect(await replay(options(), v4)).toEqual(v4.map((f) => [f.name, 'ok']).sort());
+    expect(markers(fullChain(v4)).some((m) => m.includes(DUE_TIMERS_TOGETHER_PATCH))).toBe(true);
+    expect(scheduledActivities(fullChain(v4))).toBeLessThan(scheduledActivities(fullChain(withPatch)));
   }, 60_000);
 });
 

@@ -18,7 +18,7 @@ import { seedDemoAccounts } from '../../src/api/auth/demo-accounts';
 import type { CaseEngine } from '../../src/api/case-engine.port';
 import { configureApp } from '../../src/api/configure-app';
 import type { HardeningSettings } from '../../src/api/hardening';
-import { loadTown } from '../../src/read-model/town';
+import { loadTowns, Towns } from '../../src/read-model/town';
 import { DEMO_PASSWORD } from './auth';
 import { FakeCaseEngine } from './fake-case-engine';
 
@@ -45,6 +45,8 @@ export interface TestApiOptions {
   hardening?: HardeningSettings;
   /** Reverse proxies trusted for X-Forwarded-For (default 0). */
   trustProxyHops?: number;
+  /** The towns served (default: Guling alone). */
+  towns?: Towns;
   /** Seed the demo accounts (default true). */
   seedDemo?: boolean;
 }
@@ -59,7 +61,7 @@ export async function createTestApi(options: TestApiOptions & { engine?: CaseEng
       ApiModule.forRoot({
         database: { dataSource: options.dataSource },
         engine: { useValue: engine },
-        town: loadTown(),
+        towns: options.towns ?? loadTowns(),
         hardening: options.hardening ?? GENEROUS_LIMITS,
         auth: { tokenSecret: TEST_TOKEN_SECRET, trustProxyHops: options.trustProxyHops ?? 0 },
       }),

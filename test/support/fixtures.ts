@@ -37,10 +37,12 @@ export function childInput(overrides: Partial<ChildInput> = {}): ChildInput {
 export async function openCase(
   dataSource: DataSource,
   overrides: Partial<ChildInput> = {},
+  town = 'GULING',
 ): Promise<{ caseId: string; childId: string; openedAt: string }> {
   const caseId = randomUUID();
   const openedAt = new Date().toISOString();
-  const row = await openCaseRecord(dataSource, { caseId, child: childInput(overrides), cause: 'POVERTY', openedAt, openedBy: '张老师' });
+  const child = childInput(overrides);
+  const row = await openCaseRecord(dataSource, { caseId, town, child, cause: 'POVERTY', openedAt, openedBy: '张老师' });
   return { caseId, childId: row.childId, openedAt };
 }
 

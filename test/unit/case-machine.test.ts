@@ -202,7 +202,7 @@ describe('the escalation chain with the default policy', () => {
     const c = new Case()
       .act({ type: 'ADD_NOTE', note: '电话联系家长' })
       .act({ type: 'REASSIGN', assignee: '吴家俊', reason: '驻村干部调整' })
-      .act({ type: 'ADD_SUPPORT', measure: 'TUTORING' });
+      .act({ type: 'ADD_SUPPORT', measure: 'TUTORING', owner: 'principal', dueAt: '2099-01-01T00:00:00Z' });
     expect(c.state.stage).toBe('HOME_VISIT');
     expect(c.state.assignee).toBe('吴家俊');
     expect(c.state.actionDueAt).toBe(T0 + 3 * DAY);

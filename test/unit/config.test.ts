@@ -12,7 +12,7 @@ describe('loadConfig', () => {
       temporalAddress: undefined,
       temporalNamespace: 'default',
       policyPath: resolve(PROJECT_ROOT, 'policies/default.json'),
-      townPath: resolve(PROJECT_ROOT, 'towns/guling.json'),
+      townPaths: [resolve(PROJECT_ROOT, 'towns/guling.json')],
     });
   });
 
@@ -36,7 +36,7 @@ describe('loadConfig', () => {
       temporalAddress: 'temporal:7233',
       temporalNamespace: 'guling',
       policyPath: '/etc/baoxue/policy.json',
-      townPath: resolve(PROJECT_ROOT, 'towns/guling.json'),
+      townPaths: [resolve(PROJECT_ROOT, 'towns/guling.json')],
     });
   });
 
@@ -53,6 +53,17 @@ describe('loadConfig', () => {
       'DATABASE_URL: the scheme must be postgres:// or postgresql://, not mysql://',
       'TEMPORAL_ADDRESS: "http://temporal" is not host:port (for example 127.0.0.1:7233)',
     ]);
+  });
+});
+
+describe('loadConfig: towns', () => {
+  it('BAOXUE_TOWN names one town file; BAOXUE_TOWNS several files or folders, the first being the default town', () => {
+    expect(loadConfig({ BAOXUE_TOWN: 'towns/a.json' }, '/srv').townPaths).toEqual(['/srv/towns/a.json']);
+    expect(loadConfig({ BAOXUE_TOWNS: 'towns/guling.json, /etc/baoxue/towns' }, '/srv').townPaths).toEqual(['/srv/towns/guling.json', '/etc/baoxue/towns']);
+  });
+
+  it('refuses BAOXUE_TOWN and BAOXUE_TOWNS together', () => {
+    expect(() => loadConfig({ BAOXUE_TOWN: 'a.json', BAOXUE_TOWNS: 'b.json' })).toThrow(/BAOXUE_TOWN and BAOXUE_TOWNS are both set/);
   });
 });
 

@@ -28,10 +28,10 @@ const EXPECTED_ACTIONS: Record<Role, ActionType[]> = {
   DEPUTY_LEADER: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE'],
   COORDINATOR: [...ACTION_TYPES],
   DAILY_OFFICER: [...ACTION_TYPES],
-  PRINCIPAL: [...FIELD_WORK, 'PAUSE', 'RESUME', 'ADD_NOTE', 'ADD_SUPPORT', 'TRANSFER', 'COMPLETE'],
-  TEACHER: [...FIELD_WORK, 'PAUSE', 'RESUME', 'ADD_NOTE', 'ADD_SUPPORT', 'TRANSFER', 'COMPLETE'],
-  VILLAGE_SECRETARY: [...FIELD_WORK, 'PAUSE', 'RESUME', 'ADD_NOTE', 'ADD_SUPPORT'],
-  VILLAGE_CADRE: [...FIELD_WORK, 'PAUSE', 'RESUME', 'ADD_NOTE', 'ADD_SUPPORT'],
+  PRINCIPAL: [...FIELD_WORK, 'PAUSE', 'RESUME', 'ADD_NOTE', 'ADD_SUPPORT', 'RECORD_SUPPORT_OUTCOME', 'TRANSFER', 'COMPLETE'],
+  TEACHER: [...FIELD_WORK, 'PAUSE', 'RESUME', 'ADD_NOTE', 'ADD_SUPPORT', 'RECORD_SUPPORT_OUTCOME', 'TRANSFER', 'COMPLETE'],
+  VILLAGE_SECRETARY: [...FIELD_WORK, 'PAUSE', 'RESUME', 'ADD_NOTE', 'ADD_SUPPORT', 'RECORD_SUPPORT_OUTCOME'],
+  VILLAGE_CADRE: [...FIELD_WORK, 'PAUSE', 'RESUME', 'ADD_NOTE', 'ADD_SUPPORT', 'RECORD_SUPPORT_OUTCOME'],
   TOWN_OFFICE: ['ISSUE_CORRECTION_ORDER', 'ADD_NOTE'],
   JUSTICE_OFFICE: ['ISSUE_JUDICIAL_DOCUMENT', 'REFER_LEGAL_LIABILITY', 'ADD_NOTE'],
   POLICE_STATION: ['RECORD_LEGAL_OUTCOME', 'ADD_NOTE'],
@@ -41,7 +41,7 @@ const FULL_IDENTITY: Role[] = ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL', 'TEA
 const REPORTERS: Role[] = ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL', 'TEACHER', 'VILLAGE_SECRETARY', 'VILLAGE_CADRE'];
 
 function user(role: Role, place: Partial<ScopedUser> = {}): ScopedUser {
-  return { role, area: null, school: null, grade: null, className: null, ...place };
+  return { role, town: 'GULING', area: null, school: null, grade: null, className: null, ...place };
 }
 
 const USERS: Record<Role, ScopedUser> = {
@@ -59,7 +59,7 @@ const USERS: Record<Role, ScopedUser> = {
 };
 
 function facts(overrides: Partial<CaseScopeFacts> = {}): CaseScopeFacts {
-  return { area: 'GAOPING', school: 'GULING_PRIMARY', stage: 'HOME_VISIT', grade: 5, className: '五年级二班', ...overrides };
+  return { town: 'GULING', area: 'GAOPING', school: 'GULING_PRIMARY', stage: 'HOME_VISIT', grade: 5, className: '五年级二班', ...overrides };
 }
 
 describe('the permission table', () => {
@@ -133,11 +133,11 @@ describe('read scope', () => {
 });
 
 describe('reporting', () => {
-  const child = { area: 'GAOPING', school: 'GULING_PRIMARY', grade: 5, className: '五年级二班' };
+  const child = { town: 'GULING', area: 'GAOPING', school: 'GULING_PRIMARY', grade: 5, className: '五年级二班' };
 
   it('is for reporters, and only for a child whose case they would then read', () => {
     expect(ROLES.filter((role) => mayReport(USERS[role], child))).toEqual(REPORTERS);
-    const elsewhere = { area: 'HONGPING', school: 'GULING_MIDDLE', grade: 8, className: '八年级一班' };
+    const elsewhere = { town: 'GULING', area: 'HONGPING', school: 'GULING_MIDDLE', grade: 8, className: '八年级一班' };
     expect(ROLES.filter((role) => mayReport(USERS[role], elsewhere))).toEqual(['COORDINATOR', 'DAILY_OFFICER']);
     expect(mayReport(USERS.TEACHER, { ...child, className: '五年级一班' })).toBe(false);
     expect(mayReport(USERS.PRINCIPAL, { ...child, area: 'HONGPING', className: '三年级一班', grade: 3 })).toBe(true);

@@ -26,7 +26,7 @@ describe('the default policy', () => {
   const policy = loadPolicy();
 
   it('is valid and carries the windows of DOMAIN.md', () => {
-    expect(policy.version).toBe('guling-2023.1');
+    expect(policy.version).toBe('guling-2026.1');
     expect(policy.stages.HOME_VISIT).toMatchObject({ requiredAction: 'RECORD_HOME_VISIT', due: '3d', window: '3d', onWindowEnd: 'PERSUASION' });
     expect(policy.stages.PERSUASION).toMatchObject({ window: '15d', onWindowEnd: 'TOWN_CRITICISM' });
     expect(policy.stages.TOWN_CRITICISM).toMatchObject({ requiredAction: 'ISSUE_CORRECTION_ORDER', due: '5d', legalGate: true });
@@ -34,6 +34,17 @@ describe('the default policy', () => {
     expect(policy.stages.JUDICIAL_DOCUMENT).toMatchObject({ due: '7d', window: '15d', windowStarts: 'AFTER_REQUIRED_ACTION', onWindowEnd: 'LEGAL_LIABILITY' });
     expect(policy.stages.RETURNED).toMatchObject({ followUp: '30d', closureNeedsApproval: true });
     expect(policy.escalation.reminderBefore).toBe('1d');
+  });
+
+  it('counts calendar days and holds poverty cases for pending education aid (support before sanction)', () => {
+    expect(policy).toMatchObject({ calendar: 'CALENDAR', supportBeforeSanction: true });
+  });
+
+  it('keeps the 2023 policy as it was: calendar days and no gate, for the cases that run on it', () => {
+    const old = loadPolicy(join(__dirname, '..', '..', 'policies', 'guling-2023.1.json'));
+    expect(old.version).toBe('guling-2023.1');
+    expect(old.calendar).toBeUndefined();
+    expect(old.supportBeforeSanction).toBeUndefined();
   });
 });
 
@@ -59,6 +70,24 @@ describe('policy validation', () => {
         'stages.SUMMER: not a stage of the chain',
       ]),
     );
+  });
+
+  it('refuses an unknown day count, globally or per stage, and a support switch that is not true or false', () => {
+    const p = valid();
+    p.calendar = 'LUNAR';
+    p.stages.TOWN_CRITICISM.calendar = 'workdays';
+    p.supportBeforeSanction = 'yes';
+    expect(policyProblems(p)).toEqual(
+      expect.arrayContaining([
+        'calendar: "LUNAR" is not a day count; write CALENDAR or WORKING',
+        'stages.TOWN_CRITICISM.calendar: "workdays" is not a day count; write CALENDAR or WORKING',
+        'supportBeforeSanction: true or false',
+      ]),
+    );
+    p.calendar = 'WORKING';
+    p.stages.TOWN_CRITICISM.calendar = 'CALENDAR';
+    p.supportBeforeSanction = false;
+    expect(policyProblems(p)).toEqual([]);
   });
 
   it('refuses a file without a version, and loadPolicy lists every problem', () => {

@@ -14,7 +14,8 @@ import { loadPolicy } from '../../src/policy/load-policy';
 import { Policy } from '../../src/workflows/policy';
 import { caseWorkflow } from '../../src/workflows/case-workflow';
 import { ActionRequest, ActionResult, CaseAction, CaseActivities, CaseEvent, CaseSnapshot, actUpdate, caseWorkflowId, snapshotQuery } from '../../src/workflows/messages';
-import { CaseEventType, Stage } from '../../src/workflows/vocabulary';
+import { Cause, CaseEventType, Stage } from '../../src/workflows/vocabulary';
+import { WorkingDayCalendar } from '../../src/workflows/working-days';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 
 const DAY = 86_400_000;
@@ -77,15 +78,16 @@ interface TestCase {
   reaches(stage: Stage): Promise<void>;
 }
 
-async function openCase(p: Policy = policy): Promise<TestCase> {
+async function openCase(p: Policy = policy, { cause = 'GUARDIAN_REFUSES', calendar }: { cause?: Cause; calendar?: WorkingDayCalendar } = {}): Promise<TestCase> {
   const id = randomUUID();
   const handle = await env.client.workflow.start(caseWorkflow, {
     taskQueue: 'case-workflow-test',
     workflowId: caseWorkflowId(id),
     args: [
       {
-        facts: { caseId: id, childId: randomUUID(), cause: 'GUARDIAN_REFUSES', area: 'GAOPING', school: 'GULING_MIDDLE', openedAt: new Date().toISOString(), openedBy: 'test' },
+        facts: { caseId: id, childId: randomUUID(), cause, area: 'GAOPING', school: 'GULING_MIDDLE', openedAt: new Date().toISOString(), openedBy: 'test' },
         policy: p,
+        calendar,
       },
     ],
   });
@@ -107,11 +109,46 @@ async function openCase(p: Policy = policy): Promise<TestCase> {
   return tc;
 }
 
+/** A timer fires at its instant, or a few milliseconds after as the server delivers it. */
+function expectFiredAt(occurredAt: string, dueAt: string): void {
+  expect(Date.parse(occurredAt) - Date.parse(dueAt)).toBeGreaterThanOrEqual(0);
+  expect(Date.parse(occurredAt) - Date.parse(dueAt)).toBeLessThan(60_000);
+}
+
 async function skip(ms: number): Promise<void> {
   await env.sleep(ms);
 }
 
 describe('the case workflow on the time-skipping server', () => {
+  it('a working-day window that spans National Day ends at 24:00 on its last working day', async () => {
+    // A calendar in the shape src/policy/holiday-calendar.ts reads from chinese-days. The server's
+    // clock cannot go back to 2026, and the State Council has not published 2027 yet, so this is
+    // National Day 2027 as the 2026 pattern would give it: Fri 10-01 to Thu 10-07 off, Sun 09-26
+    // and Sat 10-09 worked. (The real 2026 calendar is tested in test/unit/working-days.test.ts.)
+    const calendar: WorkingDayCalendar = {
+      source: 'test',
+      years: [2027],
+      holidays: ['2027-10-01', '2027-10-04', '2027-10-05', '2027-10-06', '2027-10-07'],
+      workdays: ['2027-09-26', '2027-10-09'],
+    };
+    const working: Policy = { ...JSON.parse(JSON.stringify(policy)), version: 'test-working', calendar: 'WORKING' };
+    // First in the file: the other tests skip the server's clock months ahead.
+    const untilOpening = Date.parse('2027-09-29T10:00:00+08:00') - (await env.currentTimeMs());
+    if (untilOpening <= 0) throw new Error('the test server is already past 2027-09-29: run this test before the others skip time');
+    await skip(untilOpening);
+    const c = await openCase(working, { calendar });
+    // Wed 09-29: Thu 09-30 (1), National Day, Fri 10-08 (2), Sat 10-09 worked (3): due 10-09 24:00 Shanghai.
+    const dueAt = '2027-10-09T16:00:00.000Z';
+    expect((await c.handle.query(snapshotQuery)).actionDueAt).toBe(dueAt);
+    await skip(Date.parse(dueAt) - (await env.currentTimeMs()) - 60_000);
+    expect(await c.stage()).toBe('HOME_VISIT');
+    await skip(61_000);
+    await c.reaches('PERSUASION');
+    const escalated = projection.events.get(c.id)!.find((e) => e.type === 'AUTO_ESCALATED')!;
+    expectFiredAt(escalated.occurredAt, dueAt);
+    await c.act({ type: 'CANCEL', reason: '测试结束' });
+  });
+
   it('runs the whole chain with the default windows in days, stopping at the legal gate until a person acts', async () => {
     const c = await openCase();
     await skip(3 * DAY + 1000);
@@ -263,4 +300,44 @@ describe('the case workflow on the time-skipping server', () => {
     await old.act({ type: 'CANCEL', reason: '测试结束' });
     await fresh.act({ type: 'CANCEL', reason: '测试结束' });
   });
+
+  it('reminds the owner of a support measure at its skipped due date when it has no outcome', async () => {
+    const c = await openCase(policy, { cause: 'LEARNING_DIFFICULTY' });
+    const dueAt = new Date((await env.currentTimeMs()) + DAY).toISOString();
+    await c.act({ type: 'ADD_SUPPORT', measure: 'TUTORING', owner: 'teacher', dueAt });
+    await skip(DAY + 1000);
+    const reminded = () => projection.events.get(c.id)!.find((e) => e.type === 'REMINDER_SENT' && e.data.deadline === 'supportDueAt');
+    for (let i = 0; i < 200 && !reminded(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(reminded()).toMatchObject({ automatic: true, data: { owner: 'teacher', measure: 'TUTORING', dueAt } });
+    expectFiredAt(reminded()!.occurredAt, dueAt);
+    await c.act({ type: 'CANCEL', reason: '测试结束' });
+  });
+
+  it('support before sanction: a poverty case with pending aid is held at the end of CORRECTION_DEADLINE and released when the aid is recorded', async () => {
+    const c = await openCase(policy, { cause: 'POVERTY' });
+    const added = await c.act({ type: 'ADD_SUPPORT', measure: 'EDUCATION_AID', owner: 'officer', dueAt: new Date((await env.currentTimeMs()) + 400 * DAY).toISOString() });
+    const measureId = added.events[0].id;
+    await c.act({ type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED' });
+    await c.act({ type: 'PERSUASION_REFUSED', reason: '家长拒绝' });
+    const order = await c.act({ type: 'ISSUE_CORRECTION_ORDER', correctWithin: '10d' });
+    const correctBy = order.snapshot.windowEndsAt!;
+
+    await skip(10 * DAY + 1000);
+    for (let i = 0; i < 200 && !c.types().includes('HELD_FOR_SUPPORT'); i++) await new Promise((r) => setTimeout(r, 50));
+    const held = projection.events.get(c.id)!.find((e) => e.type === 'HELD_FOR_SUPPORT')!;
+    expect(held).toMatchObject({ automatic: true, stageAfter: 'CORRECTION_DEADLINE', data: { to: 'JUDICIAL_DOCUMENT', measureIds: [measureId] } });
+    expectFiredAt(held.occurredAt, correctBy);
+    await skip(20 * DAY);
+    const waiting = await c.handle.query(snapshotQuery);
+    expect(waiting).toMatchObject({ stage: 'CORRECTION_DEADLINE', heldForSupport: { since: held.occurredAt, to: 'JUDICIAL_DOCUMENT' } });
+    expect(c.types()).not.toContain('AUTO_ESCALATED');
+
+    const decided = await c.act({ type: 'RECORD_SUPPORT_OUTCOME', measureId, outcome: 'GRANTED', note: '资助已发放' });
+    expect(decided.events.map((e) => e.type)).toEqual(['RECORD_SUPPORT_OUTCOME', 'RELEASED', 'AUTO_ESCALATED']);
+    expect(decided.snapshot.stage).toBe('JUDICIAL_DOCUMENT');
+    expect(decided.snapshot).not.toHaveProperty('heldForSupport');
+    await c.reaches('JUDICIAL_DOCUMENT');
+    await c.act({ type: 'CANCEL', reason: '测试结束' });
+  });
+
 });

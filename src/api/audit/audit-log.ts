@@ -11,6 +11,8 @@ export interface AuditRecord {
   userId: string | null;
   username: string | null;
   role: string | null;
+  /** The user's town; null without a log-in. */
+  town: string | null;
   ip: string | null;
   method: string;
   path: string;
@@ -23,6 +25,8 @@ export interface AuditRecord {
 }
 
 export interface AuditQuery {
+  /** Town code: a listing is always one town's. */
+  town: string;
   caseId?: string;
   username?: string;
   what?: AuditKind;
@@ -59,10 +63,10 @@ export class AuditLog {
     const caseId = entry.caseId && UUID.test(entry.caseId) ? entry.caseId.toLowerCase() : null;
     const childId = entry.childId && UUID.test(entry.childId) ? entry.childId.toLowerCase() : null;
     await this.dataSource.query(
-      `INSERT INTO audit_log (user_id, username, role, ip, method, path, what, case_id, child_id, status, error_code, detail)
+      `INSERT INTO audit_log (user_id, username, role, ip, method, path, what, case_id, child_id, status, error_code, detail, town)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid,
                COALESCE($9::uuid, (SELECT child_id FROM cases WHERE id = $8::uuid)),
-               $10, $11, $12::jsonb)`,
+               $10, $11, $12::jsonb, $13)`,
       [
         entry.userId,
         storableOrNull(entry.username),
@@ -76,15 +80,16 @@ export class AuditLog {
         entry.status,
         entry.errorCode,
         JSON.stringify(entry.detail, (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value)),
+        entry.town,
       ],
     );
   }
 
   /** Newest first. */
-  async list(query: AuditQuery = {}): Promise<AuditPage> {
+  async list(query: AuditQuery): Promise<AuditPage> {
     const page = Math.max(1, Math.trunc(query.page ?? 1));
     const pageSize = Math.min(AUDIT_MAX_PAGE_SIZE, Math.max(1, Math.trunc(query.pageSize ?? AUDIT_DEFAULT_PAGE_SIZE)));
-    const q = this.dataSource.getRepository(AuditEntryEntity).createQueryBuilder('a');
+    const q = this.dataSource.getRepository(AuditEntryEntity).createQueryBuilder('a').where('a.town = :town', { town: query.town });
     if (query.caseId !== undefined) q.andWhere('a.case_id = :caseId', { caseId: query.caseId });
     if (query.username !== undefined) q.andWhere('a.username = :username', { username: query.username });
     if (query.what !== undefined) q.andWhere('a.what = :what', { what: query.what });

@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOpt
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { AUDIT_KINDS, AuditEntryEntity, AuditKind } from '../../read-model/entities';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/current-user.decorator';
 import { PERMISSIONS } from '../auth/permissions';
 import { RequireRoles } from '../auth/require-roles.decorator';
 import { ROLE_LABELS, ROLES } from '../auth/roles';
@@ -117,13 +119,13 @@ export class AuditController {
   @ApiOperation({
     summary: '审计记录 / The audit log',
     description:
-      `谁在何时从何处查看或办理了哪个案件（最新的在前）。仅限领导小组：${READERS.map((r) => ROLE_LABELS[r].zh).join('、')}。审计记录不可修改。` +
-      ` / Who read or did what, when and from where, newest first. Only the leading group (${READERS.join(', ')}) reads it; nobody can change it.`,
+      `本镇的谁在何时从何处查看或办理了哪个案件（最新的在前）。仅限领导小组：${READERS.map((r) => ROLE_LABELS[r].zh).join('、')}。审计记录不可修改。` +
+      ` / Who of your town read or did what, when and from where, newest first. Only the leading group (${READERS.join(', ')}) reads it; nobody can change it.`,
   })
   @ApiOkResponse({ type: AuditPageDto })
   @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AUTH.REQUIRED', 'AUTH.FORBIDDEN', 'AUDIT.UNAVAILABLE')
-  async list(@Query() query: AuditQueryDto): Promise<AuditPageDto> {
-    const page = await this.audit.list({ ...query, username: query.username?.trim().toLowerCase() });
+  async list(@Query() query: AuditQueryDto, @CurrentUser() user: AuthUser): Promise<AuditPageDto> {
+    const page = await this.audit.list({ ...query, town: user.town, username: query.username?.trim().toLowerCase() });
     return { ...page, items: page.items.map(present) };
   }
 }

@@ -44,6 +44,14 @@ interface AuditedRequest {
   headers: Record<string, string | string[] | undefined>;
   socket?: { remoteAddress?: string };
   user?: AuthUser;
+  /** What a route knows better than the URL: a document's case, what was issued (set by the handler). */
+  audit?: AuditNote;
+}
+
+/** Set on the request by a handler whose URL does not name the case (GET /api/documents/:file) or that has more to record. */
+export interface AuditNote {
+  caseId?: string;
+  detail?: Record<string, unknown>;
 }
 
 @Injectable()
@@ -134,6 +142,8 @@ export class AuditInterceptor implements NestInterceptor {
       default:
         break;
     }
+    if (request.audit?.caseId !== undefined) caseId = request.audit.caseId;
+    Object.assign(detail, request.audit?.detail);
     if (caseId !== undefined && typeof caseId === 'string' && !isUuid(caseId)) detail.caseIdGiven = caseId.slice(0, 60);
 
     const username = user?.username ?? (what === 'LOGIN_FAILED' && typeof sent.username === 'string' ? normaliseUsername(sent.username).slice(0, 100) : null);
@@ -141,6 +151,7 @@ export class AuditInterceptor implements NestInterceptor {
       userId: user?.id ?? null,
       username,
       role: user?.role ?? null,
+      town: user?.town ?? null,
       ip: clientIp(request.socket?.remoteAddress, request.headers['x-forwarded-for'], this.trustedProxies),
       method: request.method,
       path: String(request.originalUrl ?? request.url).split('?')[0],

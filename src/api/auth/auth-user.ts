@@ -14,6 +14,7 @@ export function toAuthUser(row: UserEntity): AuthUser {
     username: row.username,
     displayName: row.displayName,
     role: row.role,
+    town: row.town,
     area: row.area,
     school: row.school,
     grade: row.grade,

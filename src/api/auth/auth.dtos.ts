@@ -51,6 +51,9 @@ export class UserDto {
   @ApiProperty({ type: LabelDto })
   roleLabel!: LabelDto;
 
+  @ApiProperty({ example: 'GULING', description: '所属乡镇代码：只能查看和办理本镇的儿童与案件 / town code: the user sees and acts on this town\'s records only' })
+  town!: string;
+
   @ApiPropertyOptional({ nullable: true, example: null, description: '责任区代码（村干部）/ area code (village roles)' })
   area!: string | null;
 

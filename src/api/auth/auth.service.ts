@@ -28,7 +28,7 @@ export class AuthService {
     const valid = await verifyPassword(row?.passwordHash ?? (await this.decoy), password);
     if (!row || !row.active || !valid) throw new ApiError('AUTH.INVALID_CREDENTIALS');
     const user = toAuthUser(row);
-    const accessToken = this.tokens.sign({ sub: user.id, username: user.username, role: user.role });
+    const accessToken = this.tokens.sign({ sub: user.id, username: user.username, role: user.role, town: user.town });
     return { user, response: { accessToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds, user: present(user) } };
   }
 }
@@ -40,6 +40,7 @@ export function present(user: AuthUser): UserDto {
     displayName: user.displayName,
     role: user.role,
     roleLabel: ROLE_LABELS[user.role],
+    town: user.town,
     area: user.area,
     school: user.school,
     grade: user.grade,

@@ -34,7 +34,54 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { username: 'town', displayName: '李尚春', role: 'TOWN_OFFICE' },
   { username: 'justice', displayName: '何秋潼', role: 'JUSTICE_OFFICE' },
   { username: 'police', displayName: '杨峰', role: 'POLICE_STATION' },
+  // The responsibility chains (towns/guling.responsibility.json): 包片 leaders (deputies of the
+  // leading group), every area's secretary (named in the notice) and resident cadre, Gaoping's
+  // villager-group cadres, and the schools' principals, division leaders (分管), grade managers
+  // (包年级, who read their school's cases as school leaders do) and class teachers.
+  { username: 'luoyang', displayName: '罗阳', role: 'DEPUTY_LEADER' },
+  { username: 'huyi', displayName: '胡意', role: 'DEPUTY_LEADER' },
+  { username: 'wangfanghui', displayName: '王方辉', role: 'DEPUTY_LEADER' },
+  ...villageAccounts(),
+  { username: 'gaoping-g1', displayName: '高坪村1组村干部', role: 'VILLAGE_CADRE', area: 'GAOPING' },
+  { username: 'gaoping-g2', displayName: '高坪村2组村干部', role: 'VILLAGE_CADRE', area: 'GAOPING' },
+  { username: 'principal-middle', displayName: '范林', role: 'PRINCIPAL', school: 'GULING_MIDDLE' },
+  { username: 'primary-vice', displayName: '故陵小学分管副校长', role: 'PRINCIPAL', school: 'GULING_PRIMARY' },
+  { username: 'primary-lower', displayName: '故陵小学低年级（1-3）包年级干部', role: 'PRINCIPAL', school: 'GULING_PRIMARY' },
+  { username: 'primary-upper', displayName: '故陵小学高年级（4-6）包年级干部', role: 'PRINCIPAL', school: 'GULING_PRIMARY' },
+  { username: 'middle-vice', displayName: '故陵中学分管副校长', role: 'PRINCIPAL', school: 'GULING_MIDDLE' },
+  ...[7, 8, 9].map((g): DemoAccount => ({ username: `middle-g${g}`, displayName: `故陵中学${g}年级包年级干部`, role: 'PRINCIPAL', school: 'GULING_MIDDLE' })),
+  ...classTeachers('primary', 'GULING_PRIMARY', ['一年级一班', '二年级一班', '三年级一班', '四年级一班', '五年级一班', '六年级一班'], 1),
+  ...classTeachers('middle', 'GULING_MIDDLE', ['七年级一班', '八年级一班', '九年级一班'], 7),
 ];
+
+/** The eight areas' party secretaries (the notice names them) and resident cadres; Gaoping's are `secretary` and `cadre` above. */
+function villageAccounts(): DemoAccount[] {
+  const areas: Array<[string, string, string, string]> = [
+    ['guling', 'GULING_COMMUNITY', '靳远平', '故陵社区'],
+    ['qiaoting', 'QIAOTING', '李合平', '桥亭村'],
+    ['baoxing', 'BAOXING', '吴雪梅', '宝兴村'],
+    ['shuangdian', 'SHUANGDIAN', '刘朝平', '双店村'],
+    ['lancao', 'LANCAO', '覃长春', '兰草村'],
+    ['hongchun', 'HONGCHUN', '刘志强', '红椿村'],
+    ['hongping', 'HONGPING', '杨义兵', '红坪村'],
+  ];
+  return areas.flatMap(([key, area, secretary, place]): DemoAccount[] => [
+    { username: `sec-${key}`, displayName: secretary, role: 'VILLAGE_SECRETARY', area },
+    { username: `cadre-${key}`, displayName: `${place}驻村干部`, role: 'VILLAGE_CADRE', area },
+  ]);
+}
+
+/** One class per grade, `<prefix>-g<grade>c1`; the notice names no teacher, so the name says the post. */
+function classTeachers(prefix: string, school: string, classNames: string[], firstGrade: number): DemoAccount[] {
+  return classNames.map((className, i) => ({
+    username: `${prefix}-g${firstGrade + i}c1`,
+    displayName: `${className}班主任`,
+    role: 'TEACHER',
+    school,
+    grade: firstGrade + i,
+    className,
+  }));
+}
 
 export interface SeedResult {
   created: string[];
@@ -42,13 +89,32 @@ export interface SeedResult {
   unchanged: string[];
 }
 
-export async function seedDemoAccounts(dataSource: DataSource, password: string, accounts: readonly DemoAccount[] = DEMO_ACCOUNTS): Promise<SeedResult> {
+/** The town of the demo accounts when the caller names none: Guling, the default data set. */
+export const DEMO_TOWN = 'GULING';
+
+/** Creates or refreshes the accounts, all of them in `town` (the deployment's default town). */
+export async function seedDemoAccounts(
+  dataSource: DataSource,
+  password: string,
+  accounts: readonly DemoAccount[] = DEMO_ACCOUNTS,
+  town: string = DEMO_TOWN,
+): Promise<SeedResult> {
   const result: SeedResult = { created: [], updated: [], unchanged: [] };
   const repo = dataSource.getRepository(UserEntity);
+  // argon2 is slow on purpose, and the demo accounts share one password: hash it once per run and
+  // verify each stored hash once (a shared salt tells nothing the shared password does not).
+  let hashed: Promise<string> | undefined;
+  const demoHash = () => (hashed ??= hashPassword(password));
+  const verified = new Map<string, Promise<boolean>>();
+  const matches = (stored: string) => {
+    if (!verified.has(stored)) verified.set(stored, verifyPassword(stored, password));
+    return verified.get(stored)!;
+  };
   for (const account of accounts) {
     const place = {
       displayName: account.displayName,
       role: account.role,
+      town,
       area: account.area ?? null,
       school: account.school ?? null,
       grade: account.grade ?? null,
@@ -59,21 +125,21 @@ export async function seedDemoAccounts(dataSource: DataSource, password: string,
       const inserted = await repo
         .createQueryBuilder()
         .insert()
-        .values({ username: account.username, passwordHash: await hashPassword(password), ...place })
+        .values({ username: account.username, passwordHash: await demoHash(), ...place })
         .orIgnore() // another process seeding at the same moment
         .execute();
       (inserted.identifiers.length > 0 ? result.created : result.unchanged).push(account.username);
       continue;
     }
     const samePlace = (Object.keys(place) as Array<keyof typeof place>).every((key) => existing[key] === place[key]);
-    const samePassword = await verifyPassword(existing.passwordHash, password);
+    const samePassword = await matches(existing.passwordHash);
     if (samePlace && samePassword) {
       result.unchanged.push(account.username);
       continue;
     }
     await repo.update(
       { id: existing.id },
-      { ...place, ...(samePassword ? {} : { passwordHash: await hashPassword(password) }), updatedAt: () => 'now()' },
+      { ...place, ...(samePassword ? {} : { passwordHash: await demoHash() }), updatedAt: () => 'now()' },
     );
     result.updated.push(account.username);
   }

@@ -13,3 +13,11 @@ export function maskPhone(phone: string): string {
   if (phone.length <= 7) return phone.replace(/\d/g, '*');
   return phone.slice(0, 3) + phone.slice(3, -4).replace(/\d/g, '*') + phone.slice(-4);
 }
+
+/** A name for a viewer who needs no identity: the surname and, from three characters, the last one (王*明, 李*). */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length <= 1) return '*';
+  if (chars.length === 2) return `${chars[0]}*`;
+  return chars[0] + '*'.repeat(chars.length - 2) + chars[chars.length - 1];
+}

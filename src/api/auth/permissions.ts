@@ -5,6 +5,7 @@
  * admits exactly what `inCaseScope` admits; test/e2e/permission-matrix.test.ts the whole API.
  *
  * The rules:
+ * - a user sees its own town's records only: another town's case does not exist for it (404);
  * - a role reads the cases in its read scope: the whole town, its school, its class (school +
  *   grade + class of the child), its responsibility area, or the cases at the stages it works on;
  * - it reports (opens a case for) a child only where it would then read the case, and only if
@@ -18,6 +19,7 @@
 import type { ActionType, Label, Stage } from '../../workflows/vocabulary';
 import { ACTION_TYPES, EVENT_LABELS, STAGE_LABELS } from '../../workflows/vocabulary';
 import { ROLES, ROLE_LABELS, Role } from './roles';
+import { DOCUMENT_KINDS, DocumentKind } from '../../documents/document-kinds';
 
 export type ReadScope = 'TOWN' | 'SCHOOL' | 'CLASS' | 'AREA' | 'STAGES';
 
@@ -47,6 +49,7 @@ export const VILLAGE_SIDE_ACTIONS: readonly ActionType[] = [
   'ADD_SUPPORT',
   'PAUSE',
   'RESUME',
+  'RECORD_SUPPORT_OUTCOME',
 ];
 
 /** What a school does: the village's work, and the school-side endings. */
@@ -99,9 +102,22 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
   },
 };
 
+/**
+ * Who may approve an extension of a due date (EXTEND_DEADLINE names them as `approver`): the
+ * leading group's leader and deputies, who answer for the deadlines, and the coordinator, who
+ * runs the ledger for them (the notice: 统筹负责). The approver is checked by the API, never typed freely.
+ */
+export const EXTENSION_APPROVER_ROLES: readonly Role[] = ['LEADER', 'DEPUTY_LEADER', 'COORDINATOR'];
+
+export function mayApproveExtension(role: Role): boolean {
+  return EXTENSION_APPROVER_ROLES.includes(role);
+}
+
 /** A user as far as permissions go: the role and the place it is bound to. */
 export interface ScopedUser {
   role: Role;
+  /** Town code: every scope below is inside this town. */
+  town: string;
   /** Area code (village roles). */
   area: string | null;
   /** School code (principal, teacher). */
@@ -122,6 +138,7 @@ export type CaseScope =
 
 /** What decides whether a case is in a scope: the case's area, school and stage, the child's grade and class. */
 export interface CaseScopeFacts {
+  town: string;
   area: string;
   school: string;
   stage: Stage;
@@ -166,13 +183,14 @@ export function inCaseScope(scope: CaseScope, facts: CaseScopeFacts): boolean {
   }
 }
 
+/** Inside the user's town and its role's scope there. */
 export function mayReadCase(user: ScopedUser, facts: CaseScopeFacts): boolean {
-  return inCaseScope(caseScope(user), facts);
+  return facts.town === user.town && inCaseScope(caseScope(user), facts);
 }
 
 /** Whether the user may report this child: its row allows reports and the new case (at HOME_VISIT) would be in its scope. */
-export function mayReport(user: ScopedUser, child: { area: string; school: string; grade: number; className: string }): boolean {
-  return PERMISSIONS[user.role]?.report === true && inCaseScope(caseScope(user), { ...child, stage: 'HOME_VISIT' });
+export function mayReport(user: ScopedUser, child: { town: string; area: string; school: string; grade: number; className: string }): boolean {
+  return PERMISSIONS[user.role]?.report === true && mayReadCase(user, { ...child, stage: 'HOME_VISIT' });
 }
 
 export function mayAct(role: Role, type: ActionType): boolean {
@@ -241,4 +259,29 @@ export function permissionTableMarkdown(): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...rows.map((cells) => `| ${cells.join(' | ')} |`),
   ].join('\n');
+}
+
+/**
+ * Who issues which of the chain's documents (src/documents), on a case they read: the ledger keepers
+ * any; schools and villages the enrolment notice (schools) and the home-visit record; the town
+ * office the criticism record and the order to correct; the justice office the judicial document's
+ * cover and the referral. Reading and downloading documents and the evidence pack follows the
+ * case's read scope. Keep README.md's documents section in step.
+ */
+export const DOCUMENT_ISSUERS: Record<DocumentKind, readonly Role[]> = {
+  ENROLMENT_NOTICE: ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL', 'TEACHER', 'TOWN_OFFICE'],
+  HOME_VISIT_RECORD: ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL', 'TEACHER', 'VILLAGE_SECRETARY', 'VILLAGE_CADRE'],
+  CRITICISM_RECORD: ['COORDINATOR', 'DAILY_OFFICER', 'TOWN_OFFICE'],
+  CORRECTION_ORDER: ['COORDINATOR', 'DAILY_OFFICER', 'TOWN_OFFICE'],
+  JUDICIAL_COVER: ['COORDINATOR', 'DAILY_OFFICER', 'JUSTICE_OFFICE'],
+  LEGAL_REFERRAL: ['COORDINATOR', 'DAILY_OFFICER', 'JUSTICE_OFFICE'],
+};
+
+export function mayIssueDocument(role: Role, kind: DocumentKind): boolean {
+  return DOCUMENT_ISSUERS[kind]?.includes(role) ?? false;
+}
+
+/** The kinds a role issues, in the documents' order. */
+export function documentKindsOf(role: Role): DocumentKind[] {
+  return DOCUMENT_KINDS.filter((kind) => mayIssueDocument(role, kind));
 }

@@ -6,7 +6,7 @@
 import type { DataSource } from 'typeorm';
 import { BaoxueConfig, DEFAULT_DEMO_PASSWORD } from '../../config';
 import { UserEntity } from '../../read-model/entities';
-import type { Town } from '../../read-model/town';
+import type { Towns } from '../../read-model/town';
 import type { AuthOptions } from './auth.options';
 import { demoAccountsTable, seedDemoAccounts } from './demo-accounts';
 import { resolveTokenSecret } from './token-secret';
@@ -14,14 +14,16 @@ import { resolveTokenSecret } from './token-secret';
 export async function prepareAuth(options: {
   config: BaoxueConfig;
   dataSource: DataSource;
-  town: Town;
+  /** The demo accounts belong to the default town. */
+  towns: Towns;
   log?: (line: string) => void;
 }): Promise<AuthOptions> {
-  const { config, dataSource, town } = options;
+  const { config, dataSource, towns } = options;
+  const town = towns.default;
   const log = options.log ?? (() => undefined);
   const { secret } = resolveTokenSecret({ secret: config.tokenSecret, dataDir: config.dataDir, shared: config.databaseUrl !== undefined, log });
   if (config.seedDemo) {
-    const seeded = await seedDemoAccounts(dataSource, config.demoPassword);
+    const seeded = await seedDemoAccounts(dataSource, config.demoPassword, undefined, town.code);
     if (seeded.created.length + seeded.updated.length > 0) {
       log(`演示账号 / demo accounts: ${seeded.created.length} created, ${seeded.updated.length} updated`);
     }

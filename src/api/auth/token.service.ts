@@ -1,6 +1,6 @@
 /**
  * Log-in tokens: JWT signed with HS256, 15 minutes, issuer `baoxue`, audience `baoxue-api`. The
- * token carries the user id (`sub`), the user name and the role; the guard still reads the user's
+ * token carries the user id (`sub`), the user name, the role and the town; the guard still reads the user's
  * row on every request, so a deactivated account or a changed role takes effect at once.
  * Verification accepts HS256 only (no `none`, no algorithm confusion).
  */
@@ -16,6 +16,8 @@ export interface TokenClaims {
   sub: string;
   username: string;
   role: Role;
+  /** Town code of the account. */
+  town: string;
 }
 
 export class InvalidTokenError extends Error {
@@ -52,6 +54,6 @@ export class TokenService {
       throw new InvalidTokenError((err as Error)?.name === 'TokenExpiredError' ? 'EXPIRED' : 'INVALID');
     }
     if (typeof payload.sub !== 'string' || typeof payload.username !== 'string') throw new InvalidTokenError('INVALID');
-    return { sub: payload.sub, username: payload.username, role: payload.role as Role };
+    return { sub: payload.sub, username: payload.username, role: payload.role as Role, town: payload.town as string };
   }
 }

@@ -7,7 +7,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { CaseEvent, CaseSnapshot } from '../../workflows/messages';
+import type { CaseEvent, CaseSnapshot, SupportHold, SupportMeasureView } from '../../workflows/messages';
 import {
   ACTION_TYPES,
   ActionType,
@@ -20,19 +20,27 @@ import {
   Label,
   STAGES,
   STAGE_LABELS,
+  SUPPORT_MEASURES,
+  SUPPORT_MEASURE_LABELS,
+  SUPPORT_OUTCOMES,
+  SUPPORT_OUTCOME_LABELS,
   Stage,
+  SupportMeasure,
+  SupportOutcome,
 } from '../../workflows/vocabulary';
-import type { CaseEntity, CaseEventEntity, ChildEntity, GuardianEntity } from '../../read-model/entities';
+import type { CaseEntity, CaseEventEntity, ChildEntity, GuardianEntity, SupportMeasureEntity } from '../../read-model/entities';
 import type { CaseDetail } from '../../read-model/case-queries';
-import { Town } from '../../read-model/town';
+import { Towns } from '../../read-model/town';
 import { maskIdNumber, maskPhone } from '../auth/masking';
 import { seesFullIdentity, visibleActions } from '../auth/permissions';
 import type { Role } from '../auth/roles';
-import { TOWN } from '../tokens';
+import { TOWNS } from '../tokens';
 
 /** Whom the answer is for. */
 export interface Viewer {
   role: Role;
+  /** Names of areas and schools are the viewer's town's. */
+  town: string;
 }
 
 export class LabelDto implements Label {
@@ -98,6 +106,61 @@ export class ChildDetailDto extends ChildSummaryDto {
 
   @ApiProperty({ type: [GuardianDto] })
   guardians!: GuardianDto[];
+}
+
+export class SupportMeasureDto {
+  @ApiProperty({ example: '0b6f7c1e-2a51-4c1e-9d43-3f7a2c9e8b10:4', description: '措施编号（RECORD_SUPPORT_OUTCOME 的 measureId）/ id, the measureId of RECORD_SUPPORT_OUTCOME' })
+  id!: string;
+
+  @ApiProperty({ enum: SUPPORT_MEASURES, example: 'EDUCATION_AID' })
+  measure!: SupportMeasure;
+
+  @ApiProperty({ type: LabelDto })
+  measureLabel!: Label;
+
+  @ApiProperty({ nullable: true, example: 'officer', description: '负责人用户名 / username of the owner' })
+  owner!: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true })
+  dueAt!: string | null;
+
+  @ApiProperty({ enum: SUPPORT_OUTCOMES, example: 'PENDING' })
+  outcome!: SupportOutcome;
+
+  @ApiProperty({ type: LabelDto })
+  outcomeLabel!: Label;
+
+  @ApiProperty({ description: '办理中且已过期限 / pending and past its due date' })
+  overdue!: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  addedAt!: string;
+
+  @ApiProperty({ example: '谢勇（principal）' })
+  addedBy!: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true })
+  decidedAt!: string | null;
+
+  @ApiProperty({ nullable: true })
+  decidedBy!: string | null;
+
+  @ApiProperty({ nullable: true })
+  note!: string | null;
+}
+
+export class SupportHoldDto {
+  @ApiProperty({ format: 'date-time', description: '暂缓起始 / held since' })
+  since!: string;
+
+  @ApiProperty({ enum: STAGES, example: 'JUDICIAL_DOCUMENT', description: '资助有结果后进入的阶段 / the stage the case enters once the aid is decided' })
+  to!: ChainStage;
+
+  @ApiProperty({ type: [String], description: '等待的教育资助措施 / the education aid it waits for' })
+  measureIds!: string[];
+
+  @ApiProperty({ type: LabelDto, description: '原因 / why' })
+  reason!: Label;
 }
 
 /** The case's state: what the engine's snapshot and the read model's row have in common. */
@@ -194,6 +257,16 @@ export class CaseStateDto {
 
   @ApiProperty({ nullable: true, example: '开学两周未到校' })
   note!: string | null;
+
+  @ApiPropertyOptional({ type: [SupportMeasureDto], description: '帮扶措施（案件详情与办理结果中）/ support measures (in the detail and action results)' })
+  supportMeasures?: SupportMeasureDto[];
+
+  @ApiPropertyOptional({
+    type: SupportHoldDto,
+    nullable: true,
+    description: '先帮扶后惩戒：因教育资助尚在办理而暂缓进入司法文书 / support before sanction: held before the judicial step while education aid is pending',
+  })
+  heldForSupport?: SupportHoldDto | null;
 }
 
 export class CaseSummaryDto extends CaseStateDto {
@@ -283,7 +356,7 @@ export class ActionResultDto {
 
 @Injectable()
 export class CasePresenter {
-  constructor(@Inject(TOWN) private readonly town: Town) {}
+  constructor(@Inject(TOWNS) private readonly towns: Towns) {}
 
   state(row: CaseEntity, viewer: Viewer, now = new Date()): CaseStateDto {
     return this.stateFrom(
@@ -347,6 +420,38 @@ export class CasePresenter {
     );
   }
 
+  /** The snapshot's support measures and hold (action results); the detail reads them from the read model. */
+  snapshotWithSupport(s: CaseSnapshot, viewer: Viewer, now = new Date()): CaseStateDto {
+    return {
+      ...this.snapshot(s, viewer, now),
+      supportMeasures: (s.supportMeasures ?? []).map((m) => this.supportMeasure(m, now)),
+      heldForSupport: s.heldForSupport ? this.hold(s.heldForSupport) : null,
+    };
+  }
+
+  supportMeasure(m: SupportMeasureView | SupportMeasureEntity, now = new Date()): SupportMeasureDto {
+    const dueAt = iso(m.dueAt ?? null);
+    return {
+      id: m.id,
+      measure: m.measure,
+      measureLabel: SUPPORT_MEASURE_LABELS[m.measure] ?? { zh: m.measure, en: m.measure },
+      owner: m.owner ?? null,
+      dueAt,
+      outcome: m.outcome,
+      outcomeLabel: SUPPORT_OUTCOME_LABELS[m.outcome] ?? { zh: m.outcome, en: m.outcome },
+      overdue: m.outcome === 'PENDING' && dueAt !== null && Date.parse(dueAt) < now.getTime(),
+      addedAt: iso(m.addedAt)!,
+      addedBy: m.addedBy,
+      decidedAt: iso(m.decidedAt ?? null),
+      decidedBy: m.decidedBy ?? null,
+      note: m.note ?? null,
+    };
+  }
+
+  hold(h: SupportHold): SupportHoldDto {
+    return { since: h.since, to: h.to, measureIds: h.measureIds, reason: h.reason };
+  }
+
   /** A line of the ledger: the ID number is masked for every role. */
   summary(row: CaseEntity & { child?: ChildEntity }, viewer: Viewer, now = new Date()): CaseSummaryDto {
     const child = row.child!;
@@ -362,6 +467,8 @@ export class CasePresenter {
     return {
       ...this.summary({ ...d.case, child: d.child } as CaseEntity, viewer, now),
       child: this.child(d.child, d.guardians, !seesFullIdentity(viewer.role)),
+      supportMeasures: d.supportMeasures.map((m) => this.supportMeasure(m, now)),
+      heldForSupport: d.case.heldForSupport ? this.hold(d.case.heldForSupport) : null,
       timeline: d.events.map((e) => this.event(e)),
     };
   }
@@ -377,9 +484,9 @@ export class CasePresenter {
       masked,
       birthDate: c.birthDate,
       school: c.school,
-      schoolLabel: this.town.schoolLabel(c.school),
+      schoolLabel: this.towns.get(c.town).schoolLabel(c.school),
       area: c.area,
-      areaLabel: this.town.areaLabel(c.area),
+      areaLabel: this.towns.get(c.town).areaLabel(c.area),
       guardians: guardians.map((g) => ({ name: g.name, phone: masked ? maskPhone(g.phone) : g.phone, relation: g.relation })),
     };
   }
@@ -417,9 +524,9 @@ export class CasePresenter {
       cause: s.cause,
       causeLabel: CAUSE_LABELS[s.cause] ?? { zh: s.cause, en: s.cause },
       area: s.area,
-      areaLabel: this.town.areaLabel(s.area),
+      areaLabel: this.towns.get(viewer.town).areaLabel(s.area),
       school: s.school,
-      schoolLabel: this.town.schoolLabel(s.school),
+      schoolLabel: this.towns.get(viewer.town).schoolLabel(s.school),
       open: s.open,
       paused: s.paused,
       overdue: s.open && !s.paused && s.nextDeadlineAt !== null && Date.parse(s.nextDeadlineAt) < now.getTime(),

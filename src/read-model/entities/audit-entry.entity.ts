@@ -14,6 +14,7 @@ export type AuditKind = (typeof AUDIT_KINDS)[number];
 @Index('audit_log_at_idx', ['at'])
 @Index('audit_log_case_id_idx', ['caseId', 'at'])
 @Index('audit_log_username_idx', ['username', 'at'])
+@Index('audit_log_town_at_idx', ['town', 'at'])
 @Check('audit_log_what_check', `what IN (${sqlList(AUDIT_KINDS)})`)
 @Check('audit_log_status_check', 'status BETWEEN 100 AND 599')
 export class AuditEntryEntity {
@@ -33,6 +34,10 @@ export class AuditEntryEntity {
 
   @Column({ type: 'text', nullable: true })
   username!: string | null;
+
+  /** The user's town; null for a request without a log-in. The leading group reads its own town's rows. */
+  @Column({ type: 'text', nullable: true })
+  town!: string | null;
 
   @Column({ type: 'text', nullable: true })
   role!: string | null;

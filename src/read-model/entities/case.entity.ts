@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { CAUSES, CHAIN_STAGES, ENDINGS, STAGES } from '../../workflows/vocabulary';
 import type { ActionType, Cause, ChainStage, Stage } from '../../workflows/vocabulary';
+import type { SupportHold } from '../../workflows/messages';
 import { sqlList } from './sql-list';
 import { ChildEntity } from './child.entity';
 
@@ -13,6 +14,8 @@ import { ChildEntity } from './child.entity';
 @Index('cases_area_deadline_idx', ['area', 'nextDeadlineAt'])
 @Index('cases_school_deadline_idx', ['school', 'nextDeadlineAt'])
 @Index('cases_stage_deadline_idx', ['stage', 'nextDeadlineAt'])
+@Index('cases_town_deadline_idx', ['town', 'nextDeadlineAt'])
+@Check('cases_town_check', `town ~ '^[A-Z][A-Z0-9_]*$'`)
 @Index('cases_overdue_idx', ['nextDeadlineAt'], { where: 'open AND NOT paused' })
 @Index('cases_open_area_stage_idx', ['area', 'stage'], { where: 'open' })
 @Index('cases_overdue_area_idx', ['area', 'nextDeadlineAt'], { where: 'open AND NOT paused' })
@@ -32,6 +35,18 @@ export class CaseEntity {
   @ManyToOne(() => ChildEntity)
   @JoinColumn({ name: 'child_id', foreignKeyConstraintName: 'cases_child_id_fkey' })
   child?: ChildEntity;
+
+  /** Town code: always the child's town (foreign key cases_child_town_fkey). */
+  @Column({ type: 'text' })
+  town!: string;
+
+  /** The same child, by id and town: the foreign key that keeps a case in its child's town. Load `child` instead. */
+  @ManyToOne(() => ChildEntity)
+  @JoinColumn([
+    { name: 'child_id', referencedColumnName: 'id', foreignKeyConstraintName: 'cases_child_town_fkey' },
+    { name: 'town', referencedColumnName: 'town', foreignKeyConstraintName: 'cases_child_town_fkey' },
+  ])
+  childInTown?: ChildEntity;
 
   @Column({ type: 'text' })
   cause!: Cause;
@@ -97,6 +112,10 @@ export class CaseEntity {
 
   @Column({ type: 'text', nullable: true })
   note!: string | null;
+
+  /** The support-before-sanction hold while it lasts (the snapshot's heldForSupport), else null. */
+  @Column({ name: 'held_for_support', type: 'jsonb', nullable: true })
+  heldForSupport!: SupportHold | null;
 
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;

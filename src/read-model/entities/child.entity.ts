@@ -1,4 +1,4 @@
-import { Check, Column, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, OneToMany, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { GuardianEntity } from './guardian.entity';
 
 /** A child of compulsory-education age (grades 1-9). Personal data: it never leaves the read model for Temporal. */
@@ -7,6 +7,11 @@ import { GuardianEntity } from './guardian.entity';
 @Check('children_id_number_check', `id_number ~ '^[1-9][0-9]{16}[0-9X]$'`)
 @Check('children_sex_check', `sex IN ('M', 'F')`)
 @Check('children_grade_check', `grade BETWEEN 1 AND 9`)
+@Check('children_town_check', `town ~ '^[A-Z][A-Z0-9_]*$'`)
+@Unique('children_town_id_number_key', ['town', 'idNumber'])
+@Unique('children_id_town_key', ['id', 'town'])
+@Index('children_town_area_idx', ['town', 'area'])
+@Index('children_town_school_grade_idx', ['town', 'school', 'grade'])
 export class ChildEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -14,8 +19,12 @@ export class ChildEntity {
   @Column({ type: 'text' })
   name!: string;
 
-  /** National ID number (GB 11643), 18 characters, unique. */
-  @Column({ name: 'id_number', type: 'text', unique: true })
+  /** Town code (towns/*.json): the registry this child is on. */
+  @Column({ type: 'text' })
+  town!: string;
+
+  /** National ID number (GB 11643), 18 characters, unique within the town. */
+  @Column({ name: 'id_number', type: 'text' })
   idNumber!: string;
 
   /** YYYY-MM-DD. */
@@ -38,6 +47,26 @@ export class ChildEntity {
   /** Responsibility area code from the town file. */
   @Column({ type: 'text' })
   area!: string;
+
+  /** 村民小组, free text as the village writes it (for 包组 routing). */
+  @Column({ name: 'villager_group', type: 'text', nullable: true })
+  villagerGroup!: string | null;
+
+  /** 残疾儿童. */
+  @Column({ name: 'is_disabled', type: 'boolean', default: false })
+  isDisabled!: boolean;
+
+  /** 残疾人子女. */
+  @Column({ name: 'has_disabled_parent', type: 'boolean', default: false })
+  hasDisabledParent!: boolean;
+
+  /** 留守儿童. */
+  @Column({ name: 'is_left_behind', type: 'boolean', default: false })
+  isLeftBehind!: boolean;
+
+  /** 建档立卡贫困户. */
+  @Column({ name: 'is_registered_poor', type: 'boolean', default: false })
+  isRegisteredPoor!: boolean;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;

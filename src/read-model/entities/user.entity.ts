@@ -14,6 +14,7 @@ import { sqlList } from './sql-list';
 @Check('users_password_hash_check', `password_hash LIKE '$argon2id$%'`)
 @Check('users_role_check', `role IN (${sqlList(ROLES)})`)
 @Check('users_grade_check', 'grade BETWEEN 1 AND 9')
+@Check('users_town_check', `town ~ '^[A-Z][A-Z0-9_]*$'`)
 @Check('users_place_matches_role', 'a principal has a school, a teacher school + grade + class, a village role an area')
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -32,6 +33,10 @@ export class UserEntity {
 
   @Column({ type: 'text' })
   role!: Role;
+
+  /** Town code: the user reads and acts on this town's records only. */
+  @Column({ type: 'text' })
+  town!: string;
 
   /** Area code (village roles). */
   @Column({ type: 'text', nullable: true })

@@ -30,7 +30,10 @@ export class ActOnCaseController {
       '`type` 决定其余字段。办理人即登录用户。您无权查看的案件回答 404；您的岗位不能做的操作回答 403 AUTH.FORBIDDEN，并列出岗位可做的操作；' +
       '当前阶段不允许的操作返回 409 CASE.ACTION_NOT_ALLOWED，并在 details.allowedActions 列出现在可做（且岗位可做）的操作。' +
       ' / `type` decides the other fields; the actor is the logged-in user. A case outside your scope answers 404; an action your role' +
-      ' may not take 403 AUTH.FORBIDDEN listing what it may take; an action the stage does not allow 409, listing what is possible now for your role.\n\n' +
+      ' may not take 403 AUTH.FORBIDDEN listing what it may take; an action the stage does not allow 409, listing what is possible now for your role.' +
+      ' EXTEND_DEADLINE 的 approver 是批准人的用户名（本镇组长、副组长或统筹负责人），否则 400 ACTION.APPROVER_UNKNOWN 或 403 ACTION.APPROVER_NOT_ALLOWED；' +
+      'ADD_SUPPORT 的 owner 是负责人的用户名。 / The approver of EXTEND_DEADLINE is a username of a leader, deputy leader or coordinator of the town' +
+      ' (else 400 ACTION.APPROVER_UNKNOWN or 403 ACTION.APPROVER_NOT_ALLOWED); the owner of ADD_SUPPORT is a username.\n\n' +
       ACTION_TYPES.map((t) => `- \`${t}\` ${EVENT_LABELS[t].zh} / ${EVENT_LABELS[t].en}`).join('\n'),
   })
   @ApiParam({ name: 'id', format: 'uuid', description: '案件编号 / case id' })
@@ -46,6 +49,18 @@ export class ActOnCaseController {
       homeVisit: { summary: '记录家访 / home visit', value: { type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED', visitedOn: '2024-03-01', note: '监护人称孩子在外打工' } },
       correctionOrder: { summary: '责令限期改正 / order to correct', value: { type: 'ISSUE_CORRECTION_ORDER', orderNumber: '故府责改〔2024〕3号', correctWithin: '15d' } },
       pause: { summary: '暂停 / pause', value: { type: 'PAUSE', reason: '住院治疗' } },
+      extend: {
+        summary: '延期（批准人为用户名）/ extend a due date (the approver is a username)',
+        value: { type: 'EXTEND_DEADLINE', newDueAt: '2026-10-20T17:00:00+08:00', reason: '监护人外出务工，国庆后返乡', approver: 'leader' },
+      },
+      addSupport: {
+        summary: '帮扶措施 / add a support measure',
+        value: { type: 'ADD_SUPPORT', measure: 'EDUCATION_AID', owner: 'officer', dueAt: '2026-10-20T17:00:00+08:00', note: '申请家庭经济困难学生资助' },
+      },
+      supportOutcome: {
+        summary: '帮扶结果 / record a measure’s outcome',
+        value: { type: 'RECORD_SUPPORT_OUTCOME', measureId: '0b6f7c1e-2a51-4c1e-9d43-3f7a2c9e8b10:4', outcome: 'GRANTED', note: '已发放资助' },
+      },
     },
   })
   @ApiOkResponse({ type: ActionResultDto, description: '操作后的案件与新事件 / the case after the action and its new events' })
@@ -54,6 +69,9 @@ export class ActOnCaseController {
     'REQUEST.INVALID_JSON',
     'ACTION.UNKNOWN_TYPE',
     'ACTION.INVALID',
+    'ACTION.APPROVER_UNKNOWN',
+    'ACTION.APPROVER_NOT_ALLOWED',
+    'ACTION.OWNER_UNKNOWN',
     'CASE.INVALID_ID',
     'CASE.NOT_FOUND',
     'CASE.ACTION_NOT_ALLOWED',

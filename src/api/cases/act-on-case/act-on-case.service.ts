@@ -4,15 +4,21 @@
  *    may not see does not exist for them);
  * 2. the user's role may take this action type, else 403 AUTH.FORBIDDEN naming what it may take;
  * 3. the case is open, else 409 CASE.CLOSED;
+ * 4. a REASSIGN names an active account of the same town, else 400 ACTION.ASSIGNEE_UNKNOWN, whose
+ *    role reads the case, else 400 ACTION.ASSIGNEE_OUT_OF_SCOPE (a task the holder cannot open
+ *    would wait forever); the projection moves the case's open tasks to that user name;
  * then the engine decides (its refusals become 409/400 in the exception filter; the actions it
  * lists as possible are narrowed to the user's role). Refused requests never reach the engine.
  */
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CaseQueries } from '../../../read-model/case-queries';
-import { actorName, AuthUser } from '../../auth/auth-user';
+import { actorName, AuthUser, toAuthUser } from '../../auth/auth-user';
 import { actionForbidden } from '../../auth/forbidden';
-import { mayAct, mayReadCase, visibleActions } from '../../auth/permissions';
+import { CaseScopeFacts, EXTENSION_APPROVER_ROLES, mayAct, mayApproveExtension, mayReadCase, visibleActions } from '../../auth/permissions';
+import { ROLE_LABELS } from '../../auth/roles';
+import { UserStore } from '../../auth/user-store';
+import type { UserEntity } from '../../../read-model/entities';
 import { ActionRefusedError, CASE_ENGINE, CaseEngine } from '../../case-engine.port';
 import { ApiError } from '../../errors';
 import type { ActionType } from '../../../workflows/vocabulary';
@@ -24,6 +30,7 @@ export class ActOnCaseService {
   constructor(
     private readonly queries: CaseQueries,
     private readonly presenter: CasePresenter,
+    private readonly users: UserStore,
     @Inject(CASE_ENGINE) private readonly engine: CaseEngine,
   ) {}
 
@@ -36,10 +43,14 @@ export class ActOnCaseService {
     if (!facts || !mayReadCase(user, facts)) throw new ApiError('CASE.NOT_FOUND', { details: { caseId } });
     if (!mayAct(user.role, body.type)) throw actionForbidden(user.role, body.type);
     if (!facts.open) throw new ApiError('CASE.CLOSED', { details: { caseId } });
+    if (body.type === 'REASSIGN') body = { ...body, assignee: await this.assigneeOf(body.assignee, user, facts) };
+    const action = toCaseAction(body, actorName(user));
+    if (action.type === 'EXTEND_DEADLINE') action.approver = actorName(await this.approver(action.approver, user));
+    if (action.type === 'ADD_SUPPORT') action.owner = (await this.owner(action.owner, user)).username;
     let result;
     try {
       const requestId = idempotencyKey && createHash('sha256').update(`${user.id}\n${idempotencyKey}`).digest('hex');
-      result = await this.engine.act(caseId, toCaseAction(body, actorName(user)), { requestId });
+      result = await this.engine.act(caseId, action, { requestId });
     } catch (err) {
       if (err instanceof ActionRefusedError && Array.isArray(err.details?.allowedActions)) {
         throw new ActionRefusedError(err.type, err.message, {
@@ -50,8 +61,63 @@ export class ActOnCaseService {
       throw err;
     }
     return {
-      case: this.presenter.snapshot(result.snapshot, user),
+      case: this.presenter.snapshotWithSupport(result.snapshot, user),
       events: result.events.map((e) => this.presenter.event(e)),
     };
+  }
+
+  /**
+   * The approver of an extension is a named person who may approve: an active user of the same
+   * town whose role is one of EXTENSION_APPROVER_ROLES. The timeline then shows them like an actor,
+   * 显示名（用户名）.
+   */
+  private async approver(username: string, user: AuthUser): Promise<UserEntity> {
+    const row = await this.activeUserOfTown(username, user);
+    if (!row) throw new ApiError('ACTION.APPROVER_UNKNOWN', { details: { field: 'approver', value: username } });
+    if (!mayApproveExtension(row.role)) {
+      throw new ApiError('ACTION.APPROVER_NOT_ALLOWED', {
+        details: {
+          field: 'approver',
+          value: username,
+          role: row.role,
+          approverRoles: EXTENSION_APPROVER_ROLES.map((role) => ({ role, label: ROLE_LABELS[role] })),
+        },
+      });
+    }
+    return row;
+  }
+
+  /** The owner of a support measure is an active user of the same town (any role: teachers, cadres, officers). */
+  private async owner(username: string, user: AuthUser): Promise<UserEntity> {
+    const row = await this.activeUserOfTown(username, user);
+    if (!row) throw new ApiError('ACTION.OWNER_UNKNOWN', { details: { field: 'owner', value: username } });
+    return row;
+  }
+
+  /** The assignee's user name as stored, if it is an active account of the user's town whose role reads the case. */
+  private async assigneeOf(value: string, user: AuthUser, facts: CaseScopeFacts): Promise<string> {
+    const found = await this.activeUserOfTown(value, user);
+    const shown = value.slice(0, 60);
+    if (!found) {
+      throw new ApiError('ACTION.ASSIGNEE_UNKNOWN', {
+        zh: `转交对象"${shown}"不是本镇的有效用户名`,
+        en: `"${shown}" is not the user name of an active account of your town`,
+        details: { field: 'assignee', value: shown },
+      });
+    }
+    if (!mayReadCase(toAuthUser(found), facts)) {
+      throw new ApiError('ACTION.ASSIGNEE_OUT_OF_SCOPE', {
+        zh: `${found.displayName}（${found.username}）的岗位无权查看此案件，不能转交给他/她`,
+        en: `${found.username}'s role cannot read this case, so the case cannot be reassigned to them`,
+        details: { field: 'assignee', value: found.username, role: found.role },
+      });
+    }
+    return found.username;
+  }
+
+  /** People named in an action (approver, owner, assignee) are active accounts of the actor's own town. */
+  private async activeUserOfTown(username: string, user: AuthUser): Promise<UserEntity | undefined> {
+    const row = await this.users.findByUsername(username);
+    return row && row.active && row.town === user.town ? row : undefined;
   }
 }

@@ -8,7 +8,16 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { Equals, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { ActionOf, CaseAction } from '../../../workflows/messages';
-import { ACTION_TYPES, ActionType, SUPPORT_MEASURES, SupportMeasure, VISIT_OUTCOMES, VisitOutcome } from '../../../workflows/vocabulary';
+import {
+  ACTION_TYPES,
+  ActionType,
+  FinalSupportOutcome,
+  SUPPORT_MEASURES,
+  SUPPORT_OUTCOMES,
+  SupportMeasure,
+  VISIT_OUTCOMES,
+  VisitOutcome,
+} from '../../../workflows/vocabulary';
 import { IsCalendarDate, IsDuration, IsInstant } from '../../validation/decorators';
 
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
@@ -154,7 +163,7 @@ export class ExtendDeadlineDto extends ActionWithNote {
   @Text('监护人外出务工，春节后返乡', '延期理由 / why')
   reason!: string;
 
-  @Text('镇分管领导', '批准人 / who approved', 100)
+  @Text('leader', '批准人的用户名：本镇组长、副组长或统筹负责人 / username of the approver: a leader, deputy leader or coordinator of the town', 100)
   approver!: string;
 }
 
@@ -162,7 +171,7 @@ export class ReassignDto extends ActionWithNote {
   @ActionTypeProperty('REASSIGN')
   type!: 'REASSIGN';
 
-  @Text('李书记', '新的负责人 / the new person in charge', 100)
+  @Text('cadre-lancao', '新的负责人：本镇用户的用户名；案件的待办任务转给此人 / the new person in charge: a user name of the same town; the case’s open tasks move to them', 100)
   assignee!: string;
 
   @Text('驻村干部调整', '原因 / why')
@@ -188,6 +197,32 @@ export class AddSupportDto extends ActionWithNote {
   })
   @IsIn(SUPPORT_MEASURES)
   measure!: SupportMeasure;
+
+  @Text('principal', '负责人的用户名 / username of the person in charge of the measure', 100)
+  owner!: string;
+
+  @ApiProperty({ example: '2026-10-20T17:00:00+08:00', format: 'date-time', description: '期限：到期仍无结果时提醒负责人 / due date; the owner is reminded when it passes without an outcome' })
+  @IsInstant()
+  dueAt!: string;
+}
+
+const FINAL_SUPPORT_OUTCOMES = SUPPORT_OUTCOMES.filter((o): o is FinalSupportOutcome => o !== 'PENDING');
+
+export class RecordSupportOutcomeDto extends ActionWithNote {
+  @ActionTypeProperty('RECORD_SUPPORT_OUTCOME')
+  type!: 'RECORD_SUPPORT_OUTCOME';
+
+  @Text('0b6f7c1e-2a51-4c1e-9d43-3f7a2c9e8b10:4', '帮扶措施编号（见案件详情 supportMeasures）/ id of the measure (see supportMeasures in the case)', 100)
+  measureId!: string;
+
+  @ApiProperty({
+    enum: FINAL_SUPPORT_OUTCOMES,
+    example: 'GRANTED',
+    description:
+      'TUTORING: DONE/REFUSED; EDUCATION_AID: GRANTED/REFUSED/NOT_ELIGIBLE; HOME_DELIVERED_EDUCATION: DELIVERED（视同在籍，转入已复学跟踪 / counts as enrolled: the case moves to RETURNED）/REFUSED/NOT_ELIGIBLE; OTHER: DONE/REFUSED',
+  })
+  @IsIn(FINAL_SUPPORT_OUTCOMES)
+  outcome!: FinalSupportOutcome;
 }
 
 export class ExemptDto extends ActionWithNote {
@@ -247,6 +282,7 @@ export const ACTION_DTOS = {
   TRANSFER: TransferDto,
   COMPLETE: CompleteDto,
   CANCEL: CancelDto,
+  RECORD_SUPPORT_OUTCOME: RecordSupportOutcomeDto,
 } satisfies Record<ActionType, ClassType<ActionRequestBase>>;
 
 /** Every action type has its DTO (checked at compile time by `satisfies` above and here at load). */

@@ -1,13 +1,13 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CaseQueries } from '../../../read-model/case-queries';
-import { Town } from '../../../read-model/town';
+import { Towns } from '../../../read-model/town';
 import { Audit } from '../../audit/audit.decorator';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { caseScope } from '../../auth/permissions';
 import { ApiErrorResponses } from '../../swagger';
-import { TOWN } from '../../tokens';
+import { TOWNS } from '../../tokens';
 import { resolveArea, resolveSchool } from '../../town-codes';
 import { CaseListDto, CasePresenter } from '../case.views';
 import { ListCasesQueryDto } from './list-cases.query.dto';
@@ -19,7 +19,7 @@ export class ListCasesController {
   constructor(
     private readonly queries: CaseQueries,
     private readonly presenter: CasePresenter,
-    @Inject(TOWN) private readonly town: Town,
+    @Inject(TOWNS) private readonly towns: Towns,
   ) {}
 
   @Get()
@@ -27,17 +27,19 @@ export class ListCasesController {
   @ApiOperation({
     summary: '案件台账 / The case ledger',
     description:
-      '只列出您的岗位可查看的案件（按权限范围在数据库中筛选，总数和分页只计这些）。按最近期限排序（无期限的在后），可按责任区、学校、阶段、逾期筛选。身份证号码一律掩码。' +
-      ' / Only the cases your role may read (filtered in the database: totals and pages count only those), sorted by next deadline;' +
+      '只列出本镇您的岗位可查看的案件（按权限范围在数据库中筛选，总数和分页只计这些）。按最近期限排序（无期限的在后），可按责任区、学校、阶段、逾期筛选。身份证号码一律掩码。' +
+      ' / Only the cases of your town your role may read (filtered in the database: totals and pages count only those), sorted by next deadline;' +
       ' filter by area, school, stage, overdue. ID numbers are masked for every role.',
   })
   @ApiOkResponse({ type: CaseListDto })
   @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AREA.UNKNOWN', 'SCHOOL.UNKNOWN', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
   async list(@Query() query: ListCasesQueryDto, @CurrentUser() user: AuthUser): Promise<CaseListDto> {
     const now = new Date();
+    const town = this.towns.get(user.town);
     const page = await this.queries.list({
-      area: query.area === undefined ? undefined : resolveArea(this.town, query.area, 'area').code,
-      school: query.school === undefined ? undefined : resolveSchool(this.town, query.school, 'school').code,
+      town: town.code,
+      area: query.area === undefined ? undefined : resolveArea(town, query.area, 'area').code,
+      school: query.school === undefined ? undefined : resolveSchool(town, query.school, 'school').code,
       stage: query.stage,
       overdue: query.overdue,
       open: query.open,

@@ -5,8 +5,8 @@ import { STAGES, Stage } from '../../../workflows/vocabulary';
 import { MAX_PAGE_SIZE } from '../../../read-model/case-queries';
 
 /** Query strings are text: turn "true"/"false" and digits into their values, leave anything else to fail validation. */
-const toBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
-const toInteger = () => Transform(({ value }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value));
+export const toBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
+export const toInteger = () => Transform(({ value }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value));
 
 export class ListCasesQueryDto {
   @ApiPropertyOptional({ example: '高坪村', description: '责任区代码或中文名 / area code or Chinese name' })

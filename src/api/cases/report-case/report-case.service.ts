@@ -2,7 +2,7 @@
  * Reporting a suspected dropout (立案):
  * 1. check the body against the town (area, school, grades) and the ID number (birth date, sex),
  *    and that the user may report this child (its role reports, the child is inside its scope);
- * 2. in one transaction, upsert the child by ID number and insert the case row (HOME_VISIT, open,
+ * 2. in one transaction, upsert the child by town and ID number and insert the case row (HOME_VISIT, open,
  *    last_seq 0); the partial unique index refuses a second open case → 409 CASE.ALREADY_OPEN;
  * 3. start the case's workflow; if that fails, delete the case row again and answer 503.
  */
@@ -13,13 +13,13 @@ import type { CaseFacts } from '../../../workflows/messages';
 import { CaseQueries } from '../../../read-model/case-queries';
 import { ChildInput, OpenCaseExistsError, deleteUnstartedCase, openCaseRecord } from '../../../read-model/case-intake';
 import { ChildEntity } from '../../../read-model/entities';
-import { Town } from '../../../read-model/town';
+import { Town, Towns } from '../../../read-model/town';
 import { CASE_ENGINE, CaseEngine } from '../../case-engine.port';
 import { actorName, AuthUser } from '../../auth/auth-user';
 import { reportForbidden, reportOutOfScope } from '../../auth/forbidden';
 import { mayReadCase, mayReport, mayReportAtAll } from '../../auth/permissions';
 import { ApiError } from '../../errors';
-import { TOWN } from '../../tokens';
+import { TOWNS } from '../../tokens';
 import { resolveArea, resolveSchool } from '../../town-codes';
 import { checkChineseIdNumber } from '../../validation/chinese-id-number';
 import { FieldError, validationFailed } from '../../validation/field-errors';
@@ -35,7 +35,7 @@ export class ReportCaseService {
     private readonly queries: CaseQueries,
     private readonly presenter: CasePresenter,
     @Inject(CASE_ENGINE) private readonly engine: CaseEngine,
-    @Inject(TOWN) private readonly town: Town,
+    @Inject(TOWNS) private readonly towns: Towns,
   ) {}
 
   async report(request: ReportCaseRequestDto, user: AuthUser): Promise<CaseDetailDto> {
@@ -51,14 +51,15 @@ export class ReportCaseService {
         },
       ]);
     }
-    const child = request.child ? this.checkChild(request.child) : { childId: request.childId! };
+    const town = this.towns.get(user.town);
+    const child = request.child ? this.checkChild(town, request.child) : { childId: request.childId! };
     await this.checkScope(user, child);
 
     const caseId = randomUUID();
     const openedAt = new Date().toISOString();
     let row;
     try {
-      row = await openCaseRecord(this.dataSource, { caseId, child, cause: request.cause, note: request.note, openedAt, openedBy: actor });
+      row = await openCaseRecord(this.dataSource, { caseId, town: town.code, child, cause: request.cause, note: request.note, openedAt, openedBy: actor });
     } catch (err) {
       if (err instanceof OpenCaseExistsError) {
         const open = await this.queries.accessFacts(err.openCaseId);
@@ -80,6 +81,7 @@ export class ReportCaseService {
 
     const facts: CaseFacts = {
       caseId,
+      town: town.code,
       childId: row.childId,
       cause: request.cause,
       area: row.area,
@@ -114,19 +116,19 @@ export class ReportCaseService {
    */
   private async checkScope(user: AuthUser, child: ChildInput | { childId: string }): Promise<void> {
     if (!('childId' in child)) {
-      if (!mayReport(user, child)) throw reportOutOfScope(user.role);
+      if (!mayReport(user, { ...child, town: user.town })) throw reportOutOfScope(user.role);
       return;
     }
     const onFile = await this.dataSource
       .getRepository(ChildEntity)
-      .findOne({ where: { id: child.childId }, select: { id: true, area: true, school: true, grade: true, className: true } });
+      .findOne({ where: { id: child.childId, town: user.town }, select: { id: true, town: true, area: true, school: true, grade: true, className: true } });
     if (!onFile || !mayReport(user, onFile)) throw new ApiError('CHILD.NOT_FOUND', { details: { childId: child.childId } });
   }
 
   /** Town codes for area and school, grade within the school, birth date and sex from the ID number. */
-  private checkChild(child: ReportedChildDto): ChildInput {
-    const area = resolveArea(this.town, child.area, 'child.area');
-    const school = resolveSchool(this.town, child.school, 'child.school');
+  private checkChild(town: Town, child: ReportedChildDto): ChildInput {
+    const area = resolveArea(town, child.area, 'child.area');
+    const school = resolveSchool(town, child.school, 'child.school');
     const problems: FieldError[] = [];
     const [low, high] = school.grades;
     if (child.grade < low || child.grade > high) {

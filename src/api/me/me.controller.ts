@@ -1,0 +1,92 @@
+/**
+ * /api/me: the logged-in person's own work. Every role has tasks and an inbox; nobody sees
+ * another person's (the queries select by the user's name and town only).
+ */
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { TaskQueries, MyTaskRow, NotificationRowView } from '../../read-model/task-queries';
+import { NOTIFICATION_KIND_LABELS } from '../../notifications/notification-kinds';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { maskName } from '../auth/masking';
+import { seesFullIdentity } from '../auth/permissions';
+import { ApiError } from '../errors';
+import { ApiErrorResponses } from '../swagger';
+import { MyTaskDto, MyTaskListDto, NotificationDto, NotificationListDto, NotificationsQueryDto, PageQueryDto } from './me.dtos';
+import { presentTask } from './task.views';
+
+const DEFAULT_PAGE_SIZE = 20;
+
+@ApiTags('me 我的任务与通知')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  constructor(private readonly queries: TaskQueries) {}
+
+  @Get('tasks')
+  @ApiOperation({
+    summary: '我的待办任务 / My open tasks',
+    description:
+      '案件进入某一阶段时，按责任链指派给您的任务：逾期的在前（暂停的不算逾期），其余按期限。阶段结束、应办事项完成或案件结束时任务关闭；延期会移动期限；转交（REASSIGN）会把任务交给别人。' +
+      ' / The tasks the responsibility chains gave you when a case entered a stage: overdue first (paused ones are not overdue), then by due date.' +
+      ' A task closes when the stage is left, its action is done or the case ends; EXTEND_DEADLINE moves it; REASSIGN hands it to someone else.',
+  })
+  @ApiOkResponse({ type: MyTaskListDto })
+  @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
+  async tasks(@Query() query: PageQueryDto, @CurrentUser() user: AuthUser): Promise<MyTaskListDto> {
+    const now = new Date();
+    const page = await this.queries.openTasks({ town: user.town, username: user.username, now, page: query.page ?? 1, pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE });
+    return { ...page, items: page.items.map((t) => this.task(t, user, now)) };
+  }
+
+  @Get('notifications')
+  @ApiOperation({
+    summary: '我的通知 / My notifications',
+    description:
+      '新任务、转交、到期提醒、逾期和督办（责任区督办人、组长）的通知：未读的在前，新的在前，分页。通知不含儿童的个人信息。' +
+      ' / New tasks, reassignments, reminders, overdue work and escalations (to the area supervisor, to the leader): unread first, newest first, paged. Notifications hold no personal data of the child.',
+  })
+  @ApiOkResponse({ type: NotificationListDto })
+  @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
+  async notifications(@Query() query: NotificationsQueryDto, @CurrentUser() user: AuthUser): Promise<NotificationListDto> {
+    const page = await this.queries.inbox({
+      town: user.town,
+      username: user.username,
+      unreadOnly: query.unread === true,
+      page: query.page ?? 1,
+      pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
+    });
+    return { ...page, items: page.items.map((n) => notification(n)) };
+  }
+
+  @Post('notifications/:notificationId/read')
+  @HttpCode(200)
+  @ApiOperation({ summary: '标为已读 / Mark a notification read', description: '只能标记自己的通知；别人的通知回答 404。 / Only your own; another person’s answers 404.' })
+  @ApiParam({ name: 'notificationId', description: '通知编号 / notification id' })
+  @ApiOkResponse({ type: NotificationDto })
+  @ApiErrorResponses('NOTIFICATION.NOT_FOUND', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
+  async read(@Param('notificationId') id: string, @CurrentUser() user: AuthUser): Promise<NotificationDto> {
+    const marked = id.length <= 300 ? await this.queries.markRead({ town: user.town, username: user.username, id }) : undefined;
+    if (!marked) throw new ApiError('NOTIFICATION.NOT_FOUND', { details: { id: id.slice(0, 300) } });
+    return notification(marked);
+  }
+
+  private task(t: MyTaskRow, user: AuthUser, now: Date): MyTaskDto {
+    const full = seesFullIdentity(user.role);
+    return { ...presentTask(t, now), child: { name: full ? t.childName : maskName(t.childName), masked: !full } };
+  }
+}
+
+function notification(n: NotificationRowView): NotificationDto {
+  return {
+    id: n.id,
+    kind: n.kind,
+    kindLabel: NOTIFICATION_KIND_LABELS[n.kind],
+    caseId: n.caseId,
+    title: { zh: n.titleZh, en: n.titleEn },
+    body: { zh: n.bodyZh, en: n.bodyEn },
+    occurredAt: new Date(n.occurredAt).toISOString(),
+    deliveredAt: new Date(n.deliveredAt).toISOString(),
+    readAt: n.readAt ? new Date(n.readAt).toISOString() : null,
+  };
+}

@@ -1,0 +1,107 @@
+/** Requests and answers of /api/me: the logged-in person's tasks and notifications. */
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { NOTIFICATION_KINDS, NotificationKind } from '../../notifications/notification-kinds';
+import { MAX_PAGE_SIZE } from '../../read-model/case-queries';
+import { LabelDto } from '../cases/case.views';
+import { TaskDto } from './task.views';
+import { toBoolean, toInteger } from '../cases/list-cases/list-cases.query.dto';
+
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ example: 1, minimum: 1, default: 1 })
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(1)
+  page?: number;
+
+  @ApiPropertyOptional({ example: 20, minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
+  @IsOptional()
+  @toInteger()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  pageSize?: number;
+}
+
+export class NotificationsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ type: Boolean, description: 'true：只看未读 / unread only' })
+  @IsOptional()
+  @toBoolean()
+  @IsBoolean()
+  unread?: boolean;
+}
+
+export class TaskChildDto {
+  @ApiProperty({ example: '王*明', description: '儿童姓名；不需要完整身份信息的岗位看到掩码 / the child’s name, masked for roles that do not need it' })
+  name!: string;
+
+  @ApiProperty({ example: false })
+  masked!: boolean;
+}
+
+export class MyTaskDto extends TaskDto {
+  @ApiProperty({ type: TaskChildDto })
+  child!: TaskChildDto;
+}
+
+export class MyTaskListDto {
+  @ApiProperty({ type: [MyTaskDto] })
+  items!: MyTaskDto[];
+
+  @ApiProperty({ example: 3 })
+  total!: number;
+
+  @ApiProperty({ example: 1 })
+  page!: number;
+
+  @ApiProperty({ example: 20 })
+  pageSize!: number;
+}
+
+export class NotificationDto {
+  @ApiProperty({ example: '0b6f7c1e-2a51-4c1e-9d43-3f7a2c9e8b10:7:REMINDER:teacher' })
+  id!: string;
+
+  @ApiProperty({ enum: NOTIFICATION_KINDS, example: 'REMINDER' })
+  kind!: NotificationKind;
+
+  @ApiProperty({ type: LabelDto })
+  kindLabel!: LabelDto;
+
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' })
+  caseId!: string | null;
+
+  @ApiProperty({ type: LabelDto })
+  title!: LabelDto;
+
+  @ApiProperty({ type: LabelDto })
+  body!: LabelDto;
+
+  @ApiProperty({ format: 'date-time', description: '发生时间（案件时钟）/ when it happened (the case’s clock)' })
+  occurredAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  deliveredAt!: string;
+
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  readAt!: string | null;
+}
+
+export class NotificationListDto {
+  @ApiProperty({ type: [NotificationDto] })
+  items!: NotificationDto[];
+
+  @ApiProperty({ example: 5 })
+  total!: number;
+
+  @ApiProperty({ example: 2, description: '未读总数 / unread in all' })
+  unread!: number;
+
+  @ApiProperty({ example: 1 })
+  page!: number;
+
+  @ApiProperty({ example: 20 })
+  pageSize!: number;
+}

@@ -1,0 +1,86 @@
+/**
+ * How a task reads in the API, in a person's list (/api/me/tasks) and in a case's
+ * (/api/responsibility/cases/:id): one shape and one presenter for both.
+ */
+import { ApiProperty } from '@nestjs/swagger';
+import type { TaskRow } from '../../read-model/task-queries';
+import { CHAIN_LINK_LABELS, ChainLink, TASK_WORK } from '../../responsibility/routing';
+import { CHAIN_STAGES, ChainStage, Label, STAGE_LABELS } from '../../workflows/vocabulary';
+import { LabelDto } from '../cases/case.views';
+
+export class TaskDto {
+  @ApiProperty({ example: '0b6f7c1e-2a51-4c1e-9d43-3f7a2c9e8b10:HOME_VISIT:1709251200000:teacher' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  caseId!: string;
+
+  @ApiProperty({ enum: CHAIN_STAGES, example: 'HOME_VISIT' })
+  stage!: ChainStage;
+
+  @ApiProperty({ type: LabelDto })
+  stageLabel!: LabelDto;
+
+  @ApiProperty({ type: LabelDto, description: '要做什么 / what to do' })
+  work!: LabelDto;
+
+  @ApiProperty({ example: 'CLASS_TEACHER', description: '政策中的责任角色 / the policy’s responsible role' })
+  role!: string;
+
+  @ApiProperty({ type: LabelDto, description: '按责任链的哪一环分派 / the link of the chain that named the person' })
+  link!: LabelDto;
+
+  @ApiProperty({ example: 'teacher', description: '任务的负责人（用户名）/ who holds the task (user name)' })
+  holder!: string;
+
+  @ApiProperty({ example: 'teacher', description: '责任链最初指定的人 / whom the chains named' })
+  routedTo!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: null, description: '转交人（REASSIGN）/ who reassigned it' })
+  reassignedBy!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  dueAt!: string;
+
+  @ApiProperty({ example: false, description: '已暂停（案件暂停，期限停止计算）/ the case is paused' })
+  paused!: boolean;
+
+  @ApiProperty({ example: true, description: '已逾期（暂停的不算）/ past due and not paused' })
+  overdue!: boolean;
+
+  @ApiProperty({ nullable: true, type: Number, example: 93_600_000, description: '逾期毫秒数 / overdue by, in ms' })
+  overdueByMs!: number | null;
+
+  @ApiProperty({ nullable: true, type: LabelDto, description: '逾期时长 / overdue by, in words' })
+  overdueBy!: LabelDto | null;
+}
+
+export function presentTask(t: TaskRow, now: Date): TaskDto {
+  const overdueByMs = t.overdue ? now.getTime() - new Date(t.dueAt).getTime() : null;
+  return {
+    id: t.id,
+    caseId: t.caseId,
+    stage: t.stage,
+    stageLabel: STAGE_LABELS[t.stage],
+    work: TASK_WORK[t.stage],
+    role: t.role,
+    link: CHAIN_LINK_LABELS[t.link as ChainLink] ?? { zh: t.link, en: t.link },
+    holder: t.holder,
+    routedTo: t.routedTo,
+    reassignedBy: t.reassignedBy,
+    dueAt: new Date(t.dueAt).toISOString(),
+    paused: t.paused,
+    overdue: t.overdue,
+    overdueByMs,
+    overdueBy: overdueByMs === null ? null : spanLabel(overdueByMs),
+  };
+}
+
+/** 2天3小时 / 2 d 3 h; under an hour: minutes. */
+export function spanLabel(ms: number): Label {
+  const minutes = Math.floor(ms / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  if (days === 0 && hours === 0) return { zh: `${minutes % 60}分钟`, en: `${minutes % 60} min` };
+  return { zh: `${days ? `${days}天` : ''}${hours ? `${hours}小时` : ''}`, en: [days ? `${days} d` : '', hours ? `${hours} h` : ''].filter(Boolean).join(' ') };
+}

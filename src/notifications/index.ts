@@ -1,0 +1,4 @@
+export * from './channel';
+export * from './in-app-channel';
+export * from './notification-kinds';
+export * from './outbox-dispatcher';

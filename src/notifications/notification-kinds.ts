@@ -1,0 +1,51 @@
+/**
+ * What a notification is about, and its words (Chinese first, English beside). Notifications
+ * carry no personal data (no child's name, ID number or phone): they may leave the system by SMS
+ * or WeChat. They name the case by its short number and the stage; the inbox shows the child's
+ * name, masked per role, from the read model.
+ */
+import { STAGE_LABELS, Stage, Label } from '../workflows/vocabulary';
+
+export const NOTIFICATION_KINDS = ['TASK_ASSIGNED', 'TASK_REASSIGNED', 'REMINDER', 'DEADLINE_MISSED', 'ESCALATED_TO_SUPERVISOR', 'ESCALATED_TO_LEADER'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, Label> = {
+  TASK_ASSIGNED: { zh: '新任务', en: 'New task' },
+  TASK_REASSIGNED: { zh: '任务转交', en: 'Task reassigned to you' },
+  REMINDER: { zh: '到期提醒', en: 'Due soon' },
+  DEADLINE_MISSED: { zh: '任务逾期', en: 'Overdue' },
+  ESCALATED_TO_SUPERVISOR: { zh: '逾期督办（责任区督办人）', en: 'Overdue: escalated to the area supervisor' },
+  ESCALATED_TO_LEADER: { zh: '逾期督办（领导小组组长）', en: 'Overdue: escalated to the leader' },
+};
+
+/** The case as people call it in a message: the first 8 characters of its id. */
+export function caseRef(caseId: string): string {
+  return caseId.slice(0, 8);
+}
+
+export interface NotificationText {
+  title: Label;
+  body: Label;
+}
+
+/**
+ * The words of a notification: the kind, the case, the stage, the work and its due date, and for a
+ * reassignment who did it and why (a person's words, the same in both languages).
+ */
+export function notificationText(kind: NotificationKind, c: { caseId: string; stage: Stage; work?: Label; dueAt?: string; reassigned?: { by: string; reason: string } }): NotificationText {
+  const stage = STAGE_LABELS[c.stage];
+  const work = c.work ?? stage;
+  const label = NOTIFICATION_KIND_LABELS[kind];
+  const due = c.dueAt ? beijingTime(c.dueAt) : undefined;
+  const zh = [work.zh, due ? `期限 ${due}（北京时间）` : '', c.reassigned ? `由 ${c.reassigned.by} 转交，原因：${c.reassigned.reason}` : ''].filter(Boolean);
+  const en = [work.en, due ? `due ${due} (Beijing time)` : '', c.reassigned ? `reassigned by ${c.reassigned.by}: ${c.reassigned.reason}` : ''].filter(Boolean);
+  return {
+    title: { zh: `【${label.zh}】案件 ${caseRef(c.caseId)}「${stage.zh}」`, en: `[${label.en}] case ${caseRef(c.caseId)} (${stage.en})` },
+    body: { zh: `${zh.join('；')}。`, en: `${en.join('; ')}.` },
+  };
+}
+
+/** 2026-12-03 16:29: the town reads its own clock (UTC+8, no daylight saving). */
+export function beijingTime(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}

@@ -1,0 +1,4 @@
+export * from './chains';
+export * from './routing';
+export * from './tasks';
+export * from './directory';
