@@ -141,6 +141,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
           ...createMonthlyReportActivities({ dataSource, towns }),
         },
         dataConverter,
+        tuning: config.workerTuning,
       });
       const run = worker.run();
       run.catch((err) => options.onWorkerFailure?.(err));

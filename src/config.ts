@@ -67,7 +67,35 @@ export interface BaoxueConfig {
   loginRateLimit: RateLimitSetting;
   /** `BAOXUE_LEDGER_MAX_SIZE`: largest ledger file POST /api/ledger/import accepts, in bytes (default 20 MB). */
   ledgerMaxBytes: number;
+  /** `BAOXUE_WORKER_*`: the worker's cache and slots; each unset one keeps the Temporal SDK's default. */
+  workerTuning: WorkerTuning;
 }
+
+/** Worker settings a deployment tunes from measurements (`npm run bench`); names as the SDK's WorkerOptions. */
+export interface WorkerTuning {
+  /** `BAOXUE_WORKER_CACHED_WORKFLOWS`: workflows kept in memory between tasks (the rest replay when woken). */
+  maxCachedWorkflows?: number;
+  /** `BAOXUE_WORKER_WORKFLOW_TASK_SLOTS`: workflow tasks run at once (SDK default 40). */
+  maxConcurrentWorkflowTaskExecutions?: number;
+  /** `BAOXUE_WORKER_ACTIVITY_TASK_SLOTS`: activities (read-model projections) run at once (SDK default 100). */
+  maxConcurrentActivityTaskExecutions?: number;
+  /** `BAOXUE_WORKER_WORKFLOW_TASK_POLLERS`: concurrent polls for workflow tasks (SDK default min(10, slots)). */
+  maxConcurrentWorkflowTaskPolls?: number;
+  /** `BAOXUE_WORKER_ACTIVITY_TASK_POLLERS`: concurrent polls for activity tasks (SDK default min(10, slots)). */
+  maxConcurrentActivityTaskPolls?: number;
+  /** `BAOXUE_WORKER_REUSE_V8_CONTEXT` (true/false): one V8 context for all workflows (SDK default true). */
+  reuseV8Context?: boolean;
+}
+
+/** Environment variable of each worker setting. */
+export const WORKER_TUNING_ENV: Record<keyof WorkerTuning, string> = {
+  maxCachedWorkflows: 'BAOXUE_WORKER_CACHED_WORKFLOWS',
+  maxConcurrentWorkflowTaskExecutions: 'BAOXUE_WORKER_WORKFLOW_TASK_SLOTS',
+  maxConcurrentActivityTaskExecutions: 'BAOXUE_WORKER_ACTIVITY_TASK_SLOTS',
+  maxConcurrentWorkflowTaskPolls: 'BAOXUE_WORKER_WORKFLOW_TASK_POLLERS',
+  maxConcurrentActivityTaskPolls: 'BAOXUE_WORKER_ACTIVITY_TASK_POLLERS',
+  reuseV8Context: 'BAOXUE_WORKER_REUSE_V8_CONTEXT',
+};
 
 /** At most `limit` requests per `windowMs`. */
 export interface RateLimitSetting {
@@ -192,6 +220,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     } else reconcileEveryMs = parseDuration(reconcileText);
   }
 
+  const workerTuning: WorkerTuning = {};
+  for (const [key, name] of Object.entries(WORKER_TUNING_ENV) as Array<[keyof WorkerTuning, string]>) {
+    const text = value(name);
+    if (text === undefined) continue;
+    if (key === 'reuseV8Context') {
+      if (/^(true|false)$/i.test(text)) workerTuning.reuseV8Context = /^true$/i.test(text);
+      else problems.push(`${name}: "${text}" is not true or false`);
+    } else if (/^\d{1,6}$/.test(text) && (Number(text) >= (key === 'maxCachedWorkflows' ? 0 : key.endsWith('Polls') ? 1 : 2))) {
+      workerTuning[key] = Number(text);
+    } else {
+      problems.push(`${name}: "${text}" is not a whole number (${key === 'maxCachedWorkflows' ? 'at least 0' : key.endsWith('Polls') ? 'at least 1' : 'at least 2'})`);
+    }
+  }
+
   const codecCorsOrigins = (value('BAOXUE_CODEC_CORS_ORIGINS')?.split(',') ?? DEFAULT_CODEC_CORS_ORIGINS).map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
   for (const origin of codecCorsOrigins) {
     if (!/^https?:\/\/[^\s/]+$/.test(origin)) problems.push(`BAOXUE_CODEC_CORS_ORIGINS: "${origin}" is not an origin like http://localhost:8233`);
@@ -238,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     rateLimit,
     loginRateLimit,
     ledgerMaxBytes,
+    workerTuning,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

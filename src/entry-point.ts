@@ -25,6 +25,9 @@ Settings (environment):
   BAOXUE_CODEC_CORS_ORIGINS  origins of Temporal's UI allowed to call /api/temporal-codec (default http://localhost:8233)
   BAOXUE_RATE_LIMIT    requests per client (user, or IP address) per window (default 300/1m)
   BAOXUE_LOGIN_RATE_LIMIT  log-in attempts per IP address per window (default 10/1m)
+  BAOXUE_WORKER_CACHED_WORKFLOWS, BAOXUE_WORKER_WORKFLOW_TASK_SLOTS, BAOXUE_WORKER_ACTIVITY_TASK_SLOTS,
+  BAOXUE_WORKER_WORKFLOW_TASK_POLLERS, BAOXUE_WORKER_ACTIVITY_TASK_POLLERS, BAOXUE_WORKER_REUSE_V8_CONTEXT
+                       worker cache and slots (default: the Temporal SDK's; see README, npm run bench)
   TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH  Temporal binaries to use instead of vendor/temporal
 
 Also: npm run reconcile   compare the ledger's open cases with the running workflows (人账相符)`;

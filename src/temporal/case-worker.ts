@@ -6,6 +6,7 @@ import { TASK_QUEUE } from '../workflows/messages';
 import type { CaseActivityImplementations } from '../activities';
 import type { ReconciliationActivities } from '../workflows/reconciliation-messages';
 import type { MonthlyReportActivities } from '../workflows/monthly-report-messages';
+import type { WorkerTuning } from '../config';
 
 /** Built by `npm run build` (scripts/bundle-workflows.js); without it the worker bundles at start. */
 export const WORKFLOW_BUNDLE_PATH = join(__dirname, '..', 'workflow-bundle.js');
@@ -18,8 +19,8 @@ export interface CaseWorkerOptions {
   /** Payload codec and failure converter (src/temporal/codec); payloads in clear when absent. */
   dataConverter?: DataConverter;
   taskQueue?: string;
-  /** Extra worker tuning; tests use it to force replay (maxCachedWorkflows: 0). */
-  tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime'>>;
+  /** Worker tuning (the BAOXUE_WORKER_* settings, src/config.ts); tests use it to force replay (maxCachedWorkflows: 0). */
+  tuning?: WorkerTuning & Partial<Pick<WorkerOptions, 'shutdownGraceTime'>>;
 }
 
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {

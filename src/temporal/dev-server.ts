@@ -30,7 +30,19 @@ export interface DevServerOptions {
   namespace?: string;
   /** Where to say what is happening (one line each); silent when absent. */
   log?: (line: string) => void;
+  /**
+   * `--sqlite-pragma` values for the db file; default WAL_SQLITE_PRAGMAS. The benchmark passes []
+   * to measure SQLite's own defaults against them.
+   */
+  sqlitePragmas?: readonly string[];
 }
+
+/**
+ * WAL with synchronous=normal: far fewer fsyncs than the default rollback journal. The file stays
+ * consistent if the process or machine crashes; a power loss can drop the last few commits. Fine
+ * for one machine; a cluster uses PostgreSQL. (Measured by `npm run bench -- --sqlite default`.)
+ */
+export const WAL_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'] as const;
 
 export interface RunningDevServer {
   /** host:port of the frontend, for Connection.connect / NativeConnection.connect. */
@@ -61,10 +73,7 @@ export async function startTemporalDevServer(opts: DevServerOptions = {}): Promi
   if (opts.dbFile) {
     dbFilename = resolve(opts.dbFile);
     mkdirSync(dirname(dbFilename), { recursive: true });
-    // WAL with synchronous=normal: far fewer fsyncs than the default rollback journal (Temporalite
-    // measured about 10x faster). The file stays consistent if the process or machine crashes; a
-    // power loss can drop the last few commits. Fine for one machine; a cluster uses PostgreSQL.
-    extraArgs.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+    for (const pragma of opts.sqlitePragmas ?? WAL_SQLITE_PRAGMAS) extraArgs.push('--sqlite-pragma', pragma);
   }
   const ui = opts.uiPort !== undefined;
   // The UI would otherwise fetch a news feed from the internet on every page load.

@@ -32,13 +32,16 @@ import {
 } from './messages';
 import { CaseState, allowedActions, applyAction, checkAction, fireTimer, isClosed, nextTimer, openCase, toSnapshot } from './case-machine';
 import { caseSearchAttributes, pausedSearchAttributeChange } from './case-search-attributes';
-import { pausedSearchAttributePatched, supportMeasureRemindersPatched } from './patches';
+import { dueTimersTogetherPatched, pausedSearchAttributePatched, supportMeasureRemindersPatched } from './patches';
 
 const { projectCase } = proxyActivities<CaseActivities>({
   // The read model may be down for a while (a database restart): keep retrying, never give up.
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+/** More timers than a stage has (reminders, due, supervisor, leader, window end) never fall due at once. */
+const MAX_TIMERS_AT_ONCE = 8;
 
 /** Keep history well below Temporal's limits for a case that lives long with many actions. */
 const CONTINUE_AS_NEW_AFTER_EVENTS = 2_000;
@@ -119,8 +122,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     // support-before-sanction gate change no command for existing cases: they follow the policy in
     // the case's own input, and every policy before them counts calendar days with no gate.
     // Deprecate once no case opened before v3 is open (see the v2 patch above for the query).
-    let timer = nextTimer(state, policy);
-    if (timer?.kind === 'SUPPORT_DUE' && !supportMeasureRemindersPatched()) timer = nextTimer(state, policy, { supportReminders: false });
+    const timer = upcomingTimer(state, policy);
     const seen = state.lastSeq;
     const wait = timer ? timer.at - Date.now() : undefined;
     // condition() with a timeout is a durable timer; an action that changes the state wakes it early.
@@ -132,10 +134,33 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       const fired = fireTimer(state, timer, policy, Date.now());
       state = fired.state;
       pending.push(...fired.events);
+      // PATCH baoxue-due-timers-together (v4): the timers due at this moment too (at a due date the
+      // required action is missed, escalated to the supervisor and the window ends, all at once) fire
+      // now and go to the read model in one projection. Before, each was projected on its own, one
+      // activity after the other, so the escalation waited for two round trips through Temporal:
+      // with 1,000 cases due within 30 s, the escalation reached the read model seconds after the
+      // first event (npm run bench: the deadline lag of DEADLINE_MISSED beside AUTO_ESCALATED). It
+      // changes the commands (fewer activities), hence the guard: histories recorded before v4 have
+      // no marker, patched() answers false there and they replay as recorded. Deprecate once no case
+      // opened before the v4 deployment is open (see the v2 patch above for the query).
+      if (dueTimersTogetherPatched()) {
+        // Bounded: each timer fired marks itself sent or moves the stage; a policy mistake must not spin.
+        for (let n = 0, more = upcomingTimer(state, policy); n < MAX_TIMERS_AT_ONCE && more !== undefined && more.at <= Date.now(); n++, more = upcomingTimer(state, policy)) {
+          const also = fireTimer(state, more, policy, Date.now());
+          state = also.state;
+          pending.push(...also.events);
+        }
+      }
     }
   }
   await condition(allHandlersFinished);
   return toSnapshot(state);
+}
+
+/** The next timer; a support measure's due date only where the v3 patch is taken (see the patch note in the loop). */
+function upcomingTimer(state: CaseState, policy: Policy) {
+  const timer = nextTimer(state, policy);
+  return timer?.kind === 'SUPPORT_DUE' && !supportMeasureRemindersPatched() ? nextTimer(state, policy, { supportReminders: false }) : timer;
 }
 
 /** Throws the refusal as an ApplicationFailure: it fails the update only, never the workflow. */

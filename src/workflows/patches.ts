@@ -21,3 +21,10 @@ export const SUPPORT_MEASURE_REMINDERS_PATCH = 'baoxue-support-measure-reminders
 export function supportMeasureRemindersPatched(): boolean {
   return patched(SUPPORT_MEASURE_REMINDERS_PATCH);
 }
+
+/** Since v4: timers due at the same moment fire in one workflow task and are projected together. */
+export const DUE_TIMERS_TOGETHER_PATCH = 'baoxue-due-timers-together';
+
+export function dueTimersTogetherPatched(): boolean {
+  return patched(DUE_TIMERS_TOGETHER_PATCH);
+}

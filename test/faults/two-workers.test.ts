@@ -1,10 +1,13 @@
 /**
- * Fault: two worker processes share the task queue and one of them is killed (SIGKILL) mid-run,
- * while the cases' timers are firing.
+ * Scale-out and fault: what docker-compose.yml runs, as processes on this machine: one API
+ * (dist/api-main.js) and two workers (dist/worker-main.js) against one Temporal server and one
+ * PostgreSQL. The workers share the task queue; one of them is killed (SIGKILL) mid-run, while the
+ * cases' timers are firing.
  *
- * Proof that nothing was lost: both workers did work before the kill (their identities, pid@host,
- * are in the workflows' histories), the survivor alone carries every case on to the legal gate and,
- * asked by the API, closes them all; the read model holds exactly the workflows' events, in order.
+ * Proof that the work is shared and nothing was lost: both workers ran workflow tasks or
+ * activities before the kill (their identities, pid@host, are in the workflows' histories), the
+ * survivor alone carries every case on to the legal gate and, asked by the API, closes them all;
+ * the read model holds exactly the workflows' events, in order.
  */
 import request from 'supertest';
 import { caseWorkflowId } from '../../src/workflows/messages';
@@ -12,19 +15,26 @@ import { tokenFor, withToken } from '../support/auth';
 import { WORKER_READY, kill9, waitForOutput } from '../support/processes';
 import { reportBody } from '../support/running-app';
 import { useSplitDeployment } from '../support/split-deployment';
-import { expectReadModelMatchesWorkflow, payloadCodecOf, readModelEvents } from '../support/workflow-history';
+import { expectReadModelMatchesWorkflow, readModelEvents } from '../support/workflow-history';
 
 const CASES = 8;
-const deployment = useSplitDeployment();
+const deployment = useSplitDeployment({ apiProcess: true });
 const { startWorker } = deployment;
 
-/** Which workers (identity pid@host) ran workflow and activity tasks of a case. */
-async function identities(caseId: string): Promise<Set<string>> {
+/** Which workers (identity pid@host) ran workflow and activity tasks of a case, and how many of each. */
+async function identities(caseId: string, tally?: Map<string, { workflowTasks: number; activities: number }>): Promise<Set<string>> {
   const history = await deployment.client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
   const found = new Set<string>();
   for (const e of history.events ?? []) {
-    const identity = e.workflowTaskStartedEventAttributes?.identity ?? e.activityTaskStartedEventAttributes?.identity;
-    if (identity) found.add(identity);
+    const workflowTask = e.workflowTaskStartedEventAttributes?.identity;
+    const activity = e.activityTaskStartedEventAttributes?.identity;
+    const identity = workflowTask ?? activity;
+    if (!identity) continue;
+    found.add(identity);
+    const count = tally?.get(identity) ?? { workflowTasks: 0, activities: 0 };
+    if (workflowTask) count.workflowTasks++;
+    else count.activities++;
+    tally?.set(identity, count);
   }
   return found;
 }
@@ -42,7 +52,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
 it('two workers share the task queue, one is killed mid-run: the other finishes every case', async () => {
   const [a, b] = [startWorker('worker-a'), startWorker('worker-b')];
   await Promise.all([waitForOutput(a, WORKER_READY), waitForOutput(b, WORKER_READY)]);
-  const api = deployment.app.apiUrl!;
+  const api = deployment.apiUrl;
   const token = await tokenFor(api, 'coordinator');
 
   const ids: string[] = [];
@@ -58,11 +68,12 @@ it('two workers share the task queue, one is killed mid-run: the other finishes 
 
   // Mid-run: reminders and escalations are firing (reminders from 2 s, windows end from 4 s).
   await eventually('timers firing', async () => {
-    const fired = await Promise.all(ids.map(async (id) => (await readModelEvents(deployment.app.dataSource, id)).some((e) => !['CASE_OPENED', 'RECORD_HOME_VISIT'].includes(e.type))));
+    const fired = await Promise.all(ids.map(async (id) => (await readModelEvents(deployment.dataSource, id)).some((e) => !['CASE_OPENED', 'RECORD_HOME_VISIT'].includes(e.type))));
     return fired.filter(Boolean).length >= 2 ? true : undefined;
   });
   const before = new Set<string>();
-  for (const id of ids) for (const identity of await identities(id)) before.add(identity);
+  const shares = new Map<string, { workflowTasks: number; activities: number }>();
+  for (const id of ids) for (const identity of await identities(id, shares)) before.add(identity);
   await kill9(a);
   const killedIdentity = `${a.child.pid}@`;
   const survivorIdentity = `${b.child.pid}@`;
@@ -70,7 +81,7 @@ it('two workers share the task queue, one is killed mid-run: the other finishes 
   // The survivor carries every case to the gate, chased up to the leader...
   for (const id of ids) {
     await eventually(`case ${id} at the gate, chased to the leader`, async () =>
-      (await readModelEvents(deployment.app.dataSource, id)).some((e) => e.type === 'ESCALATED_TO_LEADER') ? true : undefined,
+      (await readModelEvents(deployment.dataSource, id)).some((e) => e.type === 'ESCALATED_TO_LEADER') ? true : undefined,
     );
   }
   // ...and closes each one when asked.
@@ -86,7 +97,7 @@ it('two workers share the task queue, one is killed mid-run: the other finishes 
     await eventually(`workflow of ${id} completed`, async () =>
       (await deployment.client.workflow.getHandle(caseWorkflowId(id)).describe()).status.name === 'COMPLETED' ? true : undefined,
     );
-    eventsChecked += await expectReadModelMatchesWorkflow(deployment.app.dataSource, deployment.client, id, payloadCodecOf(deployment.app));
+    eventsChecked += await expectReadModelMatchesWorkflow(deployment.dataSource, deployment.client, id, deployment.payloadCodec);
     for (const identity of await identities(id)) after.add(identity);
   }
   // Both workers had work before the kill; afterwards the survivor did the rest.
@@ -94,5 +105,7 @@ it('two workers share the task queue, one is killed mid-run: the other finishes 
   expect([...before].some((i) => i.startsWith(survivorIdentity))).toBe(true);
   expect([...after].every((i) => i.startsWith(killedIdentity) || i.startsWith(survivorIdentity))).toBe(true);
   expect(b.child.exitCode).toBeNull();
+  expect(deployment.apiProcess!.child.exitCode).toBeNull();
+  console.log(`work shared before the kill (pid@host: workflow tasks, activities): ${[...shares].map(([who, n]) => `${who} ${n.workflowTasks}, ${n.activities}`).join('; ')}`);
   console.log(`fault: 1 of 2 workers SIGKILLed mid-run under ${CASES} cases; the other finished and closed all; events checked ${eventsChecked}; lost 0, duplicated 0`);
 }, 150_000);

@@ -17,7 +17,7 @@ import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { PAUSED_KEY, STAGE_KEY } from '../../src/temporal/search-attributes';
 import { caseWorkflow } from '../../src/workflows/case-workflow';
 import { CaseAction, actUpdate, caseWorkflowId, projectedUpdate } from '../../src/workflows/messages';
-import { PAUSED_SEARCH_ATTRIBUTE_PATCH } from '../../src/workflows/patches';
+import { DUE_TIMERS_TOGETHER_PATCH, PAUSED_SEARCH_ATTRIBUTE_PATCH } from '../../src/workflows/patches';
 import { HistoryFile, historyFiles, readHistory } from './history-files';
 
 const BEFORE = 'v1-before-paused-attribute';
@@ -25,6 +25,8 @@ const WITH = 'v2-paused-attribute';
 const files = historyFiles();
 const before = files.filter((f) => f.set === BEFORE);
 const withPatch = files.filter((f) => f.set === WITH);
+const V4 = 'v4-due-timers-together';
+const v4 = files.filter((f) => f.set === V4);
 
 function options(patchesModule?: string): ReplayWorkerOptions {
   return {
@@ -75,6 +77,23 @@ describe(`patch ${PAUSED_SEARCH_ATTRIBUTE_PATCH}`, () => {
       expect({ name: f.name, patched: markers(f).some((m) => m.includes(PAUSED_SEARCH_ATTRIBUTE_PATCH)) }).toEqual({ name: f.name, patched: paused });
     }
     for (const f of before) expect(markers(f)).toEqual([]);
+  }, 60_000);
+});
+
+describe(`patch ${DUE_TIMERS_TOGETHER_PATCH} (v4: timers due at the same moment are projected together)`, () => {
+  const scheduledActivities = (f: HistoryFile) => (readHistory(f.file).events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).length;
+  const fullChain = (set: HistoryFile[]) => set.find((f) => f.name.endsWith('/full-chain'))!;
+
+  it('is needed: without the guard, the v2 full chain (due date and supervisor at the same moment) fails to replay', async () => {
+    const results = new Map(await replay(options(require.resolve('./incompatible/unguarded-patches')), [fullChain(withPatch)]));
+    expect(results.get(fullChain(withPatch).name)).toBe(DeterminismViolationError.name);
+  }, 60_000);
+
+  it('replays the histories recorded with it; the full chain carries the marker and schedules fewer projections', async () => {
+    expect(v4.length).toBeGreaterThanOrEqual(11);
+    expect(await replay(options(), v4)).toEqual(v4.map((f) => [f.name, 'ok']).sort());
+    expect(markers(fullChain(v4)).some((m) => m.includes(DUE_TIMERS_TOGETHER_PATCH))).toBe(true);
+    expect(scheduledActivities(fullChain(v4))).toBeLessThan(scheduledActivities(fullChain(withPatch)));
   }, 60_000);
 });
 

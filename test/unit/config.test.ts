@@ -133,4 +133,35 @@ describe('loadConfig: rate limits', () => {
       /BAOXUE_RATE_LIMIT: "fast" is not a rate limit[\s\S]*BAOXUE_LOGIN_RATE_LIMIT: "0\/1m" is not a rate limit/,
     );
   });
+  describe('worker tuning (BAOXUE_WORKER_*)', () => {
+    it('keeps every SDK default when nothing is set', () => {
+      expect(loadConfig({}).workerTuning).toEqual({});
+    });
+
+    it('reads the cache size, the slots, the pollers and reuseV8Context', () => {
+      expect(
+        loadConfig({
+          BAOXUE_WORKER_CACHED_WORKFLOWS: '12000',
+          BAOXUE_WORKER_WORKFLOW_TASK_SLOTS: '80',
+          BAOXUE_WORKER_ACTIVITY_TASK_SLOTS: '200',
+          BAOXUE_WORKER_WORKFLOW_TASK_POLLERS: '4',
+          BAOXUE_WORKER_ACTIVITY_TASK_POLLERS: '8',
+          BAOXUE_WORKER_REUSE_V8_CONTEXT: 'false',
+        }).workerTuning,
+      ).toEqual({
+        maxCachedWorkflows: 12000,
+        maxConcurrentWorkflowTaskExecutions: 80,
+        maxConcurrentActivityTaskExecutions: 200,
+        maxConcurrentWorkflowTaskPolls: 4,
+        maxConcurrentActivityTaskPolls: 8,
+        reuseV8Context: false,
+      });
+    });
+
+    it('refuses values the SDK would refuse, naming the setting', () => {
+      expect(() => loadConfig({ BAOXUE_WORKER_WORKFLOW_TASK_SLOTS: '1' })).toThrow(/BAOXUE_WORKER_WORKFLOW_TASK_SLOTS: "1" is not a whole number \(at least 2\)/);
+      expect(() => loadConfig({ BAOXUE_WORKER_CACHED_WORKFLOWS: 'lots' })).toThrow(/BAOXUE_WORKER_CACHED_WORKFLOWS/);
+      expect(() => loadConfig({ BAOXUE_WORKER_REUSE_V8_CONTEXT: 'yes' })).toThrow(/BAOXUE_WORKER_REUSE_V8_CONTEXT: "yes" is not true or false/);
+    });
+  });
 });

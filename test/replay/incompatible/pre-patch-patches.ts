@@ -8,3 +8,9 @@ export const PAUSED_SEARCH_ATTRIBUTE_PATCH = 'baoxue-paused-search-attribute';
 export function pausedSearchAttributePatched(): boolean {
   return false;
 }
+
+export const DUE_TIMERS_TOGETHER_PATCH = 'baoxue-due-timers-together';
+
+export function dueTimersTogetherPatched(): boolean {
+  return false;
+}

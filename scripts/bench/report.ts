@@ -1,0 +1,208 @@
+/**
+ * Writes a run's figures: results/bench-<time>.json (everything measured) and
+ * results/bench-<time>.html (a self-contained page of SVG bar charts, no scripts, no CDN).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LatencySummary } from './stats';
+
+export interface QueryFigure {
+  name: string;
+  kind: 'case list (API)' | 'dashboard (API)' | 'dashboard SQL' | 'health (API)';
+  p50: number;
+  p95: number;
+  count: number;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt?: string;
+  command: string;
+  scale: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd?: number[]; note: string };
+  settings: { sqlitePragmas: readonly string[]; workerEnv: Record<string, string>; openConcurrency: number };
+  throughput?: {
+    concurrency: number;
+    cases: { count: number; perSecond: number; latency: LatencySummary; failures: number };
+    noopWorkflows: { count: number; perSecond: number; latency: LatencySummary; failures: number };
+    ratio: number;
+  };
+  actions?: {
+    clients: number;
+    seconds: number;
+    action: { perSecond: number; latency: LatencySummary; failures: number };
+    health: { perSecond: number; latency: LatencySummary; failures: number };
+  };
+  deadline?: {
+    cases: number;
+    windowSeconds: number;
+    openPerSecond: number;
+    /** Seconds between the first and the last due time. */
+    dueSpreadSeconds: number;
+    escalated: number;
+    notEscalated: number;
+    /** Due time → the event's occurred_at (when the workflow acted on the timer). */
+    lagOccurredMs: LatencySummary;
+    /** Due time → the event's recorded_at (when it was in the read model). */
+    lagRecordedMs: LatencySummary;
+    /** Due time → DEADLINE_MISSED's recorded_at, the first of the three events a case records at its due time. */
+    lagFirstEventRecordedMs: LatencySummary;
+  };
+  memory?: { openCases: number; workerRssMiB: number; workerPeakMiB: number; workerRssAtStartMiB: number; casesPerGiB: number };
+  queries?: Array<{ cases: number; generateSeconds: number; figures: QueryFigure[] }>;
+  /** CPU seconds per process (temporal, worker, api, bench) during each phase, beside its wall time. */
+  cpu?: Record<string, Record<string, number>>;
+  failures: string[];
+}
+
+export function writeResults(results: BenchResults, dir: string): { json: string; html: string; markdown: string } {
+  mkdirSync(dir, { recursive: true });
+  const stamp = results.startedAt.replace(/[:.]/g, '-');
+  const json = join(dir, `bench-${stamp}.json`);
+  const html = join(dir, `bench-${stamp}.html`);
+  const markdown = join(dir, `bench-${stamp}.md`);
+  writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(html, renderHtml(results));
+  writeFileSync(markdown, `${results.command} · ${results.startedAt} · load average ${results.machine.loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')}\n\n${markdownSummary(results)}\n`);
+  return { json, html, markdown };
+}
+
+interface Bar {
+  label: string;
+  value: number;
+  reference?: boolean;
+}
+
+const COLOURS = { measured: '#c0392b', reference: '#7f8c8d' };
+
+/** Horizontal bars, one per row, with the value written beside each. */
+function barChart(title: string, unit: string, bars: Bar[]): string {
+  const width = 940;
+  const labelWidth = 460;
+  const row = 26;
+  const height = 34 + bars.length * row;
+  const max = Math.max(...bars.map((b) => (Number.isFinite(b.value) ? b.value : 0)), 1e-9);
+  const rows = bars
+    .map((b, i) => {
+      const y = 30 + i * row;
+      const w = Number.isFinite(b.value) ? Math.max(1, ((width - labelWidth - 110) * b.value) / max) : 0;
+      return (
+        `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end">${escape(b.label)}</text>` +
+        `<rect x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="${row - 8}" fill="${b.reference ? COLOURS.reference : COLOURS.measured}"/>` +
+        `<text x="${labelWidth + w + 6}" y="${y + 15}">${format(b.value)} ${escape(unit)}</text>`
+      );
+    })
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12"><text x="0" y="16" font-weight="bold" font-size="14">${escape(title)}</text>${rows}</svg>`;
+}
+
+function format(v: number): string {
+  if (!Number.isFinite(v)) return '—';
+  return v >= 100 ? String(Math.round(v)) : String(Math.round(v * 10) / 10);
+}
+
+function escape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function renderHtml(r: BenchResults): string {
+  const charts: string[] = [];
+  if (r.throughput) {
+    const t = r.throughput;
+    charts.push(
+      barChart(`立案吞吐 Case-open throughput (ratio ${t.ratio})`, '/s', [
+        { label: 'cases (HTTP → workflow → read model)', value: t.cases.perSecond },
+        { label: 'no-op workflow (update-with-start)', value: t.noopWorkflows.perSecond, reference: true },
+      ]),
+    );
+  }
+  if (r.actions) {
+    const a = r.actions;
+    charts.push(
+      barChart(`办理往返 Action round trip, ${a.clients} clients`, 'ms', [
+        ...(['p50', 'p95', 'p99'] as const).flatMap((p) => [
+          { label: `action ${p}`, value: a.action.latency[p] },
+          { label: `GET /api/health ${p}`, value: a.health.latency[p], reference: true },
+        ]),
+      ]),
+    );
+  }
+  if (r.deadline) {
+    const d = r.deadline;
+    charts.push(
+      barChart(`期限准确度 Deadline lag, ${d.cases} cases due within ${Math.round(d.dueSpreadSeconds)} s`, 'ms', [
+        ...(['p50', 'p99', 'max'] as const).map((p) => ({ label: `in the read model (recorded_at) ${p}`, value: d.lagRecordedMs[p] })),
+        ...(['p50', 'p99', 'max'] as const).map((p) => ({ label: `workflow acted (occurred_at) ${p}`, value: d.lagOccurredMs[p], reference: true })),
+        ...(['p50', 'p99', 'max'] as const).map((p) => ({ label: `first event at due (DEADLINE_MISSED) ${p}`, value: d.lagFirstEventRecordedMs[p], reference: true })),
+      ]),
+    );
+  }
+  if (r.memory) {
+    charts.push(
+      barChart(`工作进程内存 Worker memory with ${r.memory.openCases} open cases (${r.memory.casesPerGiB} cases/GiB)`, 'MiB', [
+        { label: 'worker RSS', value: r.memory.workerRssMiB },
+        { label: 'worker peak RSS', value: r.memory.workerPeakMiB },
+        { label: 'worker RSS at start', value: r.memory.workerRssAtStartMiB, reference: true },
+      ]),
+    );
+  }
+  for (const q of r.queries ?? []) {
+    charts.push(
+      barChart(
+        `查询 Queries at ${q.cases.toLocaleString('en')} cases (p95)`,
+        'ms',
+        q.figures.map((f) => ({ label: `${f.kind.startsWith('dashboard SQL') ? 'SQL: ' : ''}${f.name}`, value: f.p95, reference: f.kind === 'health (API)' })),
+      ),
+    );
+  }
+  const cpuRows = Object.entries(r.cpu ?? {}).map(
+    ([phase, shares]) => `<tr><td>${escape(phase)}</td>${Object.entries(shares).map(([k, v]) => `<td>${escape(k)} ${v}</td>`).join('')}</tr>`,
+  );
+  if (cpuRows.length) charts.push(`<h2>CPU seconds per process / 各进程 CPU 时间</h2><table>${cpuRows.join('')}</table>`);
+  const failures = r.failures.length ? `<h2>Failures</h2><ul>${r.failures.map((f) => `<li>${escape(f)}</li>`).join('')}</ul>` : '';
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>baoxue bench ${escape(r.startedAt)}</title>
+<style>body{font-family:sans-serif;margin:2em;max-width:960px}svg{display:block;margin:1.5em 0}table{border-collapse:collapse}td{padding:2px 8px;border-bottom:1px solid #ddd}pre{background:#f4f4f4;padding:1em;overflow:auto}</style></head>
+<body><h1>保学 baoxue — 性能测量 / benchmark</h1>
+<p>${escape(r.startedAt)} · <code>${escape(r.command)}</code> · ${r.machine.cpus} × ${escape(r.machine.cpuModel)}, ${r.machine.memoryGiB} GiB, Node ${escape(r.machine.node)} ·
+load average at start ${r.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}${r.machine.loadAverageAtEnd ? `, at end ${r.machine.loadAverageAtEnd.map((l) => l.toFixed(2)).join(' ')}` : ''}</p>
+<p>${escape(r.machine.note)}</p>
+<p><span style="color:${COLOURS.measured}">■</span> measured &nbsp; <span style="color:${COLOURS.reference}">■</span> reference measured in the same run</p>
+${charts.join('\n')}
+${failures}
+<h2>All figures (JSON)</h2><pre>${escape(JSON.stringify(r, null, 2))}</pre>
+</body></html>
+`;
+}
+
+/** The figures as a Markdown table, as the README's performance section quotes them. */
+export function markdownSummary(r: BenchResults): string {
+  const rows: string[] = ['| figure | measured | reference in the same run | target |', '| --- | --- | --- | --- |'];
+  const ms = (v: number) => `${format(v)} ms`;
+  if (r.throughput) {
+    const t = r.throughput;
+    rows.push(`| case-open throughput (HTTP → workflow → read model), ${t.concurrency} in flight | ${t.cases.perSecond} cases/s (p50 ${ms(t.cases.latency.p50)}) | no-op workflow ${t.noopWorkflows.perSecond}/s; ratio **${t.ratio}** | ≥ 100/s, ratio ≥ 0.8 |`);
+  }
+  if (r.actions) {
+    const a = r.actions.action.latency;
+    const h = r.actions.health.latency;
+    rows.push(`| action round trip (ADD_NOTE), ${r.actions.clients} clients, p50 / p95 / p99 | ${ms(a.p50)} / ${ms(a.p95)} / ${ms(a.p99)} (${r.actions.action.perSecond}/s) | GET /api/health ${ms(h.p50)} / ${ms(h.p95)} / ${ms(h.p99)} | p99 < 150 ms |`);
+  }
+  if (r.deadline) {
+    const d = r.deadline;
+    rows.push(
+      `| deadline lag, ${d.cases} cases due within ${Math.round(d.dueSpreadSeconds)} s, due → escalation in the read model, p50 / p99 / max | ${ms(d.lagRecordedMs.p50)} / ${ms(d.lagRecordedMs.p99)} / ${ms(d.lagRecordedMs.max)}; not escalated ${d.notEscalated} | workflow acted (occurred_at) ${ms(d.lagOccurredMs.p50)} / ${ms(d.lagOccurredMs.p99)} / ${ms(d.lagOccurredMs.max)} | p99 < 1 s, max < 3 s |`,
+    );
+  }
+  if (r.memory) {
+    const m = r.memory;
+    rows.push(`| worker memory with ${m.openCases} open cases | RSS ${m.workerRssMiB} MiB (peak ${m.workerPeakMiB}): **${m.casesPerGiB} cases/GiB** | RSS at start ${m.workerRssAtStartMiB} MiB | ≥ 1,000 cases/GiB |`);
+  }
+  for (const q of r.queries ?? []) {
+    const health = q.figures.find((f) => f.kind === 'health (API)');
+    for (const f of q.figures.filter((f) => f.kind !== 'health (API)')) {
+      rows.push(`| ${q.cases.toLocaleString('en')} cases: ${f.kind} ${f.name.replace(/\|/g, '\\|')}, p50 / p95 | ${ms(f.p50)} / ${ms(f.p95)} | health p95 ${health ? ms(health.p95) : '—'} | dashboard p95 < 50 ms at 1,000,000 |`);
+    }
+  }
+  return rows.join('\n');
+}
