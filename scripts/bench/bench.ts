@@ -15,6 +15,7 @@ import { BenchApi } from './api-client';
 import { childPids, cpuMeter } from './cpu';
 import { runCount, runFor, LoadResult } from './load';
 import { benchNoopWorkflow, startedUpdate, BENCH_NOOP_TASK_QUEUE } from './noop-workflow';
+import { measureAdapters } from './adapters';
 import { CASE_LIST_PATHS, DASHBOARD_ENDPOINT_PREFIX, DASHBOARD_SQL, generateCases } from './read-model-data';
 import { BenchResults, QueryFigure, writeResults } from './report';
 import { Stack, WAL_SQLITE_PRAGMAS, residentMemory, startStack } from './stack';
@@ -28,6 +29,9 @@ separate processes (dist/, built first by npm run bench), then measures, each be
   actions     caseworker action round trip (p50/p95/p99, N clients) vs GET /api/health
   deadline    lag of escalations behind their due time with many cases due within minutes; worker memory
   queries     case list and dashboard queries at growing read-model sizes (generated rows)
+  adapters    the HTTP adapter alone: one minimal Nest module on Express and on Fastify (GET, POST with
+              a ~1 kB body through the ValidationPipe), same clients, alternating rounds; runs first,
+              before the stack starts, and needs none of it
 Writes results/bench-<time>.json and results/bench-<time>.html (charts).
 
 Options:
@@ -39,7 +43,9 @@ Options:
   --seconds N               duration of the action and health runs, each (small 10, full 20)
   --query-scales A,B        read-model sizes for the queries (small 20000,100000; full 100000,1000000)
   --query-repeats N         timed repeats of each query (small 20, full 30)
-  --phases a,b              which phases (default throughput,actions,deadline,queries)
+  --adapter-rounds N        rounds per adapter in the adapters phase, alternating (default 3)
+  --adapter-seconds N       seconds per endpoint per round (default 4: about 60 s for the phase)
+  --phases a,b              which phases (default throughput,actions,deadline,queries,adapters)
   --sqlite wal|default      the dev server's SQLite pragmas (default wal, as npm start)
   --note TEXT               a note on the machine, kept with the results
   --out DIR                 where to write (default results/)
@@ -49,8 +55,10 @@ Options:
 Environment: DATABASE_URL  a PostgreSQL server to make the bench database on (default: embedded);
   BAOXUE_WORKER_* settings (see README) are passed to the worker and recorded with the results.`;
 
-const PHASES = ['throughput', 'actions', 'deadline', 'queries'] as const;
+const PHASES = ['throughput', 'actions', 'deadline', 'queries', 'adapters'] as const;
 type Phase = (typeof PHASES)[number];
+/** The phases that need the Temporal server, the database, the API and the worker. */
+const STACK_PHASES: readonly Phase[] = ['throughput', 'actions', 'deadline', 'queries'];
 
 const MAX_WINDOW_SECONDS = 180;
 
@@ -70,6 +78,8 @@ function options() {
       seconds: { type: 'string' },
       'query-scales': { type: 'string' },
       'query-repeats': { type: 'string' },
+      'adapter-rounds': { type: 'string', default: '3' },
+      'adapter-seconds': { type: 'string', default: '4' },
       phases: { type: 'string', default: PHASES.join(',') },
       sqlite: { type: 'string', default: 'wal' },
       note: { type: 'string', default: '' },
@@ -103,6 +113,8 @@ function options() {
     seconds: count('seconds', values.seconds, p.seconds),
     queryScales: values['query-scales'] ? values['query-scales'].split(',').map((s) => count('query-scales', s.trim(), 0)) : p.queryScales,
     queryRepeats: count('query-repeats', values['query-repeats'], p.queryRepeats),
+    adapterRounds: count('adapter-rounds', values['adapter-rounds'], 3),
+    adapterSeconds: count('adapter-seconds', values['adapter-seconds'], 4),
     phases: new Set(phases),
     sqlitePragmas: values.sqlite === 'wal' ? WAL_SQLITE_PRAGMAS : ([] as readonly string[]),
     note: values.note,
@@ -178,86 +190,27 @@ async function main() {
   log(`scale ${o.scale}; phases ${[...o.phases].join(', ')}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; free memory ${Math.round(freemem() / 2 ** 20)} MiB`);
   if (Object.keys(workerEnv).length) log(`worker settings: ${JSON.stringify(workerEnv)}`);
 
-  const stack = await startStack({ databaseServerUrl: process.env.DATABASE_URL, sqlitePragmas: o.sqlitePragmas, workerEnv, keepDatabase: o.keepDatabase, log });
-  const pool = new Pool({ connectionString: stack.databaseUrl, max: 4 });
-  const interrupted = () => {
+  let stack: Stack | undefined;
+  let pool: Pool | undefined;
+  process.once('SIGINT', () => {
     log('interrupted: stopping the processes ...');
-    void pool.end().finally(() => stack.stop().finally(() => process.exit(130)));
-  };
-  process.once('SIGINT', interrupted);
+    void (pool?.end() ?? Promise.resolve()).finally(() => (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(130)));
+  });
   try {
-    const worker = await stack.startWorker('worker');
-    const workerRssAtStart = residentMemory(worker.child.pid!)?.rss ?? Number.NaN;
-    let api = await stack.startApi(join(PROJECT_ROOT, 'policies', 'default.json'));
-    log(`API ${api.url} (pid ${api.process.child.pid}), worker pid ${worker.child.pid}, Temporal ${stack.temporal.address}`);
-    const client = new BenchApi(api.url);
-    await client.login();
-    let serial = 0;
-    const caseIds: string[] = [];
-    const temporalPid = childPids(process.pid, 'temporal')[0];
-    const meter = () => cpuMeter(() => ({ temporal: temporalPid, worker: worker.child.pid, api: api.process.child.pid, bench: process.pid }));
-    const cpuOf = (phase: string, m: ReturnType<typeof meter>) => {
-      const shares = m.stop();
-      (results.cpu ??= {})[phase] = shares;
-      log(`  CPU seconds in ${phase} (${shares.wallSeconds} s wall): ${Object.entries(shares).filter(([k]) => k !== 'wallSeconds').map(([k, v]) => `${k} ${v}`).join(', ')}`);
-    };
-
-    if (o.phases.has('throughput')) {
-      const m = meter();
-      results.throughput = await measureThroughput(o, stack, client, () => serial++, caseIds);
-      cpuOf('throughput', m);
-      const t = results.throughput;
-      log(`throughput: cases ${t.cases.perSecond}/s, no-op workflows ${t.noopWorkflows.perSecond}/s, ratio ${t.ratio}`);
-    }
-
-    if (o.phases.has('actions')) {
-      while (caseIds.length < o.clients) caseIds.push(await client.openCase(serial++));
-      const m = meter();
-      results.actions = await measureActions(o, client, caseIds.slice(0, o.clients));
-      cpuOf('actions', m);
-      const a = results.actions;
-      log(`actions: p50/p95/p99 ${a.action.latency.p50}/${a.action.latency.p95}/${a.action.latency.p99} ms (${a.action.perSecond}/s); health ${a.health.latency.p50}/${a.health.latency.p95}/${a.health.latency.p99} ms`);
-    }
-
-    if (o.phases.has('deadline')) {
-      // Windows long enough that most cases are open before the first one ends (from this run's pace),
-      // but at most 3 minutes: on a slow machine the last reports still come in while the first
-      // deadlines fire, as in a county where reports never stop.
-      const pace = results.throughput?.cases.perSecond ?? 20;
-      const windowSeconds = Math.min(MAX_WINDOW_SECONDS, Math.max(60, Math.ceil((o.cases / pace) * 1.3) + 45));
-      const policyPath = writeDeadlinePolicy(stack.dir, windowSeconds);
-      await stack.stopProcess(api.process);
-      api = await stack.startApi(policyPath);
-      const deadlineClient = new BenchApi(api.url);
-      await deadlineClient.login();
-      const m = meter();
-      results.deadline = await measureDeadlines(o, pool, deadlineClient, () => serial++, windowSeconds);
-      cpuOf('deadline', m);
-      const d = results.deadline;
-      log(`deadline: ${d.escalated}/${d.cases} escalated; lag to the read model p50/p99/max ${d.lagRecordedMs.p50}/${d.lagRecordedMs.p99}/${d.lagRecordedMs.max} ms (first event at due: ${d.lagFirstEventRecordedMs.p50}/${d.lagFirstEventRecordedMs.p99}/${d.lagFirstEventRecordedMs.max} ms)`);
-      await new Promise((r) => setTimeout(r, 5_000)); // let the last projections settle before reading memory
-      const openCases = Number((await pool.query(`SELECT count(*) AS n FROM cases WHERE open`)).rows[0].n);
-      const memory = residentMemory(worker.child.pid!);
-      if (memory) {
-        results.memory = {
-          openCases,
-          workerRssMiB: Math.round(memory.rss / 2 ** 20),
-          workerPeakMiB: Math.round(memory.peak / 2 ** 20),
-          workerRssAtStartMiB: Math.round(workerRssAtStart / 2 ** 20),
-          casesPerGiB: Math.round(openCases / (memory.rss / 2 ** 30)),
-        };
-        log(`memory: worker RSS ${results.memory.workerRssMiB} MiB (peak ${results.memory.workerPeakMiB}) with ${openCases} open cases: ${results.memory.casesPerGiB} cases/GiB`);
+    if (o.phases.has('adapters')) {
+      // First, before the stack's processes start: it needs none of them.
+      results.adapters = await measureAdapters(o, log);
+      const a = results.adapters;
+      for (const name of ['express', 'fastify'] as const) {
+        const f = a[name];
+        log(`adapters: ${name.padEnd(7)} GET ${f.get.perSecond}/s p50/p95/p99 ${f.get.latency.p50}/${f.get.latency.p95}/${f.get.latency.p99} ms (${f.get.serverCpuMsPerRequest} CPU-ms/req); POST ${f.post.perSecond}/s ${f.post.latency.p50}/${f.post.latency.p95}/${f.post.latency.p99} ms (${f.post.serverCpuMsPerRequest} CPU-ms/req)`);
       }
+      log(`adapters: Fastify ÷ Express requests/s GET ${a.ratio.getPerSecond}, POST ${a.ratio.postPerSecond}; p50 GET ${a.ratio.getP50}, POST ${a.ratio.postP50}`);
     }
-
-    if (o.phases.has('queries')) {
-      const leader = new BenchApi(api.url, 'leader');
-      await leader.login();
-      results.queries = [];
-      for (const scale of o.queryScales) {
-        results.queries.push(await measureQueries(o, pool, leader, scale, results.failures));
-        writeResults(results, o.out); // a long run keeps what it has so far
-      }
+    if (STACK_PHASES.some((p) => o.phases.has(p))) {
+      stack = await startStack({ databaseServerUrl: process.env.DATABASE_URL, sqlitePragmas: o.sqlitePragmas, workerEnv, keepDatabase: o.keepDatabase, log });
+      pool = new Pool({ connectionString: stack.databaseUrl, max: 4 });
+      await measureOnStack(o, stack, pool, results);
     }
   } catch (err) {
     results.failures.push((err as Error).stack ?? String(err));
@@ -267,10 +220,87 @@ async function main() {
     results.finishedAt = new Date().toISOString();
     results.machine.loadAverageAtEnd = loadavg();
     const files = writeResults(results, o.out);
-    await pool.end().catch(() => undefined);
-    await stack.stop();
+    await pool?.end().catch(() => undefined);
+    await stack?.stop();
     console.log(`\n目标 / targets:\n${targetLines(results).join('\n')}`);
     console.log(`\nresults: ${files.json}\nchart:   ${files.html}\ntable:   ${files.markdown} (for the README)\ntook ${Math.round((Date.now() - started) / 1000)} s`);
+  }
+}
+
+/** The phases that measure the engine itself: throughput, actions, deadline, queries. */
+async function measureOnStack(o: Options, stack: Stack, pool: Pool, results: BenchResults): Promise<void> {
+  const worker = await stack.startWorker('worker');
+  const workerRssAtStart = residentMemory(worker.child.pid!)?.rss ?? Number.NaN;
+  let api = await stack.startApi(join(PROJECT_ROOT, 'policies', 'default.json'));
+  log(`API ${api.url} (pid ${api.process.child.pid}), worker pid ${worker.child.pid}, Temporal ${stack.temporal.address}`);
+  const client = new BenchApi(api.url);
+  await client.login();
+  let serial = 0;
+  const caseIds: string[] = [];
+  const temporalPid = childPids(process.pid, 'temporal')[0];
+  const meter = () => cpuMeter(() => ({ temporal: temporalPid, worker: worker.child.pid, api: api.process.child.pid, bench: process.pid }));
+  const cpuOf = (phase: string, m: ReturnType<typeof meter>) => {
+    const shares = m.stop();
+    (results.cpu ??= {})[phase] = shares;
+    log(`  CPU seconds in ${phase} (${shares.wallSeconds} s wall): ${Object.entries(shares).filter(([k]) => k !== 'wallSeconds').map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  };
+
+  if (o.phases.has('throughput')) {
+    const m = meter();
+    results.throughput = await measureThroughput(o, stack, client, () => serial++, caseIds);
+    cpuOf('throughput', m);
+    const t = results.throughput;
+    log(`throughput: cases ${t.cases.perSecond}/s, no-op workflows ${t.noopWorkflows.perSecond}/s, ratio ${t.ratio}`);
+  }
+
+  if (o.phases.has('actions')) {
+    while (caseIds.length < o.clients) caseIds.push(await client.openCase(serial++));
+    const m = meter();
+    results.actions = await measureActions(o, client, caseIds.slice(0, o.clients));
+    cpuOf('actions', m);
+    const a = results.actions;
+    log(`actions: p50/p95/p99 ${a.action.latency.p50}/${a.action.latency.p95}/${a.action.latency.p99} ms (${a.action.perSecond}/s); health ${a.health.latency.p50}/${a.health.latency.p95}/${a.health.latency.p99} ms`);
+  }
+
+  if (o.phases.has('deadline')) {
+    // Windows long enough that most cases are open before the first one ends (from this run's pace),
+    // but at most 3 minutes: on a slow machine the last reports still come in while the first
+    // deadlines fire, as in a county where reports never stop.
+    const pace = results.throughput?.cases.perSecond ?? 20;
+    const windowSeconds = Math.min(MAX_WINDOW_SECONDS, Math.max(60, Math.ceil((o.cases / pace) * 1.3) + 45));
+    const policyPath = writeDeadlinePolicy(stack.dir, windowSeconds);
+    await stack.stopProcess(api.process);
+    api = await stack.startApi(policyPath);
+    const deadlineClient = new BenchApi(api.url);
+    await deadlineClient.login();
+    const m = meter();
+    results.deadline = await measureDeadlines(o, pool, deadlineClient, () => serial++, windowSeconds);
+    cpuOf('deadline', m);
+    const d = results.deadline;
+    log(`deadline: ${d.escalated}/${d.cases} escalated; lag to the read model p50/p99/max ${d.lagRecordedMs.p50}/${d.lagRecordedMs.p99}/${d.lagRecordedMs.max} ms (first event at due: ${d.lagFirstEventRecordedMs.p50}/${d.lagFirstEventRecordedMs.p99}/${d.lagFirstEventRecordedMs.max} ms)`);
+    await new Promise((r) => setTimeout(r, 5_000)); // let the last projections settle before reading memory
+    const openCases = Number((await pool.query(`SELECT count(*) AS n FROM cases WHERE open`)).rows[0].n);
+    const memory = residentMemory(worker.child.pid!);
+    if (memory) {
+      results.memory = {
+        openCases,
+        workerRssMiB: Math.round(memory.rss / 2 ** 20),
+        workerPeakMiB: Math.round(memory.peak / 2 ** 20),
+        workerRssAtStartMiB: Math.round(workerRssAtStart / 2 ** 20),
+        casesPerGiB: Math.round(openCases / (memory.rss / 2 ** 30)),
+      };
+      log(`memory: worker RSS ${results.memory.workerRssMiB} MiB (peak ${results.memory.workerPeakMiB}) with ${openCases} open cases: ${results.memory.casesPerGiB} cases/GiB`);
+    }
+  }
+
+  if (o.phases.has('queries')) {
+    const leader = new BenchApi(api.url, 'leader');
+    await leader.login();
+    results.queries = [];
+    for (const scale of o.queryScales) {
+      results.queries.push(await measureQueries(o, pool, leader, scale, results.failures));
+      writeResults(results, o.out); // a long run keeps what it has so far
+    }
   }
 }
 

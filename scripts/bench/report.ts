@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AdaptersResult } from './adapters';
 import type { LatencySummary } from './stats';
 
 export interface QueryFigure {
@@ -50,6 +51,8 @@ export interface BenchResults {
   };
   memory?: { openCases: number; workerRssMiB: number; workerPeakMiB: number; workerRssAtStartMiB: number; casesPerGiB: number };
   queries?: Array<{ cases: number; generateSeconds: number; figures: QueryFigure[] }>;
+  /** The HTTP adapter alone: the same minimal module on Express and on Fastify. */
+  adapters?: AdaptersResult;
   /** CPU seconds per process (temporal, worker, api, bench) during each phase, beside its wall time. */
   cpu?: Record<string, Record<string, number>>;
   failures: string[];
@@ -155,6 +158,24 @@ function renderHtml(r: BenchResults): string {
       ),
     );
   }
+  if (r.adapters) {
+    const a = r.adapters;
+    const per = (name: 'express' | 'fastify') => [
+      { label: `${name} GET requests/s`, value: a[name].get.perSecond, reference: name === 'express' },
+      { label: `${name} POST (~1 kB, ValidationPipe) requests/s`, value: a[name].post.perSecond, reference: name === 'express' },
+    ];
+    charts.push(barChart(`HTTP 适配器 Adapters, ${a.clients} clients, ${a.rounds} alternating rounds × ${a.secondsPerRound} s (Fastify ÷ Express: GET ${a.ratio.getPerSecond}, POST ${a.ratio.postPerSecond})`, '/s', [...per('express'), ...per('fastify')]));
+    charts.push(
+      barChart(
+        `HTTP 适配器 Adapters: POST latency`,
+        'ms',
+        (['p50', 'p95', 'p99'] as const).flatMap((p) => [
+          { label: `fastify POST ${p}`, value: a.fastify.post.latency[p] },
+          { label: `express POST ${p}`, value: a.express.post.latency[p], reference: true },
+        ]),
+      ),
+    );
+  }
   const cpuRows = Object.entries(r.cpu ?? {}).map(
     ([phase, shares]) => `<tr><td>${escape(phase)}</td>${Object.entries(shares).map(([k, v]) => `<td>${escape(k)} ${v}</td>`).join('')}</tr>`,
   );
@@ -202,6 +223,17 @@ export function markdownSummary(r: BenchResults): string {
     const health = q.figures.find((f) => f.kind === 'health (API)');
     for (const f of q.figures.filter((f) => f.kind !== 'health (API)')) {
       rows.push(`| ${q.cases.toLocaleString('en')} cases: ${f.kind} ${f.name.replace(/\|/g, '\\|')}, p50 / p95 | ${ms(f.p50)} / ${ms(f.p95)} | health p95 ${health ? ms(health.p95) : '—'} | dashboard p95 < 50 ms at 1,000,000 |`);
+    }
+  }
+  if (r.adapters) {
+    const a = r.adapters;
+    for (const e of ['get', 'post'] as const) {
+      const f = a.fastify[e];
+      const x = a.express[e];
+      const what = e === 'get' ? 'GET (small JSON)' : `POST (${a.postBodyBytes} B JSON through the ValidationPipe)`;
+      rows.push(
+        `| HTTP adapter, ${what}, ${a.clients} clients, ${a.rounds} alternating rounds × ${a.secondsPerRound} s: Fastify, p50 / p95 / p99 | ${f.perSecond}/s; ${ms(f.latency.p50)} / ${ms(f.latency.p95)} / ${ms(f.latency.p99)}; ${f.serverCpuMsPerRequest} CPU-ms/request | Express ${x.perSecond}/s; ${ms(x.latency.p50)} / ${ms(x.latency.p95)} / ${ms(x.latency.p99)}; ${x.serverCpuMsPerRequest} CPU-ms/request; ratio **${e === 'get' ? a.ratio.getPerSecond : a.ratio.postPerSecond}** | — |`,
+      );
     }
   }
   return rows.join('\n');
