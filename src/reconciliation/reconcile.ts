@@ -14,6 +14,7 @@ import type { DataSource } from 'typeorm';
 import { STAGE_KEY } from '../temporal/search-attributes';
 import { caseWorkflowId, snapshotQuery } from '../workflows/messages';
 import type { ReconciliationDifference, ReconciliationReport } from './report';
+import { isUuid } from '../read-model/uuid';
 
 export const RUNNING_CASE_WORKFLOWS_QUERY = `WorkflowType = 'caseWorkflow' AND ExecutionStatus = 'Running'`;
 
@@ -21,8 +22,6 @@ export const RUNNING_CASE_WORKFLOWS_QUERY = `WorkflowType = 'caseWorkflow' AND E
 export const DEFAULT_GRACE_MS = 60_000;
 /** How long to wait for a workflow's snapshot query (no worker running: it would wait forever). */
 const QUERY_DEADLINE_MS = 5_000;
-
-const CASE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ReconcileDeps {
   dataSource: DataSource;
@@ -90,7 +89,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
 
   for (const workflow of running) {
     if (rowsByCase.has(workflow.caseId)) continue;
-    const current = CASE_ID_PATTERN.test(workflow.caseId) ? await rowOf(deps.dataSource, workflow.caseId) : undefined;
+    const current = isUuid(workflow.caseId) ? await rowOf(deps.dataSource, workflow.caseId) : undefined;
     if (current?.open) {
       // Opened after the rows were read: compare it like the others.
       const difference = await stageDifference(deps, current, workflow.stage);

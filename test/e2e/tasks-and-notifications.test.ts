@@ -14,6 +14,7 @@ import { as } from '../support/auth';
 import { validIdNumber } from '../support/fixtures';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { reportBody, startApp, testConfig, waitForCase } from '../support/running-app';
+import { eventually } from '../support/eventually';
 
 const POLICY = {
   version: 'test-tasks.1',
@@ -75,17 +76,6 @@ async function tasksOf(username: string): Promise<TaskView[]> {
 
 async function notificationsOf(username: string, query = ''): Promise<{ items: NotificationView[]; unread: number; total: number }> {
   return (await (await as(api, username)).get(`/api/me/notifications?pageSize=100${query}`).expect(200)).body;
-}
-
-/** Polls until `check` returns something (the dispatcher delivers within about a second). */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = await check();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} did not happen in ${timeoutMs} ms`);
 }
 
 const inbox = (username: string, kind: string, caseId: string) =>

@@ -29,6 +29,7 @@ import { tokenFor, withToken } from '../support/auth';
 import { freePort } from '../support/processes';
 import { reportBody, testConfig } from '../support/running-app';
 import { expectReadModelMatchesWorkflow, payloadCodecOf, readModelEvents } from '../support/workflow-history';
+import { eventually } from '../support/eventually';
 
 const CASES = 4;
 const OUTAGE_MS = 8_000;
@@ -57,17 +58,6 @@ afterAll(async () => {
   rmSync(pgDir, { recursive: true, force: true });
   rmSync(config.dataDir, { recursive: true, force: true });
 });
-
-/** Retries a read until it answers 200 (the database may still be coming back). */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 it('PostgreSQL stops while actions and escalations run: 503 while down, activities retry, every event in the read model exactly once after', async () => {
   const api = app.apiUrl!;

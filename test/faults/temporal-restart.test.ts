@@ -20,6 +20,7 @@ import { freePort } from '../support/processes';
 import { reportBody, testConfig } from '../support/running-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { expectReadModelMatchesWorkflow, payloadCodecOf, readModelEvents } from '../support/workflow-history';
+import { eventually } from '../support/eventually';
 
 const CASES = 4;
 const DOWN_MS = 7_000;
@@ -59,16 +60,6 @@ function devServerPid(): number | undefined {
     }
   }
   return undefined;
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 it('the Temporal server is killed and restarted on the same database file: open cases and their timers survive', async () => {

@@ -16,6 +16,10 @@ import { WORKER_READY, kill9, waitForOutput } from '../support/processes';
 import { reportBody } from '../support/running-app';
 import { useSplitDeployment } from '../support/split-deployment';
 import { expectReadModelMatchesWorkflow, readModelEvents } from '../support/workflow-history';
+import { eventually } from '../support/eventually';
+
+/** The survivor picks up the killed worker's cases once Temporal times its tasks out: allow a minute. */
+const AFTER_A_KILL_MS = 60_000;
 
 const CASES = 8;
 const deployment = useSplitDeployment({ apiProcess: true });
@@ -39,16 +43,6 @@ async function identities(caseId: string, tally?: Map<string, { workflowTasks: n
   return found;
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 it('two workers share the task queue, one is killed mid-run: the other finishes every case', async () => {
   const [a, b] = [startWorker('worker-a'), startWorker('worker-b')];
   await Promise.all([waitForOutput(a, WORKER_READY), waitForOutput(b, WORKER_READY)]);
@@ -70,7 +64,7 @@ it('two workers share the task queue, one is killed mid-run: the other finishes 
   await eventually('timers firing', async () => {
     const fired = await Promise.all(ids.map(async (id) => (await readModelEvents(deployment.dataSource, id)).some((e) => !['CASE_OPENED', 'RECORD_HOME_VISIT'].includes(e.type))));
     return fired.filter(Boolean).length >= 2 ? true : undefined;
-  });
+  }, AFTER_A_KILL_MS);
   const before = new Set<string>();
   const shares = new Map<string, { workflowTasks: number; activities: number }>();
   for (const id of ids) for (const identity of await identities(id, shares)) before.add(identity);
@@ -82,6 +76,7 @@ it('two workers share the task queue, one is killed mid-run: the other finishes 
   for (const id of ids) {
     await eventually(`case ${id} at the gate, chased to the leader`, async () =>
       (await readModelEvents(deployment.dataSource, id)).some((e) => e.type === 'ESCALATED_TO_LEADER') ? true : undefined,
+      AFTER_A_KILL_MS,
     );
   }
   // ...and closes each one when asked.
@@ -96,6 +91,7 @@ it('two workers share the task queue, one is killed mid-run: the other finishes 
   for (const id of ids) {
     await eventually(`workflow of ${id} completed`, async () =>
       (await deployment.client.workflow.getHandle(caseWorkflowId(id)).describe()).status.name === 'COMPLETED' ? true : undefined,
+      AFTER_A_KILL_MS,
     );
     eventsChecked += await expectReadModelMatchesWorkflow(deployment.dataSource, deployment.client, id, deployment.payloadCodec);
     for (const identity of await identities(id)) after.add(identity);

@@ -6,6 +6,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditEntryEntity, AuditKind } from '../../read-model/entities';
+import { isUuid } from '../../read-model/uuid';
 
 export interface AuditRecord {
   userId: string | null;
@@ -44,8 +45,6 @@ export interface AuditPage {
 export const AUDIT_DEFAULT_PAGE_SIZE = 50;
 export const AUDIT_MAX_PAGE_SIZE = 200;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** NUL and unpaired surrogates, which PostgreSQL's text and jsonb refuse: a hostile request must still be recorded. */
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -60,8 +59,8 @@ export class AuditLog {
   constructor(private readonly dataSource: DataSource) {}
 
   async record(entry: AuditRecord): Promise<void> {
-    const caseId = entry.caseId && UUID.test(entry.caseId) ? entry.caseId.toLowerCase() : null;
-    const childId = entry.childId && UUID.test(entry.childId) ? entry.childId.toLowerCase() : null;
+    const caseId = isUuid(entry.caseId) ? entry.caseId.toLowerCase() : null;
+    const childId = isUuid(entry.childId) ? entry.childId.toLowerCase() : null;
     await this.dataSource.query(
       `INSERT INTO audit_log (user_id, username, role, ip, method, path, what, case_id, child_id, status, error_code, detail, town)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid,

@@ -1,6 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { AUDIT_KINDS, AuditEntryEntity, AuditKind } from '../../read-model/entities';
 import type { AuthUser } from '../auth/auth-user';
@@ -11,8 +10,8 @@ import { ROLE_LABELS, ROLES } from '../auth/roles';
 import { ApiErrorResponses } from '../swagger';
 import { Audit } from './audit.decorator';
 import { AUDIT_MAX_PAGE_SIZE, AuditLog } from './audit-log';
+import { toInteger } from '../validation/query-params';
 
-const toInteger = () => Transform(({ value }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value));
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: '案件编号 / case id' })

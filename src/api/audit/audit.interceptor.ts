@@ -27,6 +27,7 @@ import { ApiError } from '../errors';
 import { AUDIT_KIND } from './audit.decorator';
 import { AuditLog, AuditRecord, storable } from './audit-log';
 import { clientIp } from './client-ip';
+import { UUID_PATTERN, isUuid } from '../../read-model/uuid';
 
 /** Nest's metadata key of @HttpCode (the status is applied after interceptors run). */
 const HTTP_CODE_METADATA = '__httpCode__';
@@ -169,7 +170,7 @@ export class AuditInterceptor implements NestInterceptor {
     }
     if (request.audit?.caseId !== undefined) caseId = request.audit.caseId;
     Object.assign(detail, request.audit?.detail);
-    if (caseId !== undefined && typeof caseId === 'string' && !isUuid(caseId)) detail.caseIdGiven = caseId.slice(0, 60);
+    if (typeof caseId === 'string' && !UUID_PATTERN.test(caseId)) detail.caseIdGiven = caseId.slice(0, 60);
 
     const username = user?.username ?? (what === 'LOGIN_FAILED' && typeof sent.username === 'string' ? normaliseUsername(sent.username).slice(0, 100) : null);
     return {
@@ -181,17 +182,13 @@ export class AuditInterceptor implements NestInterceptor {
       method: request.method,
       path: String(request.originalUrl ?? request.url).split('?')[0],
       what,
-      caseId: typeof caseId === 'string' && isUuid(caseId) ? caseId : null,
-      childId: typeof childId === 'string' && isUuid(childId) ? childId : null,
+      caseId: isUuid(caseId) ? caseId : null,
+      childId: isUuid(childId) ? childId : null,
       status,
       errorCode,
       detail,
     };
   }
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
 
 /** The query string as asked, each value cut to 200 characters, at most 20 keys. */

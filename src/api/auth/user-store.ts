@@ -2,6 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { UserEntity } from '../../read-model/entities';
+import { isUuid } from '../../read-model/uuid';
 
 /** What the users table accepts as a user name (the same rule as its CHECK constraint). */
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,49}$/;
@@ -23,7 +24,7 @@ export class UserStore {
 
   /** The user behind a token, if the account still exists and is active. */
   async findActive(id: string): Promise<UserEntity | null> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+    if (!isUuid(id)) return null;
     return this.dataSource.getRepository(UserEntity).findOne({ where: { id, active: true } });
   }
 }

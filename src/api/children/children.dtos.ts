@@ -5,9 +5,9 @@ import { PRIORITY_FLAGS, PriorityFlag, MAX_GROUP_LENGTH } from '../../registry/c
 import { CHILD_MAX_PAGE_SIZE } from '../../registry/children-store';
 import { ChildDetailDto, LabelDto } from '../cases/case.views';
 import { ReportedChildDto } from '../cases/report-case/report-case.request.dto';
+import { toInteger } from '../validation/query-params';
 
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
-const toInteger = () => Transform(({ value }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value));
 /** `flags=isLeftBehind,isRegisteredPoor` or the parameter repeated. */
 const toList = () => Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value));
 

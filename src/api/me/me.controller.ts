@@ -12,7 +12,8 @@ import { maskName } from '../auth/masking';
 import { seesFullIdentity } from '../auth/permissions';
 import { ApiError } from '../errors';
 import { ApiErrorResponses } from '../swagger';
-import { MyTaskDto, MyTaskListDto, NotificationDto, NotificationListDto, NotificationsQueryDto, PageQueryDto } from './me.dtos';
+import { MyTaskDto, MyTaskListDto, NotificationDto, NotificationListDto, NotificationsQueryDto } from './me.dtos';
+import { PageQueryDto } from '../validation/query-params';
 import { presentTask } from './task.views';
 
 const DEFAULT_PAGE_SIZE = 20;

@@ -1,29 +1,10 @@
 /** Requests and answers of /api/me: the logged-in person's tasks and notifications. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
 import { NOTIFICATION_KINDS, NotificationKind } from '../../notifications/notification-kinds';
-import { MAX_PAGE_SIZE } from '../../read-model/case-queries';
 import { LabelDto } from '../cases/case.views';
 import { TaskDto } from './task.views';
-import { toBoolean, toInteger } from '../cases/list-cases/list-cases.query.dto';
-
-
-export class PageQueryDto {
-  @ApiPropertyOptional({ example: 1, minimum: 1, default: 1 })
-  @IsOptional()
-  @toInteger()
-  @IsInt()
-  @Min(1)
-  page?: number;
-
-  @ApiPropertyOptional({ example: 20, minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
-  @IsOptional()
-  @toInteger()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  pageSize?: number;
-}
+import { PageQueryDto, toBoolean } from '../validation/query-params';
 
 export class NotificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: Boolean, description: 'true：只看未读 / unread only' })

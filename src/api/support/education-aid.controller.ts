@@ -6,7 +6,6 @@
  */
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { EducationAidRow, SupportQueries } from '../../read-model/support-queries';
 import { Town } from '../../read-model/town';
@@ -17,8 +16,8 @@ import { caseScope } from '../auth/permissions';
 import { LabelDto, SupportMeasureDto, CasePresenter } from '../cases/case.views';
 import { ApiErrorResponses } from '../swagger';
 import { TOWN } from '../tokens';
+import { toInteger } from '../validation/query-params';
 
-const toInteger = () => Transform(({ value }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value));
 
 export const PRIORITY_GROUPS = ['DISABLED', 'DISABLED_PARENT', 'LEFT_BEHIND', 'REGISTERED_POOR'] as const;
 export type PriorityGroup = (typeof PRIORITY_GROUPS)[number];

@@ -1,14 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
 import { STAGES, Stage } from '../../../workflows/vocabulary';
-import { MAX_PAGE_SIZE } from '../../../read-model/case-queries';
+import { PageQueryDto, toBoolean } from '../../validation/query-params';
 
-/** Query strings are text: turn "true"/"false" and digits into their values, leave anything else to fail validation. */
-export const toBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
-export const toInteger = () => Transform(({ value }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value));
 
-export class ListCasesQueryDto {
+export class ListCasesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: '高坪村', description: '责任区代码或中文名 / area code or Chinese name' })
   @IsOptional()
   @IsString()
@@ -36,18 +32,4 @@ export class ListCasesQueryDto {
   @IsBoolean()
   open?: boolean;
 
-  @ApiPropertyOptional({ example: 1, minimum: 1, default: 1 })
-  @IsOptional()
-  @toInteger()
-  @IsInt()
-  @Min(1)
-  page?: number;
-
-  @ApiPropertyOptional({ example: 20, minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })
-  @IsOptional()
-  @toInteger()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  pageSize?: number;
 }
