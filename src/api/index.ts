@@ -6,9 +6,9 @@ export { ApiExceptionFilter, toApiError, errorBody } from './api-exception.filte
 export { actorName } from './auth/auth-user';
 export type { AuthUser } from './auth/auth-user';
 export type { AuthOptions } from './auth/auth.options';
-export { ROLES, ROLE_LABELS } from './auth/roles';
-export type { Role } from './auth/roles';
-export { PERMISSIONS } from './auth/permissions';
+export { ROLES, ROLE_LABELS } from '../access/roles';
+export type { Role } from '../access/roles';
+export { PERMISSIONS } from '../access/permissions';
 export { DEMO_ACCOUNTS, seedDemoAccounts, demoAccountsTable } from './auth/demo-accounts';
 export { resolveTokenSecret } from './auth/token-secret';
 export { RequireRoles } from './auth/require-roles.decorator';

@@ -1,7 +1,7 @@
 /** The OpenAPI document: error shape and codes, bearer log-in and the permission table, served at /api/docs. */
 import { applyDecorators, INestApplication } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { permissionTableMarkdown } from './auth/permissions';
+import { permissionTableMarkdown } from '../access/permissions';
 import { ERROR_CODES, ERRORS, ErrorCode, errorCodesMarkdown } from './errors';
 import { documentHardening } from './hardening/hardening.swagger';
 

@@ -9,7 +9,7 @@
  * by REASSIGN).
  */
 import type { DataSource } from 'typeorm';
-import type { CaseScope } from '../api/auth/permissions';
+import type { CaseScope } from '../access/permissions';
 import { caseScopeSql } from '../read-model/scope-sql';
 import type { Towns } from '../read-model/town';
 import { CHAIN_STAGES, OPEN_STAGES, Stage } from '../workflows/vocabulary';

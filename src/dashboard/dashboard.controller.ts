@@ -8,8 +8,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { NoAudit } from '../api/audit/audit.decorator';
 import type { AuthUser } from '../api/auth/auth-user';
 import { CurrentUser } from '../api/auth/current-user.decorator';
-import { caseScope } from '../api/auth/permissions';
-import { ROLES, ROLE_LABELS } from '../api/auth/roles';
+import { caseScope } from '../access/permissions';
+import { ROLES, ROLE_LABELS } from '../access/roles';
 import { CasePresenter } from '../api/cases/case.views';
 import { ApiErrorResponses } from '../api/swagger';
 import { TOWNS } from '../api/tokens';

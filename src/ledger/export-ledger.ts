@@ -6,8 +6,8 @@
  */
 import ExcelJS from 'exceljs';
 import type { DataSource } from 'typeorm';
-import type { CaseScope } from '../api/auth/permissions';
-import { maskIdNumber, maskPhone } from '../api/auth/masking';
+import type { CaseScope } from '../access/permissions';
+import { maskIdNumber, maskPhone } from '../access/masking';
 import type { Town } from '../read-model/town';
 import { PRIORITY_FLAGS } from '../registry/child-rules';
 import { CAUSE_LABELS, Cause, STAGE_LABELS, Stage } from '../workflows/vocabulary';

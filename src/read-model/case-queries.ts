@@ -3,7 +3,7 @@
  * child and timeline. Plain class over a DataSource, so the API, the dashboard and tests share it.
  */
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import type { CaseScope, CaseScopeFacts } from '../api/auth/permissions';
+import type { CaseScope, CaseScopeFacts } from '../access/permissions';
 import type { Stage } from '../workflows/vocabulary';
 import { CaseEntity, CaseEventEntity, ChildEntity, GuardianEntity, SupportMeasureEntity } from './entities';
 
@@ -28,7 +28,7 @@ export interface CaseListFilter {
   /** The clock for "overdue" (default: now). */
   now?: Date;
   /**
-   * Only the cases a user may read (src/api/auth/permissions.ts), applied in SQL before paging,
+   * Only the cases a user may read (src/access/permissions.ts), applied in SQL before paging,
    * so totals and pages count only those. Undefined: all cases.
    */
   scope?: CaseScope;
@@ -141,7 +141,7 @@ export class CaseQueries {
   }
 }
 
-/** The SQL twin of `inCaseScope` (src/api/auth/permissions.ts); `c` is the case, `child` the joined children row. */
+/** The SQL twin of `inCaseScope` (src/access/permissions.ts); `c` is the case, `child` the joined children row. */
 export function applyScope(q: SelectQueryBuilder<CaseEntity>, scope: CaseScope): void {
   switch (scope.kind) {
     case 'ALL':

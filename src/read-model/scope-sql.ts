@@ -1,10 +1,10 @@
 /**
- * A user's read scope (src/api/auth/permissions.ts `caseScope`) as a SQL condition on a cases row,
+ * A user's read scope (src/access/permissions.ts `caseScope`) as a SQL condition on a cases row,
  * for the hand-written queries of the dashboard and the reports. The twin of `applyScope` in
  * case-queries.ts (which works on a query builder with the child joined); the class scope looks
  * the child up itself, so a query need not join children.
  */
-import type { CaseScope } from '../api/auth/permissions';
+import type { CaseScope } from '../access/permissions';
 
 /**
  * Returns a condition on the cases alias `c`, appending its values to `params` (positional

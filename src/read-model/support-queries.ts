@@ -4,7 +4,7 @@
  * households, then by due date.
  */
 import type { DataSource } from 'typeorm';
-import type { CaseScope } from '../api/auth/permissions';
+import type { CaseScope } from '../access/permissions';
 import type { Stage, SupportOutcome } from '../workflows/vocabulary';
 import { applyScope } from './case-queries';
 import { CaseEntity, SupportMeasureEntity } from './entities';

@@ -5,7 +5,7 @@
  * equals the record is not written at all: a second import of the same file changes nothing.
  */
 import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
-import type { CaseScope } from '../api/auth/permissions';
+import type { CaseScope } from '../access/permissions';
 import { ChildEntity, GuardianEntity } from '../read-model/entities';
 import { PRIORITY_FLAGS, PriorityFlag, RegistryChildInput } from './child-rules';
 

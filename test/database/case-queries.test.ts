@@ -1,6 +1,6 @@
 /** The ledger's reads: filters, the overdue rule, paging, deadline order, the timeline. */
 import { createActivities } from '../../src/activities';
-import { CaseScope, inCaseScope } from '../../src/api/auth/permissions';
+import { CaseScope, inCaseScope } from '../../src/access/permissions';
 import { CaseListFilter, CaseQueries } from '../../src/read-model/case-queries';
 import type { CaseSnapshot } from '../../src/workflows/messages';
 import { event, openCase, snapshot } from '../support/fixtures';

@@ -3,7 +3,7 @@
  * with the people responsible (the holders of their open tasks, from the responsibility chains),
  * time in stage against the window, and the ranking's rule.
  */
-import { caseScope } from '../../src/api/auth/permissions';
+import { caseScope } from '../../src/access/permissions';
 import { DEMO_ACCOUNTS, seedDemoAccounts } from '../../src/api/auth/demo-accounts';
 import { DashboardQueries } from '../../src/dashboard/dashboard-queries';
 import { loadPolicy } from '../../src/policy/load-policy';

@@ -5,7 +5,7 @@
  * layer's matrix; the engine's own stage rules are tested elsewhere).
  *
  * The expectations are written out here by hand, from the issue and DOMAIN.md, not read from
- * src/api/auth/permissions.ts: the table there must agree with this one. Allowed requests reach
+ * src/access/permissions.ts: the table there must agree with this one. Allowed requests reach
  * the engine; refused ones (403, 404) never do.
  */
 import { ACTION_TYPES, ActionType } from '../../src/workflows/vocabulary';

@@ -7,9 +7,9 @@ import { clientIp } from '../../src/api/audit/client-ip';
 import { actorName } from '../../src/api/auth/auth-user';
 import { bearerToken } from '../../src/api/auth/auth.guard';
 import { DEMO_ACCOUNTS, demoAccountsTable, displayWidth } from '../../src/api/auth/demo-accounts';
-import { maskIdNumber, maskPhone } from '../../src/api/auth/masking';
+import { maskIdNumber, maskPhone } from '../../src/access/masking';
 import { hashPassword, verifyPassword } from '../../src/api/auth/passwords';
-import { ROLES } from '../../src/api/auth/roles';
+import { ROLES } from '../../src/access/roles';
 import { resolveTokenSecret } from '../../src/api/auth/token-secret';
 import { loadTown } from '../../src/read-model/town';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { childScope, childrenTableMarkdown, mayReadChild, mayWriteChild, ScopedUser } from '../../src/api/auth/permissions';
+import { childScope, childrenTableMarkdown, mayReadChild, mayWriteChild, ScopedUser } from '../../src/access/permissions';
 import { checkChild } from '../../src/registry/child-rules';
 import { sameChild } from '../../src/registry/children-store';
 import { loadTown } from '../../src/read-model/town';

@@ -1,4 +1,4 @@
-/** The permission table and the pure functions around it (src/api/auth/permissions.ts). */
+/** The permission table and the pure functions around it (src/access/permissions.ts). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -15,8 +15,8 @@ import {
   ScopedUser,
   seesFullIdentity,
   visibleActions,
-} from '../../src/api/auth/permissions';
-import { ROLES, Role } from '../../src/api/auth/roles';
+} from '../../src/access/permissions';
+import { ROLES, Role } from '../../src/access/roles';
 import { ACTION_TYPES, ActionType, STAGES } from '../../src/workflows/vocabulary';
 
 /** Home visits, persuasion, refusal, return, relapse: what schools and villages both do. */

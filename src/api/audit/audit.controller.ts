@@ -4,9 +4,9 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from '
 import { AUDIT_KINDS, AuditEntryEntity, AuditKind } from '../../read-model/entities';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { PERMISSIONS } from '../auth/permissions';
+import { PERMISSIONS } from '../../access/permissions';
 import { RequireRoles } from '../auth/require-roles.decorator';
-import { ROLE_LABELS, ROLES } from '../auth/roles';
+import { ROLE_LABELS, ROLES } from '../../access/roles';
 import { ApiErrorResponses } from '../swagger';
 import { Audit } from './audit.decorator';
 import { AUDIT_MAX_PAGE_SIZE, AuditLog } from './audit-log';

@@ -22,7 +22,7 @@ import { AUTH_OPTIONS, AuthOptions } from '../auth/auth.options';
 import type { AuthUser } from '../auth/auth-user';
 import { normaliseUsername } from '../auth/user-store';
 import { REQUIRED_ROLES, roleForbidden } from '../auth/require-roles.decorator';
-import type { Role } from '../auth/roles';
+import type { Role } from '../../access/roles';
 import { ApiError } from '../errors';
 import { AUDIT_KIND } from './audit.decorator';
 import { AuditLog, AuditRecord, storable } from './audit-log';

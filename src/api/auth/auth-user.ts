@@ -1,6 +1,6 @@
 /** The logged-in user as the API sees it on every request (the guard puts it on the request). */
 import type { UserEntity } from '../../read-model/entities';
-import type { ScopedUser } from './permissions';
+import type { ScopedUser } from '../../access/permissions';
 
 export interface AuthUser extends ScopedUser {
   id: string;

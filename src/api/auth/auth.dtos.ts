@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { ACTION_TYPES, ActionType } from '../../workflows/vocabulary';
 import { LabelDto } from '../cases/case.views';
-import { ROLES, Role } from './roles';
+import { ROLES, Role } from '../../access/roles';
 
 export class LoginRequestDto {
   @ApiProperty({ example: 'teacher', maxLength: 100, description: '用户名（不分大小写）/ user name, case-insensitive' })

@@ -7,9 +7,9 @@ import { Injectable } from '@nestjs/common';
 import { ApiError } from '../errors';
 import { actorName, AuthUser, toAuthUser } from './auth-user';
 import { LoginResponseDto, UserDto } from './auth.dtos';
-import { actionsOf, mayReadAudit, mayReportAtAll, readScopeLabel, seesFullIdentity } from './permissions';
+import { actionsOf, mayReadAudit, mayReportAtAll, readScopeLabel, seesFullIdentity } from '../../access/permissions';
 import { decoyHash, verifyPassword } from './passwords';
-import { ROLE_LABELS } from './roles';
+import { ROLE_LABELS } from '../../access/roles';
 import { TokenService } from './token.service';
 import { UserStore } from './user-store';
 

@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { Town } from '../../read-model/town';
 import { UserEntity } from '../../read-model/entities';
 import { hashPassword, verifyPassword } from './passwords';
-import { ROLE_LABELS, Role } from './roles';
+import { ROLE_LABELS, Role } from '../../access/roles';
 
 export interface DemoAccount {
   username: string;

@@ -2,8 +2,8 @@
 import { EVENT_LABELS } from '../../workflows/vocabulary';
 import type { ActionType } from '../../workflows/vocabulary';
 import { ApiError } from '../errors';
-import { actionsOf, readScopeLabel } from './permissions';
-import { ROLE_LABELS, Role } from './roles';
+import { actionsOf, readScopeLabel } from '../../access/permissions';
+import { ROLE_LABELS, Role } from '../../access/roles';
 
 export function actionForbidden(role: Role, action: ActionType): ApiError {
   const mine = actionsOf(role);

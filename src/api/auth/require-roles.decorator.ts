@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import { ApiError } from '../errors';
-import { ROLE_LABELS, Role } from './roles';
+import { ROLE_LABELS, Role } from '../../access/roles';
 
 export const REQUIRED_ROLES = 'baoxue:required-roles';
 

@@ -6,7 +6,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { Role } from './roles';
+import type { Role } from '../../access/roles';
 import { AUTH_OPTIONS, AuthOptions, DEFAULT_TOKEN_TTL_SECONDS } from './auth.options';
 
 export const TOKEN_ISSUER = 'baoxue';

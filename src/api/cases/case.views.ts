@@ -3,7 +3,7 @@
  * strings. One presenter, from the read model's rows or from the engine's snapshot, always for a
  * viewer: `allowedActions` are what the case allows now AND the viewer's role may do, and ID
  * numbers and phones are masked in lists for everybody and in the detail for roles that do not
- * need them (src/api/auth/permissions.ts).
+ * need them (src/access/permissions.ts).
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -31,9 +31,9 @@ import {
 import type { CaseEntity, CaseEventEntity, ChildEntity, GuardianEntity, SupportMeasureEntity } from '../../read-model/entities';
 import type { CaseDetail } from '../../read-model/case-queries';
 import { Towns } from '../../read-model/town';
-import { maskIdNumber, maskPhone } from '../auth/masking';
-import { seesFullIdentity, visibleActions } from '../auth/permissions';
-import type { Role } from '../auth/roles';
+import { maskIdNumber, maskPhone } from '../../access/masking';
+import { seesFullIdentity, visibleActions } from '../../access/permissions';
+import type { Role } from '../../access/roles';
 import { TOWNS } from '../tokens';
 
 /** Whom the answer is for. */

@@ -1,7 +1,7 @@
 /**
  * The children's registry over HTTP: register, list, read, correct. Every child is of the user's
  * town; a role reads the children of its read scope (a stage-scoped role reads none) and, if its
- * row says WRITE, registers and corrects them there (src/api/auth/permissions.ts). A child outside
+ * row says WRITE, registers and corrects them there (src/access/permissions.ts). A child outside
  * the scope answers 404 like an unknown id. Lists mask ID numbers and phones for everybody; the
  * detail shows them to the roles whose row says fullIdentity, as for cases.
  */
@@ -12,8 +12,8 @@ import { Town, Towns } from '../../read-model/town';
 import { checkChild, PRIORITY_FLAG_LABELS, PRIORITY_FLAGS, RawChild, RegistryChildInput } from '../../registry/child-rules';
 import { findChildrenByIdNumber, getChild, listChildren, openCaseIds, saveChildren } from '../../registry/children-store';
 import type { AuthUser } from '../auth/auth-user';
-import { childScope, childScopeLabel, mayReadChild, mayWriteChild, registryAccess, seesFullIdentity } from '../auth/permissions';
-import { ROLE_LABELS } from '../auth/roles';
+import { childScope, childScopeLabel, mayReadChild, mayWriteChild, registryAccess, seesFullIdentity } from '../../access/permissions';
+import { ROLE_LABELS } from '../../access/roles';
 import { CasePresenter } from '../cases/case.views';
 import { ApiError } from '../errors';
 import { TOWNS } from '../tokens';

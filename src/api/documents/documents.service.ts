@@ -15,9 +15,9 @@ import { zipStored } from '../../documents/zip';
 import { CaseDetail, CaseQueries } from '../../read-model/case-queries';
 import type { Town, Towns } from '../../read-model/town';
 import { actorName, AuthUser } from '../auth/auth-user';
-import { maskIdNumber, maskPhone } from '../auth/masking';
-import { documentKindsOf, mayIssueDocument, mayReadCase, seesFullIdentity } from '../auth/permissions';
-import { ROLE_LABELS } from '../auth/roles';
+import { maskIdNumber, maskPhone } from '../../access/masking';
+import { documentKindsOf, mayIssueDocument, mayReadCase, seesFullIdentity } from '../../access/permissions';
+import { ROLE_LABELS } from '../../access/roles';
 import { ApiError } from '../errors';
 import { TOWNS } from '../tokens';
 

@@ -11,8 +11,8 @@ import { importLedger, ImportReport, NoCaseEngineError } from '../../ledger/impo
 import { LedgerLayoutError } from '../../ledger/parse-ledger';
 import { UnsupportedLedgerFileError } from '../../ledger/read-sheet';
 import { actorName, AuthUser } from '../auth/auth-user';
-import { caseScope, childScope, mayWriteChild, registryAccess, seesFullIdentity } from '../auth/permissions';
-import { ROLE_LABELS } from '../auth/roles';
+import { caseScope, childScope, mayWriteChild, registryAccess, seesFullIdentity } from '../../access/permissions';
+import { ROLE_LABELS } from '../../access/roles';
 import { CASE_ENGINE, CaseEngine } from '../case-engine.port';
 import { ApiError } from '../errors';
 import { TOWNS } from '../tokens';

@@ -8,8 +8,8 @@ import { TaskQueries, MyTaskRow, NotificationRowView } from '../../read-model/ta
 import { NOTIFICATION_KIND_LABELS } from '../../notifications/notification-kinds';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { maskName } from '../auth/masking';
-import { seesFullIdentity } from '../auth/permissions';
+import { maskName } from '../../access/masking';
+import { seesFullIdentity } from '../../access/permissions';
 import { ApiError } from '../errors';
 import { ApiErrorResponses } from '../swagger';
 import { MyTaskDto, MyTaskListDto, NotificationDto, NotificationListDto, NotificationsQueryDto } from './me.dtos';

@@ -10,7 +10,7 @@ import { TaskQueries } from '../../read-model/task-queries';
 import { Audit } from '../audit/audit.decorator';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { mayReadCase } from '../auth/permissions';
+import { mayReadCase } from '../../access/permissions';
 import { CaseIdPipe } from '../cases/case-id.pipe';
 import { TaskDto, presentTask } from '../me/task.views';
 import { ApiError } from '../errors';

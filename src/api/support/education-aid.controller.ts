@@ -12,7 +12,7 @@ import { Town } from '../../read-model/town';
 import { Label, STAGES, STAGE_LABELS, Stage, SUPPORT_OUTCOMES, SupportOutcome } from '../../workflows/vocabulary';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { caseScope } from '../auth/permissions';
+import { caseScope } from '../../access/permissions';
 import { LabelDto, SupportMeasureDto, CasePresenter } from '../cases/case.views';
 import { ApiErrorResponses } from '../swagger';
 import { TOWN } from '../tokens';

@@ -8,8 +8,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiP
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../api/auth/auth-user';
 import { CurrentUser } from '../../api/auth/current-user.decorator';
-import { PERMISSIONS } from '../../api/auth/permissions';
-import { ROLES, ROLE_LABELS, Role } from '../../api/auth/roles';
+import { PERMISSIONS } from '../../access/permissions';
+import { ROLES, ROLE_LABELS, Role } from '../../access/roles';
 import { ApiError } from '../../api/errors';
 import { ApiErrorResponses } from '../../api/swagger';
 import { TOWNS } from '../../api/tokens';

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { ROLES } from '../../api/auth/roles';
-import type { Role } from '../../api/auth/roles';
+import { ROLES } from '../../access/roles';
+import type { Role } from '../../access/roles';
 import { sqlList } from './sql-list';
 
 /**

@@ -4,7 +4,7 @@ import { CaseQueries } from '../../../read-model/case-queries';
 import { Audit } from '../../audit/audit.decorator';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
-import { mayReadCase } from '../../auth/permissions';
+import { mayReadCase } from '../../../access/permissions';
 import { ApiError } from '../../errors';
 import { ApiErrorResponses } from '../../swagger';
 import { CaseIdPipe } from '../case-id.pipe';

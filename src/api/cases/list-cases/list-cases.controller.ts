@@ -5,7 +5,7 @@ import { Towns } from '../../../read-model/town';
 import { Audit } from '../../audit/audit.decorator';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
-import { caseScope } from '../../auth/permissions';
+import { caseScope } from '../../../access/permissions';
 import { ApiErrorResponses } from '../../swagger';
 import { TOWNS } from '../../tokens';
 import { resolveArea, resolveSchool } from '../../town-codes';

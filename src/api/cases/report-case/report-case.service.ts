@@ -16,7 +16,7 @@ import { Town, Towns } from '../../../read-model/town';
 import { CASE_ENGINE, CaseEngine } from '../../case-engine.port';
 import { actorName, AuthUser } from '../../auth/auth-user';
 import { reportForbidden, reportOutOfScope } from '../../auth/forbidden';
-import { mayReadCase, mayReport, mayReportAtAll } from '../../auth/permissions';
+import { mayReadCase, mayReport, mayReportAtAll } from '../../../access/permissions';
 import { ApiError } from '../../errors';
 import { TOWNS } from '../../tokens';
 import { resolveArea, resolveSchool } from '../../town-codes';

@@ -1,4 +1,7 @@
 /**
+ * Access rules live here, below the HTTP layer: the API, the read model, the registry, the ledger
+ * and the dashboard import them downward (src/access: roles, permissions, masking).
+ *
  * Who may see and do what: the permission table, as data, and the pure functions the API asks.
  * No NestJS, no database: the list query turns `caseScope()` into SQL (src/read-model/case-queries.ts).
  * test/unit/permissions.test.ts checks the table; test/database/case-queries.test.ts that the SQL
@@ -16,10 +19,10 @@
  * - lists mask ID numbers and phones for everybody; the case detail shows them to the roles whose
  *   row says `fullIdentity` (they visit the family, phone the guardians or write legal documents).
  */
-import type { ActionType, Label, Stage } from '../../workflows/vocabulary';
-import { ACTION_TYPES, EVENT_LABELS, STAGE_LABELS } from '../../workflows/vocabulary';
+import type { ActionType, Label, Stage } from '../workflows/vocabulary';
+import { ACTION_TYPES, EVENT_LABELS, STAGE_LABELS } from '../workflows/vocabulary';
 import { ROLES, ROLE_LABELS, Role } from './roles';
-import { DOCUMENT_KINDS, DocumentKind } from '../../documents/document-kinds';
+import { DOCUMENT_KINDS, DocumentKind } from '../documents/document-kinds';
 
 export type ReadScope = 'TOWN' | 'SCHOOL' | 'CLASS' | 'AREA' | 'STAGES';
 

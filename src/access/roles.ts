@@ -3,7 +3,7 @@
  * Pure data: the permission table (permissions.ts), the users table's CHECK constraint (a frozen
  * copy in its migration) and the API all use these names.
  */
-import type { Label } from '../../workflows/vocabulary';
+import type { Label } from '../workflows/vocabulary';
 
 export const ROLES = [
   'LEADER',
