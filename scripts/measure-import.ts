@@ -3,7 +3,10 @@
  * again (nothing to write), and 5,000 rows that each open a case on Temporal (real dev server and
  * worker, as `npm start` runs them). Each run uses a fresh database on the server of DATABASE_URL.
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node scripts/run-ts.js scripts/measure-import.ts [--cases 5000] [--sizes 5000,50000]
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node scripts/run-ts.js scripts/measure-import.ts [--cases 5000] [--sizes 5000,50000] [--writer]
+ *
+ * --writer imports the children as the town's coordinator, as the API does: the write rule
+ * (src/access/child-writes.ts) decides every row; without it, as the command line (no user).
  *
  * The files are generated here (test/support/ledger-files.ts) and never written to disk.
  */
@@ -35,6 +38,9 @@ const sizes = argValue('--sizes', '5000,50000').split(',').map(Number);
 const caseRows = Number(argValue('--cases', '5000'));
 const town = loadTown();
 const importer: ImportOptions['importer'] = { userId: null, username: 'cli:measure', actor: '测量（cli:measure）', via: 'CLI' };
+const writer: ImportOptions['writer'] = process.argv.includes('--writer')
+  ? { role: 'COORDINATOR', town: town.code, area: null, school: null, grade: null, className: null }
+  : undefined;
 
 async function withDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
   const name = `baoxue_measure_${randomBytes(4).toString('hex')}`;
@@ -63,9 +69,9 @@ async function childrenOnly(size: number, kind: 'xlsx' | 'csv'): Promise<void> {
   await withDatabase(async (url) => {
     const dataSource = await openReadModel({ url, poolSize: 4, applicationName: 'baoxue-measure', quiet: true });
     try {
-      const [first, firstMs] = await timed(() => importLedger({ dataSource }, { town, fileName: `m.${kind}`, bytes, importer }));
-      const [again, againMs] = await timed(() => importLedger({ dataSource }, { town, fileName: `m.${kind}`, bytes, importer }));
-      const [dry, dryMs] = await timed(() => importLedger({ dataSource }, { town, fileName: `m.${kind}`, bytes, importer, dryRun: true }));
+      const [first, firstMs] = await timed(() => importLedger({ dataSource }, { town, fileName: `m.${kind}`, bytes, importer, writer }));
+      const [again, againMs] = await timed(() => importLedger({ dataSource }, { town, fileName: `m.${kind}`, bytes, importer, writer }));
+      const [dry, dryMs] = await timed(() => importLedger({ dataSource }, { town, fileName: `m.${kind}`, bytes, importer, writer, dryRun: true }));
       console.log(
         `${String(size).padStart(6)} rows ${kind.padEnd(4)} ${(bytes.length / 1e6).toFixed(1)} MB (made in ${seconds(makeMs)}): ` +
           `import ${seconds(firstMs)} (created ${first.counts.created}), again ${seconds(againMs)} (unchanged ${again.counts.unchanged}), dry run ${seconds(dryMs)} (${dry.status})`,
@@ -107,7 +113,7 @@ async function withCases(size: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}, ${require('node:os').cpus().length} CPUs (${require('node:os').cpus()[0]?.model}), load ${require('node:os').loadavg().map((l: number) => l.toFixed(1)).join(' ')}`);
+  console.log(`node ${process.version}, ${require('node:os').cpus().length} CPUs (${require('node:os').cpus()[0]?.model}), load ${require('node:os').loadavg().map((l: number) => l.toFixed(1)).join(' ')}${writer ? ', as the coordinator (the write rule on every row)' : ''}`);
   for (const size of sizes) for (const kind of ['xlsx', 'csv'] as const) await childrenOnly(size, kind);
   if (caseRows > 0) await withCases(caseRows);
 }

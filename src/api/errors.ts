@@ -72,6 +72,11 @@ export const ERRORS = {
     zh: '该儿童已在本镇儿童名册中，所填信息与名册不一致；请先更正名册，或按 childId 报告',
     en: "The child is on the town's registry with other details; correct the registry first, or report by childId",
   },
+  'CHILD.HANDLED_ELSEWHERE': {
+    status: 409,
+    zh: '该儿童由其他单位负责，请与镇统筹负责人联系',
+    en: "This child is handled by another unit; contact the town's coordinator",
+  },
   'AREA.UNKNOWN': { status: 400, zh: '没有这个责任区', en: 'Unknown responsibility area' },
   'SCHOOL.UNKNOWN': { status: 400, zh: '没有这所学校', en: 'Unknown school' },
   'ACTION.UNKNOWN_TYPE': { status: 400, zh: '没有这种操作类型', en: 'Unknown action type' },

@@ -3,7 +3,10 @@
  * 1. read the file (.xlsx or .csv) and check every row (src/ledger/parse-ledger.ts);
  * 2. if any row is bad and the caller did not ask for the good rows only: write nothing, answer the
  *    row-by-row report;
- * 3. register or update the children in one transaction, in batches (all or nothing);
+ * 3. register or update the children in one transaction, in batches (all or nothing); with a
+ *    writer (over the API), each row is decided by the one write rule on its record, locked
+ *    (src/access/child-writes.ts): a refused row is a bad row, and a row whose ID number belongs to
+ *    a child the writer does not handle says only that (never created or updated, its fields, its case);
  * 4. after they are committed, open the cases the rows ask for through the case engine (the same
  *    path as a report), a few at a time; a child whose case is open already is counted, not reopened;
  * 5. record the import (imports table).
@@ -12,11 +15,13 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { CaseEngine } from '../api/case-engine.port';
-import { OpenCaseExistsError } from '../read-model/case-intake';
+import { ChildWriteRefusal, handledElsewhere } from '../access/child-writes';
+import { maskIdNumber } from '../access/masking';
+import type { ScopedUser } from '../access/permissions';
+import { ChildWriteRefusedError, OpenCaseExistsError } from '../read-model/case-intake';
 import type { Town } from '../read-model/town';
-import { openCaseIds, saveChildren } from '../registry/children-store';
+import { admitChildren, ChildWriteRefused, findChildrenByIdNumber, openCaseIds, saveChildren } from '../registry/children-store';
 import { CaseStartFailedError, openAndStartCase } from '../registry/open-case';
-import type { RegistryChildInput } from '../registry/child-rules';
 import { LedgerProblem, LedgerRow, parseLedger, UnknownColumn } from './parse-ledger';
 import { readLedgerFile } from './read-sheet';
 
@@ -61,11 +66,24 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Who imports: written into the cases' opening and the imports row. */
   importer: { userId: string | null; username: string; actor: string; via: 'API' | 'CLI' };
-  /** Rows the importer may write (its scope); the others are reported as problems. Default: all. */
-  mayWrite?: (child: RegistryChildInput) => boolean;
+  /**
+   * The user who imports, whose scope every row must be in (the write rule, src/access/child-writes.ts);
+   * the refused rows are reported as problems. Absent: the command line, which writes any row of the town.
+   */
+  writer?: ScopedUser;
+  /** Told of every refused row, written or not (the API records them in the audit log; they never go into the report). */
+  onRefused?: (refused: RefusedRow[]) => void;
   /** Cases started at once (default 8). */
   caseConcurrency?: number;
   onProgress?: (phase: 'children' | 'cases', done: number, total: number) => void;
+}
+
+/** A row the write rule refused; `childId` when its ID number is on file. */
+export interface RefusedRow {
+  sheet: string;
+  row: number;
+  childId: string | null;
+  refusal: ChildWriteRefusal;
 }
 
 export interface ImportDeps {
@@ -77,6 +95,7 @@ export interface ImportDeps {
 export const DEFAULT_CASE_CONCURRENCY = 8;
 
 class DryRunRollback extends Error {}
+class RejectedRollback extends Error {}
 
 /** The file asks for cases, and there is no case engine to open them: refused before anything is written. */
 export class NoCaseEngineError extends Error {
@@ -87,26 +106,9 @@ export class NoCaseEngineError extends Error {
 }
 
 export async function importLedger(deps: ImportDeps, options: ImportOptions): Promise<ImportReport> {
-  const { town, goodRowsOnly = false, dryRun = false } = options;
+  const { town, goodRowsOnly = false, dryRun = false, writer } = options;
   const sheets = await readLedgerFile(options.fileName, options.bytes);
   const parsed = parseLedger(town, sheets);
-  if (options.mayWrite) {
-    const outside = parsed.rows.filter((r) => !options.mayWrite!(r.child));
-    for (const r of outside) {
-      parsed.problems.push({
-        sheet: r.sheet,
-        row: r.row,
-        column: '',
-        header: '',
-        value: r.child.name,
-        message: '该儿童不在您的范围内（学校、班级或责任区），不能由您导入',
-        messageEn: 'The child is outside your scope (school, class or area); you cannot import it',
-      });
-    }
-    parsed.rows = parsed.rows.filter((r) => options.mayWrite!(r.child));
-    parsed.badRows += outside.length;
-    parsed.problems.sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : parsed.sheets.indexOf(a.sheet) - parsed.sheets.indexOf(b.sheet)));
-  }
   const counts: ImportCounts = { rows: parsed.totalRows, badRows: parsed.badRows, created: 0, updated: 0, unchanged: 0, casesOpened: 0, casesAlreadyOpen: 0, casesFailed: 0 };
   const report: ImportReport = {
     status: 'IMPORTED',
@@ -121,35 +123,89 @@ export async function importLedger(deps: ImportDeps, options: ImportOptions): Pr
     sheets: parsed.sheets,
     caseFailures: [],
   };
-  if (parsed.problems.length > 0 && !goodRowsOnly) return { ...report, status: 'REJECTED' };
-
-  const rows = parsed.rows;
-  const caseRows = rows.filter((r) => r.cause !== undefined);
-  if (caseRows.length > 0 && !deps.engine && !dryRun) throw new NoCaseEngineError(caseRows.length);
-  let ids = new Map<string, string>();
+  let rows = parsed.rows;
+  const refusedRows: RefusedRow[] = [];
+  const refuse = (refused: ChildWriteRefused[]) => {
+    if (refused.length === 0) return;
+    const byIdNumber = new Map(refused.map((r) => [r.idNumber, r]));
+    for (const row of rows.filter((r) => byIdNumber.has(r.child.idNumber))) {
+      const { childId, refusal } = byIdNumber.get(row.child.idNumber)!;
+      report.problems.push(refusalProblem(town, row, refusal));
+      refusedRows.push({ sheet: row.sheet, row: row.row, childId, refusal });
+      counts.badRows++;
+    }
+    rows = rows.filter((r) => !byIdNumber.has(r.child.idNumber));
+    report.problems.sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : parsed.sheets.indexOf(a.sheet) - parsed.sheets.indexOf(b.sheet)));
+  };
   try {
-    await deps.dataSource.transaction(async (manager) => {
-      const written = await saveChildren(manager, town.code, rows.map((r) => r.child), (done) => options.onProgress?.('children', done, rows.length));
-      Object.assign(counts, { created: written.created, updated: written.updated, unchanged: written.unchanged });
-      ids = written.ids;
-      if (dryRun) {
-        const open = await openCaseIds(manager, caseRows.map((r) => ids.get(r.child.idNumber)!));
-        counts.casesAlreadyOpen = caseRows.filter((r) => open.has(ids.get(r.child.idNumber)!)).length;
-        counts.casesOpened = caseRows.length - counts.casesAlreadyOpen;
-        throw new DryRunRollback();
-      }
-    });
-  } catch (err) {
-    if (err instanceof DryRunRollback) return { ...report, status: 'DRY_RUN' };
-    throw err;
+    return await importRows();
+  } finally {
+    if (refusedRows.length > 0) options.onRefused?.(refusedRows);
   }
 
-  await openCases(deps, options, caseRows, ids, report);
-  report.importId = await recordImport(deps.dataSource, options, report);
-  return report;
+  async function importRows(): Promise<ImportReport> {
+    if (report.problems.length > 0 && !goodRowsOnly) {
+      // Refused as it stands; the rows the writer may not write are listed too, so that one round of corrections is enough.
+      if (writer) {
+        const onFile = await findChildrenByIdNumber(deps.dataSource, town.code, rows.map((r) => r.child.idNumber));
+        refuse(admitChildren(writer, town.code, rows.map((r) => r.child), onFile).refused);
+      }
+      return { ...report, status: 'REJECTED' };
+    }
+    const caseRows = () => rows.filter((r) => r.cause !== undefined);
+    if (caseRows().length > 0 && !deps.engine && !dryRun) throw new NoCaseEngineError(caseRows().length);
+    let ids = new Map<string, string>();
+    try {
+      await deps.dataSource.transaction(async (manager) => {
+        const all = rows.length;
+        const written = await saveChildren(manager, town.code, rows.map((r) => r.child), { writer, onProgress: (done) => options.onProgress?.('children', done, all) });
+        refuse(written.refused);
+        // All or nothing: a refused row rolls back what was written.
+        if (report.problems.length > 0 && !goodRowsOnly) throw new RejectedRollback();
+        Object.assign(counts, { created: written.created, updated: written.updated, unchanged: written.unchanged });
+        ids = written.ids;
+        if (dryRun) {
+          const open = await openCaseIds(manager, caseRows().map((r) => ids.get(r.child.idNumber)!));
+          counts.casesAlreadyOpen = caseRows().filter((r) => open.has(ids.get(r.child.idNumber)!)).length;
+          counts.casesOpened = caseRows().length - counts.casesAlreadyOpen;
+          throw new DryRunRollback();
+        }
+      });
+    } catch (err) {
+      if (err instanceof DryRunRollback) return { ...report, status: 'DRY_RUN' };
+      if (err instanceof RejectedRollback) return { ...report, status: 'REJECTED' };
+      throw err;
+    }
+
+    await openCases(deps, options, caseRows(), ids, report, refusedRows);
+    report.importId = await recordImport(deps.dataSource, options, report);
+    return report;
+  }
 }
 
-async function openCases(deps: ImportDeps, options: ImportOptions, caseRows: LedgerRow[], ids: Map<string, string>, report: ImportReport): Promise<void> {
+/**
+ * The problem of a refused row. Values outside the scope: what the importer typed is theirs. A
+ * child the importer does not handle: the neutral answer, the row's ID number masked (the report is
+ * stored with the import), nothing from the record.
+ */
+function refusalProblem(town: Town, row: LedgerRow, refusal: ChildWriteRefusal): LedgerProblem {
+  const at = { sheet: row.sheet, row: row.row, column: '', header: '' };
+  if (refusal === 'RECORD_OUTSIDE_SCOPE') {
+    const message = handledElsewhere(town.leadingGroup.coordinator?.name);
+    return { ...at, value: maskIdNumber(row.child.idNumber), message: message.zh, messageEn: message.en };
+  }
+  if (refusal === 'NOT_PERMITTED') {
+    return { ...at, value: row.child.name, message: '您的岗位不能登记或更正儿童名册', messageEn: 'Your role does not register or correct children' };
+  }
+  return {
+    ...at,
+    value: row.child.name,
+    message: '该儿童不在您的范围内（学校、班级或责任区），不能由您导入',
+    messageEn: 'The child is outside your scope (school, class or area); you cannot import it',
+  };
+}
+
+async function openCases(deps: ImportDeps, options: ImportOptions, caseRows: LedgerRow[], ids: Map<string, string>, report: ImportReport, refusedRows: RefusedRow[]): Promise<void> {
   const { counts } = report;
   const open = await openCaseIds(deps.dataSource, caseRows.map((r) => ids.get(r.child.idNumber)!));
   const toOpen = caseRows.filter((r) => !open.has(ids.get(r.child.idNumber)!));
@@ -164,12 +220,17 @@ async function openCases(deps: ImportDeps, options: ImportOptions, caseRows: Led
       try {
         await openAndStartCase(
           { dataSource: deps.dataSource, engine },
-          { town: options.town.code, child: { childId: ids.get(row.child.idNumber)! }, cause: row.cause!, note: row.note, openedBy: options.importer.actor },
+          { town: options.town.code, child: { childId: ids.get(row.child.idNumber)! }, cause: row.cause!, note: row.note, openedBy: options.importer.actor, reporter: options.writer },
         );
         counts.casesOpened++;
       } catch (err) {
         if (err instanceof OpenCaseExistsError) counts.casesAlreadyOpen++;
-        else {
+        else if (err instanceof ChildWriteRefusedError) {
+          // Moved out of the importer's reach (or given a case by another unit) since its row was written.
+          counts.casesFailed++;
+          report.caseFailures.push({ sheet: row.sheet, row: row.row, message: `${refusalProblem(options.town, row, err.refusal).message} / ${refusalProblem(options.town, row, err.refusal).messageEn}` });
+          refusedRows.push({ sheet: row.sheet, row: row.row, childId: err.childId, refusal: err.refusal });
+        } else {
           counts.casesFailed++;
           const message =
             err instanceof CaseStartFailedError

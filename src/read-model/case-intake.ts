@@ -6,9 +6,16 @@
  * (ChildRecordDiffersError) rather than silently overwriting or ignoring them; the registry is
  * corrected through PATCH /api/children/:id or an import, and the case reported by `childId`. "One child, at most one open case" is the partial unique
  * index cases_one_open_case_per_child: of two concurrent reports exactly one commits.
+ *
+ * A report by a user (`reporter`) is decided by the one write rule (src/access/child-writes.ts) in
+ * the transaction that writes, on the child's record held FOR SHARE (nobody moves it meanwhile):
+ * a child on file outside the reporter's scope, or with an open case outside it, is refused
+ * (ChildWriteRefusedError) before its fields or its case are compared.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Cause } from '../workflows/vocabulary';
+import { ChildOnFileFacts, ChildWriteRefusal, decideChildWrite } from '../access/child-writes';
+import type { ScopedUser } from '../access/permissions';
+import type { Cause, Stage } from '../workflows/vocabulary';
 import { CaseEntity } from './entities';
 
 export interface GuardianInput {
@@ -40,6 +47,8 @@ export interface OpenCaseInput {
   note?: string;
   openedAt: string;
   openedBy: string;
+  /** The user who reports: the write rule decides on the child. Absent for the system's own openings (the demo town, tests). */
+  reporter?: ScopedUser;
 }
 
 export class OpenCaseExistsError extends Error {
@@ -71,6 +80,17 @@ export class ChildRecordDiffersError extends Error {
   }
 }
 
+/** The write rule refused the report; `childId` when the child is on file (for the audit log, never for the answer). */
+export class ChildWriteRefusedError extends Error {
+  constructor(
+    readonly refusal: ChildWriteRefusal,
+    readonly childId: string | null,
+  ) {
+    super(`the report is refused: ${refusal}`);
+    this.name = 'ChildWriteRefusedError';
+  }
+}
+
 export const ONE_OPEN_CASE_INDEX = 'cases_one_open_case_per_child';
 
 /** Writes the child and the case row (stage HOME_VISIT, open, last_seq 0) and returns the case row. */
@@ -81,7 +101,9 @@ export async function openCaseRecord(dataSource: DataSource, input: OpenCaseInpu
     try {
       return await dataSource.transaction(async (manager) => {
         const child =
-          'childId' in input.child ? await findChildPlace(manager, input.town, input.child.childId) : await registerOrFindChild(manager, input.town, input.child);
+          'childId' in input.child
+            ? await findChildPlace(manager, input.town, input.child.childId, input.reporter)
+            : await registerOrFindChild(manager, input.town, input.child, input.reporter);
         childId = child.id;
         await manager.query(
           `INSERT INTO cases (id, town, child_id, cause, area, school, stage, open, paused, opened_at, opened_by, stage_entered_at, last_seq, note)
@@ -102,7 +124,9 @@ export async function openCaseRecord(dataSource: DataSource, input: OpenCaseInpu
 /** The fields an inline report must agree on with the registry's record (birth date and sex come from the ID number). */
 const RECORD_FIELDS = ['name', 'school', 'grade', 'className', 'area'] as const;
 
-async function registerOrFindChild(manager: EntityManager, town: string, child: ChildInput): Promise<{ id: string; area: string; school: string }> {
+async function registerOrFindChild(manager: EntityManager, town: string, child: ChildInput, reporter: ScopedUser | undefined): Promise<{ id: string; area: string; school: string }> {
+  // What the reporter typed first: refusing it tells nothing about the registry.
+  if (reporter) decide(reporter, null, { ...child, town }, null);
   const inserted: Array<{ id: string; area: string; school: string }> = await manager.query(
     `INSERT INTO children (town, name, id_number, birth_date, sex, school, grade, class_name, area)
      VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8)
@@ -111,15 +135,12 @@ async function registerOrFindChild(manager: EntityManager, town: string, child: 
     [child.name, child.idNumber, child.birthDate, child.sex, child.school, child.grade, child.className, child.area, town],
   );
   if (inserted.length === 0) {
-    const [onFile]: Array<{ id: string; name: string; school: string; grade: number; className: string; area: string }> = await manager.query(
-      `SELECT id, name, school, grade, class_name AS "className", area FROM children WHERE town = $1 AND id_number = $2`,
-      [town, child.idNumber],
-    );
+    const onFile = (await lockChildOnFile(manager, town, { idNumber: child.idNumber }))!;
+    if (reporter) decide(reporter, onFile.facts, { ...child, town }, onFile.id);
     const differing = RECORD_FIELDS.filter((field) => onFile[field] !== child[field]);
     if (differing.length > 0) {
       // One child, one case comes first: a child with an open case is answered as such, whatever was typed.
-      const open = await findOpenCaseId(manager, onFile.id);
-      if (open) throw new OpenCaseExistsError(onFile.id, open);
+      if (onFile.openCaseId) throw new OpenCaseExistsError(onFile.id, onFile.openCaseId);
       throw new ChildRecordDiffersError(onFile.id, differing);
     }
     return onFile;
@@ -132,13 +153,47 @@ async function registerOrFindChild(manager: EntityManager, town: string, child: 
   return inserted[0];
 }
 
-async function findChildPlace(manager: EntityManager, town: string, childId: string): Promise<{ id: string; area: string; school: string }> {
-  const rows: Array<{ id: string; area: string; school: string }> = await manager.query(
-    `SELECT id, area, school FROM children WHERE id = $1 AND town = $2`,
-    [childId, town],
+async function findChildPlace(manager: EntityManager, town: string, childId: string, reporter: ScopedUser | undefined): Promise<{ id: string; area: string; school: string }> {
+  const onFile = await lockChildOnFile(manager, town, { id: childId });
+  if (!onFile) throw new ChildNotFoundError(childId);
+  if (reporter) decide(reporter, onFile.facts, null, onFile.id);
+  return onFile;
+}
+
+function decide(reporter: ScopedUser, onFile: ChildOnFileFacts | null, proposed: ChildOnFileFacts['child'] | null, childId: string | null): void {
+  const decision = decideChildWrite(reporter, 'REPORT', onFile, proposed);
+  if (!decision.allowed) throw new ChildWriteRefusedError(decision.refusal, childId);
+}
+
+interface LockedChild {
+  id: string;
+  name: string;
+  school: string;
+  grade: number;
+  className: string;
+  area: string;
+  openCaseId: string | null;
+  facts: ChildOnFileFacts;
+}
+
+/** The child's record, held FOR SHARE until the transaction ends (a correction waits), with its open case's place. */
+async function lockChildOnFile(manager: EntityManager, town: string, by: { id: string } | { idNumber: string }): Promise<LockedChild | undefined> {
+  const [row]: Array<Omit<LockedChild, 'facts' | 'openCaseId'> & { openCase: { id: string; area: string; school: string; stage: Stage } | null }> = await manager.query(
+    `SELECT c.id, c.name, c.school, c.grade, c.class_name AS "className", c.area,
+            (SELECT jsonb_build_object('id', k.id, 'area', k.area, 'school', k.school, 'stage', k.stage) FROM cases k WHERE k.child_id = c.id AND k.open) AS "openCase"
+       FROM children c
+      WHERE c.town = $1 AND ${'id' in by ? 'c.id = $2' : 'c.id_number = $2'}
+      FOR SHARE OF c`,
+    [town, 'id' in by ? by.id : by.idNumber],
   );
-  if (rows.length === 0) throw new ChildNotFoundError(childId);
-  return rows[0];
+  if (!row) return undefined;
+  const { openCase, ...child } = row;
+  const place = { town, area: child.area, school: child.school, grade: child.grade, className: child.className };
+  return {
+    ...child,
+    openCaseId: openCase?.id ?? null,
+    facts: { child: place, openCase: openCase ? { ...place, area: openCase.area, school: openCase.school, stage: openCase.stage } : null },
+  };
 }
 
 export async function findOpenCaseId(db: DataSource | EntityManager, childId: string): Promise<string | undefined> {

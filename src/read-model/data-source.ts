@@ -17,6 +17,7 @@ import { SupportMeasures1764900000000 } from './migrations/1764900000000-support
 import { Documents1764950000000 } from './migrations/1764950000000-documents';
 import { DashboardAndMonthlyReports1765000000000 } from './migrations/1765000000000-dashboard-and-monthly-reports';
 import { DashboardMonthlyRollup1765000000001 } from './migrations/1765000000001-dashboard-monthly-rollup';
+import { AuditLogChildIndex1766100000000 } from './migrations/1766100000000-audit-log-child-index';
 
 /** In order; append new migrations here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -33,6 +34,7 @@ export const READ_MODEL_MIGRATIONS = [
   Documents1764950000000,
   DashboardAndMonthlyReports1765000000000,
   DashboardMonthlyRollup1765000000001,
+  AuditLogChildIndex1766100000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

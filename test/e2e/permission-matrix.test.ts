@@ -279,11 +279,13 @@ describe('POST /api/cases: who reports which child', () => {
     expect(api.engine.started.length - before).toBe(opened);
   });
 
-  it('a second report of a child whose open case the reporter cannot see says the case exists, not which', async () => {
+  it('a report of a child on file outside the reporter’s scope says only that another unit handles it: not its case, not its fields', async () => {
     const res = await people.principal.post('/api/cases').send({ child: { ...childBody('A', 300), idNumber: ids.B.idNumber }, cause: 'POVERTY' });
     expect(res.status).toBe(409);
-    expect(res.body.code).toBe('CASE.ALREADY_OPEN');
+    expect(res.body.code).toBe('CHILD.HANDLED_ELSEWHERE');
+    expect(res.body.details).toBeUndefined();
     expect(JSON.stringify(res.body)).not.toContain(ids.B.caseId);
+    expect(JSON.stringify(res.body)).not.toContain(ids.B.childId);
   });
 });
 

@@ -29,6 +29,7 @@ export interface AuditQuery {
   /** Town code: a listing is always one town's. */
   town: string;
   caseId?: string;
+  childId?: string;
   username?: string;
   what?: AuditKind;
   page?: number;
@@ -59,28 +60,37 @@ export class AuditLog {
   constructor(private readonly dataSource: DataSource) {}
 
   async record(entry: AuditRecord): Promise<void> {
-    const caseId = isUuid(entry.caseId) ? entry.caseId.toLowerCase() : null;
-    const childId = isUuid(entry.childId) ? entry.childId.toLowerCase() : null;
+    await this.recordAll([entry]);
+  }
+
+  /** Several rows in one statement: all of them are written, or none (a request and the refused writes it attempted). */
+  async recordAll(entries: AuditRecord[]): Promise<void> {
+    if (entries.length === 0) return;
+    const rows = entries.map((entry) => ({
+      user_id: entry.userId,
+      username: storableOrNull(entry.username),
+      role: entry.role,
+      ip: storableOrNull(entry.ip),
+      method: storable(entry.method.slice(0, 20)),
+      path: storable(entry.path.slice(0, 500)),
+      what: entry.what,
+      case_id: isUuid(entry.caseId) ? entry.caseId.toLowerCase() : null,
+      child_id: isUuid(entry.childId) ? entry.childId.toLowerCase() : null,
+      status: entry.status,
+      error_code: entry.errorCode,
+      detail: entry.detail,
+      town: entry.town,
+    }));
+    // In the given order: the identity column is the log's order of writing.
     await this.dataSource.query(
       `INSERT INTO audit_log (user_id, username, role, ip, method, path, what, case_id, child_id, status, error_code, detail, town)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid,
-               COALESCE($9::uuid, (SELECT child_id FROM cases WHERE id = $8::uuid)),
-               $10, $11, $12::jsonb, $13)`,
-      [
-        entry.userId,
-        storableOrNull(entry.username),
-        entry.role,
-        storableOrNull(entry.ip),
-        storable(entry.method.slice(0, 20)),
-        storable(entry.path.slice(0, 500)),
-        entry.what,
-        caseId,
-        childId,
-        entry.status,
-        entry.errorCode,
-        JSON.stringify(entry.detail, (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value)),
-        entry.town,
-      ],
+       SELECT r.user_id, r.username, r.role, r.ip, r.method, r.path, r.what, r.case_id,
+              COALESCE(r.child_id, (SELECT child_id FROM cases WHERE id = r.case_id)),
+              r.status, r.error_code, COALESCE(r.detail, '{}'::jsonb), r.town
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(entry, n)
+        CROSS JOIN LATERAL jsonb_populate_record(NULL::audit_log, e.entry) AS r
+        ORDER BY e.n`,
+      [JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value))],
     );
   }
 
@@ -90,6 +100,7 @@ export class AuditLog {
     const pageSize = Math.min(AUDIT_MAX_PAGE_SIZE, Math.max(1, Math.trunc(query.pageSize ?? AUDIT_DEFAULT_PAGE_SIZE)));
     const q = this.dataSource.getRepository(AuditEntryEntity).createQueryBuilder('a').where('a.town = :town', { town: query.town });
     if (query.caseId !== undefined) q.andWhere('a.case_id = :caseId', { caseId: query.caseId });
+    if (query.childId !== undefined) q.andWhere('a.child_id = :childId', { childId: query.childId });
     if (query.username !== undefined) q.andWhere('a.username = :username', { username: query.username });
     if (query.what !== undefined) q.andWhere('a.what = :what', { what: query.what });
     q.orderBy('a.at', 'DESC')

@@ -19,6 +19,11 @@ export class AuditQueryDto {
   @IsUUID('all')
   caseId?: string;
 
+  @ApiPropertyOptional({ format: 'uuid', description: '儿童编号（如 what=WRITE_REFUSED：谁试图改动这名儿童）/ child id (with what=WRITE_REFUSED: who tried to change this child)' })
+  @IsOptional()
+  @IsUUID('all')
+  childId?: string;
+
   @ApiPropertyOptional({ example: 'teacher', description: '用户名 / user name' })
   @IsOptional()
   @IsString()
@@ -124,7 +129,7 @@ export class AuditController {
   @ApiOkResponse({ type: AuditPageDto })
   @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AUTH.REQUIRED', 'AUTH.FORBIDDEN', 'AUDIT.UNAVAILABLE')
   async list(@Query() query: AuditQueryDto, @CurrentUser() user: AuthUser): Promise<AuditPageDto> {
-    const page = await this.audit.list({ ...query, town: user.town, username: query.username?.trim().toLowerCase() });
+    const page = await this.audit.list({ ...query, childId: query.childId?.toLowerCase(), town: user.town, username: query.username?.trim().toLowerCase() });
     return { ...page, items: page.items.map(present) };
   }
 }

@@ -5,6 +5,8 @@
  * controller can forget it; only @NoAudit routes (health) are left out. Requests refused by the
  * guard before any user is known (401) are not recorded: there is nobody to name. The roles a
  * route requires (@RequireRoles) are checked here, inside the record, so those 403s are recorded.
+ * Writes the scope rule refused (./refused-writes.ts) add one WRITE_REFUSED row per child, written
+ * in the same statement as the request's row.
  *
  * If the row cannot be written the request fails with 503 AUDIT.UNAVAILABLE and nothing is
  * disclosed: minors' data are not read without a record of who read them. One exception: a
@@ -27,6 +29,7 @@ import { ApiError } from '../errors';
 import { AUDIT_KIND } from './audit.decorator';
 import { AuditLog, AuditRecord, storable } from './audit-log';
 import { clientIp } from './client-ip';
+import type { RefusedWrite } from './refused-writes';
 import { UUID_PATTERN, isUuid } from '../../read-model/uuid';
 
 /** Nest's metadata key of @HttpCode (the status is applied after interceptors run). */
@@ -53,6 +56,8 @@ interface AuditedRequest {
 export interface AuditNote {
   caseId?: string;
   detail?: Record<string, unknown>;
+  /** Writes the rule refused, one WRITE_REFUSED row each (./refused-writes.ts). */
+  refusals?: RefusedWrite[];
 }
 
 @Injectable()
@@ -89,7 +94,7 @@ export class AuditInterceptor implements NestInterceptor {
           (async () => {
             const answer = toApiError(error);
             try {
-              await this.audit.record(this.entry(request, what === 'LOGIN' ? 'LOGIN_FAILED' : what, answer.status, answer.code, undefined));
+              await this.audit.recordAll(this.entries(request, what === 'LOGIN' ? 'LOGIN_FAILED' : what, answer.status, answer.code, undefined));
             } catch (err) {
               this.logger.warn(`audit row not written for a refused request: ${(err as Error)?.message}`);
               // A server error already discloses nothing; anything else must not be answered unrecorded.
@@ -102,7 +107,7 @@ export class AuditInterceptor implements NestInterceptor {
       // Answers: recorded before they leave.
       mergeMap(async (body: unknown) => {
         try {
-          await this.audit.record(this.entry(request, what, successStatus, null, body));
+          await this.audit.recordAll(this.entries(request, what, successStatus, null, body));
         } catch (err) {
           if (CARRIED_OUT.includes(what)) {
             this.logger.error(`audit row not written for a ${what} that was carried out: ${(err as Error)?.message}`);
@@ -114,6 +119,22 @@ export class AuditInterceptor implements NestInterceptor {
         return body;
       }),
     );
+  }
+
+  /** The request's row, then one WRITE_REFUSED row per refused write it noted. */
+  private entries(request: AuditedRequest, what: AuditKind, status: number, errorCode: string | null, body: unknown): AuditRecord[] {
+    const entry = this.entry(request, what, status, errorCode, body);
+    const refusals = (request.audit?.refusals ?? []).map(
+      (refusal): AuditRecord => ({
+        ...entry,
+        what: 'WRITE_REFUSED',
+        caseId: null,
+        childId: refusal.childId,
+        errorCode: refusal.code,
+        detail: { reason: refusal.reason, attempted: what, ...refusal.detail },
+      }),
+    );
+    return [entry, ...refusals];
   }
 
   private entry(request: AuditedRequest, what: AuditKind, status: number, errorCode: string | null, body: unknown): AuditRecord {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Audit } from '../audit/audit.decorator';
+import { RefusedWrite, RefusedWrites } from '../audit/refused-writes';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiErrorResponses } from '../swagger';
@@ -24,18 +25,20 @@ export class ChildrenController {
   @ApiOperation({
     summary: '登记儿童 / Register a child',
     description:
-      '身份证号码按 GB 11643 校验位检查，出生日期、性别须与之一致；学校、责任区为本镇的；年级在该校年级范围内；监护人电话为手机或带区号座机。身份证号码已在本镇名册中：409。' +
-      ' / ID number checked with the GB 11643 check digit, birth date and sex must agree; school and area of your town; grade within the school; guardian phones mobile or landline. An ID number already on the town’s registry: 409. ' +
+      '身份证号码按 GB 11643 校验位检查，出生日期、性别须与之一致；学校、责任区为本镇的；年级在该校年级范围内；监护人电话为手机或带区号座机。身份证号码已在本镇名册中：在您的范围内 409 CHILD.ALREADY_REGISTERED（附儿童编号），范围外 409 CHILD.HANDLED_ELSEWHERE（不附任何信息，请与镇统筹负责人联系）。' +
+      ' / ID number checked with the GB 11643 check digit, birth date and sex must agree; school and area of your town; grade within the school; guardian phones mobile or landline.' +
+      ' An ID number already on the town’s registry: 409 CHILD.ALREADY_REGISTERED with the child’s id inside your scope, 409 CHILD.HANDLED_ELSEWHERE (nothing about the child; contact the coordinator) outside it. ' +
       SCOPE_NOTE,
   })
   @ApiCreatedResponse({ type: ChildRecordDto })
-  @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AREA.UNKNOWN', 'SCHOOL.UNKNOWN', 'CHILD.ALREADY_REGISTERED', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN')
+  @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AREA.UNKNOWN', 'SCHOOL.UNKNOWN', 'CHILD.ALREADY_REGISTERED', 'CHILD.HANDLED_ELSEWHERE', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN')
   async register(
     @Body() body: RegisterChildRequestDto,
     @CurrentUser() user: AuthUser,
+    @RefusedWrites() refused: RefusedWrite[],
     @Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown },
   ): Promise<ChildRecordDto> {
-    const created = await this.service.register(body, user);
+    const created = await this.service.register(body, user, refused);
     res.setHeader('Location', `/api/children/${created.id}`);
     return created;
   }
@@ -73,13 +76,19 @@ export class ChildrenController {
   @ApiOperation({
     summary: '更正儿童信息 / Correct a child’s record',
     description:
-      '只改所给字段（身份证号码不可改；监护人给出时整体替换）。改后的儿童仍须在您的范围内。未结案件的责任区、学校不随之改变。' +
-      ' / Changes the fields given (not the ID number; guardians, when given, replace the list). The child must stay inside your scope. An open case keeps its area and school.',
+      '只改所给字段（身份证号码不可改；监护人给出时整体替换）。改后的儿童仍须在您的范围内（403）。未结案件的责任区、学校不随之改变；未结案件不在您的范围内的儿童不能由您更正（409 CHILD.HANDLED_ELSEWHERE）。' +
+      ' / Changes the fields given (not the ID number; guardians, when given, replace the list). The child must stay inside your scope (403).' +
+      ' An open case keeps its area and school; a child whose open case is outside your scope is not yours to correct (409 CHILD.HANDLED_ELSEWHERE).',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: '儿童编号 / child id' })
   @ApiOkResponse({ type: ChildRecordDto })
-  @ApiErrorResponses('CHILD.INVALID_ID', 'CHILD.NOT_FOUND', 'REQUEST.VALIDATION_FAILED', 'AREA.UNKNOWN', 'SCHOOL.UNKNOWN', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN')
-  update(@Param('id', ChildIdPipe) id: string, @Body() body: UpdateChildRequestDto, @CurrentUser() user: AuthUser): Promise<ChildRecordDto> {
-    return this.service.update(id, body, user);
+  @ApiErrorResponses('CHILD.INVALID_ID', 'CHILD.NOT_FOUND', 'REQUEST.VALIDATION_FAILED', 'AREA.UNKNOWN', 'SCHOOL.UNKNOWN', 'CHILD.HANDLED_ELSEWHERE', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN')
+  update(
+    @Param('id', ChildIdPipe) id: string,
+    @Body() body: UpdateChildRequestDto,
+    @CurrentUser() user: AuthUser,
+    @RefusedWrites() refused: RefusedWrite[],
+  ): Promise<ChildRecordDto> {
+    return this.service.update(id, body, user, refused);
   }
 }

@@ -2,7 +2,9 @@
  * The children's registry over HTTP: register, list, read, correct. Every child is of the user's
  * town; a role reads the children of its read scope (a stage-scoped role reads none) and, if its
  * row says WRITE, registers and corrects them there (src/access/permissions.ts). A child outside
- * the scope answers 404 like an unknown id. Lists mask ID numbers and phones for everybody; the
+ * the scope answers 404 like an unknown id; an ID number on file outside it, or a child whose open
+ * case is another unit's, answers the neutral 409 CHILD.HANDLED_ELSEWHERE (the write rule,
+ * src/access/child-writes.ts, decided inside the writing transaction). Lists mask ID numbers and phones for everybody; the
  * detail shows them to the roles whose row says fullIdentity, as for cases.
  */
 import { Inject, Injectable } from '@nestjs/common';
@@ -10,12 +12,14 @@ import { DataSource } from 'typeorm';
 import type { ChildEntity, GuardianEntity } from '../../read-model/entities';
 import { Town, Towns } from '../../read-model/town';
 import { checkChild, PRIORITY_FLAG_LABELS, PRIORITY_FLAGS, RawChild, RegistryChildInput } from '../../registry/child-rules';
-import { findChildrenByIdNumber, getChild, listChildren, openCaseIds, saveChildren } from '../../registry/children-store';
+import { ChildWriteRefused, getChild, listChildren, openCaseIds, saveChildren } from '../../registry/children-store';
+import type { RefusedWrite } from '../audit/refused-writes';
 import type { AuthUser } from '../auth/auth-user';
-import { childScope, childScopeLabel, mayReadChild, mayWriteChild, registryAccess, seesFullIdentity } from '../../access/permissions';
+import { childScope, childScopeLabel, mayReadChild, registryAccess, seesFullIdentity } from '../../access/permissions';
 import { ROLE_LABELS } from '../../access/roles';
 import { CasePresenter } from '../cases/case.views';
 import { ApiError } from '../errors';
+import { handledElsewhereError } from './handled-elsewhere';
 import { TOWNS } from '../tokens';
 import { resolveArea, resolveSchool } from '../town-codes';
 import { validationFailed } from '../validation/field-errors';
@@ -29,17 +33,15 @@ export class ChildrenService {
     @Inject(TOWNS) private readonly towns: Towns,
   ) {}
 
-  async register(body: RegisterChildRequestDto, user: AuthUser): Promise<ChildRecordDto> {
+  async register(body: RegisterChildRequestDto, user: AuthUser, refused: RefusedWrite[]): Promise<ChildRecordDto> {
     const town = this.towns.get(user.town);
     this.requireWrite(user);
     const child = this.check(town, body);
-    if (!mayWriteChild(user, { ...child, town: town.code })) throw outOfScope(user);
     const id = await this.dataSource.transaction(async (manager) => {
-      const onFile = (await findChildrenByIdNumber(manager, town.code, [child.idNumber])).get(child.idNumber);
-      if (onFile) throw alreadyRegistered(mayReadChild(user, { ...onFile.record, town: town.code }) ? onFile.id : undefined);
-      const written = await saveChildren(manager, town.code, [child]);
-      // Registered by someone else in the meantime: the upsert updated their row; the throw rolls that back.
-      if (written.created !== 1) throw alreadyRegistered(undefined);
+      const written = await saveChildren(manager, town.code, [child], { writer: user });
+      if (written.refused.length > 0) throw this.refusal(town, user, written.refused[0], refused);
+      // On file already, inside the user's scope: saveChildren left or corrected it; the throw rolls that back.
+      if (written.created !== 1) throw alreadyRegistered(written.ids.get(child.idNumber)!);
       return written.ids.get(child.idNumber)!;
     });
     return this.read(id, user);
@@ -69,11 +71,10 @@ export class ChildrenService {
     return this.present(found.child, found.guardians, !seesFullIdentity(user.role), open.get(id) ?? null);
   }
 
-  async update(id: string, body: UpdateChildRequestDto, user: AuthUser): Promise<ChildRecordDto> {
+  async update(id: string, body: UpdateChildRequestDto, user: AuthUser, refused: RefusedWrite[]): Promise<ChildRecordDto> {
     const town = this.towns.get(user.town);
     this.requireWrite(user);
-    const { child: before, guardians } = await this.find(id, user);
-    if (!mayWriteChild(user, before)) throw outOfScope(user);
+    const { child: before, guardians } = await this.find(id, user, refused);
     const merged: RawChild = {
       name: before.name,
       idNumber: before.idNumber,
@@ -90,16 +91,32 @@ export class ChildrenService {
       ...definedOnly(body),
     };
     const after = this.check(town, merged);
-    if (!mayWriteChild(user, { ...after, town: town.code })) throw outOfScope(user);
-    await this.dataSource.transaction((manager) => saveChildren(manager, town.code, [after]));
+    // The rule decides on the record as it is now, locked (both the record and the new values must be the user's).
+    await this.dataSource.transaction(async (manager) => {
+      const written = await saveChildren(manager, town.code, [after], { writer: user });
+      if (written.refused.length > 0) throw this.refusal(town, user, written.refused[0], refused);
+    });
     return this.read(id, user);
   }
 
-  /** The child of the user's town inside its read scope, or 404 (outside the scope it does not exist for the user). */
-  private async find(id: string, user: AuthUser): Promise<{ child: ChildEntity; guardians: GuardianEntity[] }> {
+  /** The answer to a refused write; a refusal that concerns a child on file is noted for the audit log. */
+  private refusal(town: Town, user: AuthUser, refusal: ChildWriteRefused, refused: RefusedWrite[]): ApiError {
+    const answer = refusal.refusal === 'NOT_PERMITTED' ? forbidden(user) : refusal.refusal === 'VALUES_OUTSIDE_SCOPE' ? outOfScope(user) : handledElsewhereError(town);
+    if (refusal.childId) refused.push({ childId: refusal.childId, reason: refusal.refusal, code: answer.code });
+    return answer;
+  }
+
+  /**
+   * The child of the user's town inside its read scope, or 404 (outside the scope it does not exist
+   * for the user). For a write (`refused` given), a child on file outside the scope is noted as a refused write.
+   */
+  private async find(id: string, user: AuthUser, refused?: RefusedWrite[]): Promise<{ child: ChildEntity; guardians: GuardianEntity[] }> {
     if (registryAccess(user.role) === 'NONE') throw forbidden(user);
     const found = await getChild(this.dataSource, user.town, id);
-    if (!found || !mayReadChild(user, found.child)) throw new ApiError('CHILD.NOT_FOUND', { details: { childId: id } });
+    if (!found || !mayReadChild(user, found.child)) {
+      if (found && refused) refused.push({ childId: found.child.id, reason: 'RECORD_OUTSIDE_SCOPE', code: 'CHILD.NOT_FOUND' });
+      throw new ApiError('CHILD.NOT_FOUND', { details: { childId: id } });
+    }
     return found;
   }
 
@@ -132,11 +149,12 @@ export class ChildrenService {
   }
 }
 
-function alreadyRegistered(visibleChildId: string | undefined): ApiError {
+/** Inside the user's scope: the record is theirs to correct, so the answer names it. */
+function alreadyRegistered(childId: string): ApiError {
   return new ApiError('CHILD.ALREADY_REGISTERED', {
-    zh: `该身份证号码已在本镇儿童名册中${visibleChildId ? `（儿童编号 ${visibleChildId}）` : ''}，请更正原记录`,
-    en: `The ID number is already on the town's registry${visibleChildId ? ` (child ${visibleChildId})` : ''}; correct that record`,
-    details: visibleChildId ? { childId: visibleChildId } : {},
+    zh: `该身份证号码已在本镇儿童名册中（儿童编号 ${childId}），请更正原记录`,
+    en: `The ID number is already on the town's registry (child ${childId}); correct that record`,
+    details: { childId },
   });
 }
 

@@ -5,6 +5,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
 import type { ImportReport } from '../../ledger/import-ledger';
 import { Audit } from '../audit/audit.decorator';
+import { RefusedWrite, RefusedWrites } from '../audit/refused-writes';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiErrorResponses } from '../swagger';
@@ -45,14 +46,20 @@ export class LedgerController {
     summary: '导入台账（儿童与案件）/ Import the ledger (children and cases)',
     description:
       '表头为中文（姓名、身份证号、性别、出生日期、学校、年级、班级、责任区/村(社区)、村民小组、监护人、监护人电话、与学生关系、残疾儿童、残疾人子女、留守儿童、建档立卡贫困户、辍学原因/案由、备注），常见写法均可。' +
-      '每一行先全部检查：有不合格的行时不导入任何数据，回答 422 与逐行报告（行号、列、值、原因）；goodRowsOnly=true 时只导入合格的行。重复导入同一文件不改变任何数据。填写了辍学原因的行在儿童导入后立案（已有未结案件的不重复立案）。' +
+      '每一行先全部检查：有不合格的行时不导入任何数据，回答 422 与逐行报告（行号、列、值、原因）；goodRowsOnly=true 时只导入合格的行。重复导入同一文件不改变任何数据。只能导入本人范围内的儿童：身份证号码属于不由您负责的儿童（或其未结案件不由您办理）的行列为不合格行，只说明"由其他单位负责，请与镇统筹负责人联系"，不计入新增或更新。填写了辍学原因的行在儿童导入后立案（已有未结案件的不重复立案）。' +
       ' / Chinese headers as towns keep them (common variants accepted). Every row is checked first: if any is bad nothing is imported and the answer is 422 with a row-by-row report;' +
-      ' with goodRowsOnly=true the good rows are imported. Importing the same file again changes nothing. Rows with a cause open a case after the children are committed (not if one is open).',
+      ' with goodRowsOnly=true the good rows are imported. Importing the same file again changes nothing.' +
+      ' Only children of your scope: a row whose ID number belongs to a child you do not handle (or whose open case another unit handles) is a bad row that says only "handled by another unit, contact the coordinator", never counted as created or updated. Rows with a cause open a case after the children are committed (not if one is open).',
   })
   @ApiOkResponse({ type: ImportReportDto, description: '导入结果：计数与逐行报告 / counts and the row-by-row report' })
   @ApiErrorResponses('LEDGER.FILE_REQUIRED', 'LEDGER.UNSUPPORTED_FILE', 'LEDGER.LAYOUT_INVALID', 'LEDGER.ROWS_INVALID', 'REQUEST.TOO_LARGE', 'REQUEST.VALIDATION_FAILED', 'ENGINE.UNAVAILABLE', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN')
-  import(@UploadedFile() file: UploadedLedger | undefined, @Query() query: ImportLedgerQueryDto, @CurrentUser() user: AuthUser): Promise<ImportReport> {
-    return this.service.import(file, { goodRowsOnly: query.goodRowsOnly === true, dryRun: query.dryRun === true }, user);
+  import(
+    @UploadedFile() file: UploadedLedger | undefined,
+    @Query() query: ImportLedgerQueryDto,
+    @CurrentUser() user: AuthUser,
+    @RefusedWrites() refused: RefusedWrite[],
+  ): Promise<ImportReport> {
+    return this.service.import(file, { goodRowsOnly: query.goodRowsOnly === true, dryRun: query.dryRun === true }, user, refused);
   }
 
   @Get('export')

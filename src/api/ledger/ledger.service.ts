@@ -1,17 +1,19 @@
 /**
- * The ledger over HTTP: import a file uploaded by a user (every row must be inside the user's
- * scope and town) and export the user's ledger. The work is src/ledger's, the same as the
+ * The ledger over HTTP: import a file uploaded by a user (every row decided by the write rule:
+ * the row's values and the record on file inside the user's scope and town; the refused rows that
+ * name a child on file go to the audit log) and export the user's ledger. The work is src/ledger's, the same as the
  * command line's; here are permissions and the answers.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Towns } from '../../read-model/town';
 import { exportLedger } from '../../ledger/export-ledger';
-import { importLedger, ImportReport, NoCaseEngineError } from '../../ledger/import-ledger';
+import { importLedger, ImportReport, NoCaseEngineError, RefusedRow } from '../../ledger/import-ledger';
 import { LedgerLayoutError } from '../../ledger/parse-ledger';
 import { UnsupportedLedgerFileError } from '../../ledger/read-sheet';
 import { actorName, AuthUser } from '../auth/auth-user';
-import { caseScope, childScope, mayWriteChild, registryAccess, seesFullIdentity } from '../../access/permissions';
+import { caseScope, childScope, registryAccess, seesFullIdentity } from '../../access/permissions';
+import type { RefusedWrite } from '../audit/refused-writes';
 import { ROLE_LABELS } from '../../access/roles';
 import { CASE_ENGINE, CaseEngine } from '../case-engine.port';
 import { ApiError } from '../errors';
@@ -34,7 +36,7 @@ export class LedgerService {
     @Inject(TOWNS) private readonly towns: Towns,
   ) {}
 
-  async import(file: UploadedLedger | undefined, flags: { goodRowsOnly: boolean; dryRun: boolean }, user: AuthUser): Promise<ImportReport> {
+  async import(file: UploadedLedger | undefined, flags: { goodRowsOnly: boolean; dryRun: boolean }, user: AuthUser, refused: RefusedWrite[]): Promise<ImportReport> {
     if (registryAccess(user.role) !== 'WRITE') throw forbidden(user);
     if (!file || file.size === 0) {
       throw new ApiError('LEDGER.FILE_REQUIRED', { zh: '请以 multipart/form-data 上传文件，字段名 file', en: 'Upload the file as multipart/form-data, field "file"' });
@@ -53,7 +55,8 @@ export class LedgerService {
           goodRowsOnly: flags.goodRowsOnly,
           dryRun: flags.dryRun,
           importer: { userId: user.id, username: user.username, actor: actorName(user), via: 'API' },
-          mayWrite: (child) => mayWriteChild(user, { ...child, town: town.code }),
+          writer: user,
+          onRefused: (rows) => refused.push(...refusedWrites(rows, flags.dryRun)),
         },
       );
     } catch (err) {
@@ -86,6 +89,15 @@ export class LedgerService {
     const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     return { fileName: `台账-${town.code}-${day}.xlsx`, bytes };
   }
+}
+
+/** The refused rows that concern a child on file, for the audit log (one WRITE_REFUSED row each). */
+function refusedWrites(rows: RefusedRow[], dryRun: boolean): RefusedWrite[] {
+  return rows.flatMap((r) =>
+    r.childId === null
+      ? []
+      : [{ childId: r.childId, reason: r.refusal, code: r.refusal === 'RECORD_OUTSIDE_SCOPE' ? ('CHILD.HANDLED_ELSEWHERE' as const) : ('AUTH.FORBIDDEN' as const), detail: { sheet: r.sheet, row: r.row, dryRun } }],
+  );
 }
 
 function forbidden(user: AuthUser): ApiError {

@@ -18,6 +18,8 @@ export const AUDIT_KINDS = [
   'UPDATE_CHILD',
   'IMPORT_LEDGER',
   'EXPORT_LEDGER',
+  // One row per child a write was refused for (src/access/child-writes.ts), beside the request's own row.
+  'WRITE_REFUSED',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -30,6 +32,7 @@ export type AuditKind = (typeof AUDIT_KINDS)[number];
 @Index('audit_log_case_id_idx', ['caseId', 'at'])
 @Index('audit_log_username_idx', ['username', 'at'])
 @Index('audit_log_town_at_idx', ['town', 'at'])
+@Index('audit_log_child_id_idx', ['childId', 'at'])
 @Check('audit_log_what_check', `what ~ '^[A-Z][A-Z_]*$'`)
 @Check('audit_log_status_check', 'status BETWEEN 100 AND 599')
 export class AuditEntryEntity {

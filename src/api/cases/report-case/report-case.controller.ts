@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '../../audit/audit.decorator';
+import { RefusedWrite, RefusedWrites } from '../../audit/refused-writes';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { ApiErrorResponses } from '../../swagger';
@@ -22,9 +23,11 @@ export class ReportCaseController {
     description:
       '新儿童填写 child（按身份证号码识别，重复报告沿用原记录），已登记儿童填写 childId。一名儿童同时只能有一个未结案件。' +
       '报告人即登录用户；只能报告本岗位可查看范围内的儿童（学校：本校；教师：本班；村：本责任区），领导小组、镇政府、司法所、派出所不报告（403）。' +
+      '身份证号码已在名册中而儿童（或其未结案件）不在您的范围内：409 CHILD.HANDLED_ELSEWHERE，不附任何信息，请与镇统筹负责人联系。' +
       ' / Give `child` (found again by ID number) or `childId`. One child has at most one open case.' +
       ' The reporter is the logged-in user, who may report only a child inside their scope (school, class, area);' +
-      ' the leading group, town office, justice office and police station do not report (403).',
+      ' the leading group, town office, justice office and police station do not report (403).' +
+      ' An ID number on file for a child (or with an open case) outside your scope: 409 CHILD.HANDLED_ELSEWHERE, with nothing about the child; contact the coordinator.',
   })
   @ApiBody({
     type: ReportCaseRequestDto,
@@ -59,6 +62,8 @@ export class ReportCaseController {
     'SCHOOL.UNKNOWN',
     'CHILD.NOT_FOUND',
     'CASE.ALREADY_OPEN',
+    'CHILD.DIFFERS_FROM_REGISTRY',
+    'CHILD.HANDLED_ELSEWHERE',
     'REQUEST.TOO_LARGE',
     'ENGINE.UNAVAILABLE',
     'AUTH.REQUIRED',
@@ -68,9 +73,10 @@ export class ReportCaseController {
   async report(
     @Body() body: ReportCaseRequestDto,
     @CurrentUser() user: AuthUser,
+    @RefusedWrites() refused: RefusedWrite[],
     @Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown },
   ): Promise<CaseDetailDto> {
-    const created = await this.service.report(body, user);
+    const created = await this.service.report(body, user, refused);
     res.setHeader('Location', `/api/cases/${created.id}`);
     return created;
   }

@@ -1,24 +1,31 @@
 /**
  * Reporting a suspected dropout (立案):
- * 1. check the body against the town (area, school, grades) and the ID number (birth date, sex),
- *    and that the user may report this child (its role reports, the child is inside its scope);
- * 2. in one transaction, upsert the child by town and ID number and insert the case row (HOME_VISIT, open,
+ * 1. check the body against the town (area, school, grades) and the ID number (birth date, sex);
+ * 2. in one transaction, register the child or find it by town and ID number (or by childId), let
+ *    the write rule decide on it (src/access/child-writes.ts: the reported values and the record on
+ *    file, with its open case, inside the user's scope) and insert the case row (HOME_VISIT, open,
  *    last_seq 0); the partial unique index refuses a second open case → 409 CASE.ALREADY_OPEN;
  * 3. start the case's workflow; if that fails, delete the case row again and answer 503.
+ *
+ * A child on file outside the user's scope answers the neutral 409 CHILD.HANDLED_ELSEWHERE (by a
+ * childId the user cannot read: 404, as an unknown id): never its differing fields, nor whether it
+ * has an open case.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CaseQueries } from '../../../read-model/case-queries';
-import { ChildInput, ChildRecordDiffersError, OpenCaseExistsError } from '../../../read-model/case-intake';
+import { ChildInput, ChildRecordDiffersError, ChildWriteRefusedError, OpenCaseExistsError } from '../../../read-model/case-intake';
 import { CaseStartFailedError, openAndStartCase } from '../../../registry/open-case';
 import { ChildEntity } from '../../../read-model/entities';
 import { Town, Towns } from '../../../read-model/town';
+import type { RefusedWrite } from '../../audit/refused-writes';
 import { CASE_ENGINE, CaseEngine } from '../../case-engine.port';
 import { actorName, AuthUser } from '../../auth/auth-user';
 import { reportForbidden, reportOutOfScope } from '../../auth/forbidden';
-import { mayReadCase, mayReport, mayReportAtAll } from '../../../access/permissions';
+import { mayReadCase, mayReadChild, mayReportAtAll } from '../../../access/permissions';
 import { ApiError } from '../../errors';
 import { TOWNS } from '../../tokens';
+import { handledElsewhereError } from '../../children/handled-elsewhere';
 import { resolveArea, resolveSchool } from '../../town-codes';
 import { validationFailed } from '../../validation/field-errors';
 import { checkChild } from '../../../registry/child-rules';
@@ -37,7 +44,7 @@ export class ReportCaseService {
     @Inject(TOWNS) private readonly towns: Towns,
   ) {}
 
-  async report(request: ReportCaseRequestDto, user: AuthUser): Promise<CaseDetailDto> {
+  async report(request: ReportCaseRequestDto, user: AuthUser, refused: RefusedWrite[]): Promise<CaseDetailDto> {
     if (!mayReportAtAll(user.role)) throw reportForbidden(user.role);
     const actor = actorName(user);
     if (request.child !== undefined && request.childId !== undefined) {
@@ -52,12 +59,15 @@ export class ReportCaseService {
     }
     const town = this.towns.get(user.town);
     const child = request.child ? this.checkChild(town, request.child) : { childId: request.childId! };
-    await this.checkScope(user, child);
 
     let row;
     try {
-      row = await openAndStartCase({ dataSource: this.dataSource, engine: this.engine }, { town: town.code, child, cause: request.cause, note: request.note, openedBy: actor });
+      row = await openAndStartCase(
+        { dataSource: this.dataSource, engine: this.engine },
+        { town: town.code, child, cause: request.cause, note: request.note, openedBy: actor, reporter: user },
+      );
     } catch (err) {
+      if (err instanceof ChildWriteRefusedError) throw await this.refusal(town, user, err, 'childId' in child, refused);
       if (err instanceof CaseStartFailedError) {
         this.logger.error(`could not start case ${err.caseId}${err.cleanupFailed ? '; its row could not be removed' : '; its row was removed'}`, String((err.cause as Error)?.stack ?? err.cause));
         throw new ApiError('ENGINE.UNAVAILABLE', {
@@ -65,6 +75,7 @@ export class ReportCaseService {
           en: 'The case engine is unavailable; the case was not opened, submit it again later',
         });
       }
+      // Past the write rule: the child is the user's, so the answers below may name fields and the case.
       if (err instanceof ChildRecordDiffersError) {
         throw new ApiError('CHILD.DIFFERS_FROM_REGISTRY', {
           zh: `该儿童已在本镇儿童名册中，以下信息与名册不一致：${err.fields.join('、')}；请先更正名册（PATCH /api/children/:id），或按 childId 报告`,
@@ -75,11 +86,9 @@ export class ReportCaseService {
       if (err instanceof OpenCaseExistsError) {
         const open = await this.queries.accessFacts(err.openCaseId);
         if (!open || !mayReadCase(user, open)) {
-          // The open case is someone else's to see: say that it exists, not which it is.
-          throw new ApiError('CASE.ALREADY_OPEN', {
-            zh: '该儿童已有未结案件（一人一案），由其他单位办理，请与统筹负责人联系',
-            en: 'The child already has an open case (one child, one case), handled outside your scope; contact the coordinator',
-          });
+          // Opened by another unit after the rule decided: the same neutral answer as the rule's.
+          refused.push({ childId: err.childId, reason: 'RECORD_OUTSIDE_SCOPE', code: 'CHILD.HANDLED_ELSEWHERE' });
+          throw handledElsewhereError(town);
         }
         throw new ApiError('CASE.ALREADY_OPEN', {
           zh: `该儿童已有未结案件（一人一案），案件编号 ${err.openCaseId}，请在原案件中继续办理`,
@@ -96,19 +105,24 @@ export class ReportCaseService {
     return this.presenter.detail(detail, user);
   }
 
-  /**
-   * A new child must be inside the user's scope (403 otherwise: the user typed the data, nothing
-   * is revealed). A child on file outside it answers 404 CHILD.NOT_FOUND, as an unknown id would.
-   */
-  private async checkScope(user: AuthUser, child: ChildInput | { childId: string }): Promise<void> {
-    if (!('childId' in child)) {
-      if (!mayReport(user, { ...child, town: user.town })) throw reportOutOfScope(user.role);
-      return;
-    }
-    const onFile = await this.dataSource
+  /** The answer to a report the write rule refused; a refusal that concerns a child on file is noted for the audit log. */
+  private async refusal(town: Town, user: AuthUser, err: ChildWriteRefusedError, byChildId: boolean, refused: RefusedWrite[]): Promise<ApiError> {
+    let answer: ApiError;
+    if (err.refusal === 'NOT_PERMITTED') answer = reportForbidden(user.role);
+    else if (err.refusal === 'VALUES_OUTSIDE_SCOPE') answer = reportOutOfScope(user.role);
+    else if (byChildId && !(await this.readsChild(user, err.childId!))) {
+      // A childId the user cannot read does not exist for them, as an unknown id would not.
+      answer = new ApiError('CHILD.NOT_FOUND', { details: { childId: err.childId } });
+    } else answer = handledElsewhereError(town);
+    if (err.childId) refused.push({ childId: err.childId, reason: err.refusal, code: answer.code });
+    return answer;
+  }
+
+  private async readsChild(user: AuthUser, childId: string): Promise<boolean> {
+    const child = await this.dataSource
       .getRepository(ChildEntity)
-      .findOne({ where: { id: child.childId, town: user.town }, select: { id: true, town: true, area: true, school: true, grade: true, className: true } });
-    if (!onFile || !mayReport(user, onFile)) throw new ApiError('CHILD.NOT_FOUND', { details: { childId: child.childId } });
+      .findOne({ where: { id: childId, town: user.town }, select: { id: true, town: true, area: true, school: true, grade: true, className: true } });
+    return child !== null && mayReadChild(user, child);
   }
 
   /** Town codes for area and school (or 400 AREA/SCHOOL.UNKNOWN), then the registry's rules (src/registry/child-rules.ts). */
