@@ -1,6 +1,7 @@
 /**
  * Access rules live here, below the HTTP layer: the API, the read model, the registry, the ledger
- * and the dashboard import them downward (src/access: roles, permissions, masking).
+ * and the dashboard import them downward (src/access: roles, permissions, masking, and
+ * child-writes.ts, the one rule every write of a child is decided by).
  *
  * Who may see and do what: the permission table, as data, and the pure functions the API asks.
  * No NestJS, no database: the list query turns `caseScope()` into SQL (src/read-model/case-queries.ts).
