@@ -2,8 +2,8 @@
  * Sets an application up the one way main.ts and the tests share: the /api prefix, security
  * headers, the body limit and body checks (src/api/hardening), validation (whitelist,
  * forbidNonWhitelisted, transform), the one exception filter and Swagger at /api/docs (JSON at
- * /api/docs-json). Rate limits and Idempotency-Key come with ApiModule. Call it before
- * `app.init()` / `app.listen()`.
+ * /api/docs-json). Rate limits and Idempotency-Key come with ApiModule. Create the app with
+ * NEST_APP_OPTIONS and call this before `app.init()` / `app.listen()`.
  */
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -25,6 +25,12 @@ export interface ConfigureAppOptions {
   version?: string;
 }
 
+/**
+ * Options to create the application with: Nest's own body parsers off (they would add a form
+ * parser); configureApp registers the JSON one.
+ */
+export const NEST_APP_OPTIONS = { bodyParser: false } as const;
+
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
@@ -42,8 +48,8 @@ export function configureApp<T extends INestApplication>(app: T, options: Config
   // Security headers first, so every answer has them, also a refused body; body checks after parsing.
   app.use(securityHeaders());
   if (typeof express.useBodyParser === 'function') {
+    // JSON only: any other body is refused with 415 by the hardening (media-type.ts), multipart where a route declares it.
     express.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
-    express.useBodyParser('urlencoded', { limit: options.bodyLimit ?? '100kb', extended: false });
   }
   app.use(inputSanityMiddleware());
   app.useGlobalPipes(createValidationPipe());

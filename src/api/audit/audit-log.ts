@@ -1,7 +1,8 @@
 /**
  * Writes and reads the audit log (table audit_log: append-only, the database refuses UPDATE,
  * DELETE and TRUNCATE). The child of a case is found by the insert itself, so a row names the
- * child even when the request only named the case.
+ * child even when the request only named the case; so is the town of the account a failed log-in
+ * named.
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -65,7 +66,9 @@ export class AuditLog {
       `INSERT INTO audit_log (user_id, username, role, ip, method, path, what, case_id, child_id, status, error_code, detail, town)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid,
                COALESCE($9::uuid, (SELECT child_id FROM cases WHERE id = $8::uuid)),
-               $10, $11, $12::jsonb, $13)`,
+               $10, $11, $12::jsonb,
+               -- A failed log-in names an account, or a name tried: the account's town, so its leading group reads it.
+               COALESCE($13, CASE WHEN $7 IN ('LOGIN_FAILED', 'LOGIN_LOCKED') THEN (SELECT town FROM users WHERE username = $2) END))`,
       [
         entry.userId,
         storableOrNull(entry.username),

@@ -5,13 +5,14 @@ import { LabelDto } from '../cases/case.views';
 import { ROLES, Role } from '../../access/roles';
 
 export class LoginRequestDto {
-  @ApiProperty({ example: 'teacher', maxLength: 100, description: '用户名（不分大小写）/ user name, case-insensitive' })
+  @ApiProperty({ example: 'teacher', minLength: 1, maxLength: 100, description: '用户名（不分大小写）/ user name, case-insensitive' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   username!: string;
 
-  @ApiProperty({ example: 'baoxue-demo', maxLength: 200, format: 'password' })
+  // Never a usable password here: the document is public.
+  @ApiProperty({ example: '<your password>', minLength: 1, maxLength: 200, format: 'password' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
