@@ -5,14 +5,14 @@
  * /api/docs-json). Rate limits and Idempotency-Key come with ApiModule. Create the app with
  * NEST_APP_OPTIONS and call this before `app.init()` / `app.listen()`.
  */
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { inputSanityMiddleware, securityHeaders } from './hardening';
 import { setupSwagger } from './swagger';
 import { serveWebPages } from '../dashboard/web-pages';
-import { validationExceptionFactory } from './validation/field-errors';
+import { validationExceptionFactory, validationFailed } from './validation/field-errors';
 
 export const API_PREFIX = 'api';
 
@@ -31,8 +31,21 @@ export interface ConfigureAppOptions {
  */
 export const NEST_APP_OPTIONS = { bodyParser: false } as const;
 
+/**
+ * The validation pipe, which also refuses a route's body when there is none at all (a PATCH
+ * without a body used to answer 200): 400 naming `(body)`.
+ */
+class BodyValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && value === undefined) {
+      throw validationFailed([{ field: '(body)', constraint: 'isDefined', message: '请求缺少内容，请以 JSON 格式提交', messageEn: 'the request has no body; send it as JSON' }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -3,6 +3,8 @@
  * pages), so that a known path asked with another method is answered 405 with `Allow` (RFC 9110
  * 15.5.6) instead of 404. The exception filter asks it only when no route matched the request.
  */
+import { METHODS } from 'node:http';
+
 interface RouteLayer {
   route?: { methods: Record<string, boolean | undefined> };
   match?(path: string): boolean;
@@ -18,6 +20,8 @@ export function allowedMethods(app: unknown, path: string): string[] {
   const methods = new Set<string>();
   for (const layer of stack) {
     if (!layer.route || typeof layer.match !== 'function') continue;
+    // Nest mounts a middleware for RequestMethod.ALL as one route per method: that is no operation.
+    if (Object.keys(layer.route.methods).length >= METHODS.length) continue;
     let matches = false;
     try {
       matches = layer.match(path);

@@ -8,6 +8,7 @@
 import request from 'supertest';
 import { createTestApi, TestApi } from '../support/api-app';
 import { as, AsUser, DEMO_PASSWORD } from '../support/auth';
+import { validIdNumber } from '../support/fixtures';
 import { ledgerCsv } from '../support/ledger-files';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -63,6 +64,26 @@ describe('415 for a body that is not JSON', () => {
     const jsonUpload = await coordinator.post('/api/ledger/import').send({ file: 'x' });
     expect(jsonUpload.status).toBe(415);
     expect(jsonUpload.body.details.accepted).toEqual(['multipart/form-data']);
+  });
+});
+
+describe('400 for a JSON route called without a body', () => {
+  it('refuses a PATCH without a body (it answered 200 and audited an update)', async () => {
+    const child = await coordinator.post('/api/children').send({
+      name: '陈小雨',
+      idNumber: validIdNumber('2014-09-01', 'F'),
+      school: '故陵小学',
+      grade: 5,
+      className: '五年级二班',
+      area: '高坪村',
+      guardians: [{ name: '陈大林', phone: '023-55123456', relation: '祖父' }],
+    });
+    expect(child.status).toBe(201);
+    const res = await coordinator.patch(`/api/children/${child.body.id}`);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'REQUEST.VALIDATION_FAILED', details: { fields: [{ field: '(body)', constraint: 'isDefined' }] } });
+    // An empty object is a body: nothing to change, answered as it is.
+    expect((await coordinator.patch(`/api/children/${child.body.id}`).send({})).status).toBe(200);
   });
 });
 
