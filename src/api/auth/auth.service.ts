@@ -39,7 +39,7 @@ export class AuthService {
   async login(username: string, password: string, client: LoginClient): Promise<{ response: LoginResponseDto; user: AuthUser }> {
     const name = normaliseUsername(username).slice(0, 100);
     const hold = await this.throttle.check(name, client.ip);
-    if (hold?.kind === 'ADDRESS') throw addressLimited(hold.retryAfterSeconds);
+    if (hold?.kind === 'ADDRESS') throw addressLimited(hold.retryAfterSeconds, this.throttle.addressLimit);
     if (hold?.kind === 'ACCOUNT') {
       await this.throttle.failedWhileLocked(client.ip);
       throw accountLocked(hold.retryAfterSeconds);
@@ -84,11 +84,11 @@ function accountLocked(seconds: number): ApiError {
   });
 }
 
-function addressLimited(seconds: number): ApiError {
+function addressLimited(seconds: number, limit: { limit: number; windowMs: number }): ApiError {
   return new ApiError('REQUEST.RATE_LIMITED', {
     zh: `此地址登录失败次数过多，请 ${seconds} 秒后再试`,
     en: `Too many failed log-ins from this address; try again in ${seconds} s`,
-    details: { retryAfterSeconds: seconds },
+    details: { retryAfterSeconds: seconds, limit: limit.limit, windowSeconds: Math.round(limit.windowMs / 1000) },
   });
 }
 

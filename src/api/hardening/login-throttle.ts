@@ -42,6 +42,11 @@ export class LoginThrottle {
     @Inject(HARDENING_OPTIONS) private readonly options: HardeningOptions,
   ) {}
 
+  /** Failed log-ins an address may have per window. */
+  get addressLimit(): { limit: number; windowMs: number } {
+    return this.options.loginRateLimit;
+  }
+
   /** The hold on this log-in, if the address is over its limit or the account is locked. */
   async check(username: string, address: string): Promise<LoginHold | undefined> {
     const rows: Array<{ kind: 'ADDRESS' | 'ACCOUNT'; failures: number; retry: number }> = await this.dataSource.query(
