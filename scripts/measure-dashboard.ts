@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   await admin.query(`CREATE DATABASE "${name}"`);
   const url = new URL(server);
   url.pathname = `/${name}`;
-  const config = { ...loadConfig({}), port: 0, dataDir: mkdtempSync(join(tmpdir(), 'baoxue-measure-')), databaseUrl: url.toString(), seedDemo: true, seedDemoCases: false, reconcileEveryMs: undefined };
+  const config = { ...loadConfig({}), port: 0, dataDir: mkdtempSync(join(tmpdir(), 'baoxue-measure-')), databaseUrl: url.toString(), seedDemo: true, demoPassword: 'measure-dashboard', seedDemoCases: false, reconcileEveryMs: undefined };
   let app;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
   try {
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${app.apiUrl}/dashboard`);
     await page.fill('input[name=username]', 'leader');
-    await page.fill('input[name=password]', config.demoPassword);
+    await page.fill('input[name=password]', config.demoPassword!);
     await page.click('form button[type=submit]');
     await page.waitForSelector('body[data-ready]', { timeout: 60_000 });
     const times: number[] = [];

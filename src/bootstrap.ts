@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from './activities';
-import { ApiModule, configureApp } from './api';
+import { ApiModule, configureApp, NEST_APP_OPTIONS } from './api';
 import { prepareAuth } from './api/auth/prepare-auth';
 import type { BaoxueConfig } from './config';
 import { RunningPostgres, startEmbeddedPostgres } from './infra/embedded-postgres';
@@ -91,6 +91,15 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       databaseUrl = postgres.url;
     }
 
+    const dataSource = await openReadModel({ url: databaseUrl, applicationName: `baoxue-${roles.api ? 'api' : ''}${roles.worker ? 'worker' : ''}` });
+    stops.push(() => dataSource.destroy());
+    await recordPolicy(dataSource, policy);
+    log(`时限政策 / escalation policy ${policy.version} (${config.policyPath})`);
+    log(`乡镇 / towns: ${towns.all.map((t) => `${t.code} ${t.name.zh}`).join(', ')} (default ${towns.default.code})`);
+
+    // Log-in before anything slow starts: a refused demo seeding (real accounts in the database) ends the start at once.
+    const auth = roles.api ? await prepareAuth({ config, dataSource, towns, log }) : undefined; // token key; demo accounts (printed)
+
     let devServer: RunningDevServer | undefined;
     let temporalAddress = config.temporalAddress;
     if (!temporalAddress) {
@@ -105,12 +114,6 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       stops.push(() => devServer!.stop());
       temporalAddress = devServer.address;
     }
-
-    const dataSource = await openReadModel({ url: databaseUrl, applicationName: `baoxue-${roles.api ? 'api' : ''}${roles.worker ? 'worker' : ''}` });
-    stops.push(() => dataSource.destroy());
-    await recordPolicy(dataSource, policy);
-    log(`时限政策 / escalation policy ${policy.version} (${config.policyPath})`);
-    log(`乡镇 / towns: ${towns.all.map((t) => `${t.code} ${t.name.zh}`).join(', ')} (default ${towns.default.code})`);
 
     const running: RunningBaoxue = {
       temporalAddress,
@@ -167,9 +170,9 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       stops.push(() => connection.close());
       const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
       const engine = new TemporalCaseEngine(client, policy);
-      const hardening = { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit };
-      const auth = await prepareAuth({ config, dataSource, towns, log }); // token key; demo accounts (printed)
+      const hardening = { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit, loginLockout: { afterFailures: config.loginLockoutAfter } };
       const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth, ledgerMaxBytes: config.ledgerMaxBytes }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
+        ...NEST_APP_OPTIONS,
         logger: ['error', 'warn'],
       });
       configureApp(app);

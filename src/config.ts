@@ -41,11 +41,16 @@ export interface BaoxueConfig {
    * Undefined: one is generated once and kept in `<dataDir>/token-secret` (mode 0600).
    */
   tokenSecret?: string;
-  /** `BAOXUE_DEMO_PASSWORD`: password of the demo accounts, default `baoxue-demo`. */
-  demoPassword: string;
+  /**
+   * `BAOXUE_DEMO_PASSWORD`: password of the demo accounts. Undefined: one is generated once per data
+   * folder into `<dataDir>/demo-password` (mode 0600) and printed when it is made. Required when
+   * DATABASE_URL is set and the demo accounts are asked for (every API process seeds them).
+   */
+  demoPassword?: string;
   /**
    * `BAOXUE_SEED_DEMO` (true/false): create the demo accounts at start-up. Default: true on the
-   * embedded database, false when DATABASE_URL is set.
+   * embedded database, false when DATABASE_URL is set. Refused on a database that holds any other
+   * account (src/api/auth/demo-accounts.ts).
    */
   seedDemo: boolean;
   /**
@@ -63,8 +68,10 @@ export interface BaoxueConfig {
    * window, written `300/1m` (or `300`, per minute); default 300 a minute, which a caseworker never hits.
    */
   rateLimit: RateLimitSetting;
-  /** `BAOXUE_LOGIN_RATE_LIMIT`: log-in attempts (POST /api/auth/login) per IP address; default `10/1m`. */
+  /** `BAOXUE_LOGIN_RATE_LIMIT`: failed log-ins (POST /api/auth/login) per IP address per window; default `10/1m`. */
   loginRateLimit: RateLimitSetting;
+  /** `BAOXUE_LOGIN_LOCKOUT`: failed log-ins in a row after which an account is locked for a while (default 5). */
+  loginLockoutAfter: number;
   /** `BAOXUE_LEDGER_MAX_SIZE`: largest ledger file POST /api/ledger/import accepts, in bytes (default 20 MB). */
   ledgerMaxBytes: number;
   /** `BAOXUE_WORKER_*`: the worker's cache and slots; each unset one keeps the Temporal SDK's default. */
@@ -118,10 +125,10 @@ export const DEFAULT_TOWN_FILE = 'towns/guling.json';
 export const DEFAULT_RECONCILE_EVERY = '1h';
 /** The embedded Temporal UI, as a browser names it (localhost or the loopback address). */
 export const DEFAULT_CODEC_CORS_ORIGINS = ['http://localhost:8233', 'http://127.0.0.1:8233'];
-export const DEFAULT_DEMO_PASSWORD = 'baoxue-demo';
 export const MIN_TOKEN_SECRET_LENGTH = 32;
 export const DEFAULT_RATE_LIMIT: RateLimitSetting = { limit: 300, windowMs: 60_000 };
 export const DEFAULT_LOGIN_RATE_LIMIT: RateLimitSetting = { limit: 10, windowMs: 60_000 };
+export const DEFAULT_LOGIN_LOCKOUT_AFTER = 5;
 /** 50,000 ledger rows as .xlsx take about 4 MB; as CSV about 7 MB. */
 export const DEFAULT_LEDGER_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -180,8 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     );
   }
 
-  const demoPassword = value('BAOXUE_DEMO_PASSWORD') ?? DEFAULT_DEMO_PASSWORD;
-  if (demoPassword.length < 8) problems.push('BAOXUE_DEMO_PASSWORD: use at least 8 characters');
+  const demoPassword = value('BAOXUE_DEMO_PASSWORD');
+  if (demoPassword !== undefined && demoPassword.length < 8) problems.push('BAOXUE_DEMO_PASSWORD: use at least 8 characters');
 
   let seedDemo = databaseUrl === undefined;
   const seedText = value('BAOXUE_SEED_DEMO');
@@ -189,6 +196,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     if (/^(true|1|yes)$/i.test(seedText)) seedDemo = true;
     else if (/^(false|0|no)$/i.test(seedText)) seedDemo = false;
     else problems.push(`BAOXUE_SEED_DEMO: "${seedText}" is not true or false`);
+  }
+  // A shared database is seeded by every API process: they must agree on one password, given, never well known.
+  if (seedDemo && databaseUrl !== undefined && demoPassword === undefined) {
+    problems.push('BAOXUE_SEED_DEMO=true with DATABASE_URL needs BAOXUE_DEMO_PASSWORD (at least 8 characters, e.g. `openssl rand -base64 12`): the demo accounts of a shared database get no well-known password');
   }
 
   let trustProxyHops = 0;
@@ -202,6 +213,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
 
   const rateLimit = rateLimitSetting('BAOXUE_RATE_LIMIT', value('BAOXUE_RATE_LIMIT'), DEFAULT_RATE_LIMIT, problems);
   const loginRateLimit = rateLimitSetting('BAOXUE_LOGIN_RATE_LIMIT', value('BAOXUE_LOGIN_RATE_LIMIT'), DEFAULT_LOGIN_RATE_LIMIT, problems);
+  let loginLockoutAfter = DEFAULT_LOGIN_LOCKOUT_AFTER;
+  const lockoutText = value('BAOXUE_LOGIN_LOCKOUT');
+  if (lockoutText !== undefined) {
+    if (/^\d{1,3}$/.test(lockoutText) && Number(lockoutText) >= 3 && Number(lockoutText) <= 100) loginLockoutAfter = Number(lockoutText);
+    else problems.push(`BAOXUE_LOGIN_LOCKOUT: "${lockoutText}" is not a number of failed log-ins from 3 to 100`);
+  }
 
   let payloadKeys: PayloadKeyRing | undefined;
   const payloadKeysText = value('BAOXUE_PAYLOAD_KEYS');
@@ -279,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     trustProxyHops,
     rateLimit,
     loginRateLimit,
+    loginLockoutAfter,
     ledgerMaxBytes,
     workerTuning,
   };

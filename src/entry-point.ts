@@ -1,3 +1,4 @@
+import { DemoSeedRefusedError } from './api/auth/demo-accounts';
 import { startBaoxue } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { EMBEDDED_TEMPORAL_PORTS } from './temporal/dev-server';
@@ -17,14 +18,17 @@ Settings (environment):
   BAOXUE_POLICY      escalation policy file (default policies/default.json)
   BAOXUE_TOWN        town reference data (default towns/guling.json; its responsibility chains beside it, towns/guling.responsibility.json)
   BAOXUE_TOKEN_SECRET  key of the log-in tokens, 32+ characters (default a key file in the data folder)
-  BAOXUE_DEMO_PASSWORD password of the demo accounts (default baoxue-demo)
-  BAOXUE_SEED_DEMO     create the demo accounts (default true embedded, false with DATABASE_URL)
+  BAOXUE_DEMO_PASSWORD password of the demo accounts (default: generated once into <data folder>/demo-password;
+                       required with DATABASE_URL and BAOXUE_SEED_DEMO=true)
+  BAOXUE_SEED_DEMO     create the demo accounts (default true embedded, false with DATABASE_URL; refused
+                       on a database with real accounts; when off, demo accounts are switched off)
   BAOXUE_TRUST_PROXY   reverse proxies in front, for the client address in the audit log (default false)
   BAOXUE_PAYLOAD_KEYS  keys of the payloads in Temporal, id:base64,... (first encrypts; default a key file in the data folder)
   BAOXUE_RECONCILE_EVERY  interval of the scheduled reconciliation 人账相符 (default 1h; off)
   BAOXUE_CODEC_CORS_ORIGINS  origins of Temporal's UI allowed to call /api/temporal-codec (default http://localhost:8233)
   BAOXUE_RATE_LIMIT    requests per client (user, or IP address) per window (default 300/1m)
-  BAOXUE_LOGIN_RATE_LIMIT  log-in attempts per IP address per window (default 10/1m)
+  BAOXUE_LOGIN_RATE_LIMIT  failed log-ins per IP address per window (default 10/1m)
+  BAOXUE_LOGIN_LOCKOUT     failed log-ins in a row that lock an account for a while (default 5)
   BAOXUE_WORKER_CACHED_WORKFLOWS, BAOXUE_WORKER_WORKFLOW_TASK_SLOTS, BAOXUE_WORKER_ACTIVITY_TASK_SLOTS,
   BAOXUE_WORKER_WORKFLOW_TASK_POLLERS, BAOXUE_WORKER_ACTIVITY_TASK_POLLERS, BAOXUE_WORKER_REUSE_V8_CONTEXT
                        worker cache and slots (default: the Temporal SDK's; see README, npm run bench)
@@ -70,7 +74,8 @@ export async function runEntryPoint(roles: { api: boolean; worker: boolean }): P
     },
   }).catch((err) => {
     console.error(`[baoxue] start failed: ${(err as Error).message}`);
-    process.exit(1);
+    // A refused demo seeding is a setting to change, like a configuration error.
+    process.exit(err instanceof DemoSeedRefusedError ? 2 : 1);
   });
 
   const shutdown = async (code = 0) => {

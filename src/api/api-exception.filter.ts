@@ -17,6 +17,7 @@ import {
 } from './case-engine.port';
 import { ApiError, ERRORS, ErrorBody, ErrorCode } from './errors';
 import { ChildNotFoundError } from '../read-model/case-intake';
+import { allowedMethods } from './method-not-allowed';
 
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -29,7 +30,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const adapter = this.adapterHost.httpAdapter;
     const request = http.getRequest();
     const response = http.getResponse();
-    const error = toApiError(exception);
+    let error = toApiError(exception);
+    if (error.code === 'ROUTE.NOT_FOUND') error = methodNotAllowed(adapter, request, response) ?? error;
     if (error.status >= 500) {
       const where = `${error.code} on ${adapter.getRequestMethod(request)} ${adapter.getRequestUrl(request)}`;
       if (error.code === 'INTERNAL.ERROR') this.logger.error(where, exception instanceof Error ? exception.stack : String(exception));
@@ -38,6 +40,22 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (adapter.isHeadersSent(response)) return;
     adapter.reply(response, errorBody(error, adapter.getRequestUrl(request)), error.status);
   }
+}
+
+/**
+ * A 404 for a path that routes answer under other methods only: 405 with Allow (and the methods in
+ * the details). When the request's own method is among them, a handler said 404: it stays.
+ */
+function methodNotAllowed(adapter: HttpAdapterHost['httpAdapter'], request: { method?: string; originalUrl?: string; url?: string }, response: unknown): ApiError | undefined {
+  const method = String(request.method ?? '').toUpperCase().slice(0, 20);
+  const allowed = allowedMethods(adapter.getInstance(), String(request.originalUrl ?? request.url ?? '').split(/[?#]/)[0]);
+  if (allowed.length === 0 || allowed.includes(method)) return undefined;
+  adapter.setHeader(response, 'Allow', allowed.join(', '));
+  return new ApiError('ROUTE.METHOD_NOT_ALLOWED', {
+    zh: `该接口地址不支持 ${method} 请求，可用：${allowed.join('、')}`,
+    en: `This route does not answer ${method}; it answers ${allowed.join(', ')}`,
+    details: { method, allowed },
+  });
 }
 
 export function errorBody(error: ApiError, path: string): ErrorBody {

@@ -34,6 +34,7 @@ export const ERRORS = {
     en: 'A request with this Idempotency-Key is still being processed; retry shortly',
   },
   'ROUTE.NOT_FOUND': { status: 404, zh: '没有这个接口地址', en: 'No such route' },
+  'ROUTE.METHOD_NOT_ALLOWED': { status: 405, zh: '该接口地址不支持此请求方法', en: 'This route does not answer this method' },
   'AUTH.REQUIRED': {
     status: 401,
     zh: '请先登录（请求头 Authorization: Bearer <令牌>）',
@@ -41,6 +42,11 @@ export const ERRORS = {
   },
   'AUTH.INVALID_TOKEN': { status: 401, zh: '登录已失效，请重新登录', en: 'The token is not valid or has expired; log in again' },
   'AUTH.INVALID_CREDENTIALS': { status: 401, zh: '用户名或密码不正确', en: 'Wrong user name or password' },
+  'AUTH.ACCOUNT_LOCKED': {
+    status: 429,
+    zh: '该账号密码错误次数过多，已暂时锁定，请稍后再试；忘记密码请联系管理员',
+    en: 'Too many wrong passwords for this account: it is locked for a while; try again later, or ask the administrator',
+  },
   'AUTH.FORBIDDEN': { status: 403, zh: '您的岗位无权进行此操作', en: 'Your role may not do this' },
   'AUDIT.UNAVAILABLE': {
     status: 503,

@@ -1,6 +1,6 @@
 /** The OpenAPI document: error shape and codes, bearer log-in and the permission table, served at /api/docs. */
 import { applyDecorators, INestApplication } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { permissionTableMarkdown } from '../access/permissions';
 import { ERROR_CODES, ERRORS, ErrorCode, errorCodesMarkdown } from './errors';
 import { documentHardening } from './hardening/hardening.swagger';
@@ -54,6 +54,24 @@ export function ApiErrorResponses(...codes: ErrorCode[]) {
 
 export const DOCS_PATH = 'api/docs';
 
+/**
+ * An error is JSON whatever the operation produces: @ApiProduces (a PDF, a workbook) also lands on
+ * the error responses, which would then claim to be PDFs. Every response with the error schema
+ * gets application/json alone.
+ */
+export function errorsAnswerJson(document: OpenAPIObject): OpenAPIObject {
+  const errorSchema = '#/components/schemas/ErrorResponseDto';
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item as Record<string, { responses?: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>)) {
+      for (const response of Object.values(operation?.responses ?? {})) {
+        const content = response.content ?? {};
+        if (Object.values(content).some((media) => media.schema?.$ref === errorSchema)) response.content = { 'application/json': { schema: { $ref: errorSchema } } };
+      }
+    }
+  }
+  return document;
+}
+
 export function setupSwagger(app: INestApplication, version = '0.1.0'): void {
   const config = new DocumentBuilder()
     .setTitle('保学 baoxue: 控辍保学案件 API')
@@ -93,7 +111,7 @@ export function setupSwagger(app: INestApplication, version = '0.1.0'): void {
     .setVersion(version)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /api/auth/login → accessToken' })
     .build();
-  const document = documentHardening(SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] }));
+  const document = errorsAnswerJson(documentHardening(SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] })));
   SwaggerModule.setup(DOCS_PATH, app, document, {
     customSiteTitle: '保学 baoxue API',
     jsonDocumentUrl: `${DOCS_PATH}-json`,

@@ -2,7 +2,8 @@
  * The ledger (台账) as an .xlsx workbook with Chinese headers: sheet 案件台账, one row per case
  * (child, area, school, stage in Chinese, cause, opened, due dates, status), and sheet 儿童名册,
  * one row per child. Headers are the import's (src/ledger/columns.ts), so an exported file imports
- * back unchanged: children equal, open cases already open, ended cases history only.
+ * back unchanged: children equal, open cases already open, ended cases history only. Text that
+ * would start a formula gets a leading quote (formula-cells.ts), which the import takes off.
  */
 import ExcelJS from 'exceljs';
 import type { DataSource } from 'typeorm';
@@ -12,6 +13,7 @@ import type { Town } from '../read-model/town';
 import { PRIORITY_FLAGS } from '../registry/child-rules';
 import { CAUSE_LABELS, Cause, STAGE_LABELS, Stage } from '../workflows/vocabulary';
 import { columnOf, LedgerField } from './columns';
+import { neutraliseFormula } from './formula-cells';
 import { ENDED_STATUS, OPEN_STATUS } from './parse-ledger';
 import { caseScopeSql } from '../read-model/scope-sql';
 
@@ -86,7 +88,7 @@ export async function exportLedger(dataSource: DataSource, options: ExportOption
   const caseSheet = sheet(workbook, CASES_SHEET, CASE_FIELDS);
   cases.forEach((row, i) => {
     caseSheet.addRow(
-      CASE_FIELDS.map((field) => {
+      CASE_FIELDS.map((field): string | number => {
         switch (field) {
           case 'sequence':
             return i + 1;
@@ -109,12 +111,17 @@ export async function exportLedger(dataSource: DataSource, options: ExportOption
           default:
             return childCell(field, row, town, options.masked);
         }
-      }),
+      }).map(safeCell),
     );
   });
   const childSheet = sheet(workbook, CHILDREN_SHEET, CHILDREN_FIELDS);
-  children.forEach((row, i) => childSheet.addRow(CHILDREN_FIELDS.map((field) => (field === 'sequence' ? i + 1 : childCell(field, row, town, options.masked)))));
+  children.forEach((row, i) => childSheet.addRow(CHILDREN_FIELDS.map((field) => (field === 'sequence' ? i + 1 : childCell(field, row, town, options.masked))).map(safeCell)));
   return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** Every text cell goes out neutralised; numbers are numbers. */
+function safeCell(value: string | number): string | number {
+  return typeof value === 'string' ? neutraliseFormula(value) : value;
 }
 
 function sheet(workbook: ExcelJS.Workbook, name: string, fields: LedgerField[]): ExcelJS.Worksheet {

@@ -10,6 +10,7 @@ import type { Town } from '../read-model/town';
 import { CAUSE_LABELS, CAUSES, Cause, ENDINGS, STAGE_LABELS } from '../workflows/vocabulary';
 import { columnForHeader, columnLetter, columnOf, LEDGER_COLUMNS, LedgerColumn, LedgerField } from './columns';
 import type { CellValue, Sheet, SheetRow } from './read-sheet';
+import { restoreFormula } from './formula-cells';
 
 export interface LedgerProblem {
   sheet: string;
@@ -248,7 +249,7 @@ function fieldOfProblem(field: string): LedgerField {
 export function text(value: CellValue | undefined): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return isoDate(value);
-  return String(value).trim();
+  return restoreFormula(String(value).trim()); // the export's quote before = + - @ (formula-cells.ts)
 }
 
 function splitList(value: string): string[] {

@@ -512,8 +512,9 @@ describe('routes, health and documentation', () => {
   it('answers unknown routes with 404 ROUTE.NOT_FOUND in the same shape, inside and outside /api', async () => {
     const inside = await request(api.server).get('/api/nothing-here').expect(404);
     expectErrorShape(inside.body, 404, 'ROUTE.NOT_FOUND');
-    const method = await request(api.server).delete('/api/cases').expect(404);
-    expectErrorShape(method.body, 404, 'ROUTE.NOT_FOUND');
+    // A known path with a method it does not answer: 405 with Allow (test/e2e/http-semantics.test.ts).
+    const method = await request(api.server).delete('/api/cases').expect(405);
+    expectErrorShape(method.body, 405, 'ROUTE.METHOD_NOT_ALLOWED');
     const outside = await request(api.server).get('/nothing-here?x=1').expect(404);
     expectErrorShape(outside.body, 404, 'ROUTE.NOT_FOUND');
     expect(outside.body.path).toBe('/nothing-here');

@@ -170,6 +170,24 @@ describe('the bearer token', () => {
     await request(api.server).get('/api/cases').set('Authorization', `Bearer ${fresh}`).expect(200);
   });
 
+  it('refuses a token signed with the right key but without an expiry or an issue time (it would be valid for ever)', async () => {
+    const token = await tokenFor(api.server, 'teacher');
+    const { sub } = decode(token)[1];
+    const claims = { sub, username: 'teacher', role: 'TEACHER', town: 'GULING' };
+    const forEver = new JwtService().sign(claims, { secret: api.tokenSecret, algorithm: 'HS256', issuer: 'baoxue', audience: 'baoxue-api' });
+    expect(decode(forEver)[1].exp).toBeUndefined();
+    const noIssueTime = new JwtService().sign(claims, { secret: api.tokenSecret, algorithm: 'HS256', issuer: 'baoxue', audience: 'baoxue-api', expiresIn: 60, noTimestamp: true });
+    expect(decode(noIssueTime)[1].iat).toBeUndefined();
+    for (const bad of [forEver, noIssueTime]) {
+      const res = await request(api.server).get('/api/cases').set('Authorization', `Bearer ${bad}`).expect(401);
+      expect(res.body.code).toBe('AUTH.INVALID_TOKEN');
+    }
+    // A token that claims a longer life than the API ever gives is refused too.
+    const now = Math.floor(Date.now() / 1000);
+    const tooLong = sign({ ...claims, iat: now, exp: now + 30 * 86_400 });
+    expect((await request(api.server).get('/api/cases').set('Authorization', `Bearer ${tooLong}`)).status).toBe(401);
+  });
+
   it("stops working the moment the account is deactivated; log-in is refused too, with the same answer as a wrong password", async () => {
     await seedDemoAccounts(db.dataSource, 'temporary-password', [
       { username: 'teacher-leaving', displayName: '调走的老师', role: 'TEACHER', school: 'GULING_PRIMARY', grade: 3, className: '三年级一班' },

@@ -252,7 +252,13 @@ describe('GET /api/cases/:id/evidence-pack', () => {
   it('masks the ID number and phones for the leading group, shows them to the coordinator', async () => {
     const caseId = await caseWith(TO_CRITICISM);
     const leader = (await pdfText((await people.leader.get(`/api/cases/${caseId}/evidence-pack`).buffer(true).parse(binaryBody).expect(200)).body)).text;
-    const coordinator = (await pdfText((await people.coordinator.get(`/api/cases/${caseId}/evidence-pack`).buffer(true).parse(binaryBody).expect(200)).body)).text;
+    const download = await people.coordinator.get(`/api/cases/${caseId}/evidence-pack`).buffer(true).parse(binaryBody).expect(200);
+    const coordinator = (await pdfText(download.body)).text;
+    expect(coordinator).toContain('张小明');
+    // The file name says which case, never whose: a download folder or a mail attachment shows no child's name.
+    const disposition = String(download.headers['content-disposition']);
+    expect(decodeURIComponent(disposition)).toBe(`attachment; filename="evidence-pack-${caseId}.pdf"; filename*=UTF-8''证据链-${caseId}.pdf`);
+    expect(decodeURIComponent(disposition)).not.toContain('张小明');
     expect(leader).toContain('138****0000');
     expect(leader).not.toContain('13800000000');
     expect(coordinator).toContain('13800000000');
@@ -266,7 +272,9 @@ describe('GET /api/cases/:id/evidence-pack', () => {
     const files = unzipStored(res.body as Buffer);
     const names = [...files.keys()];
     expect(names).toContain('timeline.json');
-    expect(names.filter((n) => n.startsWith('证据链-张小明-') && n.endsWith('.pdf'))).toHaveLength(1);
+    expect(names.filter((n) => n === `证据链-${caseId}.pdf`)).toHaveLength(1);
+    expect(names.join(' ')).not.toContain('张小明');
+    expect(decodeURIComponent(String(res.headers['content-disposition']))).toContain(`filename*=UTF-8''证据链-${caseId}.zip`);
     expect(names.filter((n) => n.startsWith('文书/责令限期改正通知书-故陵府责改〔'))).toHaveLength(1);
     const timeline = files.get('timeline.json')!;
     expect(createHash('sha256').update(timeline).digest('hex')).toBe(res.headers['x-timeline-sha256']);

@@ -102,7 +102,8 @@ describe('documents of a case that goes the whole chain, and its evidence pack',
     const res = await download(`/api/cases/${caseId}/evidence-pack`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
-    expect(res.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('证据链-张小明-')}`);
+    // Named by the case, never by the child.
+    expect(res.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(`证据链-${caseId}.pdf`)}`);
     const { text: raw, pages } = await pdfText(res.body);
     const text = flat(raw);
     for (const e of view.timeline) {

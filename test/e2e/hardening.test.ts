@@ -152,10 +152,11 @@ describe('security headers', () => {
 });
 
 describe('rate limits', () => {
-  it('log-in: a strict limit per IP address, 429 REQUEST.RATE_LIMITED with Retry-After, other addresses unaffected', async () => {
+  it('log-in: a strict limit of failed log-ins per IP address, 429 REQUEST.RATE_LIMITED with Retry-After, other addresses unaffected', async () => {
     const api = await createTestApi({
       dataSource: db.dataSource,
-      hardening: { rateLimit: { limit: 1_000, windowMs: 60_000 }, loginRateLimit: { limit: 3, windowMs: 60_000 } },
+      // The account's own lockout is tested in login-throttle.test.ts; here the address alone.
+      hardening: { rateLimit: { limit: 1_000, windowMs: 60_000 }, loginRateLimit: { limit: 3, windowMs: 60_000 }, loginLockout: { afterFailures: 1_000 } },
       trustProxyHops: 1,
     });
     try {

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { RunningDevServer, startTemporalDevServer } from '../../src/temporal/dev-server';
-import { as } from '../support/auth';
+import { as, DEMO_PASSWORD } from '../support/auth';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { SECONDS_POLICY, reportBody, waitForCase } from '../support/running-app';
 
@@ -62,6 +62,7 @@ it('the API and the worker run as separate processes, like the compose services,
     BAOXUE_POLICY: SECONDS_POLICY,
     PORT: String(port),
     BAOXUE_SEED_DEMO: 'true',
+    BAOXUE_DEMO_PASSWORD: DEMO_PASSWORD,
     BAOXUE_TOKEN_SECRET: 'separate-processes-test-secret-0123456789',
     // API and worker must share the payload key (as in docker-compose.yml); the first process would otherwise write one into ./data.
     BAOXUE_PAYLOAD_KEYS: `separate-processes:${randomBytes(32).toString('base64')}`,

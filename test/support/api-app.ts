@@ -16,7 +16,7 @@ import type { DataSource } from 'typeorm';
 import { ApiModule } from '../../src/api/api.module';
 import { seedDemoAccounts } from '../../src/api/auth/demo-accounts';
 import type { CaseEngine } from '../../src/api/case-engine.port';
-import { configureApp } from '../../src/api/configure-app';
+import { configureApp, NEST_APP_OPTIONS } from '../../src/api/configure-app';
 import type { HardeningSettings } from '../../src/api/hardening';
 import { loadTowns, Towns } from '../../src/read-model/town';
 import { DEMO_PASSWORD } from './auth';
@@ -28,6 +28,8 @@ export const TEST_TOKEN_SECRET = 'baoxue-test-token-secret-0123456789abcdef';
 export const GENEROUS_LIMITS: HardeningSettings = {
   rateLimit: { limit: 100_000, windowMs: 60_000 },
   loginRateLimit: { limit: 10_000, windowMs: 60_000 },
+  // Tests try wrong passwords on purpose; the lockout is tested where it is set (login-throttle.test.ts).
+  loginLockout: { afterFailures: 1_000 },
 };
 
 export interface TestApi<E extends CaseEngine = FakeCaseEngine> {
@@ -72,7 +74,7 @@ export async function createTestApi(options: TestApiOptions & { engine?: CaseEng
   }).compile();
   // Quiet by default: tests provoke errors on purpose. BAOXUE_TEST_LOGS=1 shows Nest's log.
   const logger = process.env.BAOXUE_TEST_LOGS ? (['error', 'warn', 'log'] as const) : false;
-  const app = configureApp(moduleRef.createNestApplication({ logger: logger === false ? false : [...logger] }));
+  const app = configureApp(moduleRef.createNestApplication({ ...NEST_APP_OPTIONS, logger: logger === false ? false : [...logger] }));
   await app.init();
   return { app, server: app.getHttpServer(), engine, tokenSecret: TEST_TOKEN_SECRET, close: () => app.close() };
 }

@@ -11,10 +11,13 @@
  * each account in once: log-in is rate-limited per address and argon2 is slow on purpose.
  */
 import request, { Test } from 'supertest';
-import { DEFAULT_DEMO_PASSWORD } from '../../src/config';
 
-/** The demo accounts' password, as the app under test was seeded with it. */
-export const DEMO_PASSWORD = process.env.BAOXUE_DEMO_PASSWORD?.trim() || DEFAULT_DEMO_PASSWORD;
+/**
+ * The demo accounts' password in tests: the test harnesses seed with it (test/support/api-app.ts,
+ * running-app.ts). The product has no default one (a generated one per data folder, or
+ * BAOXUE_DEMO_PASSWORD).
+ */
+export const DEMO_PASSWORD = process.env.BAOXUE_DEMO_PASSWORD?.trim() || 'baoxue-test-password';
 
 /** What supertest can call: an URL or an http.Server (TestApi.server). */
 export type ApiTarget = Parameters<typeof request>[0];

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import request from 'supertest';
 import { RunningBaoxue, startBaoxue } from '../../src/bootstrap';
 import { BaoxueConfig, loadConfig } from '../../src/config';
-import { tokenFor, withToken } from './auth';
+import { DEMO_PASSWORD, tokenFor, withToken } from './auth';
 import { validIdNumber } from './fixtures';
 
 export const SECONDS_POLICY = resolve(__dirname, '..', 'fixtures', 'policy-seconds.json');
@@ -22,11 +22,13 @@ export function testConfig(overrides: Partial<BaoxueConfig> = {}): BaoxueConfig 
     dataDir: mkdtempSync(join(tmpdir(), 'baoxue-e2e-')),
     policyPath: SECONDS_POLICY,
     seedDemo: true,
+    demoPassword: DEMO_PASSWORD,
     // The demo town's cases would change every count a test makes; test/browser turns them on.
     seedDemoCases: false,
     // Tests poll the API far faster than a caseworker types; the limits are tested where they are set tight.
     rateLimit: { limit: 100_000, windowMs: 60_000 },
     loginRateLimit: { limit: 1_000, windowMs: 60_000 },
+    loginLockoutAfter: 1_000,
     ...overrides,
   };
 }

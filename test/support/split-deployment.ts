@@ -16,6 +16,7 @@ import { AesGcmPayloadCodec } from '../../src/temporal/codec';
 import { RunningDevServer, startTemporalDevServer } from '../../src/temporal/dev-server';
 import { AppProcess, freePort, killAll, runDist, waitForOutput } from './processes';
 import { SECONDS_POLICY, testConfig } from './running-app';
+import { DEMO_PASSWORD } from './auth';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface SplitDeployment {
@@ -69,6 +70,7 @@ export function useSplitDeployment(options: SplitDeploymentOptions = {}): SplitD
         ...sharedEnv(),
         PORT: String(port),
         BAOXUE_SEED_DEMO: 'true',
+        BAOXUE_DEMO_PASSWORD: DEMO_PASSWORD,
         BAOXUE_TOKEN_SECRET: randomBytes(48).toString('base64'),
         BAOXUE_RATE_LIMIT: `${config.rateLimit.limit}/1m`,
         BAOXUE_LOGIN_RATE_LIMIT: `${config.loginRateLimit.limit}/1m`,

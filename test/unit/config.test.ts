@@ -75,15 +75,21 @@ describe('loadConfig: towns', () => {
 });
 
 describe('loadConfig: log-in and audit settings', () => {
-  it('defaults: a generated token key, demo accounts on the embedded database with the default password, no proxy trusted', () => {
-    expect(loadConfig({})).toMatchObject({ tokenSecret: undefined, demoPassword: 'baoxue-demo', seedDemo: true, trustProxyHops: 0 });
+  it('defaults: a generated token key, demo accounts on the embedded database with a password generated per data folder, no proxy trusted, lockout after 5', () => {
+    expect(loadConfig({})).toMatchObject({ tokenSecret: undefined, demoPassword: undefined, seedDemo: true, trustProxyHops: 0, loginLockoutAfter: 5 });
   });
 
-  it('seeds no demo accounts on an external database unless BAOXUE_SEED_DEMO=true says so', () => {
+  it('seeds no demo accounts on an external database unless BAOXUE_SEED_DEMO=true says so, and then only with a password given', () => {
     const external = { DATABASE_URL: 'postgres://baoxue@db:5432/baoxue' };
     expect(loadConfig(external).seedDemo).toBe(false);
-    expect(loadConfig({ ...external, BAOXUE_SEED_DEMO: 'true' }).seedDemo).toBe(true);
+    expect(loadConfig({ ...external, BAOXUE_SEED_DEMO: 'true', BAOXUE_DEMO_PASSWORD: 'a-given-password' }).seedDemo).toBe(true);
+    expect(() => loadConfig({ ...external, BAOXUE_SEED_DEMO: 'true' })).toThrow(/BAOXUE_SEED_DEMO=true with DATABASE_URL needs BAOXUE_DEMO_PASSWORD/);
     expect(loadConfig({ BAOXUE_SEED_DEMO: 'false' }).seedDemo).toBe(false);
+  });
+
+  it('reads the account lockout, from 3 to 100 failed log-ins', () => {
+    expect(loadConfig({ BAOXUE_LOGIN_LOCKOUT: '8' }).loginLockoutAfter).toBe(8);
+    for (const bad of ['2', '101', 'off', '5x']) expect(() => loadConfig({ BAOXUE_LOGIN_LOCKOUT: bad })).toThrow(/BAOXUE_LOGIN_LOCKOUT/);
   });
 
   it('reads the token key, the demo password and the proxies in front', () => {

@@ -1,7 +1,8 @@
 /**
  * Writes and reads the audit log (table audit_log: append-only, the database refuses UPDATE,
  * DELETE and TRUNCATE). The child of a case is found by the insert itself, so a row names the
- * child even when the request only named the case.
+ * child even when the request only named the case; so is the town of the account a failed log-in
+ * named.
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -86,7 +87,9 @@ export class AuditLog {
       `INSERT INTO audit_log (user_id, username, role, ip, method, path, what, case_id, child_id, status, error_code, detail, town)
        SELECT r.user_id, r.username, r.role, r.ip, r.method, r.path, r.what, r.case_id,
               COALESCE(r.child_id, (SELECT child_id FROM cases WHERE id = r.case_id)),
-              r.status, r.error_code, COALESCE(r.detail, '{}'::jsonb), r.town
+              r.status, r.error_code, COALESCE(r.detail, '{}'::jsonb),
+              -- A failed log-in names an account, or a name tried: the account's town, so its leading group reads it.
+              COALESCE(r.town, CASE WHEN r.what IN ('LOGIN_FAILED', 'LOGIN_LOCKED') THEN (SELECT town FROM users u WHERE u.username = r.username) END)
          FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(entry, n)
         CROSS JOIN LATERAL jsonb_populate_record(NULL::audit_log, e.entry) AS r
         ORDER BY e.n`,

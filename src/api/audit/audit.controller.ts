@@ -58,16 +58,16 @@ export class AuditEntryDto {
   @ApiProperty({ format: 'date-time' })
   at!: string;
 
-  @ApiProperty({ format: 'uuid', nullable: true })
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   userId!: string | null;
 
-  @ApiProperty({ nullable: true, example: 'teacher' })
+  @ApiProperty({ type: 'string', nullable: true, example: 'teacher' })
   username!: string | null;
 
   @ApiProperty({ nullable: true, enum: ROLES })
   role!: string | null;
 
-  @ApiProperty({ nullable: true, example: '203.0.113.7' })
+  @ApiProperty({ type: 'string', nullable: true, example: '203.0.113.7' })
   ip!: string | null;
 
   @ApiProperty({ example: 'GET' })
@@ -79,16 +79,16 @@ export class AuditEntryDto {
   @ApiProperty({ enum: AUDIT_KINDS, example: 'READ_CASE' })
   what!: AuditKind;
 
-  @ApiProperty({ format: 'uuid', nullable: true })
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   caseId!: string | null;
 
-  @ApiProperty({ format: 'uuid', nullable: true })
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   childId!: string | null;
 
   @ApiProperty({ example: 200 })
   status!: number;
 
-  @ApiProperty({ nullable: true, example: null, description: '拒绝时的错误代码 / error code of a refusal' })
+  @ApiProperty({ type: 'string', nullable: true, example: null, description: '拒绝时的错误代码 / error code of a refusal' })
   errorCode!: string | null;
 
   @ApiProperty({ type: 'object', additionalProperties: true, example: { action: 'RECORD_HOME_VISIT' } })

@@ -5,13 +5,14 @@ import { LabelDto } from '../cases/case.views';
 import { ROLES, Role } from '../../access/roles';
 
 export class LoginRequestDto {
-  @ApiProperty({ example: 'teacher', maxLength: 100, description: '用户名（不分大小写）/ user name, case-insensitive' })
+  @ApiProperty({ example: 'teacher', minLength: 1, maxLength: 100, description: '用户名（不分大小写）/ user name, case-insensitive' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   username!: string;
 
-  @ApiProperty({ example: 'baoxue-demo', maxLength: 200, format: 'password' })
+  // Never a usable password here: the document is public.
+  @ApiProperty({ example: '<your password>', minLength: 1, maxLength: 200, format: 'password' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -54,16 +55,16 @@ export class UserDto {
   @ApiProperty({ example: 'GULING', description: '所属乡镇代码：只能查看和办理本镇的儿童与案件 / town code: the user sees and acts on this town\'s records only' })
   town!: string;
 
-  @ApiPropertyOptional({ nullable: true, example: null, description: '责任区代码（村干部）/ area code (village roles)' })
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: null, description: '责任区代码（村干部）/ area code (village roles)' })
   area!: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 'GULING_PRIMARY', description: '学校代码（校长、教师）/ school code' })
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'GULING_PRIMARY', description: '学校代码（校长、教师）/ school code' })
   school!: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 5 })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 5 })
   grade!: number | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '五年级二班' })
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: '五年级二班' })
   className!: string | null;
 
   @ApiProperty({ example: '五年级二班班主任（teacher）', description: '记入案件事件的办理人 / the actor written into case events' })

@@ -1,9 +1,11 @@
 /**
  * Demo accounts for every role, for the embedded default (one command on a fresh machine): user
  * names say the role, display names are the people the notice names where it names them.
- * Seeding is idempotent: a second run creates nothing, brings role, place and name back to these
- * definitions, and sets the password again only when BAOXUE_DEMO_PASSWORD changed. It never
- * re-activates an account someone deactivated.
+ * Seeding is idempotent: a second run creates nothing, brings role, place, name and `active` back
+ * to these definitions, and sets the password again only when it changed. Every account it makes
+ * is marked (users.demo), and it refuses a database that holds any account not so marked: a demo
+ * town is never seeded beside real people's accounts (nor over one that has a demo user name).
+ * When seeding is off, the demo accounts are switched off (deactivateDemoAccounts).
  */
 import type { DataSource } from 'typeorm';
 import type { Town } from '../../read-model/town';
@@ -92,7 +94,22 @@ export interface SeedResult {
 /** The town of the demo accounts when the caller names none: Guling, the default data set. */
 export const DEMO_TOWN = 'GULING';
 
-/** Creates or refreshes the accounts, all of them in `town` (the deployment's default town). */
+/** Seeding a demo town on a database that holds real accounts: refused, nothing written. */
+export class DemoSeedRefusedError extends Error {
+  constructor(
+    readonly realAccounts: number,
+    readonly examples: string[],
+  ) {
+    super(
+      `演示账号未创建：数据库中已有 ${realAccounts} 个非演示账号（${examples.join('、')}${realAccounts > examples.length ? '…' : ''}），演示账号只能建在没有真实账号的数据库上；请去掉 BAOXUE_SEED_DEMO=true。` +
+        ` / Demo accounts not seeded: the database holds ${realAccounts} account(s) that are not demo accounts (${examples.join(', ')}${realAccounts > examples.length ? ', ...' : ''});` +
+        ' a demo town is seeded only on a database without real accounts. Remove BAOXUE_SEED_DEMO=true.',
+    );
+    this.name = 'DemoSeedRefusedError';
+  }
+}
+
+/** Creates or refreshes the accounts, all of them in `town` (the deployment's default town); throws DemoSeedRefusedError beside real accounts. */
 export async function seedDemoAccounts(
   dataSource: DataSource,
   password: string,
@@ -101,6 +118,10 @@ export async function seedDemoAccounts(
 ): Promise<SeedResult> {
   const result: SeedResult = { created: [], updated: [], unchanged: [] };
   const repo = dataSource.getRepository(UserEntity);
+  const [real] = await dataSource.query(
+    `SELECT count(*)::int AS n, (array_agg(username ORDER BY username))[1:3] AS examples FROM users WHERE NOT demo`,
+  );
+  if (real.n > 0) throw new DemoSeedRefusedError(real.n, real.examples);
   // argon2 is slow on purpose, and the demo accounts share one password: hash it once per run and
   // verify each stored hash once (a shared salt tells nothing the shared password does not).
   let hashed: Promise<string> | undefined;
@@ -112,6 +133,8 @@ export async function seedDemoAccounts(
   };
   for (const account of accounts) {
     const place = {
+      demo: true,
+      active: true,
       displayName: account.displayName,
       role: account.role,
       town,
@@ -146,6 +169,14 @@ export async function seedDemoAccounts(
   return result;
 }
 
+/** Switches off the demo accounts of a deployment that did not ask for them; answers their user names. */
+export async function deactivateDemoAccounts(dataSource: DataSource): Promise<string[]> {
+  const rows: Array<{ username: string }> = await dataSource.query(
+    `WITH off AS (UPDATE users SET active = false, updated_at = now() WHERE demo AND active RETURNING username) SELECT username FROM off ORDER BY username`,
+  );
+  return rows.map((r) => r.username);
+}
+
 /** Where an account works, in words: 故陵小学 5 年级 五年级二班, 高坪村, 全镇. */
 export function describePlace(account: Pick<DemoAccount, 'area' | 'school' | 'grade' | 'className'>, town: Town): string {
   if (account.school && account.grade !== undefined && account.className) {
@@ -157,16 +188,15 @@ export function describePlace(account: Pick<DemoAccount, 'area' | 'school' | 'gr
 }
 
 /**
- * The accounts as a small table for the start-up log. The password is shown when it is the
- * default; a password set in BAOXUE_DEMO_PASSWORD is not written to logs.
+ * The accounts as a small table for the start-up log. The password is never written to a log: the
+ * header says where it is (the file of the data folder, or BAOXUE_DEMO_PASSWORD).
  */
-export function demoAccountsTable(town: Town, password: { value: string; isDefault: boolean }, accounts: readonly DemoAccount[] = DEMO_ACCOUNTS): string[] {
+export function demoAccountsTable(town: Town, passwordWhere: string, accounts: readonly DemoAccount[] = DEMO_ACCOUNTS): string[] {
   const rows = accounts.map((a) => [a.username, `${ROLE_LABELS[a.role].zh} / ${ROLE_LABELS[a.role].en}`, a.displayName, describePlace(a, town)]);
   const header = ['username', 'role 岗位', 'name 姓名', 'scope 范围'];
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => displayWidth(r[i]))));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i]))).join('  ');
-  const shown = password.isDefault ? `"${password.value}"` : 'the value of BAOXUE_DEMO_PASSWORD';
-  return [`演示账号 / demo accounts (password 密码: ${shown}; POST /api/auth/login)`, `  ${line(header)}`, ...rows.map((r) => `  ${line(r)}`)];
+  return [`演示账号 / demo accounts (password 密码: ${passwordWhere}; POST /api/auth/login)`, `  ${line(header)}`, ...rows.map((r) => `  ${line(r)}`)];
 }
 
 /** Columns a string takes in a terminal: CJK and full-width characters take two. */

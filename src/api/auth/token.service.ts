@@ -2,7 +2,9 @@
  * Log-in tokens: JWT signed with HS256, 15 minutes, issuer `baoxue`, audience `baoxue-api`. The
  * token carries the user id (`sub`), the user name, the role and the town; the guard still reads the user's
  * row on every request, so a deactivated account or a changed role takes effect at once.
- * Verification accepts HS256 only (no `none`, no algorithm confusion).
+ * Verification accepts HS256 only (no `none`, no algorithm confusion), and only a token that says
+ * when it was issued and when it expires (`iat`, `exp`) and claims no longer a life than this API
+ * gives: a token signed without `exp` would otherwise be valid for ever.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
@@ -37,7 +39,8 @@ export class TokenService {
     this.jwt = new JwtService({
       secret: options.tokenSecret,
       signOptions: { algorithm: 'HS256', expiresIn: this.ttlSeconds, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE },
-      verifyOptions: { algorithms: ['HS256'], issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE },
+      // maxAge: refused once `iat` is further back than the life this API gives (and without `iat`).
+      verifyOptions: { algorithms: ['HS256'], issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, maxAge: this.ttlSeconds },
     });
   }
 
@@ -54,6 +57,8 @@ export class TokenService {
       throw new InvalidTokenError((err as Error)?.name === 'TokenExpiredError' ? 'EXPIRED' : 'INVALID');
     }
     if (typeof payload.sub !== 'string' || typeof payload.username !== 'string') throw new InvalidTokenError('INVALID');
+    const { iat, exp } = payload as { iat?: unknown; exp?: unknown };
+    if (typeof iat !== 'number' || typeof exp !== 'number' || exp - iat > this.ttlSeconds) throw new InvalidTokenError('INVALID');
     return { sub: payload.sub, username: payload.username, role: payload.role as Role, town: payload.town as string };
   }
 }

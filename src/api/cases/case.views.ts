@@ -10,6 +10,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CaseEvent, CaseSnapshot, SupportHold, SupportMeasureView } from '../../workflows/messages';
 import {
   ACTION_TYPES,
+  AUTOMATIC_EVENT_TYPES,
+  CASE_OPENED,
   ActionType,
   CAUSE_LABELS,
   CAUSES,
@@ -118,10 +120,10 @@ export class SupportMeasureDto {
   @ApiProperty({ type: LabelDto })
   measureLabel!: Label;
 
-  @ApiProperty({ nullable: true, example: 'officer', description: '负责人用户名 / username of the owner' })
+  @ApiProperty({ type: 'string', nullable: true, example: 'officer', description: '负责人用户名 / username of the owner' })
   owner!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true })
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
   dueAt!: string | null;
 
   @ApiProperty({ enum: SUPPORT_OUTCOMES, example: 'PENDING' })
@@ -139,13 +141,13 @@ export class SupportMeasureDto {
   @ApiProperty({ example: '谢勇（principal）' })
   addedBy!: string;
 
-  @ApiProperty({ format: 'date-time', nullable: true })
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
   decidedAt!: string | null;
 
-  @ApiProperty({ nullable: true })
+  @ApiProperty({ type: 'string', nullable: true })
   decidedBy!: string | null;
 
-  @ApiProperty({ nullable: true })
+  @ApiProperty({ type: 'string', nullable: true })
   note!: string | null;
 }
 
@@ -210,19 +212,19 @@ export class CaseStateDto {
   @ApiProperty({ format: 'date-time' })
   stageEnteredAt!: string;
 
-  @ApiProperty({ format: 'date-time', nullable: true, description: '本阶段规定动作的期限 / due date of the required action' })
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: '本阶段规定动作的期限 / due date of the required action' })
   actionDueAt!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, description: '阶段期限（跟踪期结束）/ end of the stage window' })
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: '阶段期限（跟踪期结束）/ end of the stage window' })
   windowEndsAt!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, description: '最近的期限 / the earliest of the above' })
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: '最近的期限 / the earliest of the above' })
   nextDeadlineAt!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true })
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
   pausedAt!: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true })
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
   endedAt!: string | null;
 
   @ApiProperty({ enum: STAGES, nullable: true, description: '复学前所处阶段 / stage left when the child returned' })
@@ -231,7 +233,7 @@ export class CaseStateDto {
   @ApiProperty()
   followUpCompleted!: boolean;
 
-  @ApiProperty({ nullable: true, example: '李书记' })
+  @ApiProperty({ type: 'string', nullable: true, example: '李书记' })
   assignee!: string | null;
 
   @ApiProperty({
@@ -249,13 +251,13 @@ export class CaseStateDto {
   })
   allowedActionLabels!: Partial<Record<ActionType, Label>>;
 
-  @ApiProperty({ nullable: true, example: 'guling-2023.1' })
+  @ApiProperty({ type: 'string', nullable: true, example: 'guling-2023.1' })
   policyVersion!: string | null;
 
   @ApiProperty({ description: '最后一个事件的序号 / seq of the last event' })
   lastSeq!: number;
 
-  @ApiProperty({ nullable: true, example: '开学两周未到校' })
+  @ApiProperty({ type: 'string', nullable: true, example: '开学两周未到校' })
   note!: string | null;
 
   @ApiPropertyOptional({ type: [SupportMeasureDto], description: '帮扶措施（案件详情与办理结果中）/ support measures (in the detail and action results)' })
@@ -284,7 +286,7 @@ export class CaseEventDto {
   @ApiProperty({ example: 1 })
   seq!: number;
 
-  @ApiProperty({ example: 'RECORD_HOME_VISIT' })
+  @ApiProperty({ enum: [CASE_OPENED, ...ACTION_TYPES, ...AUTOMATIC_EVENT_TYPES], example: 'RECORD_HOME_VISIT' })
   type!: CaseEventType;
 
   @ApiProperty({ type: LabelDto })

@@ -92,7 +92,7 @@ export class ChildRecordDto extends ChildDetailDto {
   @ApiProperty({ example: 'GULING', description: '乡镇代码 / town code' })
   town!: string;
 
-  @ApiProperty({ nullable: true, example: '三组', description: '村民小组 / villager group' })
+  @ApiProperty({ type: 'string', nullable: true, example: '三组', description: '村民小组 / villager group' })
   villagerGroup!: string | null;
 
   @ApiProperty({ description: '残疾儿童 / disabled child' })
@@ -110,7 +110,7 @@ export class ChildRecordDto extends ChildDetailDto {
   @ApiProperty({ type: [LabelDto], description: '成立的优先资助标记 / the priority flags that hold' })
   flagLabels!: LabelDto[];
 
-  @ApiProperty({ format: 'uuid', nullable: true, description: '未结案件（一人一案）/ the open case, if any' })
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: '未结案件（一人一案）/ the open case, if any' })
   openCaseId!: string | null;
 
   @ApiProperty({ format: 'date-time' })

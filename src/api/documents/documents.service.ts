@@ -118,7 +118,8 @@ export class DocumentsService {
       showPhone: full ? (s) => s : maskPhone,
     });
     const pdf = await renderEvidencePackPdf(pack);
-    const name = `证据链-${detail.child.name}-${caseId.slice(0, 8)}`;
+    // Named by the case, never by the child: a download folder, a mail attachment or a court's file list shows no minor's name.
+    const name = `证据链-${caseId}`;
     if (format === 'pdf') return { body: pdf, contentType: 'application/pdf', name, extension: 'pdf', caseId, pack };
     const entries = [
       { name: `${name}.pdf`, data: pdf },

@@ -1,6 +1,7 @@
 /**
- * One interceptor for the two checks that need the user (interceptors run after every guard):
- * first the rate limit, then, for POST, the Idempotency-Key. One class, so their order is fixed.
+ * One interceptor for the checks that need the user or the route (interceptors run after every
+ * guard): first the rate limit, then the body's media type (JSON, or what the route declares with
+ * @ApiConsumes), then, for POST, the Idempotency-Key. One class, so their order is fixed.
  */
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -17,6 +18,7 @@ import {
   replayedHeaders,
   requestHash,
 } from './idempotency';
+import { CONSUMES_METADATA, unsupportedMediaType } from './media-type';
 import { principalOf } from './principal';
 import { RateLimitGuard } from './rate-limit';
 
@@ -55,6 +57,9 @@ export class HardeningInterceptor implements NestInterceptor {
 
     const http = context.switchToHttp();
     const req = http.getRequest<HttpRequest>();
+    const consumes = this.reflector.getAllAndOverride<string[] | undefined>(CONSUMES_METADATA, [context.getHandler(), context.getClass()]);
+    const wrongType = unsupportedMediaType(req, consumes?.length ? consumes : undefined);
+    if (wrongType) throw wrongType;
     if (req.method !== 'POST') return next.handle();
     const key = parseIdempotencyKey(req.headers['idempotency-key']);
     if (key === undefined) return next.handle();

@@ -14,6 +14,7 @@ import { DataSource } from 'typeorm';
 import { HardeningInterceptor } from './hardening.interceptor';
 import { HARDENING_OPTIONS, HardeningOptions, HardeningSettings, hardeningOptions } from './hardening.options';
 import { IdempotencyStore } from './idempotency';
+import { LoginThrottle } from './login-throttle';
 import { RateLimitGuard, rateLimitModule } from './rate-limit';
 
 export function hardeningModuleParts(settings?: HardeningSettings): { imports: DynamicModule[]; providers: Provider[] } {
@@ -23,6 +24,7 @@ export function hardeningModuleParts(settings?: HardeningSettings): { imports: D
     providers: [
       { provide: HARDENING_OPTIONS, useValue: options },
       RateLimitGuard,
+      LoginThrottle,
       {
         provide: IdempotencyStore,
         useFactory: (dataSource: DataSource, o: HardeningOptions) => new IdempotencyStore(dataSource, o.idempotency),

@@ -5,6 +5,8 @@ export * from './hardening.interceptor';
 export * from './hardening.swagger';
 export * from './idempotency';
 export * from './input-sanity';
+export * from './login-throttle';
+export * from './media-type';
 export * from './principal';
 export * from './rate-limit';
 export * from './security-headers';

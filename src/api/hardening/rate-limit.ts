@@ -2,9 +2,10 @@
  * Rate limits, on @nestjs/throttler's counters, answered in the one error shape:
  * 429 REQUEST.RATE_LIMITED with a Retry-After header (seconds).
  *
- * - `default`: every request of a client (user, or IP when anonymous) counts, across all routes
- *   (one bucket per client, not one per route); generous, a caseworker never meets it.
- * - `login`: POST /api/auth/login per IP, strict, against password guessing.
+ * `default`: every request of a client (user, or IP when anonymous) counts, across all routes
+ * (one bucket per client, not one per route); generous, a caseworker never meets it. Counted in
+ * each process. Log-in has its own limits on FAILED log-ins, per account and per address, shared
+ * by every process through PostgreSQL (login-throttle.ts).
  *
  * The guard is not registered as a guard: HardeningInterceptor calls it, because interceptors run
  * after every guard, whatever order guards were registered in, so the auth guard has already put
@@ -15,9 +16,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModule, ThrottlerModuleOptions } from '@nestjs/throttler';
 import { ApiError } from '../errors';
 import type { HardeningOptions } from './hardening.options';
-import { clientIp, principalOf } from './principal';
-
-export const LOGIN_PATH = '/api/auth/login';
+import { principalOf } from './principal';
 
 /** The trackers (who is counted) are given per limit in throttlerModuleOptions. */
 @Injectable()
@@ -39,13 +38,6 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 }
 
-export function isLoginRequest(req: { method?: string; path?: string; originalUrl?: string; url?: string }): boolean {
-  if (req.method !== 'POST') return false;
-  // Express routes case-insensitively and ignores a trailing slash: so must we.
-  const path = (req.path ?? String(req.originalUrl ?? req.url ?? '').split('?')[0]).toLowerCase().replace(/\/+$/, '');
-  return path === LOGIN_PATH;
-}
-
 export function throttlerModuleOptions(options: HardeningOptions): ThrottlerModuleOptions {
   return {
     throttlers: [
@@ -54,14 +46,6 @@ export function throttlerModuleOptions(options: HardeningOptions): ThrottlerModu
         limit: options.rateLimit.limit,
         ttl: options.rateLimit.windowMs,
         getTracker: (req) => principalOf(req, options.trustProxyHops),
-      },
-      {
-        name: 'login',
-        limit: options.loginRateLimit.limit,
-        ttl: options.loginRateLimit.windowMs,
-        skipIf: (context) => !isLoginRequest(context.switchToHttp().getRequest()),
-        // Per address, never per user: whoever tries passwords is not logged in.
-        getTracker: (req) => `ip:${clientIp(req, options.trustProxyHops)}`,
       },
     ],
   };

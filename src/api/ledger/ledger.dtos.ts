@@ -45,7 +45,7 @@ export class ImportReportDto {
   @ApiProperty({ enum: ['IMPORTED', 'DRY_RUN'], description: 'REJECTED 以 422 LEDGER.ROWS_INVALID 回答，details 为本报告 / REJECTED is answered as 422 with this report in details' })
   status!: string;
 
-  @ApiProperty({ format: 'uuid', nullable: true, description: 'imports 表中的记录 / the imports row' })
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'imports 表中的记录 / the imports row' })
   importId!: string | null;
 
   @ApiProperty({ example: 'GULING' }) town!: string;

@@ -14,7 +14,8 @@ import { TemporalCodecService } from './temporal-codec.service';
 import { ROLES_ALLOWED_TO_DECODE_PAYLOADS } from './temporal-codec.roles';
 
 @ApiTags('temporal-codec 负载解码')
-@ApiHeader({ name: 'X-Namespace', required: false, description: 'Temporal 命名空间 / the Temporal namespace (sent by the Web UI)' })
+// Named as @Headers() reads it, so the document has one optional header, not a second, required one.
+@ApiHeader({ name: 'x-namespace', required: false, description: 'Temporal 命名空间 / the Temporal namespace (sent by the Web UI)' })
 @RequireRoles(...ROLES_ALLOWED_TO_DECODE_PAYLOADS)
 @Controller('temporal-codec')
 export class TemporalCodecController {

@@ -6,6 +6,8 @@ import { UserEntity } from './user.entity';
 export const AUDIT_KINDS = [
   'LOGIN',
   'LOGIN_FAILED',
+  /** The failed log-in that locked an account (src/api/hardening/login-throttle.ts). */
+  'LOGIN_LOCKED',
   'LIST_CASES',
   'READ_CASE',
   'REPORT_CASE',

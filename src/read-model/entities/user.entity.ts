@@ -55,6 +55,10 @@ export class UserEntity {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** A demo account (migration 1766300000000): made by the demo seeding, never a real person's. */
+  @Column({ type: 'boolean', default: false })
+  demo!: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 
