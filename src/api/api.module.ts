@@ -49,6 +49,8 @@ import { TownsController } from './towns/towns.controller';
 import { LedgerService } from './ledger/ledger.service';
 import { MulterModule } from '@nestjs/platform-express';
 import { DEFAULT_LEDGER_MAX_BYTES } from '../config';
+import { DEFAULT_READ_LIMITS } from '../ledger/import-ledger';
+import type { ReadLimits } from '../ledger/read-sheet';
 import { ActOnCaseController } from './cases/act-on-case/act-on-case.controller';
 import { ActOnCaseService } from './cases/act-on-case/act-on-case.service';
 import { ActionBodyPipe } from './cases/act-on-case/action-body.pipe';
@@ -65,7 +67,7 @@ import { HealthController } from './health/health.controller';
 import { MeController } from './me/me.controller';
 import { CaseResponsibilityController } from './responsibility/case-responsibility.controller';
 import { TaskQueries } from '../read-model/task-queries';
-import { TOWN, TOWNS } from './tokens';
+import { LEDGER_LIMITS, TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
 
 export type ApiDatabaseOption =
@@ -90,6 +92,8 @@ export interface ApiModuleOptions {
   auth?: AuthOptions;
   /** Largest ledger upload in bytes (BAOXUE_LEDGER_MAX_SIZE; default 20 MB): a larger one is 413 REQUEST.TOO_LARGE. */
   ledgerMaxBytes?: number;
+  /** The ledger file's unpacked size and rows (BAOXUE_LEDGER_MAX_UNPACKED, BAOXUE_LEDGER_MAX_ROWS; defaults 100 MB, 50,000). */
+  ledgerLimits?: ReadLimits;
   /** Rate limits and idempotency settings; defaults when absent (300 requests a minute per client, 10 log-ins per IP). */
   hardening?: HardeningSettings;
 }
@@ -180,6 +184,7 @@ export class ApiModule {
         engineProvider,
         { provide: TOWNS, useValue: towns },
         { provide: TOWN, useValue: towns.default },
+        { provide: LEDGER_LIMITS, useValue: options.ledgerLimits ?? DEFAULT_READ_LIMITS },
         { provide: OWNED_DATA_SOURCE, useValue: !('dataSource' in database) },
         { provide: CaseQueries, useFactory: (ds: DataSource) => new CaseQueries(ds), inject: [DataSource] },
         { provide: SupportQueries, useFactory: (ds: DataSource) => new SupportQueries(ds), inject: [DataSource] },

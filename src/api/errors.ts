@@ -65,6 +65,12 @@ export const ERRORS = {
   'LEDGER.FILE_REQUIRED': { status: 400, zh: '请上传台账文件', en: 'Upload the ledger file' },
   'LEDGER.UNSUPPORTED_FILE': { status: 400, zh: '不支持的文件类型，请导入 .xlsx 或 .csv 文件', en: 'Unsupported file type; import an .xlsx or .csv file' },
   'LEDGER.LAYOUT_INVALID': { status: 400, zh: '文件的表头不符合台账格式', en: 'The file does not have the ledger’s header row' },
+  'LEDGER.UNPACKED_TOO_LARGE': {
+    status: 413,
+    zh: '文件解压后过大，未导入；请检查文件，或分成几个文件导入',
+    en: 'The file unpacks to more than the limit; not imported. Check the file, or split it',
+  },
+  'LEDGER.TOO_MANY_ROWS': { status: 413, zh: '文件行数过多，未导入；请分成几个文件导入', en: 'The file has more rows than the limit; not imported. Split it into several files' },
   'LEDGER.ROWS_INVALID': { status: 422, zh: '有不符合要求的行，未导入任何数据', en: 'Some rows are not valid; nothing was imported' },
   'CHILD.INVALID_ID': { status: 400, zh: '儿童编号格式不正确', en: 'The child id is not a valid UUID' },
   'CHILD.NOT_FOUND': { status: 404, zh: '找不到该儿童', en: 'No such child' },

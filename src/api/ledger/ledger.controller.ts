@@ -52,7 +52,7 @@ export class LedgerController {
       ' Only children of your scope: a row whose ID number belongs to a child you do not handle (or whose open case another unit handles) is a bad row that says only "handled by another unit, contact the coordinator", never counted as created or updated. Rows with a cause open a case after the children are committed (not if one is open).',
   })
   @ApiOkResponse({ type: ImportReportDto, description: '导入结果：计数与逐行报告 / counts and the row-by-row report' })
-  @ApiErrorResponses('LEDGER.FILE_REQUIRED', 'LEDGER.UNSUPPORTED_FILE', 'LEDGER.LAYOUT_INVALID', 'LEDGER.ROWS_INVALID', 'REQUEST.TOO_LARGE', 'REQUEST.VALIDATION_FAILED', 'ENGINE.UNAVAILABLE', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN')
+  @ApiErrorResponses('LEDGER.FILE_REQUIRED', 'LEDGER.UNSUPPORTED_FILE', 'LEDGER.LAYOUT_INVALID', 'LEDGER.ROWS_INVALID', 'LEDGER.UNPACKED_TOO_LARGE', 'LEDGER.TOO_MANY_ROWS', 'REQUEST.TOO_LARGE', 'REQUEST.VALIDATION_FAILED', 'ENGINE.UNAVAILABLE', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN')
   import(
     @UploadedFile() file: UploadedLedger | undefined,
     @Query() query: ImportLedgerQueryDto,

@@ -10,14 +10,14 @@ import { Towns } from '../../read-model/town';
 import { exportLedger } from '../../ledger/export-ledger';
 import { importLedger, ImportReport, NoCaseEngineError, RefusedRow } from '../../ledger/import-ledger';
 import { LedgerLayoutError } from '../../ledger/parse-ledger';
-import { UnsupportedLedgerFileError } from '../../ledger/read-sheet';
+import { LedgerTooLargeError, ReadLimits, UnsupportedLedgerFileError } from '../../ledger/read-sheet';
 import { actorName, AuthUser } from '../auth/auth-user';
 import { caseScope, childScope, registryAccess, seesFullIdentity } from '../../access/permissions';
 import type { RefusedWrite } from '../audit/refused-writes';
 import { ROLE_LABELS } from '../../access/roles';
 import { CASE_ENGINE, CaseEngine } from '../case-engine.port';
 import { ApiError } from '../errors';
-import { TOWNS } from '../tokens';
+import { LEDGER_LIMITS, TOWNS } from '../tokens';
 
 /** Problems an answer lists (a whole file of bad rows would be tens of MB of JSON); `problemCount` has them all. */
 export const MAX_PROBLEMS_ANSWERED = 5_000;
@@ -34,6 +34,7 @@ export class LedgerService {
     private readonly dataSource: DataSource,
     @Inject(CASE_ENGINE) private readonly engine: CaseEngine,
     @Inject(TOWNS) private readonly towns: Towns,
+    @Inject(LEDGER_LIMITS) private readonly limits: ReadLimits,
   ) {}
 
   async import(file: UploadedLedger | undefined, flags: { goodRowsOnly: boolean; dryRun: boolean }, user: AuthUser, refused: RefusedWrite[]): Promise<ImportReport> {
@@ -56,10 +57,12 @@ export class LedgerService {
           dryRun: flags.dryRun,
           importer: { userId: user.id, username: user.username, actor: actorName(user), via: 'API' },
           writer: user,
+          limits: this.limits,
           onRefused: (rows) => refused.push(...refusedWrites(rows, flags.dryRun)),
         },
       );
     } catch (err) {
+      if (err instanceof LedgerTooLargeError) throw tooLarge(err);
       if (err instanceof UnsupportedLedgerFileError) throw new ApiError('LEDGER.UNSUPPORTED_FILE', { zh: err.zh, en: err.message, details: { fileName } });
       if (err instanceof LedgerLayoutError) throw new ApiError('LEDGER.LAYOUT_INVALID', { zh: err.zh, en: err.message, details: err.details });
       if (err instanceof NoCaseEngineError) throw new ApiError('ENGINE.UNAVAILABLE');
@@ -98,6 +101,11 @@ function refusedWrites(rows: RefusedRow[], dryRun: boolean): RefusedWrite[] {
       ? []
       : [{ childId: r.childId, reason: r.refusal, code: r.refusal === 'RECORD_OUTSIDE_SCOPE' ? ('CHILD.HANDLED_ELSEWHERE' as const) : ('AUTH.FORBIDDEN' as const), detail: { sheet: r.sheet, row: r.row, dryRun } }],
   );
+}
+
+/** 413 for a file over the bounds: the unpacked size (a decompression bomb) or the rows. */
+export function tooLarge(err: LedgerTooLargeError): ApiError {
+  return new ApiError(err.reason === 'UNPACKED' ? 'LEDGER.UNPACKED_TOO_LARGE' : 'LEDGER.TOO_MANY_ROWS', { zh: err.zh, en: err.message, details: err.details });
 }
 
 function forbidden(user: AuthUser): ApiError {
