@@ -24,6 +24,7 @@ import { installTemporalRuntime } from './temporal/runtime';
 import { TemporalCaseEngine } from './temporal/temporal-case-engine';
 import type { PayloadCodec } from '@temporalio/common';
 import { withTemporalCodecEndpoint } from './api/temporal-codec';
+import { ImportJobRunner } from './api/ledger/import-jobs';
 import { createReconciliationActivities, ensureReconciliationSchedule } from './reconciliation';
 import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
 import { loadResponsibilityDirectory } from './responsibility';
@@ -158,6 +159,16 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       dispatcher.start();
       stops.push(() => dispatcher.stop());
       running.dispatcher = dispatcher;
+      // Ledger imports uploaded through the API: run here, off the API's request path (src/api/ledger/import-jobs.ts).
+      const importJobs = new ImportJobRunner({
+        dataSource,
+        engine: new TemporalCaseEngine(temporalClient, policy),
+        towns,
+        limits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows },
+        log,
+      });
+      importJobs.start();
+      stops.push(() => importJobs.stop());
       // 人账相符: the scheduled check that every open case has its workflow and the reverse.
       const schedule = await ensureReconciliationSchedule(temporalClient, { everyMs: config.reconcileEveryMs });
       log(`人账相符核对 / reconciliation schedule ${schedule}${config.reconcileEveryMs ? ` (every ${config.reconcileEveryMs / 1000} s)` : ' (off)'}`);

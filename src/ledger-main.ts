@@ -18,7 +18,7 @@ import { RunningPostgres, runningEmbeddedPostgresUrl, startEmbeddedPostgres } fr
 import { exportLedger } from './ledger/export-ledger';
 import { importLedger, ImportReport, NoCaseEngineError } from './ledger/import-ledger';
 import { LedgerLayoutError, LedgerProblem } from './ledger/parse-ledger';
-import { UnsupportedLedgerFileError } from './ledger/read-sheet';
+import { LedgerTooLargeError, UnsupportedLedgerFileError } from './ledger/read-sheet';
 import { loadPolicy } from './policy/load-policy';
 import { openReadModel } from './read-model/data-source';
 import { recordPolicy } from './read-model/policies';
@@ -161,6 +161,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
         bytes,
         goodRowsOnly: args.goodRows,
         dryRun: args.dryRun,
+        // Inline here (the operator's own process, a bar for progress); bounded as the API's jobs are.
+        limits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows },
         importer: { userId: null, username: operator, actor: `台账导入（${operator}）`, via: 'CLI' },
         onProgress: (phase, done, total) => {
           if (!large && phase === 'children') return;
@@ -179,7 +181,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     printReport(report, args.file!);
     return report.status === 'REJECTED' ? 1 : 0;
   } catch (err) {
-    if (err instanceof UnsupportedLedgerFileError || err instanceof LedgerLayoutError) {
+    if (err instanceof UnsupportedLedgerFileError || err instanceof LedgerLayoutError || err instanceof LedgerTooLargeError) {
       console.error(`${err.zh}\n${err.message}`);
       return 2;
     }

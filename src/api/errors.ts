@@ -71,6 +71,7 @@ export const ERRORS = {
     en: 'The file unpacks to more than the limit; not imported. Check the file, or split it',
   },
   'LEDGER.TOO_MANY_ROWS': { status: 413, zh: '文件行数过多，未导入；请分成几个文件导入', en: 'The file has more rows than the limit; not imported. Split it into several files' },
+  'LEDGER.IMPORT_NOT_FOUND': { status: 404, zh: '找不到该导入任务', en: 'No such import job' },
   'LEDGER.ROWS_INVALID': { status: 422, zh: '有不符合要求的行，未导入任何数据', en: 'Some rows are not valid; nothing was imported' },
   'CHILD.INVALID_ID': { status: 400, zh: '儿童编号格式不正确', en: 'The child id is not a valid UUID' },
   'CHILD.NOT_FOUND': { status: 404, zh: '找不到该儿童', en: 'No such child' },

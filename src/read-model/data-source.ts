@@ -18,6 +18,7 @@ import { Documents1764950000000 } from './migrations/1764950000000-documents';
 import { DashboardAndMonthlyReports1765000000000 } from './migrations/1765000000000-dashboard-and-monthly-reports';
 import { DashboardMonthlyRollup1765000000001 } from './migrations/1765000000001-dashboard-monthly-rollup';
 import { AuditLogChildIndex1766100000000 } from './migrations/1766100000000-audit-log-child-index';
+import { LedgerImportJobs1766200000000 } from './migrations/1766200000000-ledger-import-jobs';
 import { DemoAccounts1766300000000 } from './migrations/1766300000000-demo-accounts';
 import { LoginThrottle1766300000001 } from './migrations/1766300000001-login-throttle';
 
@@ -37,6 +38,7 @@ export const READ_MODEL_MIGRATIONS = [
   DashboardAndMonthlyReports1765000000000,
   DashboardMonthlyRollup1765000000001,
   AuditLogChildIndex1766100000000,
+  LedgerImportJobs1766200000000,
   DemoAccounts1766300000000,
   LoginThrottle1766300000001,
 ];

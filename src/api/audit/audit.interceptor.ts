@@ -183,6 +183,7 @@ export class AuditInterceptor implements NestInterceptor {
       case 'EXPORT_LEDGER':
         caseId = undefined;
         detail.query = boundedQuery(request.query);
+        if (what === 'IMPORT_LEDGER' && typeof response.id === 'string') detail.jobId = response.id; // the job (./ledger/import-jobs.ts) records the import
         if (response.importId !== undefined) detail.importId = response.importId;
         if (response.counts !== undefined) detail.counts = response.counts;
         break;
