@@ -33,7 +33,7 @@ export class LedgerImportJobs1766200000000 implements MigrationInterface {
         progress_total  integer     NOT NULL DEFAULT 0,
         report          jsonb,
         error           jsonb,
-        import_id       uuid        REFERENCES imports (id),
+        import_id       uuid        REFERENCES imports (id) ON DELETE SET NULL,
         created_at      timestamptz NOT NULL DEFAULT now(),
         started_at      timestamptz,
         heartbeat_at    timestamptz,
