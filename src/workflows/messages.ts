@@ -188,5 +188,18 @@ export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');
 /** Activities the case workflow calls; implemented in src/activities. */
 export interface CaseActivities {
   /** Writes the events (idempotently) and the case row (never backwards) in one transaction. */
-  projectCase(batch: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<void>;
+  projectCase(batch: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<ProjectedEvents>;
+}
+
+/**
+ * What a projection answers: the events it wrote, by id. Since v5 the projection is a local
+ * activity, whose history marker keeps its result but not its input: this is how the history still
+ * says which events went to the read model (test/support/workflow-history.ts compares them).
+ */
+export interface ProjectedEvents {
+  events: Array<Pick<CaseEvent, 'id' | 'seq' | 'type'>>;
+}
+
+export function projectedEvents(events: readonly CaseEvent[]): ProjectedEvents {
+  return { events: events.map(({ id, seq, type }) => ({ id, seq, type })) };
 }
