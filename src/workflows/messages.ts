@@ -192,14 +192,15 @@ export interface CaseActivities {
 }
 
 /**
- * What a projection answers: the events it wrote, by id. Since v5 the projection is a local
- * activity, whose history marker keeps its result but not its input: this is how the history still
- * says which events went to the read model (test/support/workflow-history.ts compares them).
+ * What a projection answers: the events it wrote. Since v5 the projection is a local activity,
+ * whose history marker keeps its result but not its input: so the history still holds every event
+ * that went to the read model, as the activity's input did before (test/support/workflow-history.ts
+ * compares them with the read model).
  */
 export interface ProjectedEvents {
-  events: Array<Pick<CaseEvent, 'id' | 'seq' | 'type'>>;
+  events: CaseEvent[];
 }
 
-export function projectedEvents(events: readonly CaseEvent[]): ProjectedEvents {
-  return { events: events.map(({ id, seq, type }) => ({ id, seq, type })) };
+export function projectedEvents(events: CaseEvent[]): ProjectedEvents {
+  return { events };
 }

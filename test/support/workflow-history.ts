@@ -25,7 +25,7 @@ async function decode<T>(payload: unknown, codec?: PayloadCodec): Promise<T> {
 }
 
 /** A projection the history records: an activity's input (before v5) or a local activity's result (since v5). */
-async function projectedBatch(e: HistoryEvent, codec?: PayloadCodec): Promise<Array<Pick<CaseEvent, 'id' | 'type'>> | undefined> {
+async function projectedBatch(e: HistoryEvent, codec?: PayloadCodec): Promise<CaseEvent[] | undefined> {
   const scheduled = e.activityTaskScheduledEventAttributes?.input?.payloads?.[0];
   if (scheduled) return (await decode<{ events?: CaseEvent[] }>(scheduled, codec)).events ?? [];
   const marker = e.markerRecordedEventAttributes;
@@ -35,8 +35,8 @@ async function projectedBatch(e: HistoryEvent, codec?: PayloadCodec): Promise<Ar
 }
 
 /** Every event the workflow (all its runs) handed to its projection, in order, duplicates removed by id. */
-export async function workflowEvents(client: Client, caseId: string, codec?: PayloadCodec): Promise<Array<Pick<CaseEvent, 'id' | 'type'>>> {
-  const events: Array<Pick<CaseEvent, 'id' | 'type'>> = [];
+export async function workflowEvents(client: Client, caseId: string, codec?: PayloadCodec): Promise<CaseEvent[]> {
+  const events: CaseEvent[] = [];
   const seen = new Set<string>();
   const history = await client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
   for (const e of history.events ?? []) {
