@@ -111,7 +111,7 @@ describe('the leading group’s dashboard in a browser', () => {
     expect(steps[3]).toContain('批评教育并责令限期改正');
     expect(steps[3]).toContain('李尚春（town）');
     expect(steps[3]).toContain('已当面批评教育并送达责令改正通知');
-    expect(steps[3]).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(steps[3]).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/); // China time, in Chinese form
     // The town office issued the order to correct: the case page lists it with its 文号.
     await page.waitForFunction(() => /责令限期改正通知书 · 故陵.*〔\d{4}〕\d+号/.test((globalThis as any).document.querySelector('[data-testid="documents"]').textContent));
     await screenshot(page, 'dashboard-case-timeline');

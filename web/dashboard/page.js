@@ -9,7 +9,7 @@
  * When every widget has rendered the page sets the performance mark 'dashboard-ready' and
  * body[data-ready] (scripts/measure-dashboard.ts and the browser tests wait for it).
  */
-'use strict';
+import * as Baoxue from '../shell/core.js';
 
 (() => {
   const { t, el, label, api, ApiProblem, name, formatTime, formatDuration } = Baoxue;
@@ -463,6 +463,7 @@
   window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
   document.addEventListener('DOMContentLoaded', () => {
     document.getElementById('logout').addEventListener('click', () => Baoxue.logout());
+    Baoxue.installExpiryDialog(); // an expired session asks to log in again, over the page
     start();
   });
 })();
