@@ -4,7 +4,6 @@
  * served uncompressed and uncached (issue 11). A plain Express app with the same middleware as the
  * real one (serveWebPages), no database.
  */
-import express from 'express';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -13,6 +12,10 @@ import { get, Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { ECHARTS_FILE, loadWebRelease, serveWebPages } from '../../src/dashboard/web-pages';
+
+// Express itself (as under Nest), typed here only as far as the test uses it (no @types/express installed).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const express = require('express') as () => { listen(port: number): Server; use: unknown };
 
 const release = loadWebRelease();
 const app = express();
@@ -39,11 +42,11 @@ function rawGet(path: string, acceptEncoding: string): Promise<{ headers: Record
 
 describe('static files of the web application', () => {
   it('names every asset of a page under the release hash', async () => {
-    const res = await request(app).get('/app').set('Accept-Encoding', 'identity').expect(200);
+    const res = await request(server).get('/app').set('Accept-Encoding', 'identity').expect(200);
     expect(res.headers['cache-control']).toBe('no-cache');
     expect(res.text).toContain(`/assets/${release.hash}/shell/main.js`);
     expect(res.text).not.toMatch(/["']\/assets\/(?![0-9a-f]{12}\/)/);
-    const dashboard = await request(app).get('/dashboard').set('Accept-Encoding', 'identity').expect(200);
+    const dashboard = await request(server).get('/dashboard').set('Accept-Encoding', 'identity').expect(200);
     expect(dashboard.text).toContain(`/assets/${release.hash}/echarts.min.js`);
     expect(dashboard.text).toContain(`/assets/${release.hash}/dashboard/page.js`);
   });
@@ -65,17 +68,17 @@ describe('static files of the web application', () => {
     const gz = await rawGet(`/assets/${release.hash}/shell/core.js`, 'gzip, br;q=0');
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gz.body).toString('utf8')).toContain('export async function api');
-    const plain = await request(app).get(`/assets/${release.hash}/shell/core.js`).set('Accept-Encoding', 'identity').expect(200);
+    const plain = await request(server).get(`/assets/${release.hash}/shell/core.js`).set('Accept-Encoding', 'identity').expect(200);
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.text).toContain('export async function api');
   });
 
   it('answers 304 to a revalidation, and serves an unhashed URL revalidated, never immutable', async () => {
-    const res = await request(app).get('/app').set('If-None-Match', `"${release.hash}"`).expect(304);
+    const res = await request(server).get('/app').set('If-None-Match', `"${release.hash}"`).expect(304);
     expect(res.text ?? '').toBe('');
-    const unhashed = await request(app).get('/assets/shell/style.css').set('Accept-Encoding', 'identity').expect(200);
+    const unhashed = await request(server).get('/assets/shell/style.css').set('Accept-Encoding', 'identity').expect(200);
     expect(unhashed.headers['cache-control']).toBe('no-cache');
-    await request(app).get(`/assets/${release.hash}/no-such-file.js`).expect(404);
-    await request(app).get(`/assets/${release.hash}/../package.json`).expect(404);
+    await request(server).get(`/assets/${release.hash}/no-such-file.js`).expect(404);
+    await request(server).get(`/assets/${release.hash}/../package.json`).expect(404);
   });
 });
