@@ -4,6 +4,7 @@
  */
 import { start } from './shell.js';
 import '../tasks/page.js';
+import '../report/page.js';
 import '../case/page.js';
 
 start();
