@@ -2,7 +2,7 @@
  * The role's menu of /app (web/shell/navigation.js) follows the permission table: a role sees the
  * report form exactly when it may report, and the bulk reassign exactly when it may REASSIGN.
  */
-import { PERMISSIONS } from '../../src/access/permissions';
+import { PERMISSIONS, documentKindsOf } from '../../src/access/permissions';
 import { ROLES } from '../../src/access/roles';
 // The page module is plain browser JavaScript without DOM access at import; jest compiles it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,5 +25,13 @@ describe('the web application’s menu per role', () => {
   it.each(ROLES)('%s always has its tasks and the dashboard', (role) => {
     const ids = navigation.navigationFor(role).map((item) => item.id);
     expect(ids).toEqual(expect.arrayContaining(['tasks', 'dashboard']));
+  });
+});
+
+describe('the case page’s document buttons per role', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const documents = require('../../web/case/documents.js') as { documentKindsOf(role: string): string[] };
+  it.each(ROLES)('%s is offered exactly the documents it may issue', (role) => {
+    expect(documents.documentKindsOf(role)).toEqual(documentKindsOf(role));
   });
 });
