@@ -81,7 +81,7 @@ function showLogin() {
   document.getElementById('logout').hidden = true;
   core.loginForm(main(), () => {
     // The first page after log-in, whatever the last person had open.
-    if (location.hash && location.hash !== '#/tasks') history.replaceState(null, '', `${location.pathname}#/tasks`);
+    history.replaceState(null, '', `${location.pathname}#/tasks`);
     render();
   });
 }
