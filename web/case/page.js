@@ -47,7 +47,7 @@ async function renderCase(main, id, notice) {
       el(
         'ol',
         { class: 'timeline', 'data-testid': 'timeline' },
-        c.timeline.map((e) => el('li', { class: e.automatic ? 'auto' : 'human' }, el('time', {}, formatTime(e.occurredAt)), el('b', {}, t(e.label)), el('span', { class: 'actor' }, e.automatic ? t('系统自动', 'automatic') : e.actor), e.reason ? el('p', { class: 'reason' }, e.reason) : '')),
+        c.timeline.map((e) => el('li', { class: e.automatic ? 'auto' : 'human' }, el('time', {}, formatTime(e.occurredAt)), el('b', {}, t(e.label)), el('span', { class: 'actor' }, e.automatic ? t('系统自动', 'automatic') : e.actor), e.reason ? el('p', { class: 'reason' }, e.reasonLabel ? t(e.reasonLabel) : e.reason) : '')),
       ),
     ),
   );

@@ -374,7 +374,7 @@ import * as Baoxue from '../shell/core.js';
           el('b', {}, t(e.label)),
           e.stageBefore !== e.stageAfter ? el('span', { class: 'move' }, `${name('stages', e.stageBefore)} → ${name('stages', e.stageAfter)}`) : '',
           el('span', { class: 'actor' }, e.automatic ? t('系统自动', 'automatic') : e.actor),
-          e.reason ? el('p', { class: 'reason' }, e.reason) : '',
+          e.reason ? el('p', { class: 'reason' }, e.reasonLabel ? t(e.reasonLabel) : e.reason) : '',
         ),
       ),
     );
