@@ -40,6 +40,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AUTH_OPTIONS, AuthOptions, defaultAuthOptions } from './auth/auth.options';
 import { AuthService } from './auth/auth.service';
 import { TokenService } from './auth/token.service';
+import { SessionStore } from './auth/sessions';
 import { UserStore } from './auth/user-store';
 import { CASE_ENGINE, CaseEngine } from './case-engine.port';
 import { ChildrenController } from './children/children.controller';
@@ -196,6 +197,7 @@ export class ApiModule {
         // Log-in on every route but @Public ones, and an audit row for every request (src/api/auth, src/api/audit).
         { provide: AUTH_OPTIONS, useValue: options.auth ?? defaultAuthOptions() },
         TokenService,
+        SessionStore,
         UserStore,
         AuthService,
         AuditLog,

@@ -47,6 +47,22 @@ export const ERRORS = {
     zh: '该账号密码错误次数过多，已暂时锁定，请稍后再试；忘记密码请联系管理员',
     en: 'Too many wrong passwords for this account: it is locked for a while; try again later, or ask the administrator',
   },
+  'AUTH.INVALID_REFRESH_TOKEN': {
+    status: 401,
+    zh: '登录已结束，请重新登录',
+    en: 'The session has ended (the refresh token is not valid, used, revoked or expired); log in again',
+  },
+  'AUTH.PASSWORD_CHANGE_REQUIRED': {
+    status: 403,
+    zh: '请先修改密码：管理员设置的一次性密码必须在首次登录时改掉',
+    en: 'Change your password first: a one-time password set by the administrator must be changed at the first log-in',
+  },
+  'AUTH.WRONG_PASSWORD': { status: 400, zh: '原密码不正确', en: 'The current password is wrong' },
+  'AUTH.WEAK_PASSWORD': {
+    status: 400,
+    zh: '新密码不符合要求：至少 10 个字符，包含字母和数字，不能与用户名或原密码相同',
+    en: 'The new password is too weak: at least 10 characters, letters and digits, not the user name or the old password',
+  },
   'AUTH.FORBIDDEN': { status: 403, zh: '您的岗位无权进行此操作', en: 'Your role may not do this' },
   'AUDIT.UNAVAILABLE': {
     status: 503,
