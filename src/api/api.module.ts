@@ -68,6 +68,8 @@ import { CaseResponsibilityController } from './responsibility/case-responsibili
 import { TaskQueries } from '../read-model/task-queries';
 import { TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
+import { accountsModuleParts } from '../accounts';
+import type { ResponsibilityDirectory } from '../responsibility/directory';
 
 export type ApiDatabaseOption =
   /** A data source the caller initialised and migrated, and will destroy. */
@@ -91,6 +93,8 @@ export interface ApiModuleOptions {
   auth?: AuthOptions;
   /** Largest ledger upload in bytes (BAOXUE_LEDGER_MAX_SIZE; default 20 MB): a larger one is 413 REQUEST.TOO_LARGE. */
   ledgerMaxBytes?: number;
+  /** The responsibility chains (the accounts pages show each account's posts); without them no posts are shown. */
+  responsibility?: ResponsibilityDirectory;
   /** Rate limits and idempotency settings; defaults when absent (300 requests a minute per client, 10 log-ins per IP). */
   hardening?: HardeningSettings;
 }
@@ -135,6 +139,7 @@ export class ApiModule {
     const { database, engine, towns } = options;
     // Rate limits count clients by the same address the audit log records (the same proxy trust).
     const dashboard = dashboardModuleParts(); // /api/dashboard/*, /api/reports/* (src/dashboard)
+    const accounts = accountsModuleParts(options.responsibility); // /api/accounts (src/accounts)
     const hardening = hardeningModuleParts({ trustProxyHops: options.auth?.trustProxyHops, ...options.hardening });
     const dataSourceProvider: Provider =
       'dataSource' in database
@@ -175,6 +180,7 @@ export class ApiModule {
         LedgerController,
         TownsController,
         ...dashboard.controllers,
+        ...accounts.controllers,
       ],
       providers: [
         dataSourceProvider,
@@ -205,6 +211,7 @@ export class ApiModule {
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         ...hardening.providers,
         ...dashboard.providers,
+        ...accounts.providers,
       ],
       exports: [DataSource, CASE_ENGINE, TOWNS, TOWN, CaseQueries],
     };

@@ -99,6 +99,23 @@ export const ERRORS = {
     zh: '该儿童由其他单位负责，请与镇统筹负责人联系',
     en: "This child is handled by another unit; contact the town's coordinator",
   },
+  'ACCOUNT.INVALID_ID': { status: 400, zh: '账号编号格式不正确', en: 'The account id is not a valid UUID' },
+  'ACCOUNT.NOT_FOUND': { status: 404, zh: '本镇没有这个账号', en: 'No such account in your town' },
+  'ACCOUNT.USERNAME_TAKEN': {
+    status: 409,
+    zh: '该用户名已被使用（用户名在全县唯一），请换一个',
+    en: 'This user name is taken (user names are unique across the deployment); choose another',
+  },
+  'ACCOUNT.PLACE_REQUIRED': {
+    status: 400,
+    zh: '该岗位须填写所在单位：校长填学校，班主任填学校、年级和班级，村干部填责任区',
+    en: 'The role needs its place: a principal a school, a class teacher school, grade and class, a village role an area',
+  },
+  'ACCOUNT.OWN_ACCOUNT': {
+    status: 409,
+    zh: '不能停用自己的账号或取消自己的管理员岗位（本镇将没有人能管理账号）；修改自己的密码请用"修改密码"',
+    en: 'You cannot switch off your own account or drop your own administrator role (nobody would administer the town); change your own password with the own-password change',
+  },
   'AREA.UNKNOWN': { status: 400, zh: '没有这个责任区', en: 'Unknown responsibility area' },
   'SCHOOL.UNKNOWN': { status: 400, zh: '没有这所学校', en: 'Unknown school' },
   'ACTION.UNKNOWN_TYPE': { status: 400, zh: '没有这种操作类型', en: 'Unknown action type' },

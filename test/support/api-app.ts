@@ -19,6 +19,7 @@ import type { CaseEngine } from '../../src/api/case-engine.port';
 import { configureApp, NEST_APP_OPTIONS } from '../../src/api/configure-app';
 import type { HardeningSettings } from '../../src/api/hardening';
 import { loadTowns, Towns } from '../../src/read-model/town';
+import type { ResponsibilityDirectory } from '../../src/responsibility/directory';
 import { DEMO_PASSWORD } from './auth';
 import { FakeCaseEngine } from './fake-case-engine';
 
@@ -51,6 +52,8 @@ export interface TestApiOptions {
   towns?: Towns;
   /** Largest ledger upload (default the app's). */
   ledgerMaxBytes?: number;
+  /** The responsibility chains the accounts API shows posts from (default none). */
+  responsibility?: ResponsibilityDirectory;
   /** Seed the demo accounts (default true). */
   seedDemo?: boolean;
 }
@@ -67,6 +70,7 @@ export async function createTestApi(options: TestApiOptions & { engine?: CaseEng
         engine: { useValue: engine },
         towns: options.towns ?? loadTowns(),
         ledgerMaxBytes: options.ledgerMaxBytes,
+        responsibility: options.responsibility,
         hardening: options.hardening ?? GENEROUS_LIMITS,
         auth: { tokenSecret: TEST_TOKEN_SECRET, trustProxyHops: options.trustProxyHops ?? 0 },
       }),
