@@ -13,6 +13,7 @@ import type { AuthUser } from '../api/auth/auth-user';
 import { CurrentUser } from '../api/auth/current-user.decorator';
 import { RequireRoles } from '../api/auth/require-roles.decorator';
 import { ApiErrorResponses } from '../api/swagger';
+import { SkipIdempotency } from '../api/hardening/idempotency';
 import { UuidParamPipe } from '../api/validation/uuid-param.pipe';
 import {
   AccountDto,
@@ -65,6 +66,7 @@ export class AccountsController {
 
   @Post()
   @Audit('CREATE_ACCOUNT')
+  @SkipIdempotency() // the answer holds a one-time password: never stored for a replay
   @ApiOperation({
     summary: '新建账号 / Create an account',
     description:
@@ -131,6 +133,7 @@ export class AccountsController {
 
   @Post(':id/password-reset')
   @Audit('RESET_PASSWORD')
+  @SkipIdempotency() // the answer holds a one-time password: never stored for a replay
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: '重置密码 / Reset the password',

@@ -177,6 +177,16 @@ describe('the town administrator', () => {
     await admin.patch(`/api/accounts/${me.id}`).send({ displayName: '故陵镇账号管理员（新）' }).expect(200);
   });
 
+  it('never stores an answer holding a one-time password for an Idempotency-Key replay', async () => {
+    const key = 'acc-create-0001';
+    const first = await admin.post('/api/accounts').set('Idempotency-Key', key).send({ username: 'zhou.ping', displayName: '周平', role: 'TOWN_OFFICE' }).expect(201);
+    const stored = await db.dataSource.query(`SELECT * FROM idempotency_keys`);
+    expect(JSON.stringify(stored)).not.toContain(first.body.oneTimePassword);
+    // A retry runs again: the user name is now taken, and no password is replayed.
+    const retry = await admin.post('/api/accounts').set('Idempotency-Key', key).send({ username: 'zhou.ping', displayName: '周平', role: 'TOWN_OFFICE' }).expect(409);
+    expect(retry.headers['idempotency-replayed']).toBeUndefined();
+  });
+
   it('never writes a password into the audit log', async () => {
     const rows: Array<{ detail: unknown }> = await db.dataSource.query(`SELECT detail FROM audit_log WHERE what IN ('CREATE_ACCOUNT', 'UPDATE_ACCOUNT', 'RESET_PASSWORD', 'CHANGE_PASSWORD')`);
     const text = JSON.stringify(rows);
