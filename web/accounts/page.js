@@ -42,7 +42,10 @@ function accountFields(account) {
   };
   const showPlace = () => {
     const needs = PLACE_OF_ROLE[f.role.input.value] || [];
-    for (const key of PLACE_FIELDS) f[key].row.hidden = !needs.includes(key);
+    for (const key of PLACE_FIELDS) {
+      f[key].row.hidden = !needs.includes(key);
+      f[key].row.style.display = needs.includes(key) ? '' : 'none'; // .field sets display, which would win over [hidden]
+    }
   };
   f.role.input.addEventListener('change', showPlace);
   showPlace();
@@ -145,7 +148,9 @@ route('/accounts', async (main, _params, query) => {
     }
   });
 
+  // Creating first: on a phone the town's list is long.
   main.replaceChildren(
+    el('section', { class: 'card wide' }, el('h2', {}, label('新建账号', 'Create an account')), createForm, result),
     el(
       'section',
       { class: 'card wide' },
@@ -161,7 +166,6 @@ route('/accounts', async (main, _params, query) => {
           )
         : '',
     ),
-    el('section', { class: 'card wide' }, el('h2', {}, label('新建账号', 'Create an account')), createForm, result),
   );
 });
 
