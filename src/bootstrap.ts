@@ -182,7 +182,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
       const engine = new TemporalCaseEngine(client, policy);
       const hardening = { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit, loginLockout: { afterFailures: config.loginLockoutAfter } };
-      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth, ledgerMaxBytes: config.ledgerMaxBytes, ledgerLimits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows } }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
+      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth, ledgerMaxBytes: config.ledgerMaxBytes, ledgerLimits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows }, responsibility }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
         ...NEST_APP_OPTIONS,
         logger: ['error', 'warn'],
       });

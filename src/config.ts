@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { PROJECT_ROOT } from './project-root';
 import { PayloadKeyRing, parsePayloadKeys } from './temporal/codec/payload-keys';
 import { isDuration, parseDuration } from './workflows/policy';
+import { DEFAULT_SESSION_TTL_SECONDS } from './api/auth/auth.options';
 
 export interface BaoxueConfig {
   /** HTTP port of the API (`PORT`, default 3000). */
@@ -72,6 +73,11 @@ export interface BaoxueConfig {
   loginRateLimit: RateLimitSetting;
   /** `BAOXUE_LOGIN_LOCKOUT`: failed log-ins in a row after which an account is locked for a while (default 5). */
   loginLockoutAfter: number;
+  /**
+   * `BAOXUE_SESSION_LIFETIME`: how long a session lasts from its log-in, however active (refresh
+   * tokens rotate within it), written like 10h or 600m; default 10h, a working day. At least 15m.
+   */
+  sessionTtlSeconds: number;
   /** `BAOXUE_LEDGER_MAX_SIZE`: largest ledger file POST /api/ledger/import accepts, in bytes (default 20 MB). */
   ledgerMaxBytes: number;
   /** `BAOXUE_LEDGER_MAX_UNPACKED`: an .xlsx's largest unpacked size (all its zip entries), in bytes (default 100 MB); a bomb is refused. */
@@ -278,6 +284,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
           .map((p) => (isAbsolute(p) ? p : resolve(cwd, p)));
   if (townsText !== undefined && townPaths.length === 0) problems.push('BAOXUE_TOWNS: name at least one town file or folder');
 
+  let sessionTtlSeconds = DEFAULT_SESSION_TTL_SECONDS;
+  const sessionText = value('BAOXUE_SESSION_LIFETIME');
+  if (sessionText !== undefined) {
+    if (!isDuration(sessionText) || parseDuration(sessionText) < 15 * 60_000) {
+      problems.push(`BAOXUE_SESSION_LIFETIME: "${sessionText}" is not a lifetime like 10h or 600m (at least 15m)`);
+    } else sessionTtlSeconds = Math.round(parseDuration(sessionText) / 1000);
+  }
+
   const sizeSetting = (name: string, fallback: number): number => {
     const text = value(name);
     if (text === undefined) return fallback;
@@ -319,6 +333,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     ledgerMaxBytes,
     ledgerMaxUnpackedBytes,
     ledgerMaxRows,
+    sessionTtlSeconds,
     workerTuning,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -40,6 +40,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AUTH_OPTIONS, AuthOptions, defaultAuthOptions } from './auth/auth.options';
 import { AuthService } from './auth/auth.service';
 import { TokenService } from './auth/token.service';
+import { SessionStore } from './auth/sessions';
 import { UserStore } from './auth/user-store';
 import { CASE_ENGINE, CaseEngine } from './case-engine.port';
 import { ChildrenController } from './children/children.controller';
@@ -69,6 +70,8 @@ import { CaseResponsibilityController } from './responsibility/case-responsibili
 import { TaskQueries } from '../read-model/task-queries';
 import { LEDGER_LIMITS, TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
+import { accountsModuleParts } from '../accounts';
+import type { ResponsibilityDirectory } from '../responsibility/directory';
 
 export type ApiDatabaseOption =
   /** A data source the caller initialised and migrated, and will destroy. */
@@ -94,6 +97,8 @@ export interface ApiModuleOptions {
   ledgerMaxBytes?: number;
   /** The ledger file's unpacked size and rows (BAOXUE_LEDGER_MAX_UNPACKED, BAOXUE_LEDGER_MAX_ROWS; defaults 100 MB, 50,000). */
   ledgerLimits?: ReadLimits;
+  /** The responsibility chains (the accounts pages show each account's posts); without them no posts are shown. */
+  responsibility?: ResponsibilityDirectory;
   /** Rate limits and idempotency settings; defaults when absent (300 requests a minute per client, 10 log-ins per IP). */
   hardening?: HardeningSettings;
 }
@@ -138,6 +143,7 @@ export class ApiModule {
     const { database, engine, towns } = options;
     // Rate limits count clients by the same address the audit log records (the same proxy trust).
     const dashboard = dashboardModuleParts(); // /api/dashboard/*, /api/reports/* (src/dashboard)
+    const accounts = accountsModuleParts(options.responsibility); // /api/accounts (src/accounts)
     const hardening = hardeningModuleParts({ trustProxyHops: options.auth?.trustProxyHops, ...options.hardening });
     const dataSourceProvider: Provider =
       'dataSource' in database
@@ -178,6 +184,7 @@ export class ApiModule {
         LedgerController,
         TownsController,
         ...dashboard.controllers,
+        ...accounts.controllers,
       ],
       providers: [
         dataSourceProvider,
@@ -201,6 +208,7 @@ export class ApiModule {
         // Log-in on every route but @Public ones, and an audit row for every request (src/api/auth, src/api/audit).
         { provide: AUTH_OPTIONS, useValue: options.auth ?? defaultAuthOptions() },
         TokenService,
+        SessionStore,
         UserStore,
         AuthService,
         AuditLog,
@@ -208,6 +216,7 @@ export class ApiModule {
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         ...hardening.providers,
         ...dashboard.providers,
+        ...accounts.providers,
       ],
       exports: [DataSource, CASE_ENGINE, TOWNS, TOWN, CaseQueries],
     };

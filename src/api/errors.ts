@@ -47,6 +47,22 @@ export const ERRORS = {
     zh: '该账号密码错误次数过多，已暂时锁定，请稍后再试；忘记密码请联系管理员',
     en: 'Too many wrong passwords for this account: it is locked for a while; try again later, or ask the administrator',
   },
+  'AUTH.INVALID_REFRESH_TOKEN': {
+    status: 401,
+    zh: '登录已结束，请重新登录',
+    en: 'The session has ended (the refresh token is not valid, used, revoked or expired); log in again',
+  },
+  'AUTH.PASSWORD_CHANGE_REQUIRED': {
+    status: 403,
+    zh: '请先修改密码：管理员设置的一次性密码必须在首次登录时改掉',
+    en: 'Change your password first: a one-time password set by the administrator must be changed at the first log-in',
+  },
+  'AUTH.WRONG_PASSWORD': { status: 400, zh: '原密码不正确', en: 'The current password is wrong' },
+  'AUTH.WEAK_PASSWORD': {
+    status: 400,
+    zh: '新密码不符合要求：至少 10 个字符，包含字母和数字，不能与用户名或原密码相同',
+    en: 'The new password is too weak: at least 10 characters, letters and digits, not the user name or the old password',
+  },
   'AUTH.FORBIDDEN': { status: 403, zh: '您的岗位无权进行此操作', en: 'Your role may not do this' },
   'AUDIT.UNAVAILABLE': {
     status: 503,
@@ -89,6 +105,23 @@ export const ERRORS = {
     status: 409,
     zh: '该儿童由其他单位负责，请与镇统筹负责人联系',
     en: "This child is handled by another unit; contact the town's coordinator",
+  },
+  'ACCOUNT.INVALID_ID': { status: 400, zh: '账号编号格式不正确', en: 'The account id is not a valid UUID' },
+  'ACCOUNT.NOT_FOUND': { status: 404, zh: '本镇没有这个账号', en: 'No such account in your town' },
+  'ACCOUNT.USERNAME_TAKEN': {
+    status: 409,
+    zh: '该用户名已被使用（用户名在全县唯一），请换一个',
+    en: 'This user name is taken (user names are unique across the deployment); choose another',
+  },
+  'ACCOUNT.PLACE_REQUIRED': {
+    status: 400,
+    zh: '该岗位须填写所在单位：校长填学校，班主任填学校、年级和班级，村干部填责任区',
+    en: 'The role needs its place: a principal a school, a class teacher school, grade and class, a village role an area',
+  },
+  'ACCOUNT.OWN_ACCOUNT': {
+    status: 409,
+    zh: '不能停用自己的账号或取消自己的管理员岗位（本镇将没有人能管理账号）；修改自己的密码请用"修改密码"',
+    en: 'You cannot switch off your own account or drop your own administrator role (nobody would administer the town); change your own password with the own-password change',
   },
   'AREA.UNKNOWN': { status: 400, zh: '没有这个责任区', en: 'Unknown responsibility area' },
   'SCHOOL.UNKNOWN': { status: 400, zh: '没有这所学校', en: 'Unknown school' },

@@ -21,6 +21,7 @@ import { AuditLogChildIndex1766100000000 } from './migrations/1766100000000-audi
 import { LedgerImportJobs1766200000000 } from './migrations/1766200000000-ledger-import-jobs';
 import { DemoAccounts1766300000000 } from './migrations/1766300000000-demo-accounts';
 import { LoginThrottle1766300000001 } from './migrations/1766300000001-login-throttle';
+import { AccountsAndSessions1766600000000 } from './migrations/1766600000000-accounts-and-sessions';
 
 /** In order; append new migrations here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -41,6 +42,7 @@ export const READ_MODEL_MIGRATIONS = [
   LedgerImportJobs1766200000000,
   DemoAccounts1766300000000,
   LoginThrottle1766300000001,
+  AccountsAndSessions1766600000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

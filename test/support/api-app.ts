@@ -24,6 +24,7 @@ import { loadTowns, Towns } from '../../src/read-model/town';
 import { ImportJobRunner } from '../../src/api/ledger/import-jobs';
 import { DEFAULT_READ_LIMITS } from '../../src/ledger/import-ledger';
 import type { ReadLimits } from '../../src/ledger/read-sheet';
+import type { ResponsibilityDirectory } from '../../src/responsibility/directory';
 import { DEMO_PASSWORD } from './auth';
 import { FakeCaseEngine } from './fake-case-engine';
 
@@ -56,6 +57,8 @@ export interface TestApiOptions {
   towns?: Towns;
   /** Largest ledger upload (default the app's). */
   ledgerMaxBytes?: number;
+  /** The responsibility chains the accounts API shows posts from (default none). */
+  responsibility?: ResponsibilityDirectory;
   /** Seed the demo accounts (default true). */
   seedDemo?: boolean;
   /** The file bounds of the ledger import (default the app's). */
@@ -75,6 +78,7 @@ export async function createTestApi(options: TestApiOptions & { engine?: CaseEng
         towns: options.towns ?? loadTowns(),
         ledgerMaxBytes: options.ledgerMaxBytes,
         ledgerLimits: options.ledgerLimits,
+        responsibility: options.responsibility,
         hardening: options.hardening ?? GENEROUS_LIMITS,
         auth: { tokenSecret: TEST_TOKEN_SECRET, trustProxyHops: options.trustProxyHops ?? 0 },
       }),

@@ -179,6 +179,12 @@ export class AuditInterceptor implements NestInterceptor {
           detail.total = response.total;
         }
         break;
+      // Account routes name an account (src/accounts), not a case; the handler notes which.
+      case 'READ_ACCOUNT':
+      case 'UPDATE_ACCOUNT':
+      case 'RESET_PASSWORD':
+        caseId = undefined;
+        break;
       case 'IMPORT_LEDGER':
       case 'EXPORT_LEDGER':
         caseId = undefined;
