@@ -19,7 +19,7 @@ import { loadPolicy } from './policy/load-policy';
 import { loadTowns, openReadModel, recordPolicy } from './read-model';
 import { createCaseWorker } from './temporal/case-worker';
 import { RunningDevServer, startTemporalDevServer } from './temporal/dev-server';
-import { registerSearchAttributes } from './temporal/register-search-attributes';
+import { checkSearchAttributes } from './temporal/register-search-attributes';
 import { installTemporalRuntime } from './temporal/runtime';
 import { TemporalCaseEngine } from './temporal/temporal-case-engine';
 import type { PayloadCodec } from '@temporalio/common';
@@ -125,9 +125,9 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
     };
 
     if (!devServer) {
-      // An external Temporal may not know our search attributes yet; registering is idempotent.
+      // An external Temporal got our search attributes from its setup step (deploy/temporal-setup.sh): check, do not register.
       const connection = await Connection.connect({ address: temporalAddress });
-      await registerSearchAttributes(connection, config.temporalNamespace).finally(() => connection.close());
+      await checkSearchAttributes(connection, config.temporalNamespace).finally(() => connection.close());
     }
 
     if (roles.worker) {
