@@ -91,7 +91,12 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       databaseUrl = postgres.url;
     }
 
-    const dataSource = await openReadModel({ url: databaseUrl, applicationName: `baoxue-${roles.api ? 'api' : ''}${roles.worker ? 'worker' : ''}` });
+    const dataSource = await openReadModel({
+      url: databaseUrl,
+      applicationName: `baoxue-${roles.api ? 'api' : ''}${roles.worker ? 'worker' : ''}`,
+      connectTimeoutMs: config.timeouts.dbConnectMs,
+      statementTimeoutMs: config.timeouts.dbStatementMs,
+    });
     stops.push(() => dataSource.destroy());
     await recordPolicy(dataSource, policy);
     log(`时限政策 / escalation policy ${policy.version} (${config.policyPath})`);
@@ -169,7 +174,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       const connection = await Connection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
       const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
-      const engine = new TemporalCaseEngine(client, policy);
+      const engine = new TemporalCaseEngine(client, policy, { callTimeoutMs: config.timeouts.temporalCallMs });
       const hardening = { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit, loginLockout: { afterFailures: config.loginLockoutAfter } };
       const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth, ledgerMaxBytes: config.ledgerMaxBytes }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
         ...NEST_APP_OPTIONS,

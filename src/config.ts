@@ -76,6 +76,19 @@ export interface BaoxueConfig {
   ledgerMaxBytes: number;
   /** `BAOXUE_WORKER_*`: the worker's cache and slots; each unset one keeps the Temporal SDK's default. */
   workerTuning: WorkerTuning;
+  /**
+   * Bounded waits (docs/operations.md): `BAOXUE_DB_STATEMENT_TIMEOUT` (default 10s), the longest a
+   * PostgreSQL statement runs; `BAOXUE_DB_CONNECT_TIMEOUT` (default 5s), the longest wait for a
+   * connection, new or from the pool; `BAOXUE_TEMPORAL_TIMEOUT` (default 10s), the deadline of each
+   * Temporal call made for a request. A frozen dependency answers 503 after them, not never.
+   */
+  timeouts: TimeoutSettings;
+}
+
+export interface TimeoutSettings {
+  dbStatementMs: number;
+  dbConnectMs: number;
+  temporalCallMs: number;
 }
 
 /** Worker settings a deployment tunes from measurements (`npm run bench`); names as the SDK's WorkerOptions. */
@@ -129,6 +142,7 @@ export const MIN_TOKEN_SECRET_LENGTH = 32;
 export const DEFAULT_RATE_LIMIT: RateLimitSetting = { limit: 300, windowMs: 60_000 };
 export const DEFAULT_LOGIN_RATE_LIMIT: RateLimitSetting = { limit: 10, windowMs: 60_000 };
 export const DEFAULT_LOGIN_LOCKOUT_AFTER = 5;
+export const DEFAULT_TIMEOUTS: TimeoutSettings = { dbStatementMs: 10_000, dbConnectMs: 5_000, temporalCallMs: 10_000 };
 /** 50,000 ledger rows as .xlsx take about 4 MB; as CSV about 7 MB. */
 export const DEFAULT_LEDGER_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -278,6 +292,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     else ledgerMaxBytes = Number(m[1]) * (m[2] ? (m[2].toLowerCase() === 'mb' ? 1024 * 1024 : 1024) : 1);
   }
 
+  const timeouts: TimeoutSettings = { ...DEFAULT_TIMEOUTS };
+  const timeoutEnv: Array<[keyof TimeoutSettings, string]> = [
+    ['dbStatementMs', 'BAOXUE_DB_STATEMENT_TIMEOUT'],
+    ['dbConnectMs', 'BAOXUE_DB_CONNECT_TIMEOUT'],
+    ['temporalCallMs', 'BAOXUE_TEMPORAL_TIMEOUT'],
+  ];
+  for (const [key, name] of timeoutEnv) {
+    const text = value(name);
+    if (text === undefined) continue;
+    if (isDuration(text) && parseDuration(text) >= 1_000 && parseDuration(text) <= 600_000) timeouts[key] = parseDuration(text);
+    else problems.push(`${name}: "${text}" is not a duration like 10s or 1m (from 1s to 10m)`);
+  }
+
   const config: BaoxueConfig = {
     port,
     dataDir: path('BAOXUE_DATA_DIR', DEFAULT_DATA_DIR),
@@ -299,6 +326,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     loginLockoutAfter,
     ledgerMaxBytes,
     workerTuning,
+    timeouts,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -127,8 +127,8 @@ function fromHttpException(exception: HttpException): ApiError {
 function isDatabaseUnavailable(exception: unknown): boolean {
   const e = exception as { code?: string; message?: string; driverError?: { code?: string; message?: string } } | null;
   const code = String(e?.driverError?.code ?? e?.code ?? '');
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03'].includes(code) || code.startsWith('08')) return true;
-  // node-postgres reports a lost or timed-out connection without a code.
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '57014'].includes(code) || code.startsWith('08')) return true;
+  // 57014: cancelled by statement_timeout. node-postgres reports a lost or timed-out connection without a code.
   const message = String(e?.driverError?.message ?? e?.message ?? '');
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(message);
 }
