@@ -32,6 +32,8 @@ Settings (environment):
   BAOXUE_WORKER_CACHED_WORKFLOWS, BAOXUE_WORKER_WORKFLOW_TASK_SLOTS, BAOXUE_WORKER_ACTIVITY_TASK_SLOTS,
   BAOXUE_WORKER_WORKFLOW_TASK_POLLERS, BAOXUE_WORKER_ACTIVITY_TASK_POLLERS, BAOXUE_WORKER_REUSE_V8_CONTEXT
                        worker cache and slots (default: the Temporal SDK's; see README, npm run bench)
+  BAOXUE_DB_STATEMENT_TIMEOUT, BAOXUE_DB_CONNECT_TIMEOUT, BAOXUE_TEMPORAL_TIMEOUT
+                       bounded waits: longest statement, wait for a connection, Temporal call (default 10s, 5s, 10s)
   TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH  Temporal binaries to use instead of vendor/temporal
 
 Also: npm run reconcile   compare the ledger's open cases with the running workflows (人账相符)`;
