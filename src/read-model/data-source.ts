@@ -21,6 +21,7 @@ import { DashboardMonthlyRollup1765000000001 } from './migrations/1765000000001-
 import { AuditLogChildIndex1766100000000 } from './migrations/1766100000000-audit-log-child-index';
 import { DemoAccounts1766300000000 } from './migrations/1766300000000-demo-accounts';
 import { LoginThrottle1766300000001 } from './migrations/1766300000001-login-throttle';
+import { ApiRateLimit1766800000000 } from './migrations/1766800000000-api-rate-limit';
 
 /** In order; append new migrations here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -40,6 +41,7 @@ export const READ_MODEL_MIGRATIONS = [
   AuditLogChildIndex1766100000000,
   DemoAccounts1766300000000,
   LoginThrottle1766300000001,
+  ApiRateLimit1766800000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
