@@ -21,6 +21,7 @@ import { createCaseWorker } from './temporal/case-worker';
 import { RunningDevServer, startTemporalDevServer } from './temporal/dev-server';
 import { checkSearchAttributes } from './temporal/register-search-attributes';
 import { installTemporalRuntime } from './temporal/runtime';
+import { ApiMetrics } from './metrics';
 import { TemporalCaseEngine } from './temporal/temporal-case-engine';
 import type { PayloadCodec } from '@temporalio/common';
 import { withTemporalCodecEndpoint } from './api/temporal-codec';
@@ -74,7 +75,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
   };
 
   try {
-    installTemporalRuntime();
+    installTemporalRuntime(undefined, { metricsAddress: roles.worker ? config.workerMetricsAddress : undefined });
     const policy = loadPolicy(config.policyPath);
     const towns = loadTowns(config.townPaths);
     // Each town's responsibility chains, beside its town file (towns/x.responsibility.json): checked at start, every problem listed.
@@ -180,6 +181,8 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
         ...NEST_APP_OPTIONS,
         logger: ['error', 'warn'],
       });
+      // First of all middleware: every request gets its id, its count and latency, its log line.
+      new ApiMetrics({ dataSource, requestLog: { format: config.logFormat } }).mount(app);
       configureApp(app);
       await app.listen(config.port);
       stops.push(() => app.close());

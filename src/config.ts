@@ -83,6 +83,10 @@ export interface BaoxueConfig {
    * Temporal call made for a request. A frozen dependency answers 503 after them, not never.
    */
   timeouts: TimeoutSettings;
+  /** `BAOXUE_LOG_FORMAT`: `json` writes one JSON line per request on stdout (src/metrics/request-log.ts); default `text` (none). */
+  logFormat: 'text' | 'json';
+  /** `BAOXUE_WORKER_METRICS_ADDRESS` (host:port): where the worker serves the Temporal SDK's metrics at /metrics; default off. */
+  workerMetricsAddress?: string;
 }
 
 export interface TimeoutSettings {
@@ -305,6 +309,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     else problems.push(`${name}: "${text}" is not a duration like 10s or 1m (from 1s to 10m)`);
   }
 
+  const logFormatText = value('BAOXUE_LOG_FORMAT')?.toLowerCase() ?? 'text';
+  if (logFormatText !== 'text' && logFormatText !== 'json') problems.push(`BAOXUE_LOG_FORMAT: "${logFormatText}" is not text or json`);
+  const workerMetricsAddress = value('BAOXUE_WORKER_METRICS_ADDRESS');
+  if (workerMetricsAddress !== undefined && !/^[^\s:/]+:\d{1,5}$/.test(workerMetricsAddress)) {
+    problems.push(`BAOXUE_WORKER_METRICS_ADDRESS: "${workerMetricsAddress}" is not host:port (for example 0.0.0.0:9464)`);
+  }
+
   const config: BaoxueConfig = {
     port,
     dataDir: path('BAOXUE_DATA_DIR', DEFAULT_DATA_DIR),
@@ -327,6 +338,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     ledgerMaxBytes,
     workerTuning,
     timeouts,
+    logFormat: logFormatText === 'json' ? 'json' : 'text',
+    workerMetricsAddress,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

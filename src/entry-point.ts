@@ -34,6 +34,8 @@ Settings (environment):
                        worker cache and slots (default: the Temporal SDK's; see README, npm run bench)
   BAOXUE_DB_STATEMENT_TIMEOUT, BAOXUE_DB_CONNECT_TIMEOUT, BAOXUE_TEMPORAL_TIMEOUT
                        bounded waits: longest statement, wait for a connection, Temporal call (default 10s, 5s, 10s)
+  BAOXUE_LOG_FORMAT    json: one JSON line per request on stdout (default text: none)
+  BAOXUE_WORKER_METRICS_ADDRESS  host:port of the worker's Temporal SDK metrics (/metrics; default off)
   TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH  Temporal binaries to use instead of vendor/temporal
 
 Also: npm run reconcile   compare the ledger's open cases with the running workflows (人账相符)`;

@@ -33,11 +33,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
     let error = toApiError(exception);
     if (error.code === 'ROUTE.NOT_FOUND') error = methodNotAllowed(adapter, request, response) ?? error;
     if (error.status >= 500) {
-      const where = `${error.code} on ${adapter.getRequestMethod(request)} ${adapter.getRequestUrl(request)}`;
+      // The path without its query string: a search may carry a child's name (never in the logs).
+      const where = `${error.code} on ${adapter.getRequestMethod(request)} ${String(adapter.getRequestUrl(request)).split('?')[0]}`;
       if (error.code === 'INTERNAL.ERROR') this.logger.error(where, exception instanceof Error ? exception.stack : String(exception));
       else this.logger.warn(`${where}: ${exception instanceof Error ? exception.message : String(exception)}`);
     }
     if (adapter.isHeadersSent(response)) return;
+    // For the request metrics and log line (src/metrics): the answer's error code.
+    if (response && typeof response === 'object') (response as { locals?: Record<string, unknown> }).locals = { ...(response as { locals?: Record<string, unknown> }).locals, errorCode: error.code };
     adapter.reply(response, errorBody(error, adapter.getRequestUrl(request)), error.status);
   }
 }
