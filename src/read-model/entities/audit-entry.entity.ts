@@ -22,6 +22,8 @@ export const AUDIT_KINDS = [
   'EXPORT_LEDGER',
   // One row per child a write was refused for (src/access/child-writes.ts), beside the request's own row.
   'WRITE_REFUSED',
+  // A request answered again from its Idempotency-Key's stored answer (detail.replayOf: the kind it repeats).
+  'REPLAY',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
