@@ -19,8 +19,9 @@ import { loadPolicy } from './policy/load-policy';
 import { loadTowns, openReadModel, recordPolicy } from './read-model';
 import { createCaseWorker } from './temporal/case-worker';
 import { RunningDevServer, startTemporalDevServer } from './temporal/dev-server';
-import { registerSearchAttributes } from './temporal/register-search-attributes';
+import { checkSearchAttributes } from './temporal/register-search-attributes';
 import { installTemporalRuntime } from './temporal/runtime';
+import { ApiMetrics } from './metrics';
 import { TemporalCaseEngine } from './temporal/temporal-case-engine';
 import type { PayloadCodec } from '@temporalio/common';
 import { withTemporalCodecEndpoint } from './api/temporal-codec';
@@ -75,7 +76,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
   };
 
   try {
-    installTemporalRuntime();
+    installTemporalRuntime(undefined, { metricsAddress: roles.worker ? config.workerMetricsAddress : undefined });
     const policy = loadPolicy(config.policyPath);
     const towns = loadTowns(config.townPaths);
     // Each town's responsibility chains, beside its town file (towns/x.responsibility.json): checked at start, every problem listed.
@@ -92,7 +93,12 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       databaseUrl = postgres.url;
     }
 
-    const dataSource = await openReadModel({ url: databaseUrl, applicationName: `baoxue-${roles.api ? 'api' : ''}${roles.worker ? 'worker' : ''}` });
+    const dataSource = await openReadModel({
+      url: databaseUrl,
+      applicationName: `baoxue-${roles.api ? 'api' : ''}${roles.worker ? 'worker' : ''}`,
+      connectTimeoutMs: config.timeouts.dbConnectMs,
+      statementTimeoutMs: config.timeouts.dbStatementMs,
+    });
     stops.push(() => dataSource.destroy());
     await recordPolicy(dataSource, policy);
     log(`时限政策 / escalation policy ${policy.version} (${config.policyPath})`);
@@ -126,9 +132,9 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
     };
 
     if (!devServer) {
-      // An external Temporal may not know our search attributes yet; registering is idempotent.
+      // An external Temporal got our search attributes from its setup step (deploy/temporal-setup.sh): check, do not register.
       const connection = await Connection.connect({ address: temporalAddress });
-      await registerSearchAttributes(connection, config.temporalNamespace).finally(() => connection.close());
+      await checkSearchAttributes(connection, config.temporalNamespace).finally(() => connection.close());
     }
 
     if (roles.worker) {
@@ -180,12 +186,14 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       const connection = await Connection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
       const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
-      const engine = new TemporalCaseEngine(client, policy);
+      const engine = new TemporalCaseEngine(client, policy, { callTimeoutMs: config.timeouts.temporalCallMs });
       const hardening = { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit, loginLockout: { afterFailures: config.loginLockoutAfter } };
       const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth, ledgerMaxBytes: config.ledgerMaxBytes, ledgerLimits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows }, responsibility }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
         ...NEST_APP_OPTIONS,
         logger: ['error', 'warn'],
       });
+      // First of all middleware: every request gets its id, its count and latency, its log line.
+      new ApiMetrics({ dataSource, requestLog: { format: config.logFormat } }).mount(app);
       configureApp(app);
       await app.listen(config.port);
       stops.push(() => app.close());

@@ -86,6 +86,23 @@ export interface BaoxueConfig {
   ledgerMaxRows: number;
   /** `BAOXUE_WORKER_*`: the worker's cache and slots; each unset one keeps the Temporal SDK's default. */
   workerTuning: WorkerTuning;
+  /**
+   * Bounded waits (docs/operations.md): `BAOXUE_DB_STATEMENT_TIMEOUT` (default 10s), the longest a
+   * PostgreSQL statement runs; `BAOXUE_DB_CONNECT_TIMEOUT` (default 5s), the longest wait for a
+   * connection, new or from the pool; `BAOXUE_TEMPORAL_TIMEOUT` (default 10s), the deadline of each
+   * Temporal call made for a request. A frozen dependency answers 503 after them, not never.
+   */
+  timeouts: TimeoutSettings;
+  /** `BAOXUE_LOG_FORMAT`: `json` writes one JSON line per request on stdout (src/metrics/request-log.ts); default `text` (none). */
+  logFormat: 'text' | 'json';
+  /** `BAOXUE_WORKER_METRICS_ADDRESS` (host:port): where the worker serves the Temporal SDK's metrics at /metrics; default off. */
+  workerMetricsAddress?: string;
+}
+
+export interface TimeoutSettings {
+  dbStatementMs: number;
+  dbConnectMs: number;
+  temporalCallMs: number;
 }
 
 /** Worker settings a deployment tunes from measurements (`npm run bench`); names as the SDK's WorkerOptions. */
@@ -139,6 +156,7 @@ export const MIN_TOKEN_SECRET_LENGTH = 32;
 export const DEFAULT_RATE_LIMIT: RateLimitSetting = { limit: 300, windowMs: 60_000 };
 export const DEFAULT_LOGIN_RATE_LIMIT: RateLimitSetting = { limit: 10, windowMs: 60_000 };
 export const DEFAULT_LOGIN_LOCKOUT_AFTER = 5;
+export const DEFAULT_TIMEOUTS: TimeoutSettings = { dbStatementMs: 10_000, dbConnectMs: 5_000, temporalCallMs: 10_000 };
 /** 50,000 ledger rows as .xlsx take about 4 MB; as CSV about 7 MB. */
 export const DEFAULT_LEDGER_MAX_BYTES = 20 * 1024 * 1024;
 /** 50,000 rows written by Excel or exceljs unpack to about 40 MB of XML: room to spare, far from a bomb's gigabytes. */
@@ -311,6 +329,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     else ledgerMaxRows = Number(rowsText);
   }
 
+  const timeouts: TimeoutSettings = { ...DEFAULT_TIMEOUTS };
+  const timeoutEnv: Array<[keyof TimeoutSettings, string]> = [
+    ['dbStatementMs', 'BAOXUE_DB_STATEMENT_TIMEOUT'],
+    ['dbConnectMs', 'BAOXUE_DB_CONNECT_TIMEOUT'],
+    ['temporalCallMs', 'BAOXUE_TEMPORAL_TIMEOUT'],
+  ];
+  for (const [key, name] of timeoutEnv) {
+    const text = value(name);
+    if (text === undefined) continue;
+    if (isDuration(text) && parseDuration(text) >= 1_000 && parseDuration(text) <= 600_000) timeouts[key] = parseDuration(text);
+    else problems.push(`${name}: "${text}" is not a duration like 10s or 1m (from 1s to 10m)`);
+  }
+
+  const logFormatText = value('BAOXUE_LOG_FORMAT')?.toLowerCase() ?? 'text';
+  if (logFormatText !== 'text' && logFormatText !== 'json') problems.push(`BAOXUE_LOG_FORMAT: "${logFormatText}" is not text or json`);
+  const workerMetricsAddress = value('BAOXUE_WORKER_METRICS_ADDRESS');
+  if (workerMetricsAddress !== undefined && !/^[^\s:/]+:\d{1,5}$/.test(workerMetricsAddress)) {
+    problems.push(`BAOXUE_WORKER_METRICS_ADDRESS: "${workerMetricsAddress}" is not host:port (for example 0.0.0.0:9464)`);
+  }
+
   const config: BaoxueConfig = {
     port,
     dataDir: path('BAOXUE_DATA_DIR', DEFAULT_DATA_DIR),
@@ -335,6 +373,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     ledgerMaxRows,
     sessionTtlSeconds,
     workerTuning,
+    timeouts,
+    logFormat: logFormatText === 'json' ? 'json' : 'text',
+    workerMetricsAddress,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

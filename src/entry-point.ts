@@ -35,6 +35,10 @@ Settings (environment):
   BAOXUE_LEDGER_MAX_UNPACKED  an .xlsx's largest unpacked size (default 100mb; a decompression bomb is refused)
   BAOXUE_LEDGER_MAX_ROWS      most data rows of a ledger file (default 50000)
   BAOXUE_SUPERVISE     false: npm start runs without its supervisor (default: a child process, restarted when it dies)
+  BAOXUE_DB_STATEMENT_TIMEOUT, BAOXUE_DB_CONNECT_TIMEOUT, BAOXUE_TEMPORAL_TIMEOUT
+                       bounded waits: longest statement, wait for a connection, Temporal call (default 10s, 5s, 10s)
+  BAOXUE_LOG_FORMAT    json: one JSON line per request on stdout (default text: none)
+  BAOXUE_WORKER_METRICS_ADDRESS  host:port of the worker's Temporal SDK metrics (/metrics; default off)
   TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH  Temporal binaries to use instead of vendor/temporal
 
 Also: npm run reconcile   compare the ledger's open cases with the running workflows (人账相符)`;

@@ -32,6 +32,8 @@ export const AUDIT_KINDS = [
   'CREATE_ACCOUNT',
   'UPDATE_ACCOUNT',
   'RESET_PASSWORD',
+  // A request answered again from its Idempotency-Key's stored answer (detail.replayOf: the kind it repeats).
+  'REPLAY',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
