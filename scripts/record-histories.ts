@@ -198,7 +198,7 @@ async function main(): Promise<void> {
   });
   const running = worker.run();
   const client = new Client({ connection: server.env.connection, namespace: server.namespace, dataConverter });
-  const engines = new Map([POLICY, SUPPORT_POLICY].map((policy) => [policy, new TemporalCaseEngine(client, policy, TASK_QUEUE)]));
+  const engines = new Map([POLICY, SUPPORT_POLICY].map((policy) => [policy, new TemporalCaseEngine(client, policy, { taskQueue: TASK_QUEUE })]));
 
   try {
     rmSync(dir, { recursive: true, force: true });
