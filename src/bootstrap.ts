@@ -19,11 +19,13 @@ import { loadPolicy } from './policy/load-policy';
 import { loadTowns, openReadModel, recordPolicy } from './read-model';
 import { createCaseWorker } from './temporal/case-worker';
 import { RunningDevServer, startTemporalDevServer } from './temporal/dev-server';
-import { registerSearchAttributes } from './temporal/register-search-attributes';
+import { checkSearchAttributes } from './temporal/register-search-attributes';
 import { installTemporalRuntime } from './temporal/runtime';
+import { ApiMetrics } from './metrics';
 import { TemporalCaseEngine } from './temporal/temporal-case-engine';
 import type { PayloadCodec } from '@temporalio/common';
 import { withTemporalCodecEndpoint } from './api/temporal-codec';
+import { ImportJobRunner } from './api/ledger/import-jobs';
 import { createReconciliationActivities, ensureReconciliationSchedule } from './reconciliation';
 import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
 import { loadResponsibilityDirectory } from './responsibility';
@@ -74,7 +76,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
   };
 
   try {
-    installTemporalRuntime();
+    installTemporalRuntime(undefined, { metricsAddress: roles.worker ? config.workerMetricsAddress : undefined });
     const policy = loadPolicy(config.policyPath);
     const towns = loadTowns(config.townPaths);
     // Each town's responsibility chains, beside its town file (towns/x.responsibility.json): checked at start, every problem listed.
@@ -91,7 +93,12 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       databaseUrl = postgres.url;
     }
 
-    const dataSource = await openReadModel({ url: databaseUrl, applicationName: `baoxue-${roles.api ? 'api' : ''}${roles.worker ? 'worker' : ''}` });
+    const dataSource = await openReadModel({
+      url: databaseUrl,
+      applicationName: `baoxue-${roles.api ? 'api' : ''}${roles.worker ? 'worker' : ''}`,
+      connectTimeoutMs: config.timeouts.dbConnectMs,
+      statementTimeoutMs: config.timeouts.dbStatementMs,
+    });
     stops.push(() => dataSource.destroy());
     await recordPolicy(dataSource, policy);
     log(`时限政策 / escalation policy ${policy.version} (${config.policyPath})`);
@@ -125,9 +132,9 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
     };
 
     if (!devServer) {
-      // An external Temporal may not know our search attributes yet; registering is idempotent.
+      // An external Temporal got our search attributes from its setup step (deploy/temporal-setup.sh): check, do not register.
       const connection = await Connection.connect({ address: temporalAddress });
-      await registerSearchAttributes(connection, config.temporalNamespace).finally(() => connection.close());
+      await checkSearchAttributes(connection, config.temporalNamespace).finally(() => connection.close());
     }
 
     if (roles.worker) {
@@ -158,6 +165,16 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       dispatcher.start();
       stops.push(() => dispatcher.stop());
       running.dispatcher = dispatcher;
+      // Ledger imports uploaded through the API: run here, off the API's request path (src/api/ledger/import-jobs.ts).
+      const importJobs = new ImportJobRunner({
+        dataSource,
+        engine: new TemporalCaseEngine(temporalClient, policy),
+        towns,
+        limits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows },
+        log,
+      });
+      importJobs.start();
+      stops.push(() => importJobs.stop());
       // 人账相符: the scheduled check that every open case has its workflow and the reverse.
       const schedule = await ensureReconciliationSchedule(temporalClient, { everyMs: config.reconcileEveryMs });
       log(`人账相符核对 / reconciliation schedule ${schedule}${config.reconcileEveryMs ? ` (every ${config.reconcileEveryMs / 1000} s)` : ' (off)'}`);
@@ -169,12 +186,14 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       const connection = await Connection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
       const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
-      const engine = new TemporalCaseEngine(client, policy);
+      const engine = new TemporalCaseEngine(client, policy, { callTimeoutMs: config.timeouts.temporalCallMs });
       const hardening = { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit, loginLockout: { afterFailures: config.loginLockoutAfter } };
-      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth, ledgerMaxBytes: config.ledgerMaxBytes }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
+      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth, ledgerMaxBytes: config.ledgerMaxBytes, ledgerLimits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows }, responsibility }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
         ...NEST_APP_OPTIONS,
         logger: ['error', 'warn'],
       });
+      // First of all middleware: every request gets its id, its count and latency, its log line.
+      new ApiMetrics({ dataSource, requestLog: { format: config.logFormat } }).mount(app);
       configureApp(app);
       await app.listen(config.port);
       stops.push(() => app.close());

@@ -33,11 +33,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
     let error = toApiError(exception);
     if (error.code === 'ROUTE.NOT_FOUND') error = methodNotAllowed(adapter, request, response) ?? error;
     if (error.status >= 500) {
-      const where = `${error.code} on ${adapter.getRequestMethod(request)} ${adapter.getRequestUrl(request)}`;
+      // The path without its query string: a search may carry a child's name (never in the logs).
+      const where = `${error.code} on ${adapter.getRequestMethod(request)} ${String(adapter.getRequestUrl(request)).split('?')[0]}`;
       if (error.code === 'INTERNAL.ERROR') this.logger.error(where, exception instanceof Error ? exception.stack : String(exception));
       else this.logger.warn(`${where}: ${exception instanceof Error ? exception.message : String(exception)}`);
     }
     if (adapter.isHeadersSent(response)) return;
+    // For the request metrics and log line (src/metrics): the answer's error code.
+    if (response && typeof response === 'object') (response as { locals?: Record<string, unknown> }).locals = { ...(response as { locals?: Record<string, unknown> }).locals, errorCode: error.code };
     adapter.reply(response, errorBody(error, adapter.getRequestUrl(request)), error.status);
   }
 }
@@ -127,8 +130,8 @@ function fromHttpException(exception: HttpException): ApiError {
 function isDatabaseUnavailable(exception: unknown): boolean {
   const e = exception as { code?: string; message?: string; driverError?: { code?: string; message?: string } } | null;
   const code = String(e?.driverError?.code ?? e?.code ?? '');
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03'].includes(code) || code.startsWith('08')) return true;
-  // node-postgres reports a lost or timed-out connection without a code.
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '57014'].includes(code) || code.startsWith('08')) return true;
+  // 57014: cancelled by statement_timeout. node-postgres reports a lost or timed-out connection without a code.
   const message = String(e?.driverError?.message ?? e?.message ?? '');
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(message);
 }

@@ -5,3 +5,6 @@ export const TOWNS = Symbol('TOWNS');
 
 /** The deployment's default town (`Town`, the first town file): for start-up work that belongs to no user. */
 export const TOWN = Symbol('TOWN');
+
+/** The ledger file's bounds (`ReadLimits`: unpacked size and rows, src/ledger/zip-bounds.ts). */
+export const LEDGER_LIMITS = Symbol('LEDGER_LIMITS');

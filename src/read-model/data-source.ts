@@ -2,6 +2,7 @@
  * The read model's TypeORM data source. The schema comes from migrations only: `synchronize` is
  * off, always, and runMigrations is what start-up calls.
  */
+import { Client as PgClient } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { READ_MODEL_ENTITIES } from './entities';
 import { InitialSchema1764374400000 } from './migrations/1764374400000-initial-schema';
@@ -18,8 +19,11 @@ import { Documents1764950000000 } from './migrations/1764950000000-documents';
 import { DashboardAndMonthlyReports1765000000000 } from './migrations/1765000000000-dashboard-and-monthly-reports';
 import { DashboardMonthlyRollup1765000000001 } from './migrations/1765000000001-dashboard-monthly-rollup';
 import { AuditLogChildIndex1766100000000 } from './migrations/1766100000000-audit-log-child-index';
+import { LedgerImportJobs1766200000000 } from './migrations/1766200000000-ledger-import-jobs';
 import { DemoAccounts1766300000000 } from './migrations/1766300000000-demo-accounts';
 import { LoginThrottle1766300000001 } from './migrations/1766300000001-login-throttle';
+import { AccountsAndSessions1766600000000 } from './migrations/1766600000000-accounts-and-sessions';
+import { ApiRateLimit1766800000000 } from './migrations/1766800000000-api-rate-limit';
 
 /** In order; append new migrations here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -37,8 +41,11 @@ export const READ_MODEL_MIGRATIONS = [
   DashboardAndMonthlyReports1765000000000,
   DashboardMonthlyRollup1765000000001,
   AuditLogChildIndex1766100000000,
+  LedgerImportJobs1766200000000,
   DemoAccounts1766300000000,
   LoginThrottle1766300000001,
+  AccountsAndSessions1766600000000,
+  ApiRateLimit1766800000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
@@ -64,6 +71,34 @@ export interface ReadModelOptions {
   applicationName?: string;
   /** How long to wait for a connection (connect, or a free one in the pool) before failing; default 5 s. */
   connectTimeoutMs?: number;
+  /**
+   * The longest a statement may run (PostgreSQL's statement_timeout; unset: no limit). The client
+   * also gives up a little later (pg's query_timeout), for a server that does not answer at all
+   * (frozen, or its machine gone), and then closes that connection (see BoundedPgClient).
+   */
+  statementTimeoutMs?: number;
+}
+
+/** How much later than the server's statement_timeout the client stops waiting for an answer. */
+export const CLIENT_READ_MARGIN_MS = 1_000;
+
+/**
+ * A pg client that closes its connection when it stops waiting for an answer (query_timeout):
+ * the statement may still run once the server wakes, and the connection must not go back to the
+ * pool in the middle of it or of its transaction. Closing it makes the server roll that
+ * transaction back, so nothing is half-written.
+ */
+class BoundedPgClient extends PgClient {
+  override query(...args: unknown[]): never {
+    const result = (super.query as (...a: unknown[]) => unknown)(...args);
+    if (result instanceof Promise) {
+      return result.catch((err: Error) => {
+        if (err?.message === 'Query read timeout') (this as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+        throw err;
+      }) as never;
+    }
+    return result as never;
+  }
 }
 
 export function dataSourceOptions(options: ReadModelOptions | string): DataSourceOptions {
@@ -87,7 +122,13 @@ export function dataSourceOptions(options: ReadModelOptions | string): DataSourc
     // TCP connect and the wait for a free connection of the pool. TCP keep-alive notices a
     // server that vanished without closing its connections.
     connectTimeoutMS: o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    extra: { keepAlive: true, keepAliveInitialDelayMillis: 10_000 },
+    extra: {
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      ...(o.statementTimeoutMs
+        ? { Client: BoundedPgClient, statement_timeout: o.statementTimeoutMs, query_timeout: o.statementTimeoutMs + CLIENT_READ_MARGIN_MS }
+        : {}),
+    },
     logging: o.quiet ? false : o.logQueries ? 'all' : ['warn', 'migration'],
     applicationName: o.applicationName ?? 'baoxue',
   };
@@ -121,7 +162,22 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
 
 /** Connects and migrates: what a process calls at start-up. The caller destroys it at shutdown. */
 export async function openReadModel(options: ReadModelOptions | string): Promise<DataSource> {
-  const dataSource = createDataSource(options);
+  const o: ReadModelOptions = typeof options === 'string' ? { url: options } : options;
+  if (o.statementTimeoutMs) {
+    // Migrations (and the lock that makes a second process wait for the first's) may take longer
+    // than a request's statement: they run on a connection of their own, without the limit.
+    const migrating = createDataSource({ ...o, statementTimeoutMs: undefined, poolSize: 2 });
+    await migrating.initialize();
+    try {
+      await runMigrations(migrating);
+    } finally {
+      await migrating.destroy();
+    }
+    const dataSource = createDataSource(o);
+    await dataSource.initialize();
+    return dataSource;
+  }
+  const dataSource = createDataSource(o);
   await dataSource.initialize();
   try {
     await runMigrations(dataSource);

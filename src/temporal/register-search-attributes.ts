@@ -1,7 +1,9 @@
 /**
- * Registers Baoxue's search attributes on an external Temporal server (docker-compose, a cluster),
- * where nothing registered them at start. The embedded dev server gets them through its start
- * options instead (see dev-server.ts). Node-only: never import this from workflow code.
+ * Baoxue's search attributes on a Temporal server. The embedded dev server registers them at its
+ * start (dev-server.ts, through registerSearchAttributes); an external Temporal gets them from its
+ * one-shot setup step (deploy/temporal-setup.sh in docker-compose.yml), and the API and worker only
+ * check them at start (checkSearchAttributes): registering is an operator's act, not a side effect
+ * of every replica's start. Node-only: never import this from workflow code.
  */
 import type { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
@@ -23,6 +25,23 @@ export async function registerSearchAttributes(
   namespace: string,
   attributes: Readonly<Record<string, SearchAttributeType>> = BAOXUE_SEARCH_ATTRIBUTES,
 ): Promise<string[]> {
+  const missing = await missingSearchAttributes(connection, namespace, attributes);
+  if (Object.keys(missing).length === 0) return [];
+  try {
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+  } catch (error) {
+    // Another process registered them between our list and add.
+    if ((error as { code?: number }).code !== GRPC_ALREADY_EXISTS) throw error;
+  }
+  return Object.keys(missing);
+}
+
+/** The attributes `namespace` lacks, by name with their encoded type; throws on one of another type. */
+async function missingSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  attributes: Readonly<Record<string, SearchAttributeType>>,
+): Promise<Record<string, number>> {
   const existing = (await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
   const missing: Record<string, number> = {};
   for (const [name, type] of Object.entries(attributes)) {
@@ -32,12 +51,23 @@ export async function registerSearchAttributes(
       throw new Error(`search attribute ${name} exists in namespace ${namespace} with another type than ${type}`);
     }
   }
-  if (Object.keys(missing).length === 0) return [];
-  try {
-    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
-  } catch (error) {
-    // Another process registered them between our list and add.
-    if ((error as { code?: number }).code !== GRPC_ALREADY_EXISTS) throw error;
+  return missing;
+}
+
+/**
+ * At the start of an API or worker on an external Temporal: fails, naming the step to run, when
+ * the setup step has not registered the attributes (the workflows would fail on their first upsert).
+ */
+export async function checkSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  attributes: Readonly<Record<string, SearchAttributeType>> = BAOXUE_SEARCH_ATTRIBUTES,
+): Promise<void> {
+  const missing = Object.keys(await missingSearchAttributes(connection, namespace, attributes));
+  if (missing.length > 0) {
+    throw new Error(
+      `Temporal namespace ${namespace} lacks the search attributes ${missing.join(', ')}: run the setup step first ` +
+        `(docker compose up temporal-setup, or deploy/temporal-setup.sh with the temporal CLI; docs/operations.md)`,
+    );
   }
-  return Object.keys(missing);
 }

@@ -14,18 +14,35 @@ import { caseWorkflow } from '../workflows/case-workflow';
 import { AREA_KEY, NEXT_DEADLINE_KEY, PAUSED_KEY, SCHOOL_KEY, STAGE_KEY } from './search-attributes';
 import { parseDuration } from '../workflows/policy';
 import { holidayCalendar } from '../policy/holiday-calendar';
+import { DEFAULT_TIMEOUTS } from '../config';
 
 /**
  * The CaseEngine port on Temporal: a case is the workflow `case-<id>`, an action is its `act`
  * update. Temporal's errors become the port's domain errors here and nowhere else.
  */
 export class TemporalCaseEngine implements CaseEngine {
+  private readonly taskQueue: string;
+  private readonly callTimeoutMs: number;
+
   constructor(
     private readonly client: Client,
     /** The policy new cases start with; running cases keep the one in their input. */
     private readonly policy: Policy,
-    private readonly taskQueue = TASK_QUEUE,
-  ) {}
+    options: { taskQueue?: string; callTimeoutMs?: number } = {},
+  ) {
+    this.taskQueue = options.taskQueue ?? TASK_QUEUE;
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_TIMEOUTS.temporalCallMs;
+  }
+
+  /**
+   * Every call made for a request has a deadline (BAOXUE_TEMPORAL_TIMEOUT): a Temporal (or a
+   * projection) that does not answer becomes ENGINE.UNAVAILABLE 503, never a request that hangs.
+   * An update that did reach the workflow is not lost: its retry with the same request id gets
+   * the first outcome.
+   */
+  private call<R>(fn: () => Promise<R>): Promise<R> {
+    return this.client.withDeadline(Date.now() + this.callTimeoutMs, fn);
+  }
 
   /**
    * Starts the case's workflow together with an update that returns once the opening is in the
@@ -51,7 +68,7 @@ export class TemporalCaseEngine implements CaseEngine {
       ]),
     });
     try {
-      return await this.client.workflow.executeUpdateWithStart(projectedUpdate, { startWorkflowOperation: start });
+      return await this.call(() => this.client.workflow.executeUpdateWithStart(projectedUpdate, { startWorkflowOperation: start }));
     } catch (err) {
       throw new EngineUnavailableError('could not start the case workflow', { cause: err });
     }
@@ -61,7 +78,7 @@ export class TemporalCaseEngine implements CaseEngine {
     const handle = this.client.workflow.getHandle<typeof caseWorkflow>(caseWorkflowId(caseId));
     try {
       // Temporal deduplicates updates by id within a run: a repeated id returns the first outcome.
-      return await handle.executeUpdate(actUpdate, { args: [action], updateId: options.requestId });
+      return await this.call(() => handle.executeUpdate(actUpdate, { args: [action], updateId: options.requestId }));
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
         const details = err.cause.details?.[0] as Partial<RefusalDetails> | undefined;
@@ -77,7 +94,7 @@ export class TemporalCaseEngine implements CaseEngine {
 
   async health(): Promise<{ ok: boolean; detail?: string }> {
     try {
-      await this.client.workflowService.getSystemInfo({});
+      await this.call(() => this.client.workflowService.getSystemInfo({}));
       return { ok: true, detail: `namespace ${this.client.options.namespace}` };
     } catch (err) {
       return { ok: false, detail: (err as Error).message };
@@ -86,7 +103,7 @@ export class TemporalCaseEngine implements CaseEngine {
 
   private async whyNotRunning(caseId: string, original: unknown): Promise<Error> {
     try {
-      const description = await this.client.workflow.getHandle(caseWorkflowId(caseId)).describe();
+      const description = await this.call(() => this.client.workflow.getHandle(caseWorkflowId(caseId)).describe());
       if (description.status.name !== 'RUNNING') return new CaseEndedError(caseId);
       return new EngineUnavailableError('the case workflow did not accept the action', { cause: original });
     } catch (err) {

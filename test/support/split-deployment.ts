@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import { RunningBaoxue, startBaoxue } from '../../src/bootstrap';
+import type { BaoxueConfig } from '../../src/config';
 import { parsePayloadKeys } from '../../src/temporal/codec/payload-keys';
 import { AesGcmPayloadCodec } from '../../src/temporal/codec';
 import { RunningDevServer, startTemporalDevServer } from '../../src/temporal/dev-server';
@@ -30,12 +31,15 @@ export interface SplitDeployment {
   /** Decodes what the API and the workers store in Temporal. */
   readonly payloadCodec: PayloadCodec;
   readonly client: Client;
-  startWorker(name: string): AppProcess;
+  /** A worker process; `env` on top of the shared settings. */
+  startWorker(name: string, env?: Record<string, string>): AppProcess;
 }
 
 export interface SplitDeploymentOptions {
   /** Run the API as its own process (dist/api-main.js) instead of in this one. */
   apiProcess?: boolean;
+  /** Settings of the API in this process, on top of the tests' own. */
+  config?: Partial<BaoxueConfig>;
 }
 
 /** The line dist/api-main.js prints once it serves. */
@@ -49,7 +53,7 @@ export function useSplitDeployment(options: SplitDeploymentOptions = {}): SplitD
   let apiUrl: string;
   let client: Client;
   const workers: AppProcess[] = [];
-  const config = testConfig();
+  const config = testConfig(options.config);
   // Shared by every process, as a deployment shares them (with the API in this process, its key file in dataDir does).
   const payloadKeys = `split:${randomBytes(32).toString('base64')}`;
   const sharedEnv = (): Record<string, string> => ({
@@ -113,8 +117,8 @@ export function useSplitDeployment(options: SplitDeploymentOptions = {}): SplitD
     get client() {
       return client;
     },
-    startWorker(name: string): AppProcess {
-      const worker = runDist(name, 'worker-main.js', sharedEnv());
+    startWorker(name: string, env: Record<string, string> = {}): AppProcess {
+      const worker = runDist(name, 'worker-main.js', { ...sharedEnv(), ...env });
       workers.push(worker);
       return worker;
     },

@@ -171,3 +171,20 @@ describe('loadConfig: rate limits', () => {
     });
   });
 });
+
+describe('loadConfig: bounded waits', () => {
+  it('defaults: statements 10 s, connections 5 s, Temporal calls 10 s; reads durations', () => {
+    expect(loadConfig({}).timeouts).toEqual({ dbStatementMs: 10_000, dbConnectMs: 5_000, temporalCallMs: 10_000 });
+    expect(loadConfig({ BAOXUE_DB_STATEMENT_TIMEOUT: '30s', BAOXUE_DB_CONNECT_TIMEOUT: '2s', BAOXUE_TEMPORAL_TIMEOUT: '1m' }).timeouts).toEqual({
+      dbStatementMs: 30_000,
+      dbConnectMs: 2_000,
+      temporalCallMs: 60_000,
+    });
+  });
+
+  it('refuses what is not a duration from 1 s to 10 min, naming the setting', () => {
+    expect(() => loadConfig({ BAOXUE_DB_STATEMENT_TIMEOUT: '0s' })).toThrow(/BAOXUE_DB_STATEMENT_TIMEOUT: "0s" is not a duration/);
+    expect(() => loadConfig({ BAOXUE_TEMPORAL_TIMEOUT: 'never' })).toThrow(/BAOXUE_TEMPORAL_TIMEOUT/);
+    expect(() => loadConfig({ BAOXUE_DB_CONNECT_TIMEOUT: '1h' })).toThrow(/BAOXUE_DB_CONNECT_TIMEOUT/);
+  });
+});

@@ -58,6 +58,8 @@ export interface AuditNote {
   detail?: Record<string, unknown>;
   /** Writes the rule refused, one WRITE_REFUSED row each (./refused-writes.ts). */
   refusals?: RefusedWrite[];
+  /** Answered from a stored answer (Idempotency-Key, src/api/hardening): recorded as REPLAY of the route's kind. */
+  replayed?: boolean;
 }
 
 @Injectable()
@@ -123,7 +125,9 @@ export class AuditInterceptor implements NestInterceptor {
 
   /** The request's row, then one WRITE_REFUSED row per refused write it noted. */
   private entries(request: AuditedRequest, what: AuditKind, status: number, errorCode: string | null, body: unknown): AuditRecord[] {
-    const entry = this.entry(request, what, status, errorCode, body);
+    let entry = this.entry(request, what, status, errorCode, body);
+    // A retry answered from the stored answer did nothing new: one REPLAY row, not the action a second time.
+    if (request.audit?.replayed) entry = { ...entry, what: 'REPLAY', detail: { ...entry.detail, replayOf: what } };
     const refusals = (request.audit?.refusals ?? []).map(
       (refusal): AuditRecord => ({
         ...entry,
@@ -179,10 +183,17 @@ export class AuditInterceptor implements NestInterceptor {
           detail.total = response.total;
         }
         break;
+      // Account routes name an account (src/accounts), not a case; the handler notes which.
+      case 'READ_ACCOUNT':
+      case 'UPDATE_ACCOUNT':
+      case 'RESET_PASSWORD':
+        caseId = undefined;
+        break;
       case 'IMPORT_LEDGER':
       case 'EXPORT_LEDGER':
         caseId = undefined;
         detail.query = boundedQuery(request.query);
+        if (what === 'IMPORT_LEDGER' && typeof response.id === 'string') detail.jobId = response.id; // the job (./ledger/import-jobs.ts) records the import
         if (response.importId !== undefined) detail.importId = response.importId;
         if (response.counts !== undefined) detail.counts = response.counts;
         break;

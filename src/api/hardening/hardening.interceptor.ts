@@ -31,6 +31,8 @@ interface HttpRequest {
   body?: unknown;
   socket?: { remoteAddress?: string };
   user?: unknown;
+  /** Read by the audit interceptor (src/api/audit): a replay is recorded as REPLAY, not as the action again. */
+  audit?: { replayed?: boolean };
 }
 
 interface HttpResponse {
@@ -81,6 +83,7 @@ export class HardeningInterceptor implements NestInterceptor {
         res.status(claim.status);
         for (const [name, value] of Object.entries(claim.headers)) res.setHeader(name, value);
         res.setHeader(IDEMPOTENCY_REPLAYED_HEADER, 'true');
+        req.audit = { ...req.audit, replayed: true };
         return of(claim.body ?? undefined);
       case 'run':
         return next.handle().pipe(

@@ -16,6 +16,8 @@ import { HARDENING_OPTIONS, HardeningOptions, HardeningSettings, hardeningOption
 import { IdempotencyStore } from './idempotency';
 import { LoginThrottle } from './login-throttle';
 import { RateLimitGuard, rateLimitModule } from './rate-limit';
+import { PostgresThrottlerStorage } from './rate-limit-store';
+import { ThrottlerStorage } from '@nestjs/throttler';
 
 export function hardeningModuleParts(settings?: HardeningSettings): { imports: DynamicModule[]; providers: Provider[] } {
   const options = hardeningOptions(settings);
@@ -23,6 +25,8 @@ export function hardeningModuleParts(settings?: HardeningSettings): { imports: D
     imports: [rateLimitModule(options)],
     providers: [
       { provide: HARDENING_OPTIONS, useValue: options },
+      // The guard's counters in PostgreSQL, shared by every API process (resolved here before the throttler module's own in-memory store).
+      { provide: ThrottlerStorage, useFactory: (dataSource: DataSource) => new PostgresThrottlerStorage(dataSource), inject: [DataSource] },
       RateLimitGuard,
       LoginThrottle,
       {

@@ -4,8 +4,8 @@
  *
  * `default`: every request of a client (user, or IP when anonymous) counts, across all routes
  * (one bucket per client, not one per route); generous, a caseworker never meets it. Counted in
- * each process. Log-in has its own limits on FAILED log-ins, per account and per address, shared
- * by every process through PostgreSQL (login-throttle.ts).
+ * PostgreSQL (rate-limit-store.ts), so every API process enforces the one limit. Log-in has its own
+ * limits on FAILED log-ins, per account and per address, shared the same way (login-throttle.ts).
  *
  * The guard is not registered as a guard: HardeningInterceptor calls it, because interceptors run
  * after every guard, whatever order guards were registered in, so the auth guard has already put

@@ -20,6 +20,9 @@ export class HealthDto {
   @ApiProperty({ enum: ['ok', 'degraded'] })
   status!: 'ok' | 'degraded';
 
+  @ApiProperty({ type: [String], enum: ['database', 'temporal'], example: ['database'], description: '不可用的依赖 / the dependencies that are down (empty when all is ok)' })
+  down!: Array<'database' | 'temporal'>;
+
   @ApiProperty({ type: ComponentHealthDto })
   temporal!: ComponentHealthDto;
 
@@ -51,9 +54,9 @@ export class HealthController {
       }),
       check(() => this.engine.health()),
     ]);
-    const ok = database.ok && temporal.ok;
-    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'degraded', temporal, database };
+    const down = [!database.ok && ('database' as const), !temporal.ok && ('temporal' as const)].filter((d): d is 'database' | 'temporal' => d !== false);
+    res.status(down.length === 0 ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: down.length === 0 ? 'ok' : 'degraded', down, temporal, database };
   }
 }
 
