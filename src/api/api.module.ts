@@ -65,7 +65,7 @@ import { HealthController } from './health/health.controller';
 import { MeController } from './me/me.controller';
 import { CaseResponsibilityController } from './responsibility/case-responsibility.controller';
 import { TaskQueries } from '../read-model/task-queries';
-import { TOWN, TOWNS } from './tokens';
+import { CLOCK, Clock, TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
 
 export type ApiDatabaseOption =
@@ -92,6 +92,8 @@ export interface ApiModuleOptions {
   ledgerMaxBytes?: number;
   /** Rate limits and idempotency settings; defaults when absent (300 requests a minute per client, 10 log-ins per IP). */
   hardening?: HardeningSettings;
+  /** "Now" for date rules (default the system clock); tests pin it to the date their fixtures were written for. */
+  clock?: Clock;
 }
 
 const OWNED_DATA_SOURCE = Symbol('OWNED_DATA_SOURCE');
@@ -179,6 +181,7 @@ export class ApiModule {
         dataSourceProvider,
         engineProvider,
         { provide: TOWNS, useValue: towns },
+        { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },
         { provide: TOWN, useValue: towns.default },
         { provide: OWNED_DATA_SOURCE, useValue: !('dataSource' in database) },
         { provide: CaseQueries, useFactory: (ds: DataSource) => new CaseQueries(ds), inject: [DataSource] },

@@ -5,3 +5,7 @@ export const TOWNS = Symbol('TOWNS');
 
 /** The deployment's default town (`Town`, the first town file): for start-up work that belongs to no user. */
 export const TOWN = Symbol('TOWN');
+
+/** `() => Date`: what the API takes for "now" where a rule depends on the date (a reported child's age). Tests pin it. */
+export const CLOCK = Symbol('CLOCK');
+export type Clock = () => Date;
