@@ -27,7 +27,7 @@ import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './t
 import { installTemporalRuntime } from './temporal/runtime';
 import { TemporalCaseEngine } from './temporal/temporal-case-engine';
 
-const HELP = `npm run ledger -- import <file.xlsx|file.csv> [--good-rows] [--town <code>] [--dry-run]
+const HELP = `npm run ledger -- import <file.xlsx|file.csv> [--good-rows] [--town <code>] [--dry-run] [--reopen-closed]
 npm run ledger -- export <file.xlsx> [--town <code>]
 
 台账导入导出 / The Excel ledger.
@@ -40,6 +40,8 @@ npm run ledger -- export <file.xlsx> [--town <code>]
 
   --good-rows   import the good rows, report the bad ones / 只导入合格的行
   --dry-run     check and count, write nothing / 只检查不写入
+  --reopen-closed  open a new case for a row whose child's case was closed (销号); without it
+                such rows open nothing and are listed / 重新立案（默认：已销号的不重新立案）
   --town CODE   the town (default: the first town file of BAOXUE_TOWNS / BAOXUE_TOWN)
   -h, --help
 
@@ -51,18 +53,20 @@ interface Args {
   file?: string;
   goodRows: boolean;
   dryRun: boolean;
+  reopenClosed: boolean;
   town?: string;
   problems: string[];
 }
 
 export function parseArgs(argv: string[]): Args & { help: boolean } {
-  const args: Args & { help: boolean } = { goodRows: false, dryRun: false, problems: [], help: false };
+  const args: Args & { help: boolean } = { goodRows: false, dryRun: false, reopenClosed: false, problems: [], help: false };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') args.help = true;
     else if (a === '--good-rows') args.goodRows = true;
     else if (a === '--dry-run') args.dryRun = true;
+    else if (a === '--reopen-closed') args.reopenClosed = true;
     else if (a === '--town') args.town = argv[++i];
     else if (a.startsWith('--town=')) args.town = a.slice('--town='.length);
     else if (a.startsWith('-')) args.problems.push(`unknown option ${a}`);
@@ -149,6 +153,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
         bytes,
         goodRowsOnly: args.goodRows,
         dryRun: args.dryRun,
+        reopenClosedCases: args.reopenClosed,
         // Inline here (the operator's own process, a bar for progress); bounded as the API's jobs are.
         limits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows },
         importer: { userId: null, username: operator, actor: `台账导入（${operator}）`, via: 'CLI' },
@@ -227,6 +232,7 @@ function printReport(report: ImportReport, file: string): void {
       `案件 cases: ${verb}立案 opened ${c.casesOpened}, 已有未结案件 already open ${c.casesAlreadyOpen}${c.casesFailed ? `, 未能立案 failed ${c.casesFailed}` : ''}` +
       `${report.importId ? ` (imports ${report.importId})` : ''}`,
   );
+  for (const f of report.closedCases.slice(0, 20)) console.log(`  ${f.sheet} 第 ${f.row} 行 / row ${f.row}: ${f.message}`);
   for (const f of report.caseFailures.slice(0, 20)) console.log(`  ${f.sheet} 第 ${f.row} 行 / row ${f.row}: ${f.message}`);
 }
 

@@ -42,6 +42,8 @@ export interface ImportCounts {
   unchanged: number;
   casesOpened: number;
   casesAlreadyOpen: number;
+  /** Rows asking for a case of a child whose case was closed (销号): not opened unless reopenClosedCases (issue 13). */
+  casesClosedNotReopened: number;
   casesFailed: number;
 }
 
@@ -62,7 +64,13 @@ export interface ImportReport {
   sheets: string[];
   /** Cases the engine could not start (the children are imported; import the file again to retry). */
   caseFailures: Array<{ sheet: string; row: number; message: string }>;
+  /** Rows whose child's case was closed (销号), so no new case was opened (issue 13; docs/ledger.md). */
+  closedCases: Array<{ sheet: string; row: number; message: string }>;
 }
+
+/** The rule for a row asking for a case of a child whose earlier case was closed: no new case unless asked for explicitly. */
+export const CLOSED_CASE_MESSAGE =
+  '该儿童的案件已销号，未重新立案；确需重新立案的，请选择"重新立案"后再导入 / The child\'s case was closed; no new case was opened. To open one again, import with "reopen closed cases"';
 
 export interface ImportOptions {
   town: Town;
@@ -81,6 +89,11 @@ export interface ImportOptions {
   writer?: ScopedUser;
   /** Told of every refused row, written or not (the API records them in the audit log; they never go into the report). */
   onRefused?: (refused: RefusedRow[]) => void;
+  /**
+   * Open a new case for a row whose child's earlier case was closed (销号). Default false: such rows
+   * open nothing and are listed in the report's closedCases (issue 13).
+   */
+  reopenClosedCases?: boolean;
   /** Cases started at once (default 8). */
   caseConcurrency?: number;
   onProgress?: (phase: 'children' | 'cases', done: number, total: number) => void;
@@ -120,7 +133,7 @@ export class NoCaseEngineError extends Error {
 export async function importLedger(deps: ImportDeps, options: ImportOptions): Promise<ImportReport> {
   const { town, goodRowsOnly = false, dryRun = false, writer } = options;
   const parsed = await (options.readAndParse ?? readAndParseLedger)(town, options.fileName, options.bytes, options.limits ?? DEFAULT_READ_LIMITS);
-  const counts: ImportCounts = { rows: parsed.totalRows, badRows: parsed.badRows, created: 0, updated: 0, unchanged: 0, casesOpened: 0, casesAlreadyOpen: 0, casesFailed: 0 };
+  const counts: ImportCounts = { rows: parsed.totalRows, badRows: parsed.badRows, created: 0, updated: 0, unchanged: 0, casesOpened: 0, casesAlreadyOpen: 0, casesClosedNotReopened: 0, casesFailed: 0 };
   const report: ImportReport = {
     status: 'IMPORTED',
     importId: null,
@@ -133,6 +146,7 @@ export async function importLedger(deps: ImportDeps, options: ImportOptions): Pr
     unknownColumns: parsed.unknownColumns,
     sheets: parsed.sheets,
     caseFailures: [],
+    closedCases: [],
   };
   let rows = parsed.rows;
   const refusedRows: RefusedRow[] = [];
@@ -178,7 +192,10 @@ export async function importLedger(deps: ImportDeps, options: ImportOptions): Pr
         if (dryRun) {
           const open = await openCaseIds(manager, caseRows().map((r) => ids.get(r.child.idNumber)!));
           counts.casesAlreadyOpen = caseRows().filter((r) => open.has(ids.get(r.child.idNumber)!)).length;
-          counts.casesOpened = caseRows().length - counts.casesAlreadyOpen;
+          const notOpen = caseRows().filter((r) => !open.has(ids.get(r.child.idNumber)!));
+          const closed = options.reopenClosedCases ? [] : await rowsOfClosedCases(manager, notOpen, ids);
+          reportClosed(report, closed);
+          counts.casesOpened = notOpen.length - closed.length;
           throw new DryRunRollback();
         }
       });
@@ -219,8 +236,11 @@ function refusalProblem(town: Town, row: LedgerRow, refusal: ChildWriteRefusal):
 async function openCases(deps: ImportDeps, options: ImportOptions, caseRows: LedgerRow[], ids: Map<string, string>, report: ImportReport, refusedRows: RefusedRow[]): Promise<void> {
   const { counts } = report;
   const open = await openCaseIds(deps.dataSource, caseRows.map((r) => ids.get(r.child.idNumber)!));
-  const toOpen = caseRows.filter((r) => !open.has(ids.get(r.child.idNumber)!));
-  counts.casesAlreadyOpen = caseRows.length - toOpen.length;
+  const notOpen = caseRows.filter((r) => !open.has(ids.get(r.child.idNumber)!));
+  counts.casesAlreadyOpen = caseRows.length - notOpen.length;
+  const closed = options.reopenClosedCases ? [] : await rowsOfClosedCases(deps.dataSource, notOpen, ids);
+  reportClosed(report, closed);
+  const toOpen = notOpen.filter((r) => !closed.includes(r));
   if (toOpen.length === 0) return;
   const engine = deps.engine!;
   let next = 0;
@@ -254,6 +274,19 @@ async function openCases(deps: ImportDeps, options: ImportOptions, caseRows: Led
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.caseConcurrency ?? DEFAULT_CASE_CONCURRENCY, toOpen.length) }, worker));
+}
+
+/** The rows (of children without an open case) whose child had a case that was closed. */
+async function rowsOfClosedCases(db: Pick<DataSource, 'query'>, rows: LedgerRow[], ids: Map<string, string>): Promise<LedgerRow[]> {
+  if (rows.length === 0) return [];
+  const found: Array<{ child_id: string }> = await db.query(`SELECT DISTINCT child_id FROM cases WHERE NOT open AND child_id = ANY($1::uuid[])`, [rows.map((r) => ids.get(r.child.idNumber)!)]);
+  const closed = new Set(found.map((f) => f.child_id));
+  return rows.filter((r) => closed.has(ids.get(r.child.idNumber)!));
+}
+
+function reportClosed(report: ImportReport, rows: LedgerRow[]): void {
+  report.counts.casesClosedNotReopened = rows.length;
+  report.closedCases = rows.map((r) => ({ sheet: r.sheet, row: r.row, message: CLOSED_CASE_MESSAGE }));
 }
 
 async function recordImport(dataSource: DataSource, options: ImportOptions, report: ImportReport): Promise<string> {

@@ -178,6 +178,25 @@ describe('cases from the ledger, and the export', () => {
     expect(await count('cases')).toBe(4);
   });
 
+  it('a row asking for a case of a child whose case was closed (销号) opens none unless asked for explicitly (issue 13)', async () => {
+    const file = await ledgerXlsx({ count: 3, cases: { 0: '因贫' } });
+    const first = await importLedger({ dataSource: db.dataSource, engine }, options('cases.xlsx', file));
+    expect(first.counts).toMatchObject({ casesOpened: 1, casesClosedNotReopened: 0 });
+    await db.dataSource.query(`UPDATE cases SET stage = 'CLOSED', open = false, ended_at = now()`);
+
+    const dry = await importLedger({ dataSource: db.dataSource, engine }, options('cases.xlsx', file, { dryRun: true }));
+    expect(dry.counts).toMatchObject({ casesOpened: 0, casesClosedNotReopened: 1 });
+    const again = await importLedger({ dataSource: db.dataSource, engine }, options('cases.xlsx', file));
+    expect(again.counts).toMatchObject({ casesOpened: 0, casesAlreadyOpen: 0, casesClosedNotReopened: 1 });
+    expect(again.closedCases).toEqual([{ sheet: expect.any(String), row: 2, message: expect.stringContaining('该儿童的案件已销号') }]);
+    expect(await count('cases')).toBe(1);
+
+    const reopened = await importLedger({ dataSource: db.dataSource, engine }, options('cases.xlsx', file, { reopenClosedCases: true }));
+    expect(reopened.counts).toMatchObject({ casesOpened: 1, casesClosedNotReopened: 0 });
+    expect(reopened.closedCases).toEqual([]);
+    expect(await count('cases')).toBe(2);
+  });
+
   it('a dry run counts what an import would do and writes nothing', async () => {
     const file = await ledgerXlsx({ count: 10, cases: { 0: '因贫' } });
     const report = await importLedger({ dataSource: db.dataSource, engine }, options('dry.xlsx', file, { dryRun: true }));

@@ -32,6 +32,7 @@ export class ImportCountsDto {
   @ApiProperty({ description: '未变的儿童 / children unchanged' }) unchanged!: number;
   @ApiProperty({ description: '新立案 / cases opened' }) casesOpened!: number;
   @ApiProperty({ description: '已有未结案件 / cases already open' }) casesAlreadyOpen!: number;
+  @ApiProperty({ description: '案件已销号、未重新立案 / the child\'s case was closed; not opened again' }) casesClosedNotReopened!: number;
   @ApiProperty({ description: '未能立案（引擎不可用；再次导入即重试）/ cases not opened (engine unavailable; import again to retry)' }) casesFailed!: number;
 }
 
@@ -59,6 +60,8 @@ export class ImportReportDto {
   @ApiProperty({ type: [String] }) sheets!: string[];
   @ApiProperty({ type: 'array', items: { type: 'object', properties: { sheet: { type: 'string' }, row: { type: 'integer' }, message: { type: 'string' } } } })
   caseFailures!: Array<{ sheet: string; row: number; message: string }>;
+  @ApiProperty({ description: '案件已销号、未重新立案的行 / rows whose child\'s case was closed, no case opened', type: 'array', items: { type: 'object', properties: { sheet: { type: 'string' }, row: { type: 'integer' }, message: { type: 'string' } } } })
+  closedCases!: Array<{ sheet: string; row: number; message: string }>;
 }
 
 export class ImportJobProgressDto {
