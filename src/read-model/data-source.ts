@@ -20,6 +20,7 @@ import { DashboardAndMonthlyReports1765000000000 } from './migrations/1765000000
 import { DashboardMonthlyRollup1765000000001 } from './migrations/1765000000001-dashboard-monthly-rollup';
 import { AuditLogChildIndex1766100000000 } from './migrations/1766100000000-audit-log-child-index';
 import { LedgerImportJobs1766200000000 } from './migrations/1766200000000-ledger-import-jobs';
+import { LedgerImportJobsReopenClosed1766200000001 } from './migrations/1766200000001-ledger-import-jobs-reopen-closed';
 import { DemoAccounts1766300000000 } from './migrations/1766300000000-demo-accounts';
 import { LoginThrottle1766300000001 } from './migrations/1766300000001-login-throttle';
 import { AccountsAndSessions1766600000000 } from './migrations/1766600000000-accounts-and-sessions';
@@ -42,6 +43,7 @@ export const READ_MODEL_MIGRATIONS = [
   DashboardMonthlyRollup1765000000001,
   AuditLogChildIndex1766100000000,
   LedgerImportJobs1766200000000,
+  LedgerImportJobsReopenClosed1766200000001,
   DemoAccounts1766300000000,
   LoginThrottle1766300000001,
   AccountsAndSessions1766600000000,

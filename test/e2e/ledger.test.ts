@@ -61,6 +61,24 @@ describe('POST /api/ledger/import', () => {
     expect(audit.body.items[0]).toMatchObject({ username: 'coordinator', status: 202, detail: { jobId: again.id } });
   });
 
+  it('a row of a child whose case was closed (销号) opens no case unless reopenClosedCases=true (issue 13; dry runs)', async () => {
+    const file = await ledgerXlsx({ count: 12, cases: { 0: '因贫' } });
+    await importJob(file, 'taizhang.xlsx');
+    // Closed in the read model only, and put back after (later tests use this child's open case).
+    const ofChild = `child_id = (SELECT id FROM children WHERE id_number = $1)`;
+    const [{ stage }] = await app.dataSource.query(`SELECT stage FROM cases WHERE open AND ${ofChild}`, [idNumberFor(1)]);
+    await app.dataSource.query(`UPDATE cases SET stage = 'CLOSED', open = false, ended_at = now() WHERE ${ofChild}`, [idNumberFor(1)]);
+    try {
+      const kept = await importJob(file, 'taizhang.xlsx', '?dryRun=true');
+      expect(kept).toMatchObject({ status: 'done', reopenClosedCases: false, report: { status: 'DRY_RUN', counts: { casesOpened: 0, casesClosedNotReopened: 1 } } });
+      expect(kept.report!.closedCases).toEqual([expect.objectContaining({ row: 2, message: expect.stringContaining('该儿童的案件已销号') })]);
+      const reopened = await importJob(file, 'taizhang.xlsx', '?dryRun=true&reopenClosedCases=true');
+      expect(reopened).toMatchObject({ status: 'done', reopenClosedCases: true, report: { counts: { casesOpened: 1, casesClosedNotReopened: 0 }, closedCases: [] } });
+    } finally {
+      await app.dataSource.query(`UPDATE cases SET stage = $2, open = true, ended_at = NULL WHERE ${ofChild}`, [idNumberFor(1), stage]);
+    }
+  });
+
   it('answers 422 with the row-by-row report and writes nothing; with goodRowsOnly=true the good rows go in', async () => {
     const csv = Buffer.from(ledgerCsv({ start: 100, count: 6, bad: { 1: { 身份证号: '500235201001010011' }, 4: { 学校: '月亮小学' } } }));
     const before = await count(`SELECT count(*)::int AS n FROM children`);

@@ -46,6 +46,7 @@ export interface ImportJobView {
   fileSize: number;
   goodRowsOnly: boolean;
   dryRun: boolean;
+  reopenClosedCases: boolean;
   attempts: number;
   progress: { phase: ImportJobPhase | null; done: number; total: number };
   /** Once done (or refused for bad rows): counts and the row-by-row report. */
@@ -64,12 +65,13 @@ export interface SubmitJob {
   bytes: Buffer;
   goodRowsOnly: boolean;
   dryRun: boolean;
+  reopenClosedCases?: boolean;
 }
 
 export async function submitImportJob(dataSource: DataSource, job: SubmitJob): Promise<ImportJobView> {
   const rows: JobRow[] = await dataSource.query(
-    `INSERT INTO ledger_import_jobs (town, user_id, username, importer, ip, file_name, file_hash, file_size, file, good_rows_only, dry_run)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+    `INSERT INTO ledger_import_jobs (town, user_id, username, importer, ip, file_name, file_hash, file_size, file, good_rows_only, dry_run, reopen_closed_cases)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
     [
       job.importer.town,
       job.importer.id,
@@ -82,6 +84,7 @@ export async function submitImportJob(dataSource: DataSource, job: SubmitJob): P
       job.bytes,
       job.goodRowsOnly,
       job.dryRun,
+      job.reopenClosedCases === true,
     ],
   );
   return view(rows[0]);
@@ -106,6 +109,7 @@ interface JobRow {
   file: Buffer | null;
   good_rows_only: boolean;
   dry_run: boolean;
+  reopen_closed_cases: boolean;
   status: ImportJobStatus;
   attempts: number;
   progress_phase: ImportJobPhase | null;
@@ -127,6 +131,7 @@ function view(row: JobRow): ImportJobView {
     fileSize: row.file_size,
     goodRowsOnly: row.good_rows_only,
     dryRun: row.dry_run,
+    reopenClosedCases: row.reopen_closed_cases,
     attempts: row.attempts,
     progress: { phase: row.progress_phase, done: row.progress_done, total: row.progress_total },
     report: row.report,
@@ -231,6 +236,7 @@ export class ImportJobRunner {
           bytes: job.file!,
           goodRowsOnly: job.good_rows_only,
           dryRun: job.dry_run,
+          reopenClosedCases: job.reopen_closed_cases,
           importer: { userId: importer.id, username: importer.username, actor: importer.actor, via: 'API' },
           writer: importer,
           limits: this.options.limits,

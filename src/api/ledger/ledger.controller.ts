@@ -25,6 +25,12 @@ export class ImportLedgerQueryDto {
   @toBoolean()
   @IsBoolean()
   dryRun?: boolean;
+
+  @ApiPropertyOptional({ type: Boolean, default: false, description: '案件已销号的儿童重新立案（默认不重新立案，列入报告）/ open a new case for a child whose case was closed (default: none, listed in the report)' })
+  @IsOptional()
+  @toBoolean()
+  @IsBoolean()
+  reopenClosedCases?: boolean;
 }
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -63,7 +69,7 @@ export class LedgerController {
     @Req() request: { socket?: { remoteAddress?: string }; headers: Record<string, string | string[] | undefined> },
     @Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown },
   ): Promise<ImportJobView> {
-    const job = await this.service.import(file, { goodRowsOnly: query.goodRowsOnly === true, dryRun: query.dryRun === true }, user, request);
+    const job = await this.service.import(file, { goodRowsOnly: query.goodRowsOnly === true, dryRun: query.dryRun === true, reopenClosedCases: query.reopenClosedCases === true }, user, request);
     res.setHeader('Location', `/api/ledger/imports/${job.id}`);
     return job;
   }

@@ -89,6 +89,7 @@ export class ImportJobDto {
   @ApiProperty({ description: '字节 / bytes' }) fileSize!: number;
   @ApiProperty() goodRowsOnly!: boolean;
   @ApiProperty() dryRun!: boolean;
+  @ApiProperty() reopenClosedCases!: boolean;
   @ApiProperty({ description: '第几次运行（进程中断后重试）/ runs so far (retried after a crash)' }) attempts!: number;
   @ApiProperty({ type: ImportJobProgressDto }) progress!: ImportJobProgressDto;
   @ApiProperty({ type: ImportReportDto, nullable: true, description: '完成后（或有不合格的行时）/ when done, or refused for bad rows' }) report!: ImportReportDto | null;

@@ -45,7 +45,7 @@ export class LedgerService {
    * nothing: the role, the file, its kind, and an .xlsx's zip directory (a bomb that says what it
    * is, refused at once). Everything else is the job's.
    */
-  async import(file: UploadedLedger | undefined, flags: { goodRowsOnly: boolean; dryRun: boolean }, user: AuthUser, request: ClientRequest): Promise<ImportJobView> {
+  async import(file: UploadedLedger | undefined, flags: { goodRowsOnly: boolean; dryRun: boolean; reopenClosedCases?: boolean }, user: AuthUser, request: ClientRequest): Promise<ImportJobView> {
     if (registryAccess(user.role) !== 'WRITE') throw forbidden(user);
     if (!file || file.size === 0) {
       throw new ApiError('LEDGER.FILE_REQUIRED', { zh: '请以 multipart/form-data 上传文件，字段名 file', en: 'Upload the file as multipart/form-data, field "file"' });
@@ -68,6 +68,7 @@ export class LedgerService {
       bytes: file.buffer,
       goodRowsOnly: flags.goodRowsOnly,
       dryRun: flags.dryRun,
+      reopenClosedCases: flags.reopenClosedCases === true,
     });
   }
 
