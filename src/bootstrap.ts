@@ -22,6 +22,7 @@ import { RunningDevServer, startTemporalDevServer } from './temporal/dev-server'
 import { checkSearchAttributes } from './temporal/register-search-attributes';
 import { installTemporalRuntime } from './temporal/runtime';
 import { ApiMetrics } from './metrics';
+import { RetentionJob } from './retention/retention-job';
 import { TemporalCaseEngine } from './temporal/temporal-case-engine';
 import type { PayloadCodec } from '@temporalio/common';
 import { withTemporalCodecEndpoint } from './api/temporal-codec';
@@ -164,6 +165,10 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       dispatcher.start();
       stops.push(() => dispatcher.stop());
       running.dispatcher = dispatcher;
+      // Retention: delivered outbox rows and old idempotency keys go (src/retention); the audit log stays.
+      const retention = new RetentionJob(dataSource, config.retention, { log });
+      retention.start();
+      stops.push(() => retention.stop());
       // 人账相符: the scheduled check that every open case has its workflow and the reverse.
       const schedule = await ensureReconciliationSchedule(temporalClient, { everyMs: config.reconcileEveryMs });
       log(`人账相符核对 / reconciliation schedule ${schedule}${config.reconcileEveryMs ? ` (every ${config.reconcileEveryMs / 1000} s)` : ' (off)'}`);

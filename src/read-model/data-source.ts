@@ -22,6 +22,7 @@ import { AuditLogChildIndex1766100000000 } from './migrations/1766100000000-audi
 import { DemoAccounts1766300000000 } from './migrations/1766300000000-demo-accounts';
 import { LoginThrottle1766300000001 } from './migrations/1766300000001-login-throttle';
 import { ApiRateLimit1766800000000 } from './migrations/1766800000000-api-rate-limit';
+import { AuditLogTownTimeIndex1766800000001 } from './migrations/1766800000001-audit-log-town-time-index';
 
 /** In order; append new migrations here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -42,6 +43,7 @@ export const READ_MODEL_MIGRATIONS = [
   DemoAccounts1766300000000,
   LoginThrottle1766300000001,
   ApiRateLimit1766800000000,
+  AuditLogTownTimeIndex1766800000001,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
