@@ -30,7 +30,7 @@ import { baoxueDataConverter } from '../src/temporal/codec';
 import { startTemporalDevServer } from '../src/temporal/dev-server';
 import { installTemporalRuntime } from '../src/temporal/runtime';
 import { TemporalCaseEngine } from '../src/temporal/temporal-case-engine';
-import { ActionRequest, CaseAction, CaseActivities, CaseEvent, CaseSnapshot, caseWorkflowId } from '../src/workflows/messages';
+import { ActionRequest, CaseAction, CaseActivities, CaseEvent, CaseSnapshot, ProjectedEvents, caseWorkflowId, projectedEvents } from '../src/workflows/messages';
 import type { Cause, CaseEventType, Stage } from '../src/workflows/vocabulary';
 import { HISTORIES_DIR, writeHistory } from '../test/replay/history-files';
 
@@ -42,11 +42,12 @@ class Projection implements CaseActivities {
   readonly events = new Map<string, CaseEvent[]>();
   readonly stage = new Map<string, Stage>();
 
-  async projectCase({ snapshot, events }: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<void> {
+  async projectCase({ snapshot, events }: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<ProjectedEvents> {
     const list = this.events.get(snapshot.caseId) ?? [];
     for (const e of events) if (!list.some((x) => x.id === e.id)) list.push(e);
     this.events.set(snapshot.caseId, list);
     this.stage.set(snapshot.caseId, snapshot.stage);
+    return projectedEvents(events);
   }
 }
 

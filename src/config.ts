@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { PROJECT_ROOT } from './project-root';
 import { PayloadKeyRing, parsePayloadKeys } from './temporal/codec/payload-keys';
 import { isDuration, parseDuration } from './workflows/policy';
+import { DEFAULT_SESSION_TTL_SECONDS } from './api/auth/auth.options';
 
 export interface BaoxueConfig {
   /** HTTP port of the API (`PORT`, default 3000). */
@@ -72,8 +73,17 @@ export interface BaoxueConfig {
   loginRateLimit: RateLimitSetting;
   /** `BAOXUE_LOGIN_LOCKOUT`: failed log-ins in a row after which an account is locked for a while (default 5). */
   loginLockoutAfter: number;
+  /**
+   * `BAOXUE_SESSION_LIFETIME`: how long a session lasts from its log-in, however active (refresh
+   * tokens rotate within it), written like 10h or 600m; default 10h, a working day. At least 15m.
+   */
+  sessionTtlSeconds: number;
   /** `BAOXUE_LEDGER_MAX_SIZE`: largest ledger file POST /api/ledger/import accepts, in bytes (default 20 MB). */
   ledgerMaxBytes: number;
+  /** `BAOXUE_LEDGER_MAX_UNPACKED`: an .xlsx's largest unpacked size (all its zip entries), in bytes (default 100 MB); a bomb is refused. */
+  ledgerMaxUnpackedBytes: number;
+  /** `BAOXUE_LEDGER_MAX_ROWS`: most data rows a ledger file may have (default 50,000). */
+  ledgerMaxRows: number;
   /** `BAOXUE_WORKER_*`: the worker's cache and slots; each unset one keeps the Temporal SDK's default. */
   workerTuning: WorkerTuning;
   /**
@@ -151,6 +161,10 @@ export const DEFAULT_LOGIN_LOCKOUT_AFTER = 5;
 export const DEFAULT_TIMEOUTS: TimeoutSettings = { dbStatementMs: 10_000, dbConnectMs: 5_000, temporalCallMs: 10_000 };
 /** 50,000 ledger rows as .xlsx take about 4 MB; as CSV about 7 MB. */
 export const DEFAULT_LEDGER_MAX_BYTES = 20 * 1024 * 1024;
+/** 50,000 rows written by Excel or exceljs unpack to about 40 MB of XML: room to spare, far from a bomb's gigabytes. */
+export const DEFAULT_LEDGER_MAX_UNPACKED_BYTES = 100 * 1024 * 1024;
+/** A town's children and cases fit many times over (Guling has about 6,000 children of school age). */
+export const DEFAULT_LEDGER_MAX_ROWS = 50_000;
 
 /**
  * Reads the settings. Relative paths in the environment are taken from the current directory;
@@ -290,12 +304,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
           .map((p) => (isAbsolute(p) ? p : resolve(cwd, p)));
   if (townsText !== undefined && townPaths.length === 0) problems.push('BAOXUE_TOWNS: name at least one town file or folder');
 
-  let ledgerMaxBytes = DEFAULT_LEDGER_MAX_BYTES;
-  const ledgerText = value('BAOXUE_LEDGER_MAX_SIZE');
-  if (ledgerText !== undefined) {
-    const m = /^(\d{1,10})\s*(kb|mb)?$/i.exec(ledgerText);
-    if (!m || Number(m[1]) === 0) problems.push(`BAOXUE_LEDGER_MAX_SIZE: "${ledgerText}" is not a size like 20mb, 500kb or 1048576 (bytes)`);
-    else ledgerMaxBytes = Number(m[1]) * (m[2] ? (m[2].toLowerCase() === 'mb' ? 1024 * 1024 : 1024) : 1);
+  let sessionTtlSeconds = DEFAULT_SESSION_TTL_SECONDS;
+  const sessionText = value('BAOXUE_SESSION_LIFETIME');
+  if (sessionText !== undefined) {
+    if (!isDuration(sessionText) || parseDuration(sessionText) < 15 * 60_000) {
+      problems.push(`BAOXUE_SESSION_LIFETIME: "${sessionText}" is not a lifetime like 10h or 600m (at least 15m)`);
+    } else sessionTtlSeconds = Math.round(parseDuration(sessionText) / 1000);
+  }
+
+  const sizeSetting = (name: string, fallback: number): number => {
+    const text = value(name);
+    if (text === undefined) return fallback;
+    const m = /^(\d{1,10})\s*(kb|mb)?$/i.exec(text);
+    if (!m || Number(m[1]) === 0) {
+      problems.push(`${name}: "${text}" is not a size like 20mb, 500kb or 1048576 (bytes)`);
+      return fallback;
+    }
+    return Number(m[1]) * (m[2] ? (m[2].toLowerCase() === 'mb' ? 1024 * 1024 : 1024) : 1);
+  };
+  const ledgerMaxBytes = sizeSetting('BAOXUE_LEDGER_MAX_SIZE', DEFAULT_LEDGER_MAX_BYTES);
+  const ledgerMaxUnpackedBytes = sizeSetting('BAOXUE_LEDGER_MAX_UNPACKED', DEFAULT_LEDGER_MAX_UNPACKED_BYTES);
+  let ledgerMaxRows = DEFAULT_LEDGER_MAX_ROWS;
+  const rowsText = value('BAOXUE_LEDGER_MAX_ROWS');
+  if (rowsText !== undefined) {
+    if (!/^\d{1,9}$/.test(rowsText) || Number(rowsText) === 0) problems.push(`BAOXUE_LEDGER_MAX_ROWS: "${rowsText}" is not a row count like 50000`);
+    else ledgerMaxRows = Number(rowsText);
   }
 
   const timeouts: TimeoutSettings = { ...DEFAULT_TIMEOUTS };
@@ -350,6 +383,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     loginRateLimit,
     loginLockoutAfter,
     ledgerMaxBytes,
+    ledgerMaxUnpackedBytes,
+    ledgerMaxRows,
+    sessionTtlSeconds,
     workerTuning,
     timeouts,
     logFormat: logFormatText === 'json' ? 'json' : 'text',

@@ -5,7 +5,7 @@ import { EMBEDDED_TEMPORAL_PORTS } from './temporal/dev-server';
 
 const HELP = `baoxue 保学 — 控辍保学案件引擎 / dropout-control case engine
 
-Usage: npm start            API and worker in one process (embedded PostgreSQL and Temporal by default)
+Usage: npm start            API and worker in one process, restarted when it dies (embedded PostgreSQL and Temporal by default)
        npm run start:api    the API alone
        npm run start:worker the worker alone
 
@@ -32,6 +32,9 @@ Settings (environment):
   BAOXUE_WORKER_CACHED_WORKFLOWS, BAOXUE_WORKER_WORKFLOW_TASK_SLOTS, BAOXUE_WORKER_ACTIVITY_TASK_SLOTS,
   BAOXUE_WORKER_WORKFLOW_TASK_POLLERS, BAOXUE_WORKER_ACTIVITY_TASK_POLLERS, BAOXUE_WORKER_REUSE_V8_CONTEXT
                        worker cache and slots (default: the Temporal SDK's; see README, npm run bench)
+  BAOXUE_LEDGER_MAX_UNPACKED  an .xlsx's largest unpacked size (default 100mb; a decompression bomb is refused)
+  BAOXUE_LEDGER_MAX_ROWS      most data rows of a ledger file (default 50000)
+  BAOXUE_SUPERVISE     false: npm start runs without its supervisor (default: a child process, restarted when it dies)
   BAOXUE_DB_STATEMENT_TIMEOUT, BAOXUE_DB_CONNECT_TIMEOUT, BAOXUE_TEMPORAL_TIMEOUT
                        bounded waits: longest statement, wait for a connection, Temporal call (default 10s, 5s, 10s)
   BAOXUE_LOG_FORMAT    json: one JSON line per request on stdout (default text: none)

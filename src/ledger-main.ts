@@ -14,17 +14,16 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { displayWidth } from './api/auth/demo-accounts';
 import { loadConfigForCommand } from './config';
-import { RunningPostgres, runningEmbeddedPostgresUrl, startEmbeddedPostgres } from './infra/embedded-postgres';
+import { commandDatabase } from './infra/command-database';
 import { exportLedger } from './ledger/export-ledger';
 import { importLedger, ImportReport, NoCaseEngineError } from './ledger/import-ledger';
 import { LedgerLayoutError, LedgerProblem } from './ledger/parse-ledger';
-import { UnsupportedLedgerFileError } from './ledger/read-sheet';
+import { LedgerTooLargeError, UnsupportedLedgerFileError } from './ledger/read-sheet';
 import { loadPolicy } from './policy/load-policy';
 import { openReadModel } from './read-model/data-source';
 import { recordPolicy } from './read-model/policies';
 import { loadTowns, Town } from './read-model/town';
 import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
-import { EMBEDDED_TEMPORAL_PORTS } from './temporal/dev-server';
 import { installTemporalRuntime } from './temporal/runtime';
 import { TemporalCaseEngine } from './temporal/temporal-case-engine';
 
@@ -99,25 +98,14 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     }
     const town = args.town === undefined ? towns.default : towns.get(args.town);
 
-    let databaseUrl = config.databaseUrl;
-    let temporalAddress = config.temporalAddress;
-    if (!databaseUrl) {
-      const pgData = join(config.dataDir, 'postgres');
-      const appRunning = runningEmbeddedPostgresUrl(pgData);
-      if (appRunning) {
-        databaseUrl = appRunning;
-        temporalAddress ??= `127.0.0.1:${EMBEDDED_TEMPORAL_PORTS.temporalPort}`;
-      } else {
-        if (!existsSync(join(pgData, 'PG_VERSION'))) {
-          console.error(`${config.dataDir} holds no baoxue data: start baoxue once (npm start), or set DATABASE_URL`);
-          return 2;
-        }
-        console.error(`启动数据库 / starting the embedded PostgreSQL of ${config.dataDir}`);
-        const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: pgData });
-        cleanups.push(() => pg.stop());
-        databaseUrl = pg.url;
-      }
+    const database = await commandDatabase(config);
+    if ('problem' in database) {
+      console.error(database.problem);
+      return 2;
     }
+    if (database.stop) cleanups.push(database.stop);
+    const databaseUrl = database.url;
+    const temporalAddress = database.temporalAddress;
     const dataSource: DataSource = await openReadModel({ url: databaseUrl, poolSize: 10, applicationName: 'baoxue-ledger', quiet: true });
     cleanups.push(() => dataSource.destroy());
 
@@ -161,6 +149,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
         bytes,
         goodRowsOnly: args.goodRows,
         dryRun: args.dryRun,
+        // Inline here (the operator's own process, a bar for progress); bounded as the API's jobs are.
+        limits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows },
         importer: { userId: null, username: operator, actor: `台账导入（${operator}）`, via: 'CLI' },
         onProgress: (phase, done, total) => {
           if (!large && phase === 'children') return;
@@ -179,7 +169,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     printReport(report, args.file!);
     return report.status === 'REJECTED' ? 1 : 0;
   } catch (err) {
-    if (err instanceof UnsupportedLedgerFileError || err instanceof LedgerLayoutError) {
+    if (err instanceof UnsupportedLedgerFileError || err instanceof LedgerLayoutError || err instanceof LedgerTooLargeError) {
       console.error(`${err.zh}\n${err.message}`);
       return 2;
     }

@@ -48,8 +48,14 @@ export class BenchApi {
 
   /** Reports a suspected dropout; answers once the case is in the read model. Returns its id. */
   async openCase(serial: number): Promise<string> {
-    const body = await this.post<{ id: string }>('/api/cases', reportBody(serial), 201);
-    return body.id;
+    return (await this.reportCase(serial)).id;
+  }
+
+  /** As openCase, with when the workflow opened it (CASE_OPENED's occurredAt): its deadlines count from there. */
+  async reportCase(serial: number): Promise<{ id: string; openedAtMs: number }> {
+    const body = await this.post<{ id: string; timeline: Array<{ type: string; occurredAt: string }> }>('/api/cases', reportBody(serial), 201);
+    const opened = body.timeline.find((e) => e.type === 'CASE_OPENED');
+    return { id: body.id, openedAtMs: opened ? Date.parse(opened.occurredAt) : Date.now() };
   }
 
   async addNote(caseId: string): Promise<void> {

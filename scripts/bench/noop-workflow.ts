@@ -1,9 +1,12 @@
 /**
- * The reference for case-open throughput: a workflow that does nothing, started the way a case is
- * (update-with-start, answered by its first workflow task). Registered only by the bench's own
- * worker on its own task queue, so the product never sees it.
+ * The references the engine's figures are measured beside: workflows that do nothing, driven the
+ * way a case is. Registered only by the bench's own worker on its own task queue, so the product
+ * never sees them.
+ * - benchNoopWorkflow: started like a case (update-with-start, answered by its first workflow task);
+ * - benchIdleWorkflow: runs until cancelled and answers `ping` at once (the reference for an action);
+ * - benchTimerWorkflow: sleeps until a given instant and ends (the reference for a deadline).
  */
-import { condition, defineUpdate, setHandler } from '@temporalio/workflow';
+import { condition, defineUpdate, setHandler, sleep } from '@temporalio/workflow';
 
 export const BENCH_NOOP_TASK_QUEUE = 'baoxue-bench-noop';
 
@@ -15,4 +18,16 @@ export async function benchNoopWorkflow(): Promise<void> {
     answered = true;
   });
   await condition(() => answered);
+}
+
+export const pingUpdate = defineUpdate<void>('ping');
+
+export async function benchIdleWorkflow(): Promise<void> {
+  setHandler(pingUpdate, () => undefined);
+  await condition(() => false);
+}
+
+/** Sleeps until `dueAtMs` (epoch ms): its close time minus that is the timer's lag. */
+export async function benchTimerWorkflow(dueAtMs: number): Promise<void> {
+  await sleep(Math.max(1, dueAtMs - Date.now()));
 }

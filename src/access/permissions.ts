@@ -25,7 +25,7 @@ import { ACTION_TYPES, EVENT_LABELS, STAGE_LABELS } from '../workflows/vocabular
 import { ROLES, ROLE_LABELS, Role } from './roles';
 import { DOCUMENT_KINDS, DocumentKind } from '../documents/document-kinds';
 
-export type ReadScope = 'TOWN' | 'SCHOOL' | 'CLASS' | 'AREA' | 'STAGES';
+export type ReadScope = 'TOWN' | 'SCHOOL' | 'CLASS' | 'AREA' | 'STAGES' | 'NONE';
 
 export interface RolePermissions {
   /** Which cases the role lists and reads. */
@@ -115,7 +115,16 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
     readAudit: false,
     children: 'NONE',
   },
+  // Gives people their accounts (src/accounts): needs no child's data to do so.
+  TOWN_ADMIN: { read: 'NONE', report: false, actions: [], fullIdentity: false, readAudit: false, children: 'NONE' },
 };
+
+/** Who administers the accounts of their own town (create, edit, deactivate, reset passwords: src/accounts). */
+export const ACCOUNT_ADMIN_ROLES: readonly Role[] = ['TOWN_ADMIN'];
+
+export function mayAdministerAccounts(role: Role): boolean {
+  return ACCOUNT_ADMIN_ROLES.includes(role);
+}
 
 /**
  * Who may approve an extension of a due date (EXTEND_DEADLINE names them as `approver`): the
@@ -166,6 +175,8 @@ export function caseScope(user: ScopedUser): CaseScope {
   const row = PERMISSIONS[user.role];
   if (!row) return { kind: 'NONE' };
   switch (row.read) {
+    case 'NONE':
+      return { kind: 'NONE' };
     case 'TOWN':
       return { kind: 'ALL' };
     case 'AREA':
@@ -238,6 +249,7 @@ const CHILD_SCOPE_LABELS: Record<ReadScope, Label> = {
   CLASS: { zh: '本班学生（学校+年级+班级）', en: "their class's pupils (school + grade + class)" },
   AREA: { zh: '本责任区（村/社区）的儿童', en: "their area's children (village or community)" },
   STAGES: { zh: '无', en: 'none' },
+  NONE: { zh: '无', en: 'none' },
 };
 
 /** Which children a role reads, in words. */
@@ -296,6 +308,7 @@ const READ_LABELS: Record<ReadScope, Label> = {
   CLASS: { zh: '本班学生的案件（学校+年级+班级）', en: "their class's cases (school + grade + class)" },
   AREA: { zh: '本责任区（村/社区）的案件', en: "their area's cases (village or community)" },
   STAGES: { zh: '处于以下阶段的案件', en: 'cases at' },
+  NONE: { zh: '无', en: 'none' },
 };
 
 /** How a role's read scope reads in words. */
@@ -315,7 +328,7 @@ export function permissionTableMarkdown(): string {
   const rows = ROLES.map((role) => {
     const row = PERMISSIONS[role];
     const actions =
-      row.actions.length === ACTION_TYPES.length ? '全部 / all' : row.actions.map((a) => `\`${a}\` ${EVENT_LABELS[a].zh}`).join(', ');
+      row.actions.length === ACTION_TYPES.length ? '全部 / all' : row.actions.length === 0 ? '—' : row.actions.map((a) => `\`${a}\` ${EVENT_LABELS[a].zh}`).join(', ');
     return [
       `\`${role}\` ${ROLE_LABELS[role].zh}`,
       `${readScopeLabel(role).zh} / ${readScopeLabel(role).en}`,

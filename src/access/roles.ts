@@ -17,6 +17,8 @@ export const ROLES = [
   'TOWN_OFFICE',
   'JUSTICE_OFFICE',
   'POLICE_STATION',
+  // Administers the town's accounts (src/accounts); reads no case and no child.
+  'TOWN_ADMIN',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -32,6 +34,7 @@ export const ROLE_LABELS: Record<Role, Label> = {
   TOWN_OFFICE: { zh: '镇政府（社事办）', en: 'Town government (social affairs office)' },
   JUSTICE_OFFICE: { zh: '司法所', en: 'Justice office' },
   POLICE_STATION: { zh: '派出所', en: 'Police station' },
+  TOWN_ADMIN: { zh: '账号管理员', en: 'Account administrator' },
 };
 
 export function isRole(value: unknown): value is Role {

@@ -7,7 +7,7 @@
  *   Worker.create({ ..., activities });
  */
 import type { DataSource } from 'typeorm';
-import type { CaseActivities, CaseEvent, CaseSnapshot } from '../workflows/messages';
+import { CaseActivities, CaseEvent, CaseSnapshot, ProjectedEvents, projectedEvents } from '../workflows/messages';
 import { projectCase } from '../read-model/projection';
 import type { ResponsibilityDirectory } from '../responsibility/directory';
 
@@ -23,10 +23,11 @@ export function createActivities({ dataSource, responsibility }: ActivityDeps) {
     /**
      * Writes the batch in one transaction: events idempotently (ON CONFLICT (id) DO NOTHING),
      * the case row only forwards (last_seq grows), tasks and notifications with deterministic ids.
-     * Safe to retry any number of times.
+     * Safe to retry any number of times. Runs as a local activity since v5 (case-workflow.ts).
      */
-    async projectCase(batch: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<void> {
+    async projectCase(batch: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<ProjectedEvents> {
       await projectCase(dataSource, batch, responsibility);
+      return projectedEvents(batch.events);
     },
   } satisfies CaseActivities;
 }

@@ -40,6 +40,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AUTH_OPTIONS, AuthOptions, defaultAuthOptions } from './auth/auth.options';
 import { AuthService } from './auth/auth.service';
 import { TokenService } from './auth/token.service';
+import { SessionStore } from './auth/sessions';
 import { UserStore } from './auth/user-store';
 import { CASE_ENGINE, CaseEngine } from './case-engine.port';
 import { ChildrenController } from './children/children.controller';
@@ -49,6 +50,8 @@ import { TownsController } from './towns/towns.controller';
 import { LedgerService } from './ledger/ledger.service';
 import { MulterModule } from '@nestjs/platform-express';
 import { DEFAULT_LEDGER_MAX_BYTES } from '../config';
+import { DEFAULT_READ_LIMITS } from '../ledger/import-ledger';
+import type { ReadLimits } from '../ledger/read-sheet';
 import { ActOnCaseController } from './cases/act-on-case/act-on-case.controller';
 import { ActOnCaseService } from './cases/act-on-case/act-on-case.service';
 import { ActionBodyPipe } from './cases/act-on-case/action-body.pipe';
@@ -65,8 +68,10 @@ import { HealthController } from './health/health.controller';
 import { MeController } from './me/me.controller';
 import { CaseResponsibilityController } from './responsibility/case-responsibility.controller';
 import { TaskQueries } from '../read-model/task-queries';
-import { CLOCK, Clock, TOWN, TOWNS } from './tokens';
+import { CLOCK, Clock, LEDGER_LIMITS, TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
+import { accountsModuleParts } from '../accounts';
+import type { ResponsibilityDirectory } from '../responsibility/directory';
 
 export type ApiDatabaseOption =
   /** A data source the caller initialised and migrated, and will destroy. */
@@ -90,6 +95,10 @@ export interface ApiModuleOptions {
   auth?: AuthOptions;
   /** Largest ledger upload in bytes (BAOXUE_LEDGER_MAX_SIZE; default 20 MB): a larger one is 413 REQUEST.TOO_LARGE. */
   ledgerMaxBytes?: number;
+  /** The ledger file's unpacked size and rows (BAOXUE_LEDGER_MAX_UNPACKED, BAOXUE_LEDGER_MAX_ROWS; defaults 100 MB, 50,000). */
+  ledgerLimits?: ReadLimits;
+  /** The responsibility chains (the accounts pages show each account's posts); without them no posts are shown. */
+  responsibility?: ResponsibilityDirectory;
   /** Rate limits and idempotency settings; defaults when absent (300 requests a minute per client, 10 log-ins per IP). */
   hardening?: HardeningSettings;
   /** "Now" for date rules (default the system clock); tests pin it to the date their fixtures were written for. */
@@ -136,6 +145,7 @@ export class ApiModule {
     const { database, engine, towns } = options;
     // Rate limits count clients by the same address the audit log records (the same proxy trust).
     const dashboard = dashboardModuleParts(); // /api/dashboard/*, /api/reports/* (src/dashboard)
+    const accounts = accountsModuleParts(options.responsibility); // /api/accounts (src/accounts)
     const hardening = hardeningModuleParts({ trustProxyHops: options.auth?.trustProxyHops, ...options.hardening });
     const dataSourceProvider: Provider =
       'dataSource' in database
@@ -176,6 +186,7 @@ export class ApiModule {
         LedgerController,
         TownsController,
         ...dashboard.controllers,
+        ...accounts.controllers,
       ],
       providers: [
         dataSourceProvider,
@@ -183,6 +194,7 @@ export class ApiModule {
         { provide: TOWNS, useValue: towns },
         { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },
         { provide: TOWN, useValue: towns.default },
+        { provide: LEDGER_LIMITS, useValue: options.ledgerLimits ?? DEFAULT_READ_LIMITS },
         { provide: OWNED_DATA_SOURCE, useValue: !('dataSource' in database) },
         { provide: CaseQueries, useFactory: (ds: DataSource) => new CaseQueries(ds), inject: [DataSource] },
         { provide: SupportQueries, useFactory: (ds: DataSource) => new SupportQueries(ds), inject: [DataSource] },
@@ -199,6 +211,7 @@ export class ApiModule {
         // Log-in on every route but @Public ones, and an audit row for every request (src/api/auth, src/api/audit).
         { provide: AUTH_OPTIONS, useValue: options.auth ?? defaultAuthOptions() },
         TokenService,
+        SessionStore,
         UserStore,
         AuthService,
         AuditLog,
@@ -206,6 +219,7 @@ export class ApiModule {
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         ...hardening.providers,
         ...dashboard.providers,
+        ...accounts.providers,
       ],
       exports: [DataSource, CASE_ENGINE, TOWNS, TOWN, CaseQueries],
     };

@@ -22,8 +22,16 @@ import { ChildWriteRefusedError, OpenCaseExistsError } from '../read-model/case-
 import type { Town } from '../read-model/town';
 import { admitChildren, ChildWriteRefused, findChildrenByIdNumber, openCaseIds, saveChildren } from '../registry/children-store';
 import { CaseStartFailedError, openAndStartCase } from '../registry/open-case';
-import { LedgerProblem, LedgerRow, parseLedger, UnknownColumn } from './parse-ledger';
-import { readLedgerFile } from './read-sheet';
+import { DEFAULT_LEDGER_MAX_ROWS, DEFAULT_LEDGER_MAX_UNPACKED_BYTES } from '../config';
+import { LedgerProblem, LedgerRow, ParsedLedger, parseLedger, UnknownColumn } from './parse-ledger';
+import { readLedgerFile, ReadLimits } from './read-sheet';
+
+export const DEFAULT_READ_LIMITS: ReadLimits = { maxUnpackedBytes: DEFAULT_LEDGER_MAX_UNPACKED_BYTES, maxRows: DEFAULT_LEDGER_MAX_ROWS };
+
+/** Step 1: the file read (bounded, src/ledger/zip-bounds.ts) and every row checked; nothing written. CPU work: the job runs it in a worker thread. */
+export async function readAndParseLedger(town: Town, fileName: string, bytes: Buffer, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<ParsedLedger> {
+  return parseLedger(town, await readLedgerFile(fileName, bytes, limits), limits);
+}
 
 export interface ImportCounts {
   /** Data rows in the file. */
@@ -76,6 +84,10 @@ export interface ImportOptions {
   /** Cases started at once (default 8). */
   caseConcurrency?: number;
   onProgress?: (phase: 'children' | 'cases', done: number, total: number) => void;
+  /** Bounds of the file (default DEFAULT_READ_LIMITS). */
+  limits?: ReadLimits;
+  /** Reads and checks the file (default readAndParseLedger, here); the import job passes one that runs in a worker thread. */
+  readAndParse?: (town: Town, fileName: string, bytes: Buffer, limits: ReadLimits) => Promise<ParsedLedger>;
 }
 
 /** A row the write rule refused; `childId` when its ID number is on file. */
@@ -107,8 +119,7 @@ export class NoCaseEngineError extends Error {
 
 export async function importLedger(deps: ImportDeps, options: ImportOptions): Promise<ImportReport> {
   const { town, goodRowsOnly = false, dryRun = false, writer } = options;
-  const sheets = await readLedgerFile(options.fileName, options.bytes);
-  const parsed = parseLedger(town, sheets);
+  const parsed = await (options.readAndParse ?? readAndParseLedger)(town, options.fileName, options.bytes, options.limits ?? DEFAULT_READ_LIMITS);
   const counts: ImportCounts = { rows: parsed.totalRows, badRows: parsed.badRows, created: 0, updated: 0, unchanged: 0, casesOpened: 0, casesAlreadyOpen: 0, casesFailed: 0 };
   const report: ImportReport = {
     status: 'IMPORTED',

@@ -10,6 +10,7 @@ import type { Town } from '../read-model/town';
 import { CAUSE_LABELS, CAUSES, Cause, ENDINGS, STAGE_LABELS } from '../workflows/vocabulary';
 import { columnForHeader, columnLetter, columnOf, LEDGER_COLUMNS, LedgerColumn, LedgerField } from './columns';
 import type { CellValue, Sheet, SheetRow } from './read-sheet';
+import { LedgerTooLargeError } from './zip-bounds';
 import { restoreFormula } from './formula-cells';
 
 export interface LedgerProblem {
@@ -67,7 +68,8 @@ export class LedgerLayoutError extends Error {
 /** Header rows are looked for among the first rows: templates often start with a title row. */
 const HEADER_SEARCH_ROWS = 10;
 
-export function parseLedger(town: Town, sheets: Sheet[]): ParsedLedger {
+/** `limits.maxRows`: more data rows than that are refused (LedgerTooLargeError), counted exactly here; the reader stops a little later. */
+export function parseLedger(town: Town, sheets: Sheet[], limits?: { maxRows: number }): ParsedLedger {
   const result: ParsedLedger = { rows: [], problems: [], totalRows: 0, badRows: 0, unknownColumns: [], sheets: [] };
   const seen = new Map<string, { sheet: string; row: number; child: RegistryChildInput; hasCase: boolean }>();
   for (const sheet of sheets) {
@@ -87,7 +89,7 @@ export function parseLedger(town: Town, sheets: Sheet[]): ParsedLedger {
     });
     for (const row of sheet.rows) {
       if (row.rowNumber <= header.rowNumber || row.cells.every((c) => text(c) === '')) continue;
-      result.totalRows++;
+      if (++result.totalRows > (limits?.maxRows ?? Infinity)) throw LedgerTooLargeError.rows(limits!.maxRows);
       const parsed = parseRow(town, sheet.name, header, row);
       if (parsed.problems.length > 0) {
         result.badRows++;

@@ -1,11 +1,20 @@
 /**
- * Reads a ledger file into plain rows: .xlsx with exceljs (every worksheet), .csv with csv-parse.
+ * Reads a ledger file into plain rows: .xlsx with exceljs's streaming reader (every worksheet),
+ * .csv with csv-parse's stream. Bounded before and while parsing (issue 16, decompression bombs):
+ * an .xlsx's zip directory is checked first (declared unpacked sizes, ./zip-bounds.ts), every
+ * entry is then inflated once with its bytes counted (declared sizes lie), and rows stop at the
+ * row bound; so a file's cost is bounded by the limits, not by what it claims or unpacks to.
  * Towns' Excel saves CSV in GBK (GB18030 is its superset): a CSV that is not valid UTF-8 is read as
  * GB18030, which costs one failed decode, no guessing library. A UTF-8 BOM is dropped.
  * Row numbers are the spreadsheet's own, so an error report points at the row people see.
  */
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { parse } from 'csv-parse/sync';
+import { parse } from 'csv-parse';
+import { checkXlsxBounds, LedgerTooLargeError, ReadLimits } from './zip-bounds';
+
+export { LedgerTooLargeError } from './zip-bounds';
+export type { ReadLimits } from './zip-bounds';
 
 export type CellValue = string | number | boolean | Date | null;
 
@@ -57,9 +66,16 @@ function looksLikeText(bytes: Buffer): boolean {
   return !bytes.subarray(0, 8192).includes(0);
 }
 
-export async function readLedgerFile(fileName: string, bytes: Buffer): Promise<Sheet[]> {
+/** Rows read beyond the row bound before the header is known: title rows above the header (parse-ledger's HEADER_SEARCH_ROWS). */
+const ROW_SLACK = 10;
+
+export async function readLedgerFile(fileName: string, bytes: Buffer, limits: ReadLimits): Promise<Sheet[]> {
   const kind = ledgerFileKind(fileName, bytes);
-  return kind === 'xlsx' ? readXlsx(bytes) : [{ name: fileName, rows: readCsv(decodeText(bytes)) }];
+  if (kind === 'xlsx') {
+    await checkXlsxBounds(bytes, limits);
+    return readXlsx(bytes, limits);
+  }
+  return [{ name: fileName, rows: await readCsv(decodeText(bytes), limits) }];
 }
 
 /** UTF-8 (BOM dropped) when the bytes are valid UTF-8, else GB18030 (GBK's superset, as Chinese Excel writes CSV). */
@@ -72,34 +88,60 @@ export function decodeText(bytes: Buffer): string {
   }
 }
 
-function readCsv(text: string): SheetRow[] {
-  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
-  const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
-  const records = parse(text, {
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    info: true,
-  }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
-  return records.map(({ record, info }) => ({ rowNumber: info.lines, cells: record }));
+function tooManyRows(limits: ReadLimits): LedgerTooLargeError {
+  return LedgerTooLargeError.rows(limits.maxRows);
 }
 
-async function readXlsx(bytes: Buffer): Promise<Sheet[]> {
-  const workbook = new ExcelJS.Workbook();
+async function readCsv(text: string, limits: ReadLimits): Promise<SheetRow[]> {
+  const firstLine = text.slice(0, text.indexOf('\n') >>> 0);
+  const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
+  const parser = parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true });
+  // In chunks, so the parser's stream yields between them (the text itself is bounded by the upload limit).
+  const chunks = Readable.from((function* () {
+    for (let i = 0; i < text.length; i += 64 * 1024) yield text.slice(i, i + 64 * 1024);
+  })());
+  chunks.pipe(parser);
+  const rows: SheetRow[] = [];
   try {
-    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
-  } catch {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (rows.length >= limits.maxRows + ROW_SLACK) throw tooManyRows(limits);
+      rows.push({ rowNumber: info.lines, cells: record });
+    }
+  } finally {
+    chunks.unpipe(parser);
+    chunks.destroy();
+    parser.destroy();
+  }
+  return rows;
+}
+
+async function readXlsx(bytes: Buffer, limits: ReadLimits): Promise<Sheet[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+    sharedStrings: 'cache',
+    styles: 'cache', // dates are numbers with a date format
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  const sheets: Sheet[] = [];
+  let total = 0;
+  try {
+    for await (const worksheet of reader) {
+      const rows: SheetRow[] = [];
+      for await (const row of worksheet) {
+        const values = row.values as unknown[];
+        const cells = values.slice(1).map(cellValue);
+        if (cells.every((c) => c === null || c === '')) continue;
+        if (++total > limits.maxRows + ROW_SLACK) throw tooManyRows(limits);
+        rows.push({ rowNumber: row.number, cells });
+      }
+      sheets.push({ name: (worksheet as unknown as { name: string }).name, rows });
+    }
+  } catch (err) {
+    if (err instanceof LedgerTooLargeError) throw err;
     throw new UnsupportedLedgerFileError('该文件不是有效的 .xlsx 文件（可能已损坏）', 'The file is not a valid .xlsx file (it may be damaged)');
   }
-  return workbook.worksheets.map((worksheet) => {
-    const rows: SheetRow[] = [];
-    worksheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-      const values = row.values as unknown[];
-      rows.push({ rowNumber, cells: values.slice(1).map(cellValue) });
-    });
-    return { name: worksheet.name, rows };
-  });
+  return sheets;
 }
 
 /** exceljs's cell value (rich text, formula, hyperlink, date, ...) as a plain value. */

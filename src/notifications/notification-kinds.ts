@@ -37,12 +37,19 @@ export function notificationText(kind: NotificationKind, c: { caseId: string; st
   const work = c.work ?? stage;
   const label = NOTIFICATION_KIND_LABELS[kind];
   const due = c.dueAt ? beijingTime(c.dueAt) : undefined;
-  const zh = [work.zh, due ? `期限 ${due}（北京时间）` : '', c.reassigned ? `由 ${c.reassigned.by} 转交，原因：${c.reassigned.reason}` : ''].filter(Boolean);
+  const zh = [work.zh, due ? `期限 ${chineseBeijingTime(c.dueAt!)}（北京时间）` : '', c.reassigned ? `由 ${c.reassigned.by} 转交，原因：${c.reassigned.reason}` : ''].filter(Boolean);
   const en = [work.en, due ? `due ${due} (Beijing time)` : '', c.reassigned ? `reassigned by ${c.reassigned.by}: ${c.reassigned.reason}` : ''].filter(Boolean);
   return {
     title: { zh: `【${label.zh}】案件 ${caseRef(c.caseId)}「${stage.zh}」`, en: `[${label.en}] case ${caseRef(c.caseId)} (${stage.en})` },
     body: { zh: `${zh.join('；')}。`, en: `${en.join('; ')}.` },
   };
+}
+
+/** 2026年12月3日 16:29, China time: the date as a Chinese sentence writes it. */
+export function chineseBeijingTime(iso: string): string {
+  const [day, time] = beijingTime(iso).split(' ');
+  const [y, m, d] = day.split('-').map(Number);
+  return `${y}年${m}月${d}日 ${time}`;
 }
 
 /** 2026-12-03 16:29: the town reads its own clock (UTC+8, no daylight saving). */

@@ -19,8 +19,10 @@ import { Documents1764950000000 } from './migrations/1764950000000-documents';
 import { DashboardAndMonthlyReports1765000000000 } from './migrations/1765000000000-dashboard-and-monthly-reports';
 import { DashboardMonthlyRollup1765000000001 } from './migrations/1765000000001-dashboard-monthly-rollup';
 import { AuditLogChildIndex1766100000000 } from './migrations/1766100000000-audit-log-child-index';
+import { LedgerImportJobs1766200000000 } from './migrations/1766200000000-ledger-import-jobs';
 import { DemoAccounts1766300000000 } from './migrations/1766300000000-demo-accounts';
 import { LoginThrottle1766300000001 } from './migrations/1766300000001-login-throttle';
+import { AccountsAndSessions1766600000000 } from './migrations/1766600000000-accounts-and-sessions';
 import { ApiRateLimit1766800000000 } from './migrations/1766800000000-api-rate-limit';
 import { AuditLogTownTimeIndex1766800000001 } from './migrations/1766800000001-audit-log-town-time-index';
 
@@ -40,8 +42,10 @@ export const READ_MODEL_MIGRATIONS = [
   DashboardAndMonthlyReports1765000000000,
   DashboardMonthlyRollup1765000000001,
   AuditLogChildIndex1766100000000,
+  LedgerImportJobs1766200000000,
   DemoAccounts1766300000000,
   LoginThrottle1766300000001,
+  AccountsAndSessions1766600000000,
   ApiRateLimit1766800000000,
   AuditLogTownTimeIndex1766800000001,
 ];

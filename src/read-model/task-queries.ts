@@ -25,6 +25,18 @@ export interface TaskRow {
 /** A task in its holder's list, with the child's name (the API masks it per role). */
 export interface MyTaskRow extends TaskRow {
   childName: string;
+  /** The case's responsibility area (code). */
+  area: string;
+}
+
+/** Filters of a person's task list (all optional; together they must all hold). */
+export interface MyTaskFilter {
+  stage?: ChainStage;
+  area?: string;
+  /** true: only overdue ones (past due, not paused); false: only the others. */
+  overdue?: boolean;
+  /** Only tasks due before this instant. */
+  dueBefore?: Date;
 }
 
 /** A task of a case, with its holder's display name. */
@@ -68,18 +80,30 @@ export class TaskQueries {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The person's open tasks: overdue first (paused ones are not overdue), then by due date. */
-  async openTasks(q: { town: string; username: string; now: Date; page: number; pageSize: number }): Promise<Paged<MyTaskRow>> {
-    const where = `t.town = $1 AND t.holder = $2 AND t.status = 'OPEN'`;
+  async openTasks(q: { town: string; username: string; now: Date; page: number; pageSize: number } & MyTaskFilter): Promise<Paged<MyTaskRow>> {
+    const params: unknown[] = [q.town, q.username, q.now];
+    const conditions = [`t.town = $1`, `t.holder = $2`, `t.status = 'OPEN'`];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      conditions.push(sql(`$${params.length}`));
+    };
+    if (q.stage !== undefined) add((p) => `t.stage = ${p}`, q.stage);
+    if (q.area !== undefined) add((p) => `c.area = ${p}`, q.area);
+    if (q.overdue !== undefined) conditions.push(q.overdue ? `(NOT t.paused AND t.due_at < $3)` : `NOT (NOT t.paused AND t.due_at < $3)`);
+    if (q.dueBefore !== undefined) add((p) => `t.due_at < ${p}`, q.dueBefore);
+    const where = conditions.join(' AND ');
+    const n = params.length;
     const [items, count] = await Promise.all([
       this.dataSource.query(
-        `SELECT ${taskColumns('$3')}, ch.name AS "childName"
+        `SELECT ${taskColumns('$3')}, ch.name AS "childName", c.area
          FROM tasks t JOIN cases c ON c.id = t.case_id JOIN children ch ON ch.id = c.child_id
          WHERE ${where}
          ORDER BY ${taskOrder('$3')}, t.id
-         LIMIT $4 OFFSET $5`,
-        [q.town, q.username, q.now, q.pageSize, (q.page - 1) * q.pageSize],
+         LIMIT $${n + 1} OFFSET $${n + 2}`,
+        [...params, q.pageSize, (q.page - 1) * q.pageSize],
       ),
-      this.dataSource.query(`SELECT count(*)::int AS n FROM tasks t WHERE ${where}`, [q.town, q.username]),
+      // $3 (now) is typed by its use in the overdue filter; without that filter it is cast so the count can take the same parameters.
+      this.dataSource.query(`SELECT count(*)::int AS n FROM tasks t JOIN cases c ON c.id = t.case_id WHERE ${where} AND $3::timestamptz IS NOT NULL`, params),
     ]);
     return { items, total: count[0].n, page: q.page, pageSize: q.pageSize };
   }

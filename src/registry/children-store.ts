@@ -34,6 +34,8 @@ export interface ChildListFilter {
   grade?: number;
   /** Each flag given must hold. */
   flags?: PriorityFlag[];
+  /** Look-up: a full ID number finds that child; any other text finds the names containing it. */
+  q?: string;
   page?: number;
   pageSize?: number;
 }
@@ -286,6 +288,11 @@ export async function listChildren(db: Db, filter: ChildListFilter): Promise<Chi
   if (filter.school !== undefined) q.andWhere('child.school = :school', { school: filter.school });
   if (filter.grade !== undefined) q.andWhere('child.grade = :grade', { grade: filter.grade });
   for (const flag of filter.flags ?? []) q.andWhere(`child.${FLAG_COLUMNS[flag]}`);
+  const text = filter.q?.trim();
+  if (text) {
+    if (/^\d{17}[\dXx]$/.test(text)) q.andWhere('child.id_number = :idNumber', { idNumber: text.toUpperCase() });
+    else q.andWhere(`child.name LIKE :name ESCAPE '\\'`, { name: `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+  }
   q.orderBy(`(child.is_disabled OR child.has_disabled_parent OR child.is_left_behind OR child.is_registered_poor)`, 'DESC')
     .addOrderBy('child.school')
     .addOrderBy('child.grade')

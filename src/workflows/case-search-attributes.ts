@@ -19,3 +19,19 @@ export function caseSearchAttributes(snapshot: CaseSnapshot): SearchAttributeUpd
 export function pausedSearchAttributeChange(snapshot: CaseSnapshot, current: TypedSearchAttributes): SearchAttributeUpdatePair[] | undefined {
   return current.get(PAUSED_KEY) === snapshot.paused ? undefined : [{ key: PAUSED_KEY, value: snapshot.paused }];
 }
+
+/**
+ * Since v5: the attributes (BaoxuePaused among them) whose value differs from the workflow's
+ * current ones, for one upsert, or none. A case starts with all of them set (TemporalCaseEngine),
+ * so its opening and most actions (a note, a visit that keeps the stage) upsert nothing.
+ */
+export function changedSearchAttributes(snapshot: CaseSnapshot, current: TypedSearchAttributes): SearchAttributeUpdatePair[] {
+  const wanted = [...caseSearchAttributes(snapshot), { key: PAUSED_KEY, value: snapshot.paused }] as SearchAttributeUpdatePair[];
+  return wanted.filter(({ key, value }) => !sameValue(current.get(key), value));
+}
+
+function sameValue(current: unknown, wanted: unknown): boolean {
+  if (current instanceof Date && wanted instanceof Date) return current.getTime() === wanted.getTime();
+  // An unset attribute reads as undefined; clearing one is upserting null.
+  return (current ?? null) === (wanted ?? null);
+}

@@ -9,11 +9,14 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -31,13 +34,25 @@ import {
   snapshotQuery,
 } from './messages';
 import { CaseState, allowedActions, applyAction, checkAction, fireTimer, isClosed, nextTimer, openCase, toSnapshot } from './case-machine';
-import { caseSearchAttributes, pausedSearchAttributeChange } from './case-search-attributes';
-import { dueTimersTogetherPatched, pausedSearchAttributePatched, supportMeasureRemindersPatched } from './patches';
+import { caseSearchAttributes, changedSearchAttributes, pausedSearchAttributeChange } from './case-search-attributes';
+import { dueTimersTogetherPatched, oneTaskStepPatched, pausedSearchAttributePatched, supportMeasureRemindersPatched } from './patches';
 
-const { projectCase } = proxyActivities<CaseActivities>({
-  // The read model may be down for a while (a database restart): keep retrying, never give up.
+// The read model may be down for a while (a database restart): keep retrying, never give up.
+const PROJECTION_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+
+/** Before v5: the projection as an activity task, with a second workflow task for its result. */
+const { projectCase } = proxyActivities<CaseActivities>({ startToCloseTimeout: '30 seconds', retry: PROJECTION_RETRY });
+
+/**
+ * Since v5: the projection as a local activity, run by the worker inside the step's own workflow
+ * task. Retries shorter than localRetryThreshold stay in that task (the worker keeps it alive);
+ * longer backoffs in an outage become a timer, so a long outage costs a few events a minute rather
+ * than a workflow-task heartbeat every few seconds.
+ */
+const { projectCase: projectCaseLocally } = proxyLocalActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: PROJECTION_RETRY,
+  localRetryThreshold: '10 seconds',
 });
 
 /** More timers than a stage has (reminders, due, supervisor, leader, window end) never fall due at once. */
@@ -59,6 +74,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     pending.push(...opened.events);
   }
   let projectedSeq = state.lastSeq - pending.length;
+  const deadline = new KeptTimer();
 
   // Handlers are registered right after the state exists, before the first await.
   setHandler(snapshotQuery, () => toSnapshot(state));
@@ -86,6 +102,22 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     if (pending.length > 0) {
       const events = pending.splice(0, pending.length);
       const snapshot = toSnapshot(state);
+      // PATCH baoxue-one-task-step (v5): a step costs one workflow task. The projection runs as a
+      // local activity in the task of the action, opening or timer (no activity task, no second
+      // workflow task: an action's history shrinks from about 13 events to 5, npm run bench counts
+      // them), so the update answers in the task that accepted it, still after its events are in
+      // the read model. Search attributes are given at start (TemporalCaseEngine) and upserted in
+      // one command, only where they changed; the deadline's timer stays when a step does not move
+      // it (waitForStep). New commands, hence the guard: histories from before v5 have no marker,
+      // patched() answers false there and they replay with the activity as recorded (test/replay).
+      // Deprecate once no case opened before the v5 deployment is open (see the v2 patch below).
+      if (oneTaskStepPatched()) {
+        await projectCaseLocally({ snapshot, events });
+        projectedSeq = events[events.length - 1].seq;
+        const changed = changedSearchAttributes(snapshot, workflowInfo().typedSearchAttributes);
+        if (changed.length > 0) upsertSearchAttributes(changed);
+        continue;
+      }
       await projectCase({ snapshot, events });
       projectedSeq = events[events.length - 1].seq;
       upsertSearchAttributes(caseSearchAttributes(snapshot));
@@ -128,7 +160,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     // condition() with a timeout is a durable timer; an action that changes the state wakes it early.
     const changed = () => state.lastSeq !== seen || pending.length > 0;
     let woken = true;
-    if (wait === undefined) await condition(changed);
+    if (oneTaskStepPatched()) woken = await deadline.waitForStep(timer?.at, changed);
+    else if (wait === undefined) await condition(changed);
     else woken = wait > 0 && (await condition(changed, wait));
     if (!woken && timer) {
       const fired = fireTimer(state, timer, policy, Date.now());
@@ -155,6 +188,41 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   }
   await condition(allHandlersFinished);
   return toSnapshot(state);
+}
+
+/**
+ * Since v5: the durable timer for the case's next deadline, kept while steps do not move it. Before,
+ * condition(changed, wait) cancelled its timer at every action and started a new one for the same
+ * instant: two events per step for nothing.
+ */
+class KeptTimer {
+  private current: { at: number; fired: boolean; scope: CancellationScope } | undefined;
+
+  /** Waits for a step (changed) or the timer at `at`; true when woken by a step, false when the timer fired. */
+  async waitForStep(at: number | undefined, changed: () => boolean): Promise<boolean> {
+    if (at !== this.current?.at) this.replace(at);
+    if (at !== undefined && at <= Date.now()) {
+      this.replace(undefined);
+      return false;
+    }
+    const timer = this.current;
+    await condition(() => changed() || timer?.fired === true);
+    if (changed()) return true;
+    this.current = undefined;
+    return false;
+  }
+
+  private replace(at: number | undefined): void {
+    this.current?.scope.cancel();
+    this.current = undefined;
+    if (at === undefined || at <= Date.now()) return;
+    const timer = { at, fired: false, scope: new CancellationScope() };
+    timer.scope.run(() => sleep(at - Date.now())).then(
+      () => void (timer.fired = true),
+      () => undefined, // cancelled: the deadline moved
+    );
+    this.current = timer;
+  }
 }
 
 /** The next timer; a support measure's due date only where the v3 patch is taken (see the patch note in the loop). */

@@ -188,5 +188,19 @@ export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');
 /** Activities the case workflow calls; implemented in src/activities. */
 export interface CaseActivities {
   /** Writes the events (idempotently) and the case row (never backwards) in one transaction. */
-  projectCase(batch: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<void>;
+  projectCase(batch: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<ProjectedEvents>;
+}
+
+/**
+ * What a projection answers: the events it wrote. Since v5 the projection is a local activity,
+ * whose history marker keeps its result but not its input: so the history still holds every event
+ * that went to the read model, as the activity's input did before (test/support/workflow-history.ts
+ * compares them with the read model).
+ */
+export interface ProjectedEvents {
+  events: CaseEvent[];
+}
+
+export function projectedEvents(events: CaseEvent[]): ProjectedEvents {
+  return { events };
 }

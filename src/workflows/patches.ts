@@ -28,3 +28,14 @@ export const DUE_TIMERS_TOGETHER_PATCH = 'baoxue-due-timers-together';
 export function dueTimersTogetherPatched(): boolean {
   return patched(DUE_TIMERS_TOGETHER_PATCH);
 }
+
+/**
+ * Since v5: a step (opening, action, timer) takes one workflow task: the projection is a local
+ * activity, search attributes are upserted only where they changed, and the deadline's timer is
+ * kept across steps that do not move it.
+ */
+export const ONE_TASK_STEP_PATCH = 'baoxue-one-task-step';
+
+export function oneTaskStepPatched(): boolean {
+  return patched(ONE_TASK_STEP_PATCH);
+}

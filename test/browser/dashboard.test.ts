@@ -50,7 +50,7 @@ async function openPage(path: string, viewport = { width: 1280, height: 900 }): 
   const page = await context.newPage();
   page.on('pageerror', (err) => problems.push(`${path}: ${err.message}`));
   page.on('console', (message) => {
-    // The browser logs every failed request; the pages expect one: a refused log-in (401), shown in words.
+    // The browser logs every failed request; the pages expect one: a refused log-in or an expired token (401), shown in words.
     if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(`${path}: ${message.text()}`);
   });
   await page.goto(`${app.apiUrl}${path}`);
@@ -111,7 +111,7 @@ describe('the leading group’s dashboard in a browser', () => {
     expect(steps[3]).toContain('批评教育并责令限期改正');
     expect(steps[3]).toContain('李尚春（town）');
     expect(steps[3]).toContain('已当面批评教育并送达责令改正通知');
-    expect(steps[3]).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(steps[3]).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/); // China time, in Chinese form
     // The town office issued the order to correct: the case page lists it with its 文号.
     await page.waitForFunction(() => /责令限期改正通知书 · 故陵.*〔\d{4}〕\d+号/.test((globalThis as any).document.querySelector('[data-testid="documents"]').textContent));
     await screenshot(page, 'dashboard-case-timeline');
@@ -131,6 +131,7 @@ describe('the leading group’s dashboard in a browser', () => {
     await caseworker.selectOption('form[data-action="RECORD_HOME_VISIT"] select[name=outcome]', 'NOT_RETURNED');
     await caseworker.fill('form[data-action="RECORD_HOME_VISIT"] textarea[name=note]', '家长外出务工，孩子在家');
     await caseworker.click('form[data-action="RECORD_HOME_VISIT"] button[type=submit]');
+    await caseworker.click('[data-testid="check-answers"] [data-testid="confirm"]'); // an append-only step: check answers first
     await caseworker.waitForSelector('[data-testid="action-message"].ok');
     expect(await text(caseworker, 'action-message')).toContain('家访 → 劝返');
     expect(await text(caseworker, 'case-stage')).toBe('劝返');
@@ -197,6 +198,52 @@ describe('the leading group’s dashboard in a browser', () => {
     await page.click(`[data-testid="reports"] li:has-text("${month}") button:has-text("PDF")`);
     expect((await download).suggestedFilename()).toBe(`动态监测书面报告-${month}.pdf`);
     await screenshot(page, 'dashboard-reports');
+  });
+
+  it('paints every heatmap cell in its colour and lists the areas top-down in the matrix’s order (issue 11: no cell was painted, areas reversed)', async () => {
+    const page = await dashboardAs('leader');
+    const cells: Array<{ area: string; y: number; pixel: number[] }> = await page.evaluate(() => {
+      const g = globalThis as any;
+      const node = g.document.getElementById('heatmap-chart');
+      const chart = g.echarts.getInstanceByDom(node);
+      const option = chart.getOption();
+      // ECharts may paint a series on a layer of its own (progressive rendering): read every canvas.
+      const layers = Array.from(node.querySelectorAll('canvas')).map((canvas: any) => ({ context: canvas.getContext('2d'), scale: canvas.width / node.clientWidth }));
+      return option.series[0].data.map((d: any[]) => {
+        const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, [d[0], d[1]]);
+        const cellWidth = Math.abs(chart.convertToPixel({ xAxisIndex: 0 }, 1) - chart.convertToPixel({ xAxisIndex: 0 }, 0));
+        // Beside the label, inside the cell.
+        const alphas = layers.map((l: any) => l.context.getImageData(Math.round((x + cellWidth * 0.4) * l.scale), Math.round(y * l.scale), 1, 1).data[3]);
+        const pixel = [Math.max(...alphas)];
+        return { area: d[3].area, y, pixel };
+      });
+    });
+    expect(cells.length).toBeGreaterThan(0);
+    for (const c of cells) expect(c.pixel[0]).toBeGreaterThan(0); // painted (the bug left the canvas transparent there)
+    const matrixOrder = await page.locator('[data-testid="matrix"] tbody tr').evaluateAll((rows) => rows.map((r: any) => r.querySelector('[data-cell]').dataset.cell.split(':')[0]));
+    const byHeight = [...new Map(cells.sort((a, b) => a.y - b.y).map((c) => [c.area, c.y])).keys()];
+    expect(byHeight).toEqual(matrixOrder.filter((area: string) => byHeight.includes(area)));
+  });
+
+  it('asks to log in again when the session expires (not “连接中断”), and its report panel speaks to a civil servant', async () => {
+    const page = await dashboardAs('leader');
+    expect(await page.textContent('[data-testid="reports-section"]')).not.toMatch(/npm|run report/);
+    await page.evaluate(() => (globalThis as any).sessionStorage.setItem('baoxue.token', 'expired.token.value'));
+    await page.waitForSelector('[data-testid="relogin"] [data-testid="login-again-form"]', { timeout: 10_000 });
+    expect(await text(page, 'live')).not.toContain('连接中断');
+    await page.fill('[data-testid="relogin"] input[name=password]', DEMO_PASSWORD);
+    await page.click('[data-testid="relogin"] button[type=submit]');
+    await page.waitForFunction(() => /实时更新/.test((globalThis as any).document.querySelector('[data-testid="live"]').textContent), undefined, { timeout: 10_000 });
+  });
+
+  it('gives the matrix counts tap targets of 44 px or more', async () => {
+    const page = await dashboardAs('leader', { width: 390, height: 844 });
+    const boxes = await page.locator('[data-testid="matrix"] td a').evaluateAll((links) => links.map((a: any) => a.getBoundingClientRect()).map((r: any) => [r.width, r.height]));
+    expect(boxes.length).toBeGreaterThan(0);
+    for (const [width, height] of boxes) {
+      expect(width).toBeGreaterThanOrEqual(44);
+      expect(height).toBeGreaterThanOrEqual(44);
+    }
   });
 
   it('shows an API error in plain words on the caseworker page', async () => {

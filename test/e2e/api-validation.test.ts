@@ -8,6 +8,7 @@ import request from 'supertest';
 import { createActivities } from '../../src/activities';
 import { ActionRefusedError, CaseEndedError, EngineUnavailableError } from '../../src/api/case-engine.port';
 import { ERROR_CODES } from '../../src/api/errors';
+import { chinaDay } from '../../src/api/cases/act-on-case/action-dates';
 import { ACTION_TYPES } from '../../src/workflows/vocabulary';
 import { createTestApi, TestApi } from '../support/api-app';
 import { as, AsUser } from '../support/auth';
@@ -139,7 +140,7 @@ describe('POST /api/cases', () => {
       'child.guardians:arrayMinSize': '至少填写 1 项',
       'cause:isIn': expect.stringContaining('POVERTY'),
     });
-    expect(res.body.message).toMatch(/^提交的内容有误：child\.name：/);
+    expect(res.body.message).toMatch(/^提交的内容有误：儿童姓名：必填，不能为空；/); // the field by its Chinese name, once
     expect(res.body.messageEn).toMatch(/child\.name/);
   });
 
@@ -389,14 +390,15 @@ describe('POST /api/cases/:id/actions', () => {
   });
 
   it('passes a valid action to the engine with the logged-in user as actor, and answers the case and its new events', async () => {
+    const today = chinaDay(new Date()); // a day of the past cannot be before the case (action-dates.ts)
     const res = await coordinator
       .post(`/api/cases/${caseId}/actions`)
-      .send({ type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED', visitedOn: '2024-03-01', note: '监护人不在家' })
+      .send({ type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED', visitedOn: today, note: '监护人不在家' })
       .expect(200);
 
     expect(api.engine.actions.at(-1)).toEqual({
       caseId,
-      action: { type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED', visitedOn: '2024-03-01', note: '监护人不在家', actor: COORDINATOR },
+      action: { type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED', visitedOn: today, note: '监护人不在家', actor: COORDINATOR },
     });
     expect(res.body.case).toMatchObject({ id: caseId, stage: 'HOME_VISIT', stageLabel: { zh: '家访' } });
     expect(res.body.events).toEqual([

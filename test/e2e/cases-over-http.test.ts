@@ -3,7 +3,6 @@
  * real PostgreSQL, and a policy whose windows are seconds. People log in as the demo accounts:
  * the principal reports, the village secretary visits, the town office issues the order.
  */
-import { defaultPayloadConverter } from '@temporalio/common';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import type { RunningBaoxue } from '../../src/bootstrap';
@@ -13,6 +12,7 @@ import { CASE_ENGINE, CaseEngine } from '../../src/api/case-engine.port';
 import { as } from '../support/auth';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { reportBody, startApp, testConfig, waitForCase } from '../support/running-app';
+import { workflowEvents } from '../support/workflow-history';
 
 let db: TestDatabase;
 let app: RunningBaoxue;
@@ -48,12 +48,9 @@ async function get(path: string, username = 'coordinator') {
 }
 
 /** The events the workflow handed to its projection activity, read back from Temporal's history. */
+/** Temporal holds the events encrypted (src/temporal/codec): read with the app's codec. */
 async function workflowTimeline(caseId: string): Promise<CaseEvent[]> {
-  const history = await temporal.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
-  const payloads = (history.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.input?.payloads ?? []);
-  // Temporal holds them encrypted (src/temporal/codec): decrypt with the app's codec first.
-  const decoded = await app.payloadCodec.decode(payloads);
-  return decoded.flatMap((payload) => defaultPayloadConverter.fromPayload<{ events: CaseEvent[] }>(payload).events);
+  return workflowEvents(temporal, caseId, app.payloadCodec);
 }
 
 describe('a case over HTTP, on real Temporal and PostgreSQL', () => {

@@ -10,6 +10,7 @@ import { createTestApi, TestApi } from '../support/api-app';
 import { as, AsUser } from '../support/auth';
 import { validIdNumber } from '../support/fixtures';
 import { HEADERS } from '../support/ledger-files';
+import { importThroughJob } from '../support/ledger-jobs';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;
@@ -89,7 +90,8 @@ function probeCsv(rows: Array<Record<string, string | number>>): Buffer {
 
 const probeRow = (idNumber: string, overrides: Record<string, string | number> = {}) => ({ ...PROBE_VALUES, 身份证号: idNumber, ...overrides });
 
-const upload = (user: AsUser, file: Buffer, query = '') => user.post(`/api/ledger/import${query}`).attach('file', file, 'probe.csv');
+/** The import is a job: what the user is answered is the job (its report and error), all of which must say nothing. */
+const upload = (user: AsUser, file: Buffer, query = '') => importThroughJob(user, file, 'probe.csv', query);
 
 /** What an answer must never hold about a child outside the scope. */
 function expectNothingAbout(answer: unknown, child: OnFile): void {
@@ -110,9 +112,8 @@ describe("the ledger import of a child outside the importer's scope", () => {
     const before = await registrySnapshot();
     const fresh = validIdNumber('2014-01-05', 'M');
     const res = await upload(secretary, probeCsv([probeRow(atJustice.idNumber), probeRow(noCase.idNumber), probeRow(fresh, { 姓名: '新儿童' })]));
-    expect(res.status).toBe(422);
-    expect(res.body.code).toBe('LEDGER.ROWS_INVALID');
-    const { problems, counts } = res.body.details;
+    expect([res.status, res.error!.statusCode, res.error!.code]).toEqual(['failed', 422, 'LEDGER.ROWS_INVALID']);
+    const { problems, counts } = res.report!;
     expect(problems.map((p: { row: number }) => p.row)).toEqual([2, 3]);
     for (const p of problems) expect(p).toMatchObject({ message: expect.stringMatching(NEUTRAL.zh), messageEn: expect.stringMatching(NEUTRAL.en) });
     // The child with a case at 司法文书 and the one without are answered alike.
@@ -120,8 +121,8 @@ describe("the ledger import of a child outside the importer's scope", () => {
     const { row: _b, ...second } = problems[1];
     expect({ ...first, value: '' }).toEqual({ ...second, value: '' });
     expect(counts).toMatchObject({ badRows: 2, created: 0, updated: 0, unchanged: 0, casesAlreadyOpen: 0 });
-    expectNothingAbout(res.body, atJustice);
-    expectNothingAbout(res.body, noCase);
+    expectNothingAbout(res, atJustice);
+    expectNothingAbout(res, noCase);
     expect(await registrySnapshot()).toEqual(before);
   });
 
@@ -129,14 +130,14 @@ describe("the ledger import of a child outside the importer's scope", () => {
     const before = await registrySnapshot();
     const fresh = validIdNumber('2014-01-06', 'M');
     const dry = await upload(secretary, probeCsv([probeRow(atJustice.idNumber, { 辍学原因: '因贫' }), probeRow(fresh, { 姓名: '新儿童' })]), '?dryRun=true&goodRowsOnly=true');
-    expect(dry.status).toBe(200);
-    expect(dry.body).toMatchObject({ status: 'DRY_RUN', counts: { rows: 2, badRows: 1, created: 1, updated: 0, unchanged: 0, casesOpened: 0, casesAlreadyOpen: 0 } });
-    expect(dry.body.problems).toHaveLength(1);
-    expect(dry.body.problems[0]).toMatchObject({ row: 2, messageEn: expect.stringMatching(NEUTRAL.en) });
-    expectNothingAbout(dry.body, atJustice);
+    expect(dry.status).toBe('done');
+    expect(dry.report).toMatchObject({ status: 'DRY_RUN', counts: { rows: 2, badRows: 1, created: 1, updated: 0, unchanged: 0, casesOpened: 0, casesAlreadyOpen: 0 } });
+    expect(dry.report!.problems).toHaveLength(1);
+    expect(dry.report!.problems[0]).toMatchObject({ row: 2, messageEn: expect.stringMatching(NEUTRAL.en) });
+    expectNothingAbout(dry, atJustice);
     // A fresh ID number with the same values answers the same counts: created versus updated tells nothing.
     const other = await upload(secretary, probeCsv([probeRow(noCase.idNumber), probeRow(fresh, { 姓名: '新儿童' })]), '?dryRun=true&goodRowsOnly=true');
-    expect(other.body.counts).toEqual(dry.body.counts);
+    expect(other.report!.counts).toEqual(dry.report!.counts);
     expect(await registrySnapshot()).toEqual(before);
   });
 
@@ -144,9 +145,9 @@ describe("the ledger import of a child outside the importer's scope", () => {
     const before = (await registrySnapshot()) as { children: Array<{ id: string }>; guardians: Array<{ child_id: string }> };
     const fresh = validIdNumber('2014-01-07', 'M');
     const res = await upload(secretary, probeCsv([probeRow(atJustice.idNumber), probeRow(fresh, { 姓名: '新儿童丁' })]), '?goodRowsOnly=true');
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'IMPORTED', counts: { rows: 2, badRows: 1, created: 1, updated: 0, unchanged: 0 } });
-    expectNothingAbout(res.body, atJustice);
+    expect(res.status).toBe('done');
+    expect(res.report).toMatchObject({ status: 'IMPORTED', counts: { rows: 2, badRows: 1, created: 1, updated: 0, unchanged: 0 } });
+    expectNothingAbout(res, atJustice);
     const after = (await registrySnapshot()) as typeof before;
     const untouched = (s: typeof before) => ({
       child: s.children.find((c) => c.id === atJustice.childId),
@@ -165,10 +166,10 @@ describe("the ledger import of a child outside the importer's scope", () => {
     const before = await registrySnapshot();
     for (const query of ['', '?dryRun=true', '?goodRowsOnly=true', '?goodRowsOnly=true&dryRun=true']) {
       const res = await upload(user, probeCsv([probeRow(atJustice.idNumber), probeRow(noCase.idNumber)]), query);
-      const body = res.status === 422 ? res.body.details : res.body;
+      const body = res.report!;
       expect([query, body.counts]).toEqual([query, expect.objectContaining({ badRows: 2, created: 0, updated: 0, unchanged: 0 })]);
       expect(body.problems.map((p: { messageEn: string }) => p.messageEn)).toEqual([expect.stringMatching(NEUTRAL.en), expect.stringMatching(NEUTRAL.en)]);
-      expectNothingAbout(res.body, atJustice);
+      expectNothingAbout(res, atJustice);
     }
     expect(await registrySnapshot()).toEqual(before);
   });
@@ -176,15 +177,15 @@ describe("the ledger import of a child outside the importer's scope", () => {
   it('a child moved into the scope while its open case stays with another village is not the importer’s to change', async () => {
     const before = await registrySnapshot();
     const res = await upload(secretary, probeCsv([probeRow(movedWithCase.idNumber, { 姓名: movedWithCase.name })]), '?goodRowsOnly=true');
-    expect(res.body.counts).toMatchObject({ badRows: 1, updated: 0, unchanged: 0 });
-    expect(res.body.problems[0].messageEn).toMatch(NEUTRAL.en);
+    expect(res.report!.counts).toMatchObject({ badRows: 1, updated: 0, unchanged: 0 });
+    expect(res.report!.problems[0].messageEn).toMatch(NEUTRAL.en);
     expect(await registrySnapshot()).toEqual(before);
   });
 
   it('inside the scope the import still updates (the coordinator corrects the child of 双店村)', async () => {
     const res = await upload(coordinator, probeCsv([probeRow(noCase.idNumber, { 姓名: noCase.name, 学校: '故陵中学', 年级: 8, 班级: '八年级一班', '责任区/村(社区)': '双店村', 监护人: `${noCase.name}之母`, 监护人电话: '13712345678', 与学生关系: '母亲', 村民小组: '三组' })]));
-    expect(res.status).toBe(200);
-    expect(res.body.counts).toMatchObject({ updated: 1, badRows: 0 });
+    expect(res.status).toBe('done');
+    expect(res.report!.counts).toMatchObject({ updated: 1, badRows: 0 });
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The Excel ledger end to end: the app as `npm start` composes it (real Temporal, real PostgreSQL),
- * files generated here. Over HTTP: import with cases opened on Temporal, the 422 report, good rows
- * only, re-import, export and import back, a bad file type and a too-large file. The command line
+ * files generated here. Over HTTP, imports are jobs (202, then GET /api/ledger/imports/:id): import
+ * with cases opened on Temporal, the 422 report, good rows only, re-import, export and import back,
+ * a bad file type and a too-large file. The command line
  * (`node dist/ledger-main.js`, built by `npm run build`) spawned against the same database.
  */
 import { spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import type { RunningBaoxue } from '../../src/bootstrap';
 import { as, AsUser } from '../support/auth';
 import { idNumberFor, ledgerCsv, ledgerXlsx } from '../support/ledger-files';
+import { importThroughJob } from '../support/ledger-jobs';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startApp, testConfig, waitForCase } from '../support/running-app';
 
@@ -34,14 +36,15 @@ afterAll(async () => {
 });
 
 const upload = (file: Buffer, name: string, query = '', user = coordinator) => user.post(`/api/ledger/import${query}`).attach('file', file, name);
+const importJob = (file: Buffer, name: string, query = '', user = coordinator) => importThroughJob(user, file, name, query);
 const count = async (sql: string) => (await app.dataSource.query(sql))[0].n as number;
 
 describe('POST /api/ledger/import', () => {
   it('imports children and opens the cases on Temporal; the same file again changes nothing', async () => {
     const file = await ledgerXlsx({ count: 12, cases: { 0: '因贫', 5: '监护人无正当理由拒绝' } });
-    const res = await upload(file, 'taizhang.xlsx');
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'IMPORTED', town: 'GULING', counts: { rows: 12, created: 12, casesOpened: 2, casesAlreadyOpen: 0, casesFailed: 0 } });
+    const job = await importJob(file, 'taizhang.xlsx');
+    expect(job).toMatchObject({ status: 'done', error: null, progress: { phase: 'cases', done: 2, total: 2 } });
+    expect(job.report).toMatchObject({ status: 'IMPORTED', town: 'GULING', counts: { rows: 12, created: 12, casesOpened: 2, casesAlreadyOpen: 0, casesFailed: 0 } });
     const cases: Array<{ id: string }> = await app.dataSource.query(`SELECT k.id FROM cases k JOIN children c ON c.id = k.child_id WHERE c.id_number = ANY($1)`, [[idNumberFor(1), idNumberFor(6)]]);
     expect(cases).toHaveLength(2);
     for (const { id } of cases) {
@@ -49,27 +52,29 @@ describe('POST /api/ledger/import', () => {
       expect(view).toMatchObject({ stage: 'HOME_VISIT', open: true });
       expect(view.timeline[0]).toMatchObject({ type: 'CASE_OPENED', actor: '谭巧玲（coordinator）' });
     }
-    const again = await upload(file, 'taizhang.xlsx');
-    expect(again.body.counts).toMatchObject({ created: 0, updated: 0, unchanged: 12, casesOpened: 0, casesAlreadyOpen: 2 });
+    const again = await importJob(file, 'taizhang.xlsx');
+    expect(again.report!.counts).toMatchObject({ created: 0, updated: 0, unchanged: 12, casesOpened: 0, casesAlreadyOpen: 2 });
     expect(await count(`SELECT count(*)::int AS n FROM imports`)).toBe(2);
+    const [recorded] = await app.dataSource.query(`SELECT import_id, file IS NULL AS emptied FROM ledger_import_jobs WHERE id = $1`, [again.id]);
+    expect(recorded).toEqual({ import_id: again.report!.importId, emptied: true });
     const audit = await (await as(app.apiUrl!, 'leader')).get('/api/audit?what=IMPORT_LEDGER');
-    expect(audit.body.items[0]).toMatchObject({ username: 'coordinator', status: 200, detail: { importId: again.body.importId } });
+    expect(audit.body.items[0]).toMatchObject({ username: 'coordinator', status: 202, detail: { jobId: again.id } });
   });
 
   it('answers 422 with the row-by-row report and writes nothing; with goodRowsOnly=true the good rows go in', async () => {
     const csv = Buffer.from(ledgerCsv({ start: 100, count: 6, bad: { 1: { 身份证号: '500235201001010011' }, 4: { 学校: '月亮小学' } } }));
     const before = await count(`SELECT count(*)::int AS n FROM children`);
-    const refused = await upload(csv, 'bad.csv');
-    expect(refused.status).toBe(422);
-    expect(refused.body).toMatchObject({ code: 'LEDGER.ROWS_INVALID', statusCode: 422, messageEn: expect.stringMatching(/^2 rows are not valid/) });
-    expect(refused.body.details.problems.map((p: { row: number; column: string }) => [p.row, p.column])).toEqual([
+    const refused = await importJob(csv, 'bad.csv');
+    expect(refused.status).toBe('failed');
+    expect(refused.error).toMatchObject({ code: 'LEDGER.ROWS_INVALID', statusCode: 422, messageEn: expect.stringMatching(/^2 rows are not valid/), path: '/api/ledger/import' });
+    expect(refused.report!.problems.map((p: { row: number; column: string }) => [p.row, p.column])).toEqual([
       [3, 'B'],
       [6, 'E'],
     ]);
     expect(await count(`SELECT count(*)::int AS n FROM children`)).toBe(before);
-    const good = await upload(csv, 'bad.csv', '?goodRowsOnly=true');
-    expect(good.status).toBe(200);
-    expect(good.body.counts).toMatchObject({ rows: 6, badRows: 2, created: 4, unchanged: 0 });
+    const good = await importJob(csv, 'bad.csv', '?goodRowsOnly=true');
+    expect(good.status).toBe('done');
+    expect(good.report!.counts).toMatchObject({ rows: 6, badRows: 2, created: 4, unchanged: 0 });
   });
 
   it('refuses a file that is not a spreadsheet (400) and one over the size limit (413), in the error shape', async () => {
@@ -85,9 +90,11 @@ describe('POST /api/ledger/import', () => {
 
   it('lets a teacher import only the children of their class, and the leading group not at all', async () => {
     const teacher = await as(app.apiUrl!, 'teacher');
-    const res = await upload(await ledgerXlsx({ start: 300, count: 2 }), 't.xlsx', '', teacher);
-    expect(res.status).toBe(422);
-    expect(res.body.details.problems[0]).toMatchObject({ column: '', messageEn: expect.stringMatching(/outside your scope/) });
+    const job = await importJob(await ledgerXlsx({ start: 300, count: 2 }), 't.xlsx', '', teacher);
+    expect(job.error!.statusCode).toBe(422);
+    expect(job.report!.problems[0]).toMatchObject({ column: '', messageEn: expect.stringMatching(/outside your scope/) });
+    // A job is its uploader's: another user does not find it.
+    expect((await coordinator.get(`/api/ledger/imports/${job.id}`)).body).toMatchObject({ statusCode: 404, code: 'LEDGER.IMPORT_NOT_FOUND' });
     expect((await upload(await ledgerXlsx({ count: 2 }), 't.xlsx', '', await as(app.apiUrl!, 'leader'))).status).toBe(403);
   });
 });
@@ -102,11 +109,11 @@ describe('GET /api/ledger/export', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     expect(res.headers['content-disposition']).toContain(encodeURIComponent('台账-GULING'));
-    const back = await upload(res.body as Buffer, 'export.xlsx');
-    expect(back.status).toBe(200);
-    expect(back.body.counts).toMatchObject({ created: 0, updated: 0, casesOpened: 0 });
-    expect(back.body.counts.unchanged).toBe(await count(`SELECT count(*)::int AS n FROM children`));
-    expect(back.body.unknownColumns).toEqual([]);
+    const back = await importJob(res.body as Buffer, 'export.xlsx');
+    expect(back.status).toBe('done');
+    expect(back.report!.counts).toMatchObject({ created: 0, updated: 0, casesOpened: 0 });
+    expect(back.report!.counts.unchanged).toBe(await count(`SELECT count(*)::int AS n FROM children`));
+    expect(back.report!.unknownColumns).toEqual([]);
   });
 });
 

@@ -126,6 +126,29 @@ describe('GET /api/me/tasks', () => {
     expect(res.body.total).toBe(3);
   });
 
+  it('filters the list by stage, area, overdue and due-by day, the total counting the filtered ones (the task page’s filters)', async () => {
+    const town = await as(api, 'town');
+    const ids_ = async (query: string) => {
+      const res = await town.get(`/api/me/tasks?${query}`).expect(200);
+      expect(res.body.total).toBe(res.body.items.length);
+      return res.body.items.map((t: TaskView & { area: string }) => [t.caseId, t.area]);
+    };
+    expect(await ids_('stage=TOWN_CRITICISM')).toEqual([[ids.A, 'GAOPING'], [ids.C, 'GAOPING']]);
+    expect(await ids_('stage=CORRECTION_DEADLINE')).toEqual([[ids.B, 'GAOPING']]);
+    expect(await ids_('overdue=true')).toEqual([[ids.A, 'GAOPING']]);
+    expect(await ids_('overdue=false')).toEqual([[ids.C, 'GAOPING'], [ids.B, 'GAOPING']]);
+    expect(await ids_(`area=${encodeURIComponent('高坪村')}&stage=TOWN_CRITICISM&overdue=true`)).toEqual([[ids.A, 'GAOPING']]);
+    expect(await ids_('area=LANCAO')).toEqual([]);
+    // B's order is due in a day: not by yesterday, by the day after tomorrow.
+    const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+    expect((await ids_(`dueBy=${day(2)}`)).map(([id]: [string]) => id)).toContain(ids.B);
+    expect((await ids_(`dueBy=${day(-1)}`)).map(([id]: [string]) => id)).not.toContain(ids.B);
+    // Bad filters are 400s in the error shape.
+    expect((await town.get('/api/me/tasks?area=月亮村').expect(400)).body.code).toBe('AREA.UNKNOWN');
+    expect((await town.get('/api/me/tasks?stage=CLOSED').expect(400)).body.details.fields[0].field).toBe('stage');
+    expect((await town.get('/api/me/tasks?dueBy=2026-13-01').expect(400)).body.details.fields[0].field).toBe('dueBy');
+  });
+
   it('gives the home visit to the class teacher (包班级) and the area’s resident cadre (包村), and shows each only their own', async () => {
     expect((await tasksOf('primary-g6c1')).map((t) => [t.caseId, t.stage, t.overdue])).toEqual([[ids.D, 'HOME_VISIT', false]]);
     expect((await tasksOf('cadre')).map((t) => [t.caseId, t.stage])).toEqual([[ids.D, 'HOME_VISIT']]);

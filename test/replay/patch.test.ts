@@ -17,7 +17,8 @@ import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { PAUSED_KEY, STAGE_KEY } from '../../src/temporal/search-attributes';
 import { caseWorkflow } from '../../src/workflows/case-workflow';
 import { CaseAction, actUpdate, caseWorkflowId, projectedUpdate } from '../../src/workflows/messages';
-import { DUE_TIMERS_TOGETHER_PATCH, PAUSED_SEARCH_ATTRIBUTE_PATCH } from '../../src/workflows/patches';
+import { DUE_TIMERS_TOGETHER_PATCH, ONE_TASK_STEP_PATCH, PAUSED_SEARCH_ATTRIBUTE_PATCH } from '../../src/workflows/patches';
+import { historySteps } from '../../src/temporal/history-steps';
 import { HistoryFile, historyFiles, readHistory } from './history-files';
 
 const BEFORE = 'v1-before-paused-attribute';
@@ -27,6 +28,8 @@ const before = files.filter((f) => f.set === BEFORE);
 const withPatch = files.filter((f) => f.set === WITH);
 const V4 = 'v4-due-timers-together';
 const v4 = files.filter((f) => f.set === V4);
+const V5 = 'v5-one-task-step';
+const v5 = files.filter((f) => f.set === V5);
 
 function options(patchesModule?: string): ReplayWorkerOptions {
   return {
@@ -97,6 +100,31 @@ describe(`patch ${DUE_TIMERS_TOGETHER_PATCH} (v4: timers due at the same moment 
   }, 60_000);
 });
 
+describe(`patch ${ONE_TASK_STEP_PATCH} (v5: one workflow task per step, the projection a local activity)`, () => {
+  const events = (f: HistoryFile) => readHistory(f.file).events ?? [];
+  const named = (set: HistoryFile[], path: string) => set.find((f) => f.name.endsWith(`/${path}`))!;
+
+  it('is needed: without the guard, every v4 history (projection as an activity task) fails to replay', async () => {
+    expect(v4.length).toBeGreaterThanOrEqual(11);
+    const results = await replay(options(require.resolve('./incompatible/unguarded-patches')), v4);
+    expect(results).toEqual(v4.map((f) => [f.name, DeterminismViolationError.name]).sort());
+  }, 60_000);
+
+  it('replays the histories recorded with it: the marker in each, no activity task, one workflow task per step, fewer events than v4', async () => {
+    expect(v5.length).toBeGreaterThanOrEqual(11);
+    expect(await replay(options(), v5)).toEqual(v5.map((f) => [f.name, 'ok']).sort());
+    for (const f of v5) {
+      expect({ name: f.name, patched: markers(f).some((m) => m.includes(ONE_TASK_STEP_PATCH)) }).toEqual({ name: f.name, patched: true });
+      expect({ name: f.name, activities: events(f).filter((e) => e.activityTaskScheduledEventAttributes).length }).toEqual({ name: f.name, activities: 0 });
+      const steps = historySteps(events(f)).filter((s) => s.kind !== 'other');
+      expect({ name: f.name, tasks: steps.filter((s) => s.workflowTasks !== 1).map((s) => `${s.kind}: ${s.types.join(' ')}`) }).toEqual({ name: f.name, tasks: [] });
+    }
+    for (const path of ['full-chain', 'pause-resume', 'support-gate']) {
+      expect({ path, fewer: events(named(v5, path)).length < events(named(v4, path)).length }).toEqual({ path, fewer: true });
+    }
+  }, 60_000);
+});
+
 describe('a case opened by the old code and upgraded while it is open', () => {
   let server: RunningDevServer;
   let client: Client;
@@ -158,5 +186,9 @@ describe('a case opened by the old code and upgraded while it is open', () => {
     for await (const r of Worker.runReplayHistories(options(), [{ workflowId: caseWorkflowId(caseId), history }])) error = r.error;
     expect(error).toBeUndefined();
     expect(history.events?.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toBe(true);
+    // And since v5: the steps after the upgrade project as a local activity, those before as activities.
+    const names = (history.events ?? []).map((e) => e.markerRecordedEventAttributes?.markerName ?? (e.activityTaskScheduledEventAttributes ? 'activity' : ''));
+    expect(names.indexOf('activity')).toBeGreaterThanOrEqual(0);
+    expect(names.lastIndexOf('activity')).toBeLessThan(names.indexOf('core_local_activity'));
   }, 90_000);
 });

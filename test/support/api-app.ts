@@ -7,6 +7,8 @@
  *   await teacher.get('/api/cases').expect(200);
  *   await api.close();
  *
+ * Ledger imports are jobs: a runner takes them as the worker role does (test/support/ledger-jobs.ts waits for one).
+ *
  * Rate limits are generous unless the test passes its own (`hardening`): test files log many
  * accounts in from one address.
  */
@@ -19,6 +21,10 @@ import type { CaseEngine } from '../../src/api/case-engine.port';
 import { configureApp, NEST_APP_OPTIONS } from '../../src/api/configure-app';
 import type { HardeningSettings } from '../../src/api/hardening';
 import { loadTowns, Towns } from '../../src/read-model/town';
+import { ImportJobRunner } from '../../src/api/ledger/import-jobs';
+import { DEFAULT_READ_LIMITS } from '../../src/ledger/import-ledger';
+import type { ReadLimits } from '../../src/ledger/read-sheet';
+import type { ResponsibilityDirectory } from '../../src/responsibility/directory';
 import { DEMO_PASSWORD } from './auth';
 import { FakeCaseEngine } from './fake-case-engine';
 
@@ -51,8 +57,12 @@ export interface TestApiOptions {
   towns?: Towns;
   /** Largest ledger upload (default the app's). */
   ledgerMaxBytes?: number;
+  /** The responsibility chains the accounts API shows posts from (default none). */
+  responsibility?: ResponsibilityDirectory;
   /** Seed the demo accounts (default true). */
   seedDemo?: boolean;
+  /** The file bounds of the ledger import (default the app's). */
+  ledgerLimits?: ReadLimits;
   /** "Now" of the API's date rules (default FIXTURE_TODAY). */
   clock?: () => Date;
 }
@@ -76,6 +86,8 @@ export async function createTestApi(options: TestApiOptions & { engine?: CaseEng
         engine: { useValue: engine },
         towns: options.towns ?? loadTowns(),
         ledgerMaxBytes: options.ledgerMaxBytes,
+        ledgerLimits: options.ledgerLimits,
+        responsibility: options.responsibility,
         hardening: options.hardening ?? GENEROUS_LIMITS,
         auth: { tokenSecret: TEST_TOKEN_SECRET, trustProxyHops: options.trustProxyHops ?? 0 },
         clock: options.clock ?? (() => FIXTURE_TODAY),
@@ -86,5 +98,17 @@ export async function createTestApi(options: TestApiOptions & { engine?: CaseEng
   const logger = process.env.BAOXUE_TEST_LOGS ? (['error', 'warn', 'log'] as const) : false;
   const app = configureApp(moduleRef.createNestApplication({ ...NEST_APP_OPTIONS, logger: logger === false ? false : [...logger] }));
   await app.init();
-  return { app, server: app.getHttpServer(), engine, tokenSecret: TEST_TOKEN_SECRET, close: () => app.close() };
+  // The worker role's runner of ledger import jobs, as `npm start` has it beside the API.
+  const importJobs = new ImportJobRunner({ dataSource: options.dataSource, engine, towns: options.towns ?? loadTowns(), limits: options.ledgerLimits ?? DEFAULT_READ_LIMITS, pollMs: 100 });
+  importJobs.start();
+  return {
+    app,
+    server: app.getHttpServer(),
+    engine,
+    tokenSecret: TEST_TOKEN_SECRET,
+    close: async () => {
+      await importJobs.stop();
+      await app.close();
+    },
+  };
 }

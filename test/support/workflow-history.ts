@@ -1,12 +1,12 @@
 /**
- * What a case's workflow handed to its projection activity, read back from Temporal's history:
+ * What a case's workflow handed to its projection (activity, or local activity since v5), read back from Temporal's history:
  * the truth the read model must match (every event once, in order). Payloads are decrypted with the
  * app's payload codec when it has one.
  */
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, Payload, PayloadCodec } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
-import type { CaseEvent } from '../../src/workflows/messages';
+import type { CaseEvent, ProjectedEvents } from '../../src/workflows/messages';
 import { caseWorkflowId } from '../../src/workflows/messages';
 
 /** The app's payload codec, when the app encrypts (src/temporal/codec). */
@@ -14,24 +14,55 @@ export function payloadCodecOf(app: object): PayloadCodec | undefined {
   return (app as { payloadCodec?: PayloadCodec }).payloadCodec;
 }
 
-/** Every event the workflow (all its runs) scheduled for projection, in order, duplicates removed by id. */
+/** The marker the SDK records for a local activity (the projection since v5): its data and its result. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>[number];
+
+async function decode<T>(payload: unknown, codec?: PayloadCodec): Promise<T> {
+  const [decoded] = codec ? await codec.decode([payload as Payload]) : [payload as Payload];
+  return defaultPayloadConverter.fromPayload<T>(decoded);
+}
+
+/** A projection the history records: an activity's input (before v5) or a local activity's result (since v5). */
+async function projectedBatch(e: HistoryEvent, codec?: PayloadCodec): Promise<CaseEvent[] | undefined> {
+  const scheduled = e.activityTaskScheduledEventAttributes?.input?.payloads?.[0];
+  if (scheduled) return (await decode<{ events?: CaseEvent[] }>(scheduled, codec)).events ?? [];
+  const marker = e.markerRecordedEventAttributes;
+  const result = marker?.markerName === LOCAL_ACTIVITY_MARKER ? marker.details?.result?.payloads?.[0] : undefined;
+  if (result) return (await decode<ProjectedEvents>(result, codec)).events;
+  return undefined;
+}
+
+/** Every event the workflow (all its runs) handed to its projection, in order, duplicates removed by id. */
 export async function workflowEvents(client: Client, caseId: string, codec?: PayloadCodec): Promise<CaseEvent[]> {
   const events: CaseEvent[] = [];
   const seen = new Set<string>();
   const history = await client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
   for (const e of history.events ?? []) {
-    for (const payload of e.activityTaskScheduledEventAttributes?.input?.payloads ?? []) {
-      const [decoded] = codec ? await codec.decode([payload as Payload]) : [payload as Payload];
-      const batch = defaultPayloadConverter.fromPayload<{ events?: CaseEvent[] }>(decoded);
-      for (const event of batch.events ?? []) {
-        // A retried activity is scheduled once; the same event in two batches would be a bug we want to see.
-        if (seen.has(event.id)) throw new Error(`event ${event.id} was handed to the projection twice`);
-        seen.add(event.id);
-        events.push(event);
-      }
+    for (const event of (await projectedBatch(e, codec)) ?? []) {
+      // A retried projection is recorded once; the same event in two batches would be a bug we want to see.
+      if (seen.has(event.id)) throw new Error(`event ${event.id} was handed to the projection twice`);
+      seen.add(event.id);
+      events.push(event);
     }
   }
   return events;
+}
+
+/**
+ * The projections that needed more than one attempt: an activity started again (before v5), or a
+ * local activity whose marker counts its attempts (since v5).
+ */
+export function retriedProjections(events: readonly HistoryEvent[]): number {
+  let retried = 0;
+  for (const e of events) {
+    if ((e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1) retried++;
+    const marker = e.markerRecordedEventAttributes;
+    const data = marker?.markerName === LOCAL_ACTIVITY_MARKER ? marker.details?.data?.payloads?.[0] : undefined;
+    if (data && (defaultPayloadConverter.fromPayload<{ attempt?: number }>(data as Payload).attempt ?? 1) > 1) retried++;
+  }
+  return retried;
 }
 
 export interface ReadModelEvent {

@@ -35,6 +35,7 @@ const EXPECTED_ACTIONS: Record<Role, ActionType[]> = {
   TOWN_OFFICE: ['ISSUE_CORRECTION_ORDER', 'ADD_NOTE'],
   JUSTICE_OFFICE: ['ISSUE_JUDICIAL_DOCUMENT', 'REFER_LEGAL_LIABILITY', 'ADD_NOTE'],
   POLICE_STATION: ['RECORD_LEGAL_OUTCOME', 'ADD_NOTE'],
+  TOWN_ADMIN: [],
 };
 
 const FULL_IDENTITY: Role[] = ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL', 'TEACHER', 'VILLAGE_SECRETARY', 'VILLAGE_CADRE', 'TOWN_OFFICE', 'JUSTICE_OFFICE', 'POLICE_STATION'];
@@ -56,6 +57,7 @@ const USERS: Record<Role, ScopedUser> = {
   TOWN_OFFICE: user('TOWN_OFFICE'),
   JUSTICE_OFFICE: user('JUSTICE_OFFICE'),
   POLICE_STATION: user('POLICE_STATION'),
+  TOWN_ADMIN: user('TOWN_ADMIN'),
 };
 
 function facts(overrides: Partial<CaseScopeFacts> = {}): CaseScopeFacts {
@@ -122,6 +124,11 @@ describe('read scope', () => {
     const reads = (role: Role) => STAGES.filter((stage) => mayReadCase(USERS[role], facts({ stage })));
     expect(reads('JUSTICE_OFFICE')).toEqual(['JUDICIAL_DOCUMENT', 'LEGAL_LIABILITY']);
     expect(reads('POLICE_STATION')).toEqual(['LEGAL_LIABILITY']);
+  });
+
+  it('the account administrator reads no case at any stage', () => {
+    expect(caseScope(USERS.TOWN_ADMIN)).toEqual({ kind: 'NONE' });
+    for (const stage of STAGES) expect(mayReadCase(USERS.TOWN_ADMIN, facts({ stage }))).toBe(false);
   });
 
   it('a user whose row lacks the place its role needs reads nothing', () => {

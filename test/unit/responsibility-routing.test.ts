@@ -204,7 +204,7 @@ describe('the words of a notification', () => {
     expect(text).toEqual({
       title: { zh: '【到期提醒】案件 0b6f7c1e「批评教育」', en: '[Due soon] case 0b6f7c1e (Town criticism and education)' },
       body: {
-        zh: '批评教育监护人并下达责令限期改正通知书；期限 2026-12-03 16:29（北京时间）。',
+        zh: '批评教育监护人并下达责令限期改正通知书；期限 2026年12月3日 16:29（北京时间）。', // a Chinese sentence writes the date in Chinese
         en: 'Criticise and educate the guardians and issue the order to correct; due 2026-12-03 16:29 (Beijing time).',
       },
     });

@@ -13,10 +13,11 @@ import { createTimeSkippingEnvironment } from '../../src/temporal/dev-server';
 import { loadPolicy } from '../../src/policy/load-policy';
 import { Policy } from '../../src/workflows/policy';
 import { caseWorkflow } from '../../src/workflows/case-workflow';
-import { ActionRequest, ActionResult, CaseAction, CaseActivities, CaseEvent, CaseSnapshot, actUpdate, caseWorkflowId, snapshotQuery } from '../../src/workflows/messages';
+import { ActionRequest, ActionResult, CaseAction, CaseActivities, CaseEvent, CaseSnapshot, ProjectedEvents, actUpdate, caseWorkflowId, projectedEvents, snapshotQuery } from '../../src/workflows/messages';
 import { Cause, CaseEventType, Stage } from '../../src/workflows/vocabulary';
 import { WorkingDayCalendar } from '../../src/workflows/working-days';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
+import { historySteps } from '../../src/temporal/history-steps';
 
 const DAY = 86_400_000;
 const policy = loadPolicy();
@@ -26,12 +27,13 @@ class FakeProjection implements CaseActivities {
   readonly events = new Map<string, CaseEvent[]>();
   readonly snapshots = new Map<string, CaseSnapshot>();
 
-  async projectCase({ snapshot, events }: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<void> {
+  async projectCase({ snapshot, events }: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<ProjectedEvents> {
     const list = this.events.get(snapshot.caseId) ?? [];
     for (const e of events) if (!list.some((x) => x.id === e.id)) list.push(e);
     this.events.set(snapshot.caseId, list);
     const prev = this.snapshots.get(snapshot.caseId);
     if (!prev || prev.lastSeq < snapshot.lastSeq) this.snapshots.set(snapshot.caseId, snapshot);
+    return projectedEvents(events);
   }
 
   types(caseId: string): CaseEventType[] {
@@ -340,4 +342,40 @@ describe('the case workflow on the time-skipping server', () => {
     await c.act({ type: 'CANCEL', reason: '测试结束' });
   });
 
+});
+
+describe('one workflow task per step (patch baoxue-one-task-step, v5)', () => {
+  it("an action's update completes in the workflow task that projects it; an opening and a timer firing take one task each", async () => {
+    const c = await openCase();
+    await c.act({ type: 'ADD_NOTE', note: '家访前先电话联系' });
+    await c.act({ type: 'REASSIGN', assignee: '李老师', reason: '班主任更换' });
+    await skip(2 * DAY + 1000); // the reminder, one day before the home visit is due
+    for (let i = 0; i < 100 && !c.types().includes('REMINDER_SENT'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(c.types()).toContain('REMINDER_SENT');
+    await c.act({ type: 'CANCEL', reason: '测试结束' });
+
+    const history = (await c.handle.fetchHistory()).events ?? [];
+    const steps = historySteps(history);
+    console.log(`history per step (v5): ${steps.map((s) => `${s.kind} ${s.types.length}: ${s.types.join(' ')}`).join('\n  ')}`);
+    expect(steps.map((s) => s.kind)).toEqual(['open', 'action', 'action', 'timer', 'action']);
+    for (const step of steps) {
+      expect(step.workflowTasks).toBe(1);
+      // The projection is the local activity's marker, in the step's own task; no activity task.
+      expect(step.types.filter((t) => t === 'MARKER_RECORDED').length).toBeGreaterThanOrEqual(1);
+      expect(step.types.filter((t) => t.startsWith('ACTIVITY_TASK_'))).toEqual([]);
+    }
+    for (const step of steps.filter((s) => s.kind === 'action')) {
+      const completed = step.types.indexOf('WORKFLOW_TASK_COMPLETED');
+      const accepted = step.types.indexOf('WORKFLOW_EXECUTION_UPDATE_ACCEPTED');
+      const projected = step.types.lastIndexOf('MARKER_RECORDED');
+      const answered = step.types.indexOf('WORKFLOW_EXECUTION_UPDATE_COMPLETED');
+      // Accepted, projected and answered by the commands of one task, in that order.
+      expect(completed).toBeLessThan(accepted);
+      expect(accepted).toBeLessThan(projected);
+      expect(projected).toBeLessThan(answered);
+    }
+    // A note moves no deadline: its step keeps the timer (no TIMER_CANCELED, no TIMER_STARTED).
+    expect(steps[1].types).not.toContain('TIMER_CANCELED');
+    expect(steps[1].types).not.toContain('TIMER_STARTED');
+  });
 });

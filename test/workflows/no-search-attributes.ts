@@ -12,3 +12,7 @@ export function caseSearchAttributes(): SearchAttributeUpdatePair[] {
 export function pausedSearchAttributeChange(): SearchAttributeUpdatePair[] | undefined {
   return undefined;
 }
+
+export function changedSearchAttributes(): SearchAttributeUpdatePair[] {
+  return [];
+}

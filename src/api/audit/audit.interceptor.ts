@@ -183,10 +183,17 @@ export class AuditInterceptor implements NestInterceptor {
           detail.total = response.total;
         }
         break;
+      // Account routes name an account (src/accounts), not a case; the handler notes which.
+      case 'READ_ACCOUNT':
+      case 'UPDATE_ACCOUNT':
+      case 'RESET_PASSWORD':
+        caseId = undefined;
+        break;
       case 'IMPORT_LEDGER':
       case 'EXPORT_LEDGER':
         caseId = undefined;
         detail.query = boundedQuery(request.query);
+        if (what === 'IMPORT_LEDGER' && typeof response.id === 'string') detail.jobId = response.id; // the job (./ledger/import-jobs.ts) records the import
         if (response.importId !== undefined) detail.importId = response.importId;
         if (response.counts !== undefined) detail.counts = response.counts;
         break;

@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-rule';
+import { REFRESH_TOKEN_PATTERN } from './sessions';
+import { zh } from '../validation/field-errors';
 import { ACTION_TYPES, ActionType } from '../../workflows/vocabulary';
 import { LabelDto } from '../cases/case.views';
 import { ROLES, Role } from '../../access/roles';
@@ -81,9 +84,51 @@ export class LoginResponseDto {
   @ApiProperty({ example: 'Bearer' })
   tokenType!: 'Bearer';
 
-  @ApiProperty({ example: 900, description: '有效秒数 / seconds until it expires' })
+  @ApiProperty({ example: 900, description: '访问令牌有效秒数 / seconds until the access token expires' })
   expiresIn!: number;
+
+  @ApiProperty({
+    example: 'mF3r2w9yQn6c1Jk0bX8pZt5aLs7dEv4hUo2iYg1qWeR',
+    description:
+      '刷新令牌（一次有效）：访问令牌过期前用 POST /api/auth/refresh 换取新的一对；用过的刷新令牌再次出现时整个会话被注销。' +
+      ' / Refresh token, good once: trade it at POST /api/auth/refresh for a new pair before the access token expires; a used one presented again revokes the whole session.',
+  })
+  refreshToken!: string;
+
+  @ApiProperty({ format: 'date-time', description: '会话的最终期限（自登录起，默认 10 小时），之后须重新登录 / the session\'s absolute end (from the log-in, 10 h by default); log in again after it' })
+  sessionExpiresAt!: string;
+
+  @ApiProperty({
+    description: '为 true 时须先修改密码（POST /api/auth/password），其他接口回答 403 AUTH.PASSWORD_CHANGE_REQUIRED / when true, change the password first; every other route answers 403',
+  })
+  passwordChangeRequired!: boolean;
 
   @ApiProperty({ type: UserDto })
   user!: UserDto;
+}
+
+export class RefreshRequestDto {
+  @ApiProperty({ minLength: 43, maxLength: 43, pattern: '^[A-Za-z0-9_-]{43}$', description: '登录或上次刷新得到的刷新令牌 / the refresh token of the log-in or of the last refresh' })
+  @IsString()
+  @Matches(REFRESH_TOKEN_PATTERN, { message: 'refreshToken is not a refresh token', ...zh('不是有效的刷新令牌，请重新登录') })
+  refreshToken!: string;
+}
+
+export class ChangePasswordRequestDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, format: 'password', description: '当前密码（或管理员给的一次性密码）/ the current password, or the one-time password' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  oldPassword!: string;
+
+  @ApiProperty({
+    minLength: MIN_PASSWORD_LENGTH,
+    maxLength: MAX_PASSWORD_LENGTH,
+    format: 'password',
+    description: '新密码：至少 10 个字符，包含字母和数字，不含用户名，不同于原密码 / at least 10 characters, letters and digits, not the user name or the old password',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_PASSWORD_LENGTH)
+  newPassword!: string;
 }

@@ -3,13 +3,17 @@
  * @Public (log-in, health). Swagger's pages are served outside the controllers and stay open.
  * Missing → 401 AUTH.REQUIRED; bad, tampered or expired token, or a deactivated account →
  * 401 AUTH.INVALID_TOKEN. The user's row is read on every request, so its current role and place
- * decide, not what the token said when it was signed.
+ * decide, not what the token said when it was signed; a token issued before the account's password
+ * was last changed is refused too (the other sessions end with the change). An account holding a
+ * one-time password reaches only the routes marked @AllowedBeforePasswordChange (403
+ * AUTH.PASSWORD_CHANGE_REQUIRED elsewhere).
  */
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiError } from '../errors';
 import { AuthenticatedRequest, toAuthUser } from './auth-user';
 import { IS_PUBLIC } from './public.decorator';
+import { ALLOWED_BEFORE_PASSWORD_CHANGE } from './password-change.decorator';
 import { InvalidTokenError, TokenService } from './token.service';
 import { UserStore } from './user-store';
 
@@ -39,7 +43,12 @@ export class AuthGuard implements CanActivate {
     }
     const row = await this.users.findActive(claims.sub);
     if (!row) throw invalidToken('INACTIVE');
+    if (row.passwordChangedAt && claims.iat < Math.floor(row.passwordChangedAt.getTime() / 1000)) throw invalidToken('PASSWORD_CHANGED');
     request.user = toAuthUser(row);
+    if (row.mustChangePassword) {
+      const allowed = this.reflector.getAllAndOverride<boolean>(ALLOWED_BEFORE_PASSWORD_CHANGE, [context.getHandler(), context.getClass()]);
+      if (!allowed) throw new ApiError('AUTH.PASSWORD_CHANGE_REQUIRED', { details: { changeAt: 'POST /api/auth/password' } });
+    }
     return true;
   }
 }
@@ -70,7 +79,10 @@ export function bearerToken(header: string | string[] | undefined): string | und
   return match[1];
 }
 
-function invalidToken(reason: 'EXPIRED' | 'INVALID' | 'INACTIVE'): ApiError {
+function invalidToken(reason: 'EXPIRED' | 'INVALID' | 'INACTIVE' | 'PASSWORD_CHANGED'): ApiError {
+  if (reason === 'PASSWORD_CHANGED') {
+    return new ApiError('AUTH.INVALID_TOKEN', { zh: '密码已更改，请重新登录', en: 'The password was changed; log in again', details: { reason } });
+  }
   if (reason === 'EXPIRED') {
     return new ApiError('AUTH.INVALID_TOKEN', { zh: '登录已过期，请重新登录', en: 'The token has expired; log in again', details: { reason } });
   }

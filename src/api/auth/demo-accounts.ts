@@ -36,6 +36,7 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { username: 'town', displayName: '李尚春', role: 'TOWN_OFFICE' },
   { username: 'justice', displayName: '何秋潼', role: 'JUSTICE_OFFICE' },
   { username: 'police', displayName: '杨峰', role: 'POLICE_STATION' },
+  { username: 'admin', displayName: '故陵镇账号管理员', role: 'TOWN_ADMIN' },
   // The responsibility chains (towns/guling.responsibility.json): 包片 leaders (deputies of the
   // leading group), every area's secretary (named in the notice) and resident cadre, Gaoping's
   // villager-group cadres, and the schools' principals, division leaders (分管), grade managers

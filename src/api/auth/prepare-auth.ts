@@ -41,8 +41,8 @@ export async function prepareAuth(options: {
       log(`警告 / warning: ${off.length} demo accounts were switched off (BAOXUE_SEED_DEMO is not true): ${off.slice(0, 5).join(', ')}${off.length > 5 ? ', ...' : ''}`);
     }
     if ((await dataSource.getRepository(UserEntity).count({ where: { active: true } })) === 0) {
-      log('警告 / warning: there are no active accounts, so nobody can log in; BAOXUE_SEED_DEMO=true creates the demo accounts on a database without real ones');
+      log('警告 / warning: there are no active accounts, so nobody can log in; `npm run admin -- create-first --town <code> --username <name>` creates the first administrator (or BAOXUE_SEED_DEMO=true the demo accounts, on a database without real ones)');
     }
   }
-  return { tokenSecret: secret, trustProxyHops: config.trustProxyHops };
+  return { tokenSecret: secret, trustProxyHops: config.trustProxyHops, sessionTtlSeconds: config.sessionTtlSeconds };
 }

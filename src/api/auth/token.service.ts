@@ -22,6 +22,11 @@ export interface TokenClaims {
   town: string;
 }
 
+/** The claims of a verified token, with when it was issued (seconds since 1970). */
+export interface VerifiedClaims extends TokenClaims {
+  iat: number;
+}
+
 export class InvalidTokenError extends Error {
   constructor(readonly reason: 'EXPIRED' | 'INVALID') {
     super(reason === 'EXPIRED' ? 'the token has expired' : 'the token is not valid');
@@ -44,12 +49,13 @@ export class TokenService {
     });
   }
 
-  sign(claims: TokenClaims): string {
-    return this.jwt.sign({ ...claims });
+  /** A token for the claims; `ttlSeconds` shortens its life (a session that ends sooner), never lengthens it. */
+  sign(claims: TokenClaims, ttlSeconds = this.ttlSeconds): string {
+    return this.jwt.sign({ ...claims }, { expiresIn: Math.max(1, Math.min(this.ttlSeconds, Math.floor(ttlSeconds))) });
   }
 
   /** The claims of a valid token; throws InvalidTokenError otherwise. */
-  verify(token: string): TokenClaims {
+  verify(token: string): VerifiedClaims {
     let payload: Partial<TokenClaims> & Record<string, unknown>;
     try {
       payload = this.jwt.verify(token);
@@ -59,6 +65,6 @@ export class TokenService {
     if (typeof payload.sub !== 'string' || typeof payload.username !== 'string') throw new InvalidTokenError('INVALID');
     const { iat, exp } = payload as { iat?: unknown; exp?: unknown };
     if (typeof iat !== 'number' || typeof exp !== 'number' || exp - iat > this.ttlSeconds) throw new InvalidTokenError('INVALID');
-    return { sub: payload.sub, username: payload.username, role: payload.role as Role, town: payload.town as string };
+    return { sub: payload.sub, username: payload.username, role: payload.role as Role, town: payload.town as string, iat };
   }
 }

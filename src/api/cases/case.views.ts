@@ -5,6 +5,7 @@
  * numbers and phones are masked in lists for everybody and in the detail for roles that do not
  * need them (src/access/permissions.ts).
  */
+import { readableReason } from './readable-reason';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CaseEvent, CaseSnapshot, SupportHold, SupportMeasureView } from '../../workflows/messages';
@@ -301,6 +302,9 @@ export class CaseEventDto {
   @ApiProperty({ example: '监护人同意下周一送孩子返校' })
   reason!: string;
 
+  @ApiProperty({ type: LabelDto, description: '事由，中文与英文分开，时间为北京时间（readable-reason.ts）/ the reason in each language, times in China time' })
+  reasonLabel!: Label;
+
   @ApiProperty({ enum: STAGES })
   stageBefore!: Stage;
 
@@ -503,6 +507,7 @@ export class CasePresenter {
       automatic: e.automatic,
       actor: e.actor,
       reason: e.reason ?? '',
+      reasonLabel: readableReason(e.reason ?? '', e.automatic),
       stageBefore: e.stageBefore,
       stageBeforeLabel: stageLabel(e.stageBefore),
       stageAfter: e.stageAfter,

@@ -45,6 +45,16 @@ export class RegisterChildRequestDto extends ReportedChildDto {
 export class UpdateChildRequestDto extends PartialType(OmitType(RegisterChildRequestDto, ['idNumber', 'birthDate', 'sex'] as const)) {}
 
 export class ListChildrenQueryDto {
+  @ApiPropertyOptional({
+    example: '陈小',
+    maxLength: 50,
+    description: '查找：完整的 18 位身份证号码，或姓名（的一部分）/ look up: the full 18-character ID number, or (part of) the name',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  q?: string;
+
   @ApiPropertyOptional({ example: '高坪村', description: '责任区代码或中文名 / area code or Chinese name' })
   @IsOptional()
   @IsString()

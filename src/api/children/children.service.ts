@@ -57,6 +57,7 @@ export class ChildrenService {
       school: query.school === undefined ? undefined : resolveSchool(town, query.school, 'school').code,
       grade: query.grade,
       flags: query.flags,
+      q: query.q,
       page: query.page,
       pageSize: query.pageSize,
     });

@@ -1,15 +1,14 @@
-import { Controller, Get, HttpCode, HttpStatus, Post, Query, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
-import type { ImportReport } from '../../ledger/import-ledger';
 import { Audit } from '../audit/audit.decorator';
-import { RefusedWrite, RefusedWrites } from '../audit/refused-writes';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiErrorResponses } from '../swagger';
-import { ImportReportDto } from './ledger.dtos';
+import { ImportJobDto } from './ledger.dtos';
+import type { ImportJobView } from './import-jobs';
 import { LedgerService, UploadedLedger } from './ledger.service';
 
 const toBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
@@ -37,29 +36,49 @@ export class LedgerController {
   constructor(private readonly service: LedgerService) {}
 
   @Post('import')
-  @HttpCode(HttpStatus.OK)
+  @HttpCode(HttpStatus.ACCEPTED)
   @Audit('IMPORT_LEDGER')
   @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: '.xlsx 或 .csv（UTF-8 或 GBK）' } } } })
   @ApiOperation({
-    summary: '导入台账（儿童与案件）/ Import the ledger (children and cases)',
+    summary: '导入台账（儿童与案件），作为后台任务 / Import the ledger (children and cases) as a job',
     description:
+      '上传后立即回答 202 与任务（Location: /api/ledger/imports/{id}），由后台进程导入；用 GET /api/ledger/imports/{id} 查看进度与逐行报告。' +
       '表头为中文（姓名、身份证号、性别、出生日期、学校、年级、班级、责任区/村(社区)、村民小组、监护人、监护人电话、与学生关系、残疾儿童、残疾人子女、留守儿童、建档立卡贫困户、辍学原因/案由、备注），常见写法均可。' +
-      '每一行先全部检查：有不合格的行时不导入任何数据，回答 422 与逐行报告（行号、列、值、原因）；goodRowsOnly=true 时只导入合格的行。重复导入同一文件不改变任何数据。只能导入本人范围内的儿童：身份证号码属于不由您负责的儿童（或其未结案件不由您办理）的行列为不合格行，只说明"由其他单位负责，请与镇统筹负责人联系"，不计入新增或更新。填写了辍学原因的行在儿童导入后立案（已有未结案件的不重复立案）。' +
-      ' / Chinese headers as towns keep them (common variants accepted). Every row is checked first: if any is bad nothing is imported and the answer is 422 with a row-by-row report;' +
+      '每一行先全部检查：有不合格的行时不导入任何数据，任务以 422 LEDGER.ROWS_INVALID 失败并附逐行报告（行号、列、值、原因）；goodRowsOnly=true 时只导入合格的行。重复导入同一文件不改变任何数据。只能导入本人范围内的儿童：身份证号码属于不由您负责的儿童（或其未结案件不由您办理）的行列为不合格行，只说明"由其他单位负责，请与镇统筹负责人联系"，不计入新增或更新。填写了辍学原因的行在儿童导入后立案（已有未结案件的不重复立案）。' +
+      '文件解压后过大（压缩炸弹）或行数超过上限时回答或任务失败为 413。' +
+      ' / Answered 202 at once with the job (Location: /api/ledger/imports/{id}); a worker imports it; GET /api/ledger/imports/{id} shows the progress and the row report.' +
+      ' Chinese headers as towns keep them (common variants accepted). Every row is checked first: if any is bad nothing is imported and the job fails with 422 LEDGER.ROWS_INVALID and a row-by-row report;' +
       ' with goodRowsOnly=true the good rows are imported. Importing the same file again changes nothing.' +
-      ' Only children of your scope: a row whose ID number belongs to a child you do not handle (or whose open case another unit handles) is a bad row that says only "handled by another unit, contact the coordinator", never counted as created or updated. Rows with a cause open a case after the children are committed (not if one is open).',
+      ' Only children of your scope: a row whose ID number belongs to a child you do not handle (or whose open case another unit handles) is a bad row that says only "handled by another unit, contact the coordinator", never counted as created or updated. Rows with a cause open a case after the children are committed (not if one is open).' +
+      ' A file that unpacks to more than the bound (a decompression bomb) or has more rows than the bound is refused with 413, at once or as the job\'s error.',
   })
-  @ApiOkResponse({ type: ImportReportDto, description: '导入结果：计数与逐行报告 / counts and the row-by-row report' })
-  @ApiErrorResponses('LEDGER.FILE_REQUIRED', 'LEDGER.UNSUPPORTED_FILE', 'LEDGER.LAYOUT_INVALID', 'LEDGER.ROWS_INVALID', 'REQUEST.TOO_LARGE', 'REQUEST.VALIDATION_FAILED', 'ENGINE.UNAVAILABLE', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN')
-  import(
+  @ApiAcceptedResponse({ type: ImportJobDto, description: '已排队的导入任务 / the queued import job', headers: { Location: { description: '/api/ledger/imports/{id}', schema: { type: 'string' } } } })
+  @ApiErrorResponses('LEDGER.FILE_REQUIRED', 'LEDGER.UNSUPPORTED_FILE', 'LEDGER.UNPACKED_TOO_LARGE', 'REQUEST.TOO_LARGE', 'REQUEST.VALIDATION_FAILED', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN')
+  async import(
     @UploadedFile() file: UploadedLedger | undefined,
     @Query() query: ImportLedgerQueryDto,
     @CurrentUser() user: AuthUser,
-    @RefusedWrites() refused: RefusedWrite[],
-  ): Promise<ImportReport> {
-    return this.service.import(file, { goodRowsOnly: query.goodRowsOnly === true, dryRun: query.dryRun === true }, user, refused);
+    @Req() request: { socket?: { remoteAddress?: string }; headers: Record<string, string | string[] | undefined> },
+    @Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown },
+  ): Promise<ImportJobView> {
+    const job = await this.service.import(file, { goodRowsOnly: query.goodRowsOnly === true, dryRun: query.dryRun === true }, user, request);
+    res.setHeader('Location', `/api/ledger/imports/${job.id}`);
+    return job;
+  }
+
+  @Get('imports/:id')
+  @ApiOperation({
+    summary: '导入任务的状态、进度与逐行报告 / An import job: status, progress and the row report',
+    description:
+      'status：queued 排队中、running 导入中（progress：reading 读取检查、children 写入儿童、cases 立案）、done 已完成（report）、failed 未导入（error 为 API 的错误格式；逐行问题见 report）。只有上传者本人能查看。' +
+      ' / status queued, running (progress phase reading, children, cases), done (report) or failed (error in the API\'s error shape; the row problems in report). Only the uploader sees it.',
+  })
+  @ApiOkResponse({ type: ImportJobDto })
+  @ApiErrorResponses('LEDGER.IMPORT_NOT_FOUND', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN')
+  job(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<ImportJobView> {
+    return this.service.job(id, user);
   }
 
   @Get('export')

@@ -1,4 +1,4 @@
-/** The import's answer as Swagger shows it (the shape of src/ledger/import-ledger.ts ImportReport). */
+/** The import job and its report as Swagger shows them (./import-jobs.ts ImportJobView, src/ledger/import-ledger.ts ImportReport). */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class LedgerProblemDto {
@@ -42,7 +42,7 @@ export class UnknownColumnDto {
 }
 
 export class ImportReportDto {
-  @ApiProperty({ enum: ['IMPORTED', 'DRY_RUN'], description: 'REJECTED 以 422 LEDGER.ROWS_INVALID 回答，details 为本报告 / REJECTED is answered as 422 with this report in details' })
+  @ApiProperty({ enum: ['IMPORTED', 'DRY_RUN', 'REJECTED'], description: 'REJECTED：任务以 422 LEDGER.ROWS_INVALID 失败，未导入任何数据 / REJECTED: the job failed with 422 LEDGER.ROWS_INVALID, nothing imported' })
   status!: string;
 
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'imports 表中的记录 / the imports row' })
@@ -54,9 +54,43 @@ export class ImportReportDto {
   @ApiProperty() goodRowsOnly!: boolean;
   @ApiProperty({ type: ImportCountsDto }) counts!: ImportCountsDto;
   @ApiProperty({ type: [LedgerProblemDto], description: '前 5,000 处 / the first 5,000' }) problems!: LedgerProblemDto[];
-  @ApiPropertyOptional({ description: '问题总数 / all problems' }) problemCount?: number;
+  @ApiProperty({ description: '问题总数 / all problems' }) problemCount!: number;
   @ApiProperty({ type: [UnknownColumnDto], description: '未识别、未导入的列 / columns not recognised, not imported' }) unknownColumns!: UnknownColumnDto[];
   @ApiProperty({ type: [String] }) sheets!: string[];
   @ApiProperty({ type: 'array', items: { type: 'object', properties: { sheet: { type: 'string' }, row: { type: 'integer' }, message: { type: 'string' } } } })
   caseFailures!: Array<{ sheet: string; row: number; message: string }>;
+}
+
+export class ImportJobProgressDto {
+  @ApiProperty({ type: 'string', enum: ['reading', 'children', 'cases'], nullable: true, description: '读取检查、写入儿童、立案 / reading and checking, writing children, opening cases' })
+  phase!: string | null;
+  @ApiProperty() done!: number;
+  @ApiProperty() total!: number;
+}
+
+export class ImportJobErrorDto {
+  @ApiProperty({ example: 413 }) statusCode!: number;
+  @ApiProperty({ example: 'LEDGER.UNPACKED_TOO_LARGE' }) code!: string;
+  @ApiProperty({ example: '文件解压后过大（超过 100 MB），未导入；台账文件不会这么大，请检查文件，或分成几个文件导入' }) message!: string;
+  @ApiProperty() messageEn!: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) details?: Record<string, unknown>;
+  @ApiProperty({ example: '/api/ledger/import' }) path!: string;
+  @ApiProperty({ format: 'date-time' }) timestamp!: string;
+}
+
+export class ImportJobDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'done', 'failed'], description: '排队中、导入中、已完成、未导入 / queued, running, done, failed (nothing imported)' }) status!: string;
+  @ApiProperty() fileName!: string;
+  @ApiProperty({ description: 'SHA-256' }) fileHash!: string;
+  @ApiProperty({ description: '字节 / bytes' }) fileSize!: number;
+  @ApiProperty() goodRowsOnly!: boolean;
+  @ApiProperty() dryRun!: boolean;
+  @ApiProperty({ description: '第几次运行（进程中断后重试）/ runs so far (retried after a crash)' }) attempts!: number;
+  @ApiProperty({ type: ImportJobProgressDto }) progress!: ImportJobProgressDto;
+  @ApiProperty({ type: ImportReportDto, nullable: true, description: '完成后（或有不合格的行时）/ when done, or refused for bad rows' }) report!: ImportReportDto | null;
+  @ApiProperty({ type: ImportJobErrorDto, nullable: true, description: '失败原因（API 的错误格式）/ why it failed, in the error shape' }) error!: ImportJobErrorDto | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) startedAt!: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true }) finishedAt!: string | null;
 }

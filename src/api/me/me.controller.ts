@@ -2,7 +2,7 @@
  * /api/me: the logged-in person's own work. Every role has tasks and an inbox; nobody sees
  * another person's (the queries select by the user's name and town only).
  */
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { TaskQueries, MyTaskRow, NotificationRowView } from '../../read-model/task-queries';
 import { NOTIFICATION_KIND_LABELS } from '../../notifications/notification-kinds';
@@ -12,8 +12,10 @@ import { maskName } from '../../access/masking';
 import { seesFullIdentity } from '../../access/permissions';
 import { ApiError } from '../errors';
 import { ApiErrorResponses } from '../swagger';
-import { MyTaskDto, MyTaskListDto, NotificationDto, NotificationListDto, NotificationsQueryDto } from './me.dtos';
-import { PageQueryDto } from '../validation/query-params';
+import { MyTaskDto, MyTaskListDto, MyTasksQueryDto, NotificationDto, NotificationListDto, NotificationsQueryDto } from './me.dtos';
+import { TOWNS } from '../tokens';
+import type { Towns } from '../../read-model/town';
+import { resolveArea } from '../town-codes';
 import { presentTask } from './task.views';
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -22,7 +24,10 @@ const DEFAULT_PAGE_SIZE = 20;
 @ApiBearerAuth()
 @Controller('me')
 export class MeController {
-  constructor(private readonly queries: TaskQueries) {}
+  constructor(
+    private readonly queries: TaskQueries,
+    @Inject(TOWNS) private readonly towns: Towns,
+  ) {}
 
   @Get('tasks')
   @ApiOperation({
@@ -30,13 +35,25 @@ export class MeController {
     description:
       '案件进入某一阶段时，按责任链指派给您的任务：逾期的在前（暂停的不算逾期），其余按期限。阶段结束、应办事项完成或案件结束时任务关闭；延期会移动期限；转交（REASSIGN）会把任务交给别人。' +
       ' / The tasks the responsibility chains gave you when a case entered a stage: overdue first (paused ones are not overdue), then by due date.' +
-      ' A task closes when the stage is left, its action is done or the case ends; EXTEND_DEADLINE moves it; REASSIGN hands it to someone else.',
+      ' A task closes when the stage is left, its action is done or the case ends; EXTEND_DEADLINE moves it; REASSIGN hands it to someone else.' +
+      ' 可按阶段、责任区、是否逾期、期限（不晚于某日）筛选。 / Filter by stage, area, overdue, due by a day.',
   })
   @ApiOkResponse({ type: MyTaskListDto })
-  @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
-  async tasks(@Query() query: PageQueryDto, @CurrentUser() user: AuthUser): Promise<MyTaskListDto> {
+  @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AREA.UNKNOWN', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
+  async tasks(@Query() query: MyTasksQueryDto, @CurrentUser() user: AuthUser): Promise<MyTaskListDto> {
     const now = new Date();
-    const page = await this.queries.openTasks({ town: user.town, username: user.username, now, page: query.page ?? 1, pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE });
+    const page = await this.queries.openTasks({
+      town: user.town,
+      username: user.username,
+      now,
+      page: query.page ?? 1,
+      pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
+      stage: query.stage,
+      area: query.area === undefined ? undefined : resolveArea(this.towns.get(user.town), query.area, 'area').code,
+      overdue: query.overdue,
+      // Due by the end of that day in China: before 00:00 China time of the next day.
+      dueBefore: query.dueBy === undefined ? undefined : new Date(Date.parse(`${query.dueBy}T00:00:00+08:00`) + 86_400_000),
+    });
     return { ...page, items: page.items.map((t) => this.task(t, user, now)) };
   }
 
@@ -74,7 +91,7 @@ export class MeController {
 
   private task(t: MyTaskRow, user: AuthUser, now: Date): MyTaskDto {
     const full = seesFullIdentity(user.role);
-    return { ...presentTask(t, now), child: { name: full ? t.childName : maskName(t.childName), masked: !full } };
+    return { ...presentTask(t, now), child: { name: full ? t.childName : maskName(t.childName), masked: !full }, area: t.area };
   }
 }
 

@@ -1,6 +1,8 @@
 /** Requests and answers of /api/me: the logged-in person's tasks and notifications. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
+import { CHAIN_STAGES, ChainStage } from '../../workflows/vocabulary';
+import { IsCalendarDate } from '../validation/decorators';
 import { NOTIFICATION_KINDS, NotificationKind } from '../../notifications/notification-kinds';
 import { LabelDto } from '../cases/case.views';
 import { TaskDto } from './task.views';
@@ -25,6 +27,33 @@ export class TaskChildDto {
 export class MyTaskDto extends TaskDto {
   @ApiProperty({ type: TaskChildDto })
   child!: TaskChildDto;
+
+  @ApiProperty({ example: 'GAOPING', description: '案件的责任区代码 / the case’s area code' })
+  area!: string;
+}
+
+/** `?stage=&area=&overdue=&dueBy=` of a person's task list (the page's filters), with the page. */
+export class MyTasksQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: CHAIN_STAGES, description: '阶段 / stage' })
+  @IsOptional()
+  @IsIn(CHAIN_STAGES)
+  stage?: ChainStage;
+
+  @ApiPropertyOptional({ example: '高坪村', description: '责任区代码或中文名 / area code or Chinese name' })
+  @IsOptional()
+  @IsString()
+  area?: string;
+
+  @ApiPropertyOptional({ type: Boolean, description: 'true：只看逾期；false：只看未逾期 / only overdue tasks, or only the others' })
+  @IsOptional()
+  @toBoolean()
+  @IsBoolean()
+  overdue?: boolean;
+
+  @ApiPropertyOptional({ example: '2026-12-31', format: 'date', description: '期限不晚于该日（北京时间当天结束前）/ due by the end of that day, China time' })
+  @IsOptional()
+  @IsCalendarDate()
+  dueBy?: string;
 }
 
 export class MyTaskListDto {

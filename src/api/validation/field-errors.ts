@@ -32,12 +32,73 @@ export function toFieldErrors(errors: ValidationError[], parentPath = ''): Field
   return out;
 }
 
+/**
+ * The Chinese names of the fields a caseworker fills in, for the summary message: a civil servant
+ * reads 家访日期, not visitedOn. A field not listed is named by its path.
+ */
+export const FIELD_LABELS: Record<string, string> = {
+  type: '操作类型',
+  outcome: '结果',
+  note: '情况说明',
+  reason: '原因',
+  visitedOn: '家访日期',
+  returnedOn: '返校日期',
+  issuedOn: '发放日期',
+  orderNumber: '文号',
+  correctWithin: '改正期限',
+  documentNumber: '司法文书编号',
+  newDueAt: '新的期限',
+  approver: '批准人',
+  assignee: '新的负责人',
+  measure: '帮扶措施',
+  owner: '负责人',
+  dueAt: '期限',
+  measureId: '帮扶措施编号',
+  newSchool: '新学校',
+  cause: '辍学原因',
+  childId: '已登记儿童',
+  child: '儿童信息',
+  name: '姓名',
+  idNumber: '身份证号码',
+  birthDate: '出生日期',
+  sex: '性别',
+  school: '学校',
+  grade: '年级',
+  className: '班级',
+  area: '责任区',
+  villagerGroup: '村民小组',
+  guardians: '监护人',
+  phone: '电话',
+  relation: '与儿童关系',
+  q: '查找内容',
+};
+
+/** 儿童姓名 for child.name, 监护人 1 电话 for child.guardians.0.phone; the path when unknown. */
+export function fieldLabel(field: string): string {
+  const parts = field.split('.');
+  const guardian = parts.indexOf('guardians');
+  if (guardian >= 0 && /^\d+$/.test(parts[guardian + 1] ?? '')) {
+    const rest = parts.slice(guardian + 2).join('.');
+    return `监护人 ${Number(parts[guardian + 1]) + 1}${rest ? ` ${FIELD_LABELS[rest] ?? rest}` : ''}`;
+  }
+  const last = parts[parts.length - 1];
+  const known = FIELD_LABELS[last];
+  if (!known) return field;
+  return parts[0] === 'child' && parts.length === 2 && last === 'name' ? '儿童姓名' : known;
+}
+
+/** The summary names each field once, by its Chinese name, with its first message (details.fields keeps them all). */
 export function validationFailed(fields: FieldError[], extraDetails: Record<string, unknown> = {}): ApiError {
-  const shown = fields.slice(0, 5);
-  const more = fields.length > shown.length ? `（另有 ${fields.length - shown.length} 处）` : '';
-  const moreEn = fields.length > shown.length ? ` (and ${fields.length - shown.length} more)` : '';
+  const firstPerField = fields.filter((f, i) => fields.findIndex((g) => g.field === f.field) === i);
+  const shown = firstPerField.slice(0, 5);
+  const more = firstPerField.length > shown.length ? `（另有 ${firstPerField.length - shown.length} 处）` : '';
+  const moreEn = firstPerField.length > shown.length ? ` (and ${firstPerField.length - shown.length} more)` : '';
+  const zhOf = (f: FieldError) => {
+    const name = fieldLabel(f.field);
+    return f.message.startsWith(name) ? f.message : `${name}：${f.message}`;
+  };
   return new ApiError('REQUEST.VALIDATION_FAILED', {
-    zh: `提交的内容有误：${shown.map((f) => `${f.field}：${f.message}`).join('；')}${more}`,
+    zh: `提交的内容有误：${shown.map(zhOf).join('；')}${more}`,
     en: `The request is not valid: ${shown.map((f) => `${f.field}: ${f.messageEn}`).join('; ')}${moreEn}`,
     details: { fields, ...extraDetails },
   });

@@ -22,6 +22,16 @@ export const AUDIT_KINDS = [
   'EXPORT_LEDGER',
   // One row per child a write was refused for (src/access/child-writes.ts), beside the request's own row.
   'WRITE_REFUSED',
+  // Sessions (src/api/auth/sessions.ts): a refresh, a log-out, a password changed by its owner.
+  'REFRESH',
+  'LOGOUT',
+  'CHANGE_PASSWORD',
+  // Account administration (src/accounts): what changed is in the row's detail, never a password.
+  'LIST_ACCOUNTS',
+  'READ_ACCOUNT',
+  'CREATE_ACCOUNT',
+  'UPDATE_ACCOUNT',
+  'RESET_PASSWORD',
   // A request answered again from its Idempotency-Key's stored answer (detail.replayOf: the kind it repeats).
   'REPLAY',
 ] as const;

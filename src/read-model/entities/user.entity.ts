@@ -59,6 +59,14 @@ export class UserEntity {
   @Column({ type: 'boolean', default: false })
   demo!: boolean;
 
+  /** Set when an administrator gave a one-time password: only the password change works until it is changed. */
+  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  mustChangePassword!: boolean;
+
+  /** Access tokens issued before it are refused (migration 1766600000000). */
+  @Column({ name: 'password_changed_at', type: 'timestamptz', nullable: true })
+  passwordChangedAt!: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 

@@ -14,3 +14,9 @@ export const DUE_TIMERS_TOGETHER_PATCH = 'baoxue-due-timers-together';
 export function dueTimersTogetherPatched(): boolean {
   return false;
 }
+
+export const ONE_TASK_STEP_PATCH = 'baoxue-one-task-step';
+
+export function oneTaskStepPatched(): boolean {
+  return false;
+}

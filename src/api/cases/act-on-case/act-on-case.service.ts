@@ -4,6 +4,8 @@
  *    may not see does not exist for them);
  * 2. the user's role may take this action type, else 403 AUTH.FORBIDDEN naming what it may take;
  * 3. the case is open, else 409 CASE.CLOSED;
+ *    the days it names (visitedOn, returnedOn, issuedOn) are neither after today nor before the
+ *    case was opened, else 400 REQUEST.VALIDATION_FAILED (action-dates.ts);
  * 4. a REASSIGN names an active account of the same town, else 400 ACTION.ASSIGNEE_UNKNOWN, whose
  *    role reads the case, else 400 ACTION.ASSIGNEE_OUT_OF_SCOPE (a task the holder cannot open
  *    would wait forever); the projection moves the case's open tasks to that user name;
@@ -24,6 +26,8 @@ import { ApiError } from '../../errors';
 import type { ActionType } from '../../../workflows/vocabulary';
 import { ActionResultDto, CasePresenter } from '../case.views';
 import { ActionRequest, toCaseAction } from './action.dtos';
+import { actionDateProblems } from './action-dates';
+import { validationFailed } from '../../validation/field-errors';
 
 @Injectable()
 export class ActOnCaseService {
@@ -43,6 +47,8 @@ export class ActOnCaseService {
     if (!facts || !mayReadCase(user, facts)) throw new ApiError('CASE.NOT_FOUND', { details: { caseId } });
     if (!mayAct(user.role, body.type)) throw actionForbidden(user.role, body.type);
     if (!facts.open) throw new ApiError('CASE.CLOSED', { details: { caseId } });
+    const dateProblems = actionDateProblems(body as unknown as Record<string, unknown>, facts.openedAt, new Date());
+    if (dateProblems.length) throw validationFailed(dateProblems);
     if (body.type === 'REASSIGN') body = { ...body, assignee: await this.assigneeOf(body.assignee, user, facts) };
     const action = toCaseAction(body, actorName(user));
     if (action.type === 'EXTEND_DEADLINE') action.approver = actorName(await this.approver(action.approver, user));

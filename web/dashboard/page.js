@@ -9,7 +9,7 @@
  * When every widget has rendered the page sets the performance mark 'dashboard-ready' and
  * body[data-ready] (scripts/measure-dashboard.ts and the browser tests wait for it).
  */
-'use strict';
+import * as Baoxue from '../shell/core.js';
 
 (() => {
   const { t, el, label, api, ApiProblem, name, formatTime, formatDuration } = Baoxue;
@@ -151,7 +151,7 @@
         el('td', { class: 'total' }, String(total)),
       );
     });
-    return el('div', { class: 'scroll' }, el('table', { class: 'matrix', 'data-testid': 'matrix' }, el('thead', {}, head), el('tbody', {}, rows)));
+    return el('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': t('责任区 × 阶段', 'Area × stage') }, el('table', { class: 'matrix', 'data-testid': 'matrix' }, el('thead', {}, head), el('tbody', {}, rows)));
   }
 
   function drawHeatmap(node, cells, areas) {
@@ -170,8 +170,10 @@
       },
       grid: { left: 8, right: 8, top: 8, bottom: 60, containLabel: true },
       xAxis: { type: 'category', data: stages.map((s) => name('stages', s)), axisLabel: { interval: 0, rotate: 30, fontSize: 10 } },
-      yAxis: { type: 'category', data: areas.map((a) => t(a.label)), axisLabel: { fontSize: 10 } },
-      visualMap: { min: 0, max: 150, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 80, text: ['150%', '0%'], inRange: { color: ['#e8f5e9', '#fff59d', '#ef5350'] } },
+      // inverse: the first area on top, in the matrix's order (a category axis runs bottom-up).
+      yAxis: { type: 'category', inverse: true, data: areas.map((a) => t(a.label)), axisLabel: { fontSize: 10 } },
+      // dimension 2: the colour reads the percentage; by default it read the last dimension, the cell's object, and painted nothing.
+      visualMap: { dimension: 2, min: 0, max: 150, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 80, text: ['150%', '0%'], inRange: { color: ['#e8f5e9', '#fff59d', '#ef5350'] } },
       series: [{ type: 'heatmap', data: values, label: { show: true, formatter: (p) => `${p.data[2]}%`, fontSize: 10 } }],
     });
   }
@@ -210,7 +212,7 @@
     );
     return el(
       'div',
-      { class: 'scroll' },
+      { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': t('逾期清单', 'Overdue list') },
       el('p', {}, t(`共 ${total} 件，显示逾期最久的 ${items.length} 件`, `${total} in all; the ${items.length} longest overdue shown`)),
       el(
         'table',
@@ -227,7 +229,7 @@
     );
     return el(
       'div',
-      { class: 'scroll' },
+      { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': t('考核排名', 'Ranking') },
       el('p', { class: 'rule', 'data-testid': 'ranking-rule' }, t(ranking.rule)),
       el(
         'table',
@@ -240,7 +242,7 @@
 
   function reportsList(answer) {
     if (answer.forbidden) return el('p', { class: 'empty' }, t('您的岗位不查看全镇报告', 'Your role does not read the town reports'));
-    if (!answer.reports.length) return el('p', { class: 'empty' }, t('尚无报告（每月 1 日自动生成，或运行 npm run report）', 'No reports yet (generated on the 1st of each month, or run npm run report)'));
+    if (!answer.reports.length) return el('p', { class: 'empty' }, t('尚无报告。每月 1 日凌晨自动生成上月的书面报告，生成后在此下载。', 'No reports yet. The report of the month before is made on the 1st of each month and can be downloaded here.'));
     return el(
       'ul',
       { class: 'reports', 'data-testid': 'reports' },
@@ -305,7 +307,7 @@
         el('h2', {}, `${title} (${page.total})`),
         el(
           'div',
-          { class: 'scroll' },
+          { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': t('案件名单', 'Cases') },
           el(
             'table',
             { 'data-testid': 'case-list' },
@@ -372,7 +374,7 @@
           el('b', {}, t(e.label)),
           e.stageBefore !== e.stageAfter ? el('span', { class: 'move' }, `${name('stages', e.stageBefore)} → ${name('stages', e.stageAfter)}`) : '',
           el('span', { class: 'actor' }, e.automatic ? t('系统自动', 'automatic') : e.actor),
-          e.reason ? el('p', { class: 'reason' }, e.reason) : '',
+          e.reason ? el('p', { class: 'reason' }, e.reasonLabel ? t(e.reasonLabel) : e.reason) : '',
         ),
       ),
     );
@@ -463,6 +465,7 @@
   window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
   document.addEventListener('DOMContentLoaded', () => {
     document.getElementById('logout').addEventListener('click', () => Baoxue.logout());
+    Baoxue.installExpiryDialog(); // an expired session asks to log in again, over the page
     start();
   });
 })();

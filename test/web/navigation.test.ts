@@ -1,0 +1,37 @@
+/**
+ * The role's menu of /app (web/shell/navigation.js) follows the permission table: a role sees the
+ * report form exactly when it may report, and the bulk reassign exactly when it may REASSIGN.
+ */
+import { PERMISSIONS, documentKindsOf } from '../../src/access/permissions';
+import { ROLES } from '../../src/access/roles';
+// The page module is plain browser JavaScript without DOM access at import; jest compiles it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const navigation = require('../../web/shell/navigation.js') as {
+  REPORTING_ROLES: string[];
+  REASSIGNING_ROLES: string[];
+  navigationFor(role: string): { id: string }[];
+};
+
+describe('the web application’s menu per role', () => {
+  it.each(ROLES)('%s sees the report form exactly when it may report', (role) => {
+    expect(navigation.navigationFor(role).some((item) => item.id === 'report')).toBe(PERMISSIONS[role].report);
+    expect(navigation.REPORTING_ROLES.includes(role)).toBe(PERMISSIONS[role].report);
+  });
+
+  it.each(ROLES)('%s gets the bulk reassign exactly when it may REASSIGN', (role) => {
+    expect(navigation.REASSIGNING_ROLES.includes(role)).toBe(PERMISSIONS[role].actions.includes('REASSIGN'));
+  });
+
+  it.each(ROLES)('%s always has its tasks and the dashboard', (role) => {
+    const ids = navigation.navigationFor(role).map((item) => item.id);
+    expect(ids).toEqual(expect.arrayContaining(['tasks', 'dashboard']));
+  });
+});
+
+describe('the case page’s document buttons per role', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const documents = require('../../web/case/documents.js') as { documentKindsOf(role: string): string[] };
+  it.each(ROLES)('%s is offered exactly the documents it may issue', (role) => {
+    expect(documents.documentKindsOf(role)).toEqual(documentKindsOf(role));
+  });
+});

@@ -1,0 +1,11 @@
+/*
+ * /app: the shell and every feature's pages. A feature lives in web/<feature>/ (page.js draws it,
+ * api.js holds its API calls) and registers its routes here (docs/web.md).
+ */
+import { start } from './shell.js';
+import '../tasks/page.js';
+import '../report/page.js';
+import '../case/page.js';
+import '../accounts/page.js';
+
+start();

@@ -1,0 +1,29 @@
+/*
+ * Role-aware navigation: which pages a role reaches from the first page after log-in. The menu
+ * follows the permission table (src/access/permissions.ts); test/unit/web-navigation.test.ts
+ * checks this file against it, so a role never sees a page the API refuses it, nor misses one it may use.
+ * A feature adds its page here (docs/web.md): { id, href, label: [zh, en], roles | when(permissions) }.
+ */
+
+/** Roles that report a suspected dropout (permissions.report). */
+export const REPORTING_ROLES = ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL', 'TEACHER', 'VILLAGE_SECRETARY', 'VILLAGE_CADRE'];
+/** Roles that may take REASSIGN (bulk reassign on the task list). */
+export const REASSIGNING_ROLES = ['COORDINATOR', 'DAILY_OFFICER'];
+/** Roles that read the whole town (the dashboard's first page). */
+export const TOWN_WIDE_ROLES = ['LEADER', 'DEPUTY_LEADER', 'COORDINATOR', 'DAILY_OFFICER', 'TOWN_OFFICE'];
+
+/** Roles that administer their town's accounts (ACCOUNT_ADMIN_ROLES in src/access/permissions.ts). */
+export const ACCOUNT_ADMIN_ROLES = ['TOWN_ADMIN'];
+
+export const NAVIGATION = [
+  { id: 'accounts', href: '#/accounts', label: ['账号管理', 'Accounts'], roles: ACCOUNT_ADMIN_ROLES },
+  { id: 'tasks', href: '#/tasks', label: ['我的待办', 'My tasks'] },
+  { id: 'report', href: '#/report', label: ['上报疑似辍学', 'Report a dropout'], roles: REPORTING_ROLES },
+  { id: 'dashboard', href: '/dashboard', label: ['进度看板', 'Dashboard'] },
+  { id: 'password', href: '#/password', label: ['修改密码', 'Change password'] },
+];
+
+/** The menu of a role. */
+export function navigationFor(role) {
+  return NAVIGATION.filter((item) => !item.roles || item.roles.includes(role));
+}
