@@ -24,7 +24,6 @@ import { DemoAccounts1766300000000 } from './migrations/1766300000000-demo-accou
 import { LoginThrottle1766300000001 } from './migrations/1766300000001-login-throttle';
 import { AccountsAndSessions1766600000000 } from './migrations/1766600000000-accounts-and-sessions';
 import { ApiRateLimit1766800000000 } from './migrations/1766800000000-api-rate-limit';
-import { AuditLogTownTimeIndex1766800000001 } from './migrations/1766800000001-audit-log-town-time-index';
 
 /** In order; append new migrations here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -47,7 +46,6 @@ export const READ_MODEL_MIGRATIONS = [
   LoginThrottle1766300000001,
   AccountsAndSessions1766600000000,
   ApiRateLimit1766800000000,
-  AuditLogTownTimeIndex1766800000001,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
