@@ -24,7 +24,8 @@ export interface RetentionResult {
   rateLimitWindows: number;
 }
 
-const BATCH = 5_000;
+/** Rows one DELETE removes at most (exported for the test that shows the batches). */
+export const BATCH = 5_000;
 
 async function deleteInBatches(dataSource: DataSource, sql: string, params: unknown[]): Promise<number> {
   let total = 0;
