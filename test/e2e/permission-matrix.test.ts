@@ -8,6 +8,7 @@
  * src/access/permissions.ts: the table there must agree with this one. Allowed requests reach
  * the engine; refused ones (403, 404) never do.
  */
+import { chinaDay } from '../../src/api/cases/act-on-case/action-dates';
 import { ACTION_TYPES, ActionType } from '../../src/workflows/vocabulary';
 import { createTestApi, TestApi } from '../support/api-app';
 import { as, AsUser } from '../support/auth';
@@ -115,16 +116,19 @@ const FULL_IDENTITY: Record<Username, boolean> = {
 
 const AUDIT_READERS: Username[] = ['leader', 'deputy'];
 
+/** Today in China: the days an action names may be neither in the future nor before the case (action-dates.ts). */
+const TODAY = chinaDay(new Date());
+
 /** A valid body for each action type. */
 const BODIES: Record<ActionType, Record<string, unknown>> = {
-  RECORD_HOME_VISIT: { type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED', visitedOn: '2026-03-01' },
+  RECORD_HOME_VISIT: { type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED', visitedOn: TODAY },
   RECORD_PERSUASION: { type: 'RECORD_PERSUASION', outcome: 'NOT_RETURNED' },
   PERSUASION_REFUSED: { type: 'PERSUASION_REFUSED', reason: '监护人拒绝' },
   ISSUE_CORRECTION_ORDER: { type: 'ISSUE_CORRECTION_ORDER', orderNumber: '故府责改〔2026〕1号', correctWithin: '15d' },
   ISSUE_JUDICIAL_DOCUMENT: { type: 'ISSUE_JUDICIAL_DOCUMENT', documentNumber: '云故司〔2026〕1号' },
   REFER_LEGAL_LIABILITY: { type: 'REFER_LEGAL_LIABILITY', reason: '情节严重' },
   RECORD_LEGAL_OUTCOME: { type: 'RECORD_LEGAL_OUTCOME', outcome: '训诫' },
-  RECORD_RETURN: { type: 'RECORD_RETURN', returnedOn: '2026-03-02' },
+  RECORD_RETURN: { type: 'RECORD_RETURN', returnedOn: TODAY },
   RECORD_RELAPSE: { type: 'RECORD_RELAPSE', reason: '再次未到校' },
   APPROVE_CLOSURE: { type: 'APPROVE_CLOSURE' },
   PAUSE: { type: 'PAUSE', reason: '住院' },

@@ -12,10 +12,15 @@ export const REASSIGNING_ROLES = ['COORDINATOR', 'DAILY_OFFICER'];
 /** Roles that read the whole town (the dashboard's first page). */
 export const TOWN_WIDE_ROLES = ['LEADER', 'DEPUTY_LEADER', 'COORDINATOR', 'DAILY_OFFICER', 'TOWN_OFFICE'];
 
+/** Roles that administer their town's accounts (ACCOUNT_ADMIN_ROLES in src/access/permissions.ts). */
+export const ACCOUNT_ADMIN_ROLES = ['TOWN_ADMIN'];
+
 export const NAVIGATION = [
+  { id: 'accounts', href: '#/accounts', label: ['账号管理', 'Accounts'], roles: ACCOUNT_ADMIN_ROLES },
   { id: 'tasks', href: '#/tasks', label: ['我的待办', 'My tasks'] },
   { id: 'report', href: '#/report', label: ['上报疑似辍学', 'Report a dropout'], roles: REPORTING_ROLES },
   { id: 'dashboard', href: '/dashboard', label: ['进度看板', 'Dashboard'] },
+  { id: 'password', href: '#/password', label: ['修改密码', 'Change password'] },
 ];
 
 /** The menu of a role. */

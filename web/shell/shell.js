@@ -10,6 +10,15 @@ import { navigationFor } from './navigation.js';
 const { el, t } = core;
 const routes = [];
 let started = false;
+let passwordChangeGate = null;
+
+/**
+ * What the page shows after a log-in with a one-time password, alone, until the password is
+ * changed (web/accounts: the API answers 403 to everything else until then): gate(main, done).
+ */
+export function setPasswordChangeGate(gate) {
+  passwordChangeGate = gate;
+}
 
 /** Registers a page: pattern like '/case/:id'. */
 export function route(pattern, render) {
@@ -49,6 +58,14 @@ function menu() {
 
 async function render() {
   if (!core.token()) return showLogin();
+  if (core.passwordChangeRequired() && passwordChangeGate) {
+    document.getElementById('menu').replaceChildren();
+    document.getElementById('logout').hidden = false;
+    return passwordChangeGate(main(), () => {
+      history.replaceState(null, '', `${location.pathname}#/tasks`);
+      render();
+    });
+  }
   menu();
   const { path, query } = current();
   for (const r of routes) {
