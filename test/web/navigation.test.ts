@@ -2,7 +2,7 @@
  * The role's menu of /app (web/shell/navigation.js) follows the permission table: a role sees the
  * report form exactly when it may report, and the bulk reassign exactly when it may REASSIGN.
  */
-import { PERMISSIONS, documentKindsOf } from '../../src/access/permissions';
+import { ACCOUNT_ADMIN_ROLES, PERMISSIONS, documentKindsOf } from '../../src/access/permissions';
 import { ROLES } from '../../src/access/roles';
 // The page module is plain browser JavaScript without DOM access at import; jest compiles it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,6 +20,12 @@ describe('the web application’s menu per role', () => {
 
   it.each(ROLES)('%s gets the bulk reassign exactly when it may REASSIGN', (role) => {
     expect(navigation.REASSIGNING_ROLES.includes(role)).toBe(PERMISSIONS[role].actions.includes('REASSIGN'));
+  });
+
+  it.each(ROLES)('%s sees account administration exactly when it administers accounts, and its own password always', (role) => {
+    const ids = navigation.navigationFor(role).map((item) => item.id);
+    expect(ids.includes('accounts')).toBe(ACCOUNT_ADMIN_ROLES.includes(role));
+    expect(ids).toContain('password');
   });
 
   it.each(ROLES)('%s always has its tasks and the dashboard', (role) => {
