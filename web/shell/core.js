@@ -159,9 +159,18 @@ export async function download(path) {
 
 export async function login(username, password) {
   const answer = await api('/api/auth/login', { method: 'POST', body: { username, password } });
-  sessionStorage.setItem(TOKEN_KEY, answer.accessToken);
-  sessionStorage.setItem(USER_KEY, JSON.stringify(answer.user || { username }));
+  adoptSession(answer, { username });
   return answer;
+}
+
+/**
+ * Keeps the session an answer of log-in (or of a password change) gives: its token, and the user
+ * with passwordChangeRequired (the shell then shows only the password form: web/accounts).
+ */
+export function adoptSession(answer, fallbackUser = user()) {
+  sessionStorage.setItem(TOKEN_KEY, answer.accessToken);
+  const who = answer.user || fallbackUser || {};
+  sessionStorage.setItem(USER_KEY, JSON.stringify({ ...who, passwordChangeRequired: answer.passwordChangeRequired === true }));
 }
 
 /** The codes' labels (areas, stages, events, ...) from /api/dashboard/vocabulary, fetched once. */

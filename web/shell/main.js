@@ -6,5 +6,6 @@ import { start } from './shell.js';
 import '../tasks/page.js';
 import '../report/page.js';
 import '../case/page.js';
+import '../accounts/page.js';
 
 start();

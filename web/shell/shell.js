@@ -5,7 +5,7 @@
  * Pages are reached by clicking from the menu; the first page after log-in is 我的待办.
  */
 import * as core from './core.js';
-import { navigationFor } from './navigation.js';
+import { navigationFor, firstPageFor } from './navigation.js';
 
 const { el, t } = core;
 const routes = [];
@@ -47,8 +47,23 @@ function menu() {
   document.getElementById('logout').hidden = false;
 }
 
+/** The form shown alone while the user must change a one-time password (set by web/accounts). */
+let passwordChangeGate = null;
+export function setPasswordChangeGate(show) {
+  passwordChangeGate = show;
+}
+
 async function render() {
   if (!core.token()) return showLogin();
+  if (core.user()?.passwordChangeRequired && passwordChangeGate) {
+    // Every other API route answers 403 until the password is changed: show nothing else.
+    document.getElementById('menu').replaceChildren();
+    document.getElementById('logout').hidden = false;
+    return passwordChangeGate(main(), () => {
+      history.replaceState(null, '', `${location.pathname}${firstPageFor(core.user()?.role)}`);
+      render();
+    });
+  }
   menu();
   const { path, query } = current();
   for (const r of routes) {
@@ -81,7 +96,7 @@ function showLogin() {
   document.getElementById('logout').hidden = true;
   core.loginForm(main(), () => {
     // The first page after log-in, whatever the last person had open.
-    history.replaceState(null, '', `${location.pathname}#/tasks`);
+    history.replaceState(null, '', `${location.pathname}${firstPageFor(core.user()?.role)}`);
     render();
   });
 }
