@@ -9,7 +9,9 @@ import { ROLES } from '../../src/access/roles';
 const navigation = require('../../web/shell/navigation.js') as {
   REPORTING_ROLES: string[];
   REASSIGNING_ROLES: string[];
+  NO_CASE_ROLES: string[];
   navigationFor(role: string): { id: string }[];
+  firstPageFor(role: string): string;
 };
 
 describe('the web application’s menu per role', () => {
@@ -28,9 +30,13 @@ describe('the web application’s menu per role', () => {
     expect(ids).toContain('password');
   });
 
-  it.each(ROLES)('%s always has its tasks and the dashboard', (role) => {
+  it.each(ROLES)('%s has its tasks and the dashboard exactly when it reads cases, and starts on its first page', (role) => {
     const ids = navigation.navigationFor(role).map((item) => item.id);
-    expect(ids).toEqual(expect.arrayContaining(['tasks', 'dashboard']));
+    const readsCases = PERMISSIONS[role].read !== 'NONE';
+    expect(navigation.NO_CASE_ROLES.includes(role)).toBe(!readsCases);
+    expect(ids.includes('tasks')).toBe(readsCases);
+    expect(ids.includes('dashboard')).toBe(readsCases);
+    expect(navigation.firstPageFor(role)).toBe(readsCases ? '#/tasks' : '#/accounts');
   });
 });
 
