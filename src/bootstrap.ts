@@ -22,6 +22,7 @@ import { RunningDevServer, startTemporalDevServer } from './temporal/dev-server'
 import { checkSearchAttributes } from './temporal/register-search-attributes';
 import { installTemporalRuntime } from './temporal/runtime';
 import { ApiMetrics } from './metrics';
+import { RetentionJob } from './retention/retention-job';
 import { TemporalCaseEngine } from './temporal/temporal-case-engine';
 import type { PayloadCodec } from '@temporalio/common';
 import { withTemporalCodecEndpoint } from './api/temporal-codec';
@@ -165,10 +166,14 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       dispatcher.start();
       stops.push(() => dispatcher.stop());
       running.dispatcher = dispatcher;
+      // Retention: delivered outbox rows and old idempotency keys go (src/retention); the audit log stays.
+      const retention = new RetentionJob(dataSource, config.retention, { log });
+      retention.start();
+      stops.push(() => retention.stop());
       // Ledger imports uploaded through the API: run here, off the API's request path (src/api/ledger/import-jobs.ts).
       const importJobs = new ImportJobRunner({
         dataSource,
-        engine: new TemporalCaseEngine(temporalClient, policy),
+        engine: new TemporalCaseEngine(temporalClient, policy, { callTimeoutMs: config.timeouts.temporalCallMs }),
         towns,
         limits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows },
         log,

@@ -97,6 +97,8 @@ export interface BaoxueConfig {
   logFormat: 'text' | 'json';
   /** `BAOXUE_WORKER_METRICS_ADDRESS` (host:port): where the worker serves the Temporal SDK's metrics at /metrics; default off. */
   workerMetricsAddress?: string;
+  /** `BAOXUE_OUTBOX_RETENTION` (default 30d), `BAOXUE_IDEMPOTENCY_RETENTION` (default 7d, at least 1d): pruned by the worker (src/retention). */
+  retention: { outboxMs: number; idempotencyMs: number };
 }
 
 export interface TimeoutSettings {
@@ -349,6 +351,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     problems.push(`BAOXUE_WORKER_METRICS_ADDRESS: "${workerMetricsAddress}" is not host:port (for example 0.0.0.0:9464)`);
   }
 
+  const retention = { outboxMs: 30 * 86_400_000, idempotencyMs: 7 * 86_400_000 };
+  for (const [key, name, min] of [
+    ['outboxMs', 'BAOXUE_OUTBOX_RETENTION', 3_600_000],
+    // An idempotency key answers retries for 24 h: pruning one sooner would let a retry run twice.
+    ['idempotencyMs', 'BAOXUE_IDEMPOTENCY_RETENTION', 86_400_000],
+  ] as const) {
+    const text = value(name);
+    if (text === undefined) continue;
+    if (isDuration(text) && parseDuration(text) >= min) retention[key] = parseDuration(text);
+    else problems.push(`${name}: "${text}" is not a duration like 30d or 12h of at least ${min / 3_600_000} h`);
+  }
+
   const config: BaoxueConfig = {
     port,
     dataDir: path('BAOXUE_DATA_DIR', DEFAULT_DATA_DIR),
@@ -376,6 +390,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     timeouts,
     logFormat: logFormatText === 'json' ? 'json' : 'text',
     workerMetricsAddress,
+    retention,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -288,8 +288,9 @@ async function measureOnStack(o: Options, stack: Stack, pool: Pool, results: Ben
     if (o.phases.has('deadline')) {
       // Opened first, then due: the window outlasts the opening (from this run's pace, with margin),
       // so the lag measures the timers and not the queue of reports.
+      // Each report here also starts its no-op timer: assume 0.7 of the throughput phase's pace.
       const pace = Math.min(results.throughput?.cases.perSecond ?? 20, 150);
-      const windowSeconds = Math.max(60, Math.ceil((o.cases / (pace * 0.6)) * 1.3) + 45);
+      const windowSeconds = Math.max(60, Math.ceil((o.cases / (pace * 0.7)) * 1.2) + 45);
       api = await restartApiWithWindow(stack, api, windowSeconds);
       const deadlineClient = new BenchApi(api.url);
       await deadlineClient.login();

@@ -68,7 +68,7 @@ import { HealthController } from './health/health.controller';
 import { MeController } from './me/me.controller';
 import { CaseResponsibilityController } from './responsibility/case-responsibility.controller';
 import { TaskQueries } from '../read-model/task-queries';
-import { LEDGER_LIMITS, TOWN, TOWNS } from './tokens';
+import { CLOCK, Clock, LEDGER_LIMITS, TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
 import { accountsModuleParts } from '../accounts';
 import type { ResponsibilityDirectory } from '../responsibility/directory';
@@ -101,6 +101,8 @@ export interface ApiModuleOptions {
   responsibility?: ResponsibilityDirectory;
   /** Rate limits and idempotency settings; defaults when absent (300 requests a minute per client, 10 log-ins per IP). */
   hardening?: HardeningSettings;
+  /** "Now" for date rules (default the system clock); tests pin it to the date their fixtures were written for. */
+  clock?: Clock;
 }
 
 const OWNED_DATA_SOURCE = Symbol('OWNED_DATA_SOURCE');
@@ -190,6 +192,7 @@ export class ApiModule {
         dataSourceProvider,
         engineProvider,
         { provide: TOWNS, useValue: towns },
+        { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },
         { provide: TOWN, useValue: towns.default },
         { provide: LEDGER_LIMITS, useValue: options.ledgerLimits ?? DEFAULT_READ_LIMITS },
         { provide: OWNED_DATA_SOURCE, useValue: !('dataSource' in database) },

@@ -8,3 +8,6 @@ export const TOWN = Symbol('TOWN');
 
 /** The ledger file's bounds (`ReadLimits`: unpacked size and rows, src/ledger/zip-bounds.ts). */
 export const LEDGER_LIMITS = Symbol('LEDGER_LIMITS');
+/** `() => Date`: what the API takes for "now" where a rule depends on the date (a reported child's age). Tests pin it. */
+export const CLOCK = Symbol('CLOCK');
+export type Clock = () => Date;

@@ -37,7 +37,7 @@ describe('the dashboard over HTTP', () => {
       expect(res.headers['content-type']).toMatch(/text\/html/);
       expect(res.headers['content-security-policy']).toContain("script-src 'self'");
       // Every script the page loads is a file of ours: no CDN, no inline script.
-      const scripts = [...res.text.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
+      const scripts = [...res.text.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]);
       expect(scripts.length).toBeGreaterThan(0);
       for (const src of scripts) {
         expect(src).toMatch(/^\/assets\//);

@@ -74,8 +74,8 @@ function allText(value: unknown, out: string[] = []): string[] {
 }
 
 /**
- * Every payload in the history (inputs, activity arguments and results, update arguments and
- * results, failures), except search attributes: Temporal indexes those, so they stay in clear and
+ * Every payload in the history (inputs, activity arguments and results, local activities' results,
+ * update arguments and results, failures), except markers' core bookkeeping and search attributes: Temporal indexes those, so they stay in clear and
  * hold codes and dates only (the text check above covers them).
  */
 function allPayloads(value: unknown, out: Payload[] = []): Payload[] {
@@ -86,6 +86,14 @@ function allPayloads(value: unknown, out: Payload[] = []): Payload[] {
     return out;
   }
   const o = value as Record<string, unknown>;
+  if ('markerName' in o && o.details && typeof o.details === 'object') {
+    // A marker's bookkeeping is written by the SDK's core, never through the codec: a local
+    // activity's `data` (its seq, attempt, type and times) and a patch's `patch-data` (its id).
+    // Its `result` is the local activity's answer and goes through the codec like any other.
+    const { data: _coreMeta, 'patch-data': _patch, ...rest } = o.details as Record<string, unknown>;
+    allPayloads(rest, out);
+    return out;
+  }
   if (o.metadata && typeof o.metadata === 'object' && (o.data instanceof Uint8Array || o.metadata instanceof Object) && 'encoding' in (o.metadata as object)) {
     out.push(o as Payload);
     return out;

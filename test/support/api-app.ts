@@ -63,7 +63,16 @@ export interface TestApiOptions {
   seedDemo?: boolean;
   /** The file bounds of the ledger import (default the app's). */
   ledgerLimits?: ReadLimits;
+  /** "Now" of the API's date rules (default FIXTURE_TODAY). */
+  clock?: () => Date;
 }
+
+/**
+ * The day the tests' children (birth dates and grades, e.g. born 2011 in grade 5) fit: the
+ * reported child's age must fit the grade (src/registry/age-rules.ts), and a fixed day keeps those
+ * fixtures valid as years pass. Tests of the age rule itself pass the real clock.
+ */
+export const FIXTURE_TODAY = new Date('2024-10-08T02:00:00Z');
 
 export async function createTestApi(options: TestApiOptions): Promise<TestApi>;
 export async function createTestApi<E extends CaseEngine>(options: TestApiOptions & { engine: E }): Promise<TestApi<E>>;
@@ -81,6 +90,7 @@ export async function createTestApi(options: TestApiOptions & { engine?: CaseEng
         responsibility: options.responsibility,
         hardening: options.hardening ?? GENEROUS_LIMITS,
         auth: { tokenSecret: TEST_TOKEN_SECRET, trustProxyHops: options.trustProxyHops ?? 0 },
+        clock: options.clock ?? (() => FIXTURE_TODAY),
       }),
     ],
   }).compile();

@@ -14,8 +14,9 @@ export interface BombSpec {
   declare?: (trueSize: number) => number;
 }
 
-/** A row of one long cell: a repeat every 3 bytes deflates near deflate's best (about 1000:1). */
-const ROW = `<row><c t="inlineStr"><is><t>${'控'.repeat(30_000)}</t></is></c></row>`;
+/** Row n: one long cell (a reader that gets this far holds it all); a repeat every 3 bytes deflates near deflate's best (about 1000:1). */
+const TEXT = '控'.repeat(30_000);
+const row = (n: number) => `<row r="${n}"><c r="A${n}" t="inlineStr"><is><t>${TEXT}</t></is></c></row>`;
 
 export async function xlsxBomb(spec: BombSpec = {}): Promise<Buffer> {
   const target = spec.unpackedBytes ?? 450 * 1024 * 1024;
@@ -28,7 +29,6 @@ export async function xlsxBomb(spec: BombSpec = {}): Promise<Buffer> {
   const sheet = files.find((f) => /^xl\/worksheets\/sheet\d+\.xml$/.test(f.name))!;
   const head = Buffer.from('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>');
   const tail = Buffer.from('</sheetData></worksheet>');
-  const chunk = Buffer.from(ROW.repeat(Math.ceil((1024 * 1024) / Buffer.byteLength(ROW))));
   const deflate = createDeflateRaw({ level: 9 });
   const out: Buffer[] = [];
   deflate.on('data', (d: Buffer) => out.push(d));
@@ -41,7 +41,7 @@ export async function xlsxBomb(spec: BombSpec = {}): Promise<Buffer> {
     if (!deflate.write(b)) await new Promise((resolve) => deflate.once('drain', resolve));
   };
   await write(head);
-  while (size + chunk.length + tail.length < target) await write(chunk);
+  for (let n = 1; size + tail.length < target; n++) await write(Buffer.from(row(n)));
   await write(tail);
   deflate.end();
   await done;

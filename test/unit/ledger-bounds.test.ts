@@ -4,6 +4,7 @@
  * is stopped while inflating, at the bound; rows over the bound are refused; a normal file reads.
  */
 import { readAndParseLedger } from '../../src/ledger/import-ledger';
+import { readAndParseInThread } from '../../src/ledger/read-in-thread';
 import { readLedgerFile } from '../../src/ledger/read-sheet';
 import { checkXlsxBounds, checkZipDirectory, LedgerTooLargeError } from '../../src/ledger/zip-bounds';
 import { loadTown } from '../../src/read-model/town';
@@ -52,6 +53,22 @@ describe('an .xlsx decompression bomb', () => {
     expect(err).toMatchObject({ reason: 'UNPACKED' });
     expect(ms).toBeLessThan(10_000);
     expect(grew).toBeLessThan(200);
+  });
+});
+
+describe('the worker thread that reads a file', () => {
+  it('runs out of its own heap, not the process’s, when a file gets past the bounds (here set far too high)', async () => {
+    const started = performance.now();
+    const err = await refusal(() => readAndParseInThread(town, 'bomb.xlsx', bomb, { maxUnpackedBytes: 1024 * 1024 * 1024, maxRows: 1_000_000 }, { maxHeapMb: 64, timeoutMs: 60_000 }));
+    console.log(`the thread ran out of its 64 MB heap after ${(performance.now() - started).toFixed(0)} ms`);
+    expect(err).toBeInstanceOf(LedgerTooLargeError);
+    expect(err.reason).toBe('UNPACKED');
+  }, 90_000);
+
+  it('answers a normal file as the reader here does', async () => {
+    const parsed = await readAndParseInThread(town, 'ok.xlsx', await ledgerXlsx({ count: 30 }), LIMITS);
+    expect(parsed).toMatchObject({ totalRows: 30, badRows: 0 });
+    expect(parsed.rows).toHaveLength(30);
   });
 });
 

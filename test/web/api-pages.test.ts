@@ -34,10 +34,6 @@ const CALLED_BY_NAME: Record<string, { file: string; text: string }> = {
  * page calls it — the last check below fails while one stays listed after its page exists.
  */
 const PENDING_PAGE: Record<string, string> = {
-  // The shell keeps only the access token: renewing it with the refresh token inside api(), and
-  // ending the session on the server on 退出, are still to be wired (docs/web.md, Session).
-  'POST /api/auth/refresh': 'shell: renew the token before the log-in dialog is needed',
-  'POST /api/auth/logout': 'shell: 退出 ends the session on the server too',
   'GET /api/audit': 'audit page (leading group)',
   'GET /api/me/notifications': 'notifications page',
   'POST /api/me/notifications/{notificationId}/read': 'notifications page',

@@ -1,13 +1,20 @@
 /*
  * The core every page module imports (web/shell/core.js): language (Chinese first, English on
  * request), the session (the token of POST /api/auth/login in this tab's sessionStorage, never a
- * cookie), API calls that turn the API's one error shape into plain words, session expiry (a
- * log-in dialog over the page, so what was typed stays, then the request is sent again), the
+ * cookie), API calls that turn the API's one error shape into plain words, silent renewal with the
+ * refresh token before the access token runs out, session expiry (a log-in dialog over the page
+ * once the session itself has ended, so what was typed stays, then the request is sent again), the
  * codes' labels, dates in Chinese form, and small DOM helpers. Plain ES module, no build step.
  */
 const LANG_KEY = 'baoxue.lang';
 const TOKEN_KEY = 'baoxue.token';
 const USER_KEY = 'baoxue.user';
+// The session (docs/accounts.md): the refresh token, when the access token runs out, and whether a one-time password must be changed first.
+const REFRESH_KEY = 'baoxue.refresh';
+const EXPIRES_KEY = 'baoxue.expires';
+const MUST_CHANGE_KEY = 'baoxue.mustChange';
+/** Renew this long before the access token runs out (a slow village link still makes it). */
+const RENEW_BEFORE_MS = 60_000;
 export const state = { lang: localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh', vocabulary: null, onLangChange: [] };
 
 /** t('中文', 'English') → the text of the current language. A {zh, en} label works too. */
@@ -76,8 +83,71 @@ export function user() {
 
 export const onLoggedOut = [];
 
+/** True after a log-in with a one-time password, until it is changed (the API refuses everything else). */
+export function passwordChangeRequired() {
+  return sessionStorage.getItem(MUST_CHANGE_KEY) === 'true';
+}
+
+/**
+ * Keeps a token pair the API answered (log-in, refresh, own password change) and plans its silent
+ * renewal shortly before the access token runs out.
+ */
+export function adoptSession(answer) {
+  sessionStorage.setItem(TOKEN_KEY, answer.accessToken);
+  if (answer.refreshToken) sessionStorage.setItem(REFRESH_KEY, answer.refreshToken);
+  sessionStorage.setItem(EXPIRES_KEY, String(Date.now() + answer.expiresIn * 1000));
+  sessionStorage.setItem(MUST_CHANGE_KEY, String(answer.passwordChangeRequired === true));
+  if (answer.user) sessionStorage.setItem(USER_KEY, JSON.stringify(answer.user));
+  planRenewal();
+}
+
+let renewalTimer = null;
+function planRenewal() {
+  clearTimeout(renewalTimer);
+  const expires = Number(sessionStorage.getItem(EXPIRES_KEY) || 0);
+  if (!expires || !sessionStorage.getItem(REFRESH_KEY)) return;
+  renewalTimer = setTimeout(() => void renewSession(), Math.max(0, expires - Date.now() - RENEW_BEFORE_MS));
+}
+
+let pendingRenewal = null;
+/**
+ * Trades the refresh token for a new pair (POST /api/auth/refresh). One at a time: a refresh token
+ * works once, and the API ends the whole session when a spent one comes back. True when renewed;
+ * false when the session has ended (then only logging in again helps).
+ */
+export function renewSession() {
+  pendingRenewal ??= (async () => {
+    const refreshToken = sessionStorage.getItem(REFRESH_KEY);
+    if (!refreshToken) return false;
+    let res;
+    try {
+      res = await fetch('/api/auth/refresh', { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }), cache: 'no-store' });
+    } catch {
+      planRenewalRetry();
+      return false; // offline: the token may still be good; try again later
+    }
+    if (!res.ok) {
+      sessionStorage.removeItem(REFRESH_KEY);
+      return false;
+    }
+    adoptSession(await res.json());
+    return true;
+  })().finally(() => (pendingRenewal = null));
+  return pendingRenewal;
+}
+
+function planRenewalRetry() {
+  clearTimeout(renewalTimer);
+  renewalTimer = setTimeout(() => void renewSession(), 30_000);
+}
+
 /** Ends the session here: token and user gone, the page back at its first page (never the last user's case). */
 export function logout() {
+  const refreshToken = sessionStorage.getItem(REFRESH_KEY);
+  // The API revokes the session's refresh tokens; the page does not wait for it.
+  if (refreshToken) void fetch('/api/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }), keepalive: true }).catch(() => undefined);
+  clearTimeout(renewalTimer);
+  for (const key of [REFRESH_KEY, EXPIRES_KEY, MUST_CHANGE_KEY]) sessionStorage.removeItem(key);
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(USER_KEY);
   state.vocabulary = null;
@@ -106,6 +176,8 @@ export function onSessionExpired(handler) {
 export async function api(path, options = {}) {
   const res = await send(path, options);
   if (res.status === 401 && path !== '/api/auth/login' && token()) {
+    // First the silent way: a new pair from the refresh token; the dialog only when the session has ended.
+    if (await renewSession()) return finish(await send(path, options), options);
     pendingReauthentication ??= reauthenticate().finally(() => (pendingReauthentication = null));
     if (await pendingReauthentication) return finish(await send(path, options), options);
   }
@@ -159,18 +231,8 @@ export async function download(path) {
 
 export async function login(username, password) {
   const answer = await api('/api/auth/login', { method: 'POST', body: { username, password } });
-  adoptSession(answer, { username });
+  adoptSession({ ...answer, user: answer.user || { username } });
   return answer;
-}
-
-/**
- * Keeps the session an answer of log-in (or of a password change) gives: its token, and the user
- * with passwordChangeRequired (the shell then shows only the password form: web/accounts).
- */
-export function adoptSession(answer, fallbackUser = user()) {
-  sessionStorage.setItem(TOKEN_KEY, answer.accessToken);
-  const who = answer.user || fallbackUser || {};
-  sessionStorage.setItem(USER_KEY, JSON.stringify({ ...who, passwordChangeRequired: answer.passwordChangeRequired === true }));
 }
 
 /** The codes' labels (areas, stages, events, ...) from /api/dashboard/vocabulary, fetched once. */
@@ -303,6 +365,7 @@ export function requestId() {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
+  planRenewal(); // a reloaded page keeps renewing its session
   document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
   const toggle = document.querySelector('[data-testid="lang-toggle"]');
   if (toggle) {

@@ -10,6 +10,15 @@ import { navigationFor, firstPageFor } from './navigation.js';
 const { el, t } = core;
 const routes = [];
 let started = false;
+let passwordChangeGate = null;
+
+/**
+ * What the page shows after a log-in with a one-time password, alone, until the password is
+ * changed (web/accounts: the API answers 403 to everything else until then): gate(main, done).
+ */
+export function setPasswordChangeGate(gate) {
+  passwordChangeGate = gate;
+}
 
 /** Registers a page: pattern like '/case/:id'. */
 export function route(pattern, render) {
@@ -47,16 +56,9 @@ function menu() {
   document.getElementById('logout').hidden = false;
 }
 
-/** The form shown alone while the user must change a one-time password (set by web/accounts). */
-let passwordChangeGate = null;
-export function setPasswordChangeGate(show) {
-  passwordChangeGate = show;
-}
-
 async function render() {
   if (!core.token()) return showLogin();
-  if (core.user()?.passwordChangeRequired && passwordChangeGate) {
-    // Every other API route answers 403 until the password is changed: show nothing else.
+  if (core.passwordChangeRequired() && passwordChangeGate) {
     document.getElementById('menu').replaceChildren();
     document.getElementById('logout').hidden = false;
     return passwordChangeGate(main(), () => {

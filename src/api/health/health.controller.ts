@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
 import { NoAudit } from '../audit/audit.decorator';
 import { Public } from '../auth/public.decorator';
@@ -43,6 +44,8 @@ export class HealthController {
   @Get()
   @Public() // probes and load balancers ask without logging in; it shows no one's data
   @NoAudit()
+  // Not counted: the limit is kept in PostgreSQL, and health must answer (naming it) when that is down.
+  @SkipThrottle()
   @ApiOperation({ summary: '运行状态 / Health of the API, the database and the case engine (no log-in needed)' })
   @ApiResponse({ status: 200, type: HealthDto, description: '一切正常 / all ok' })
   @ApiResponse({ status: 503, type: HealthDto, description: '数据库或引擎不可用 / the database or the engine is down' })

@@ -1,3 +1,4 @@
+import { AGE_EXCEPTION_KINDS, AgeExceptionKind } from '../../../registry/age-rules';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -47,6 +48,19 @@ export class GuardianRequestDto {
   @IsNotEmpty()
   @MaxLength(20)
   relation!: string;
+}
+
+export class AgeExceptionDto {
+  @ApiProperty({ enum: AGE_EXCEPTION_KINDS, example: 'HOME_TEACHING', description: '送教上门 HOME_TEACHING / 延迟入学 LATE_ENROLMENT / 留级 REPEATED_GRADE / 其他 OTHER' })
+  @IsIn(AGE_EXCEPTION_KINDS)
+  kind!: AgeExceptionKind;
+
+  @ApiProperty({ example: '肢体残疾，县特教中心送教上门', maxLength: 200, description: '原因 / the reason, recorded in the case' })
+  @trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  reason!: string;
 }
 
 export class ReportedChildDto {
@@ -107,6 +121,17 @@ export class ReportedChildDto {
   @IsString()
   @IsNotEmpty()
   area!: string;
+
+  @ApiPropertyOptional({
+    type: () => AgeExceptionDto,
+    description:
+      '年龄与年级不符时的说明（如送教上门、延迟入学、留级），比年级通常年龄大 3 岁以上时必填 / why the age does not fit the grade; required when the child is more than 3 years older than the grade\'s usual age',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AgeExceptionDto)
+  ageException?: AgeExceptionDto;
 
   @ApiProperty({ type: [GuardianRequestDto], minItems: 1, maxItems: 10 })
   @IsArray()

@@ -24,11 +24,12 @@ import { actorName, AuthUser } from '../../auth/auth-user';
 import { reportForbidden, reportOutOfScope } from '../../auth/forbidden';
 import { mayReadCase, mayReadChild, mayReportAtAll } from '../../../access/permissions';
 import { ApiError } from '../../errors';
-import { TOWNS } from '../../tokens';
+import { CLOCK, Clock, TOWNS } from '../../tokens';
 import { handledElsewhereError } from '../../children/handled-elsewhere';
 import { resolveArea, resolveSchool } from '../../town-codes';
 import { validationFailed } from '../../validation/field-errors';
 import { checkChild } from '../../../registry/child-rules';
+import { ageExceptionNote, ageFitsGradeProblems } from '../../../registry/age-rules';
 import { CaseDetailDto, CasePresenter } from '../case.views';
 import { ReportCaseRequestDto, ReportedChildDto } from './report-case.request.dto';
 
@@ -42,6 +43,7 @@ export class ReportCaseService {
     private readonly presenter: CasePresenter,
     @Inject(CASE_ENGINE) private readonly engine: CaseEngine,
     @Inject(TOWNS) private readonly towns: Towns,
+    @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
   async report(request: ReportCaseRequestDto, user: AuthUser, refused: RefusedWrite[]): Promise<CaseDetailDto> {
@@ -59,12 +61,15 @@ export class ReportCaseService {
     }
     const town = this.towns.get(user.town);
     const child = request.child ? this.checkChild(town, request.child) : { childId: request.childId! };
+    // A stated age exception (送教上门, late enrolment ...) is recorded in the opening note, where the case's timeline keeps it.
+    const exception = request.child?.ageException;
+    const note = exception ? [ageExceptionNote(exception), request.note].filter(Boolean).join('\n') : request.note;
 
     let row;
     try {
       row = await openAndStartCase(
         { dataSource: this.dataSource, engine: this.engine },
-        { town: town.code, child, cause: request.cause, note: request.note, openedBy: actor, reporter: user },
+        { town: town.code, child, cause: request.cause, note, openedBy: actor, reporter: user },
       );
     } catch (err) {
       if (err instanceof ChildWriteRefusedError) throw await this.refusal(town, user, err, 'childId' in child, refused);
@@ -131,6 +136,8 @@ export class ReportCaseService {
     resolveSchool(town, child.school, 'child.school');
     const checked = checkChild(town, child, 'child.');
     if (!checked.child) throw validationFailed(checked.problems);
+    const ageProblems = ageFitsGradeProblems(checked.child.birthDate, checked.child.grade, child.ageException, this.now(), 'child.');
+    if (ageProblems.length > 0) throw validationFailed(ageProblems);
     const { name, idNumber, birthDate, sex, school, grade, className, area, guardians } = checked.child;
     return { name, idNumber, birthDate, sex, school, grade, className, area, guardians };
   }

@@ -1,0 +1,85 @@
+/**
+ * Retention: what is worth keeping only for a while goes after a configured age; the audit log
+ * stays (it is evidence; audit_log_town_at_idx, migration 1764800000000, serves its time-range reads).
+ * - delivered notifications' outbox rows (status SENT; the notification itself, the in-app inbox,
+ *   stays): after BAOXUE_OUTBOX_RETENTION (default 30d). PENDING and FAILED rows stay: they are work;
+ * - idempotency keys: after BAOXUE_IDEMPOTENCY_RETENTION (default 7d, never less than the keys'
+ *   lifetime of 24 h, so no key that still answers a retry goes);
+ * - the API rate limit's windows that ended an hour ago.
+ * Runs in every worker process, hourly and once at start; deleting twice is harmless, so several
+ * workers need no lock. Each round deletes in batches, so a first run on years of rows never holds
+ * a long lock.
+ */
+import type { DataSource } from 'typeorm';
+import { pruneRateLimitWindows } from '../api/hardening/rate-limit-store';
+
+export interface RetentionSettings {
+  outboxMs: number;
+  idempotencyMs: number;
+}
+
+export interface RetentionResult {
+  outboxRows: number;
+  idempotencyKeys: number;
+  rateLimitWindows: number;
+}
+
+/** Rows one DELETE removes at most (exported for the test that shows the batches). */
+export const BATCH = 5_000;
+
+async function deleteInBatches(dataSource: DataSource, sql: string, params: unknown[]): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [, deleted] = (await dataSource.query(sql, params)) as [unknown, number];
+    total += deleted;
+    if (deleted < BATCH) return total;
+  }
+}
+
+/** One round; tests call it directly. */
+export async function pruneOnce(dataSource: DataSource, settings: RetentionSettings): Promise<RetentionResult> {
+  const outboxRows = await deleteInBatches(
+    dataSource,
+    `DELETE FROM notification_outbox WHERE id IN (
+       SELECT id FROM notification_outbox WHERE status = 'SENT' AND sent_at < now() - $1::float8 * interval '1 millisecond' LIMIT ${BATCH})`,
+    [settings.outboxMs],
+  );
+  const idempotencyKeys = await deleteInBatches(
+    dataSource,
+    `DELETE FROM idempotency_keys WHERE ctid IN (
+       SELECT ctid FROM idempotency_keys WHERE created_at < now() - $1::float8 * interval '1 millisecond' LIMIT ${BATCH})`,
+    [settings.idempotencyMs],
+  );
+  const rateLimitWindows = await pruneRateLimitWindows(dataSource);
+  return { outboxRows, idempotencyKeys, rateLimitWindows };
+}
+
+export class RetentionJob {
+  private timer?: NodeJS.Timeout;
+  private round?: Promise<unknown>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly settings: RetentionSettings,
+    private readonly options: { everyMs?: number; log?: (line: string) => void } = {},
+  ) {}
+
+  start(): void {
+    const run = () => {
+      this.round = pruneOnce(this.dataSource, this.settings).then(
+        (r) => {
+          if (r.outboxRows + r.idempotencyKeys > 0) this.options.log?.(`保留期清理 / retention: ${r.outboxRows} delivered outbox rows, ${r.idempotencyKeys} idempotency keys pruned`);
+        },
+        (err: Error) => this.options.log?.(`保留期清理失败 / retention round failed (next round retries): ${err.message}`),
+      );
+    };
+    run();
+    this.timer = setInterval(run, this.options.everyMs ?? 3_600_000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.round;
+  }
+}
