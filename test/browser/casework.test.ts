@@ -257,6 +257,18 @@ describe('a day’s casework in the browser, phone first', () => {
     expect(new Set(held.map((t: { caseId: string }) => t.caseId)).size).toBe(3);
   });
 
+  it('the account administrator starts on the accounts page, with no tasks or dashboard in the menu', async () => {
+    const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', bypassCSP: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => problems.push(`admin: ${err.message}`));
+    await page.goto(`${app.apiUrl}/app`);
+    await logInOnPage(page, 'admin', DEMO_PASSWORD);
+    await page.waitForSelector('[data-testid="accounts"]');
+    expect(await page.$$eval('#menu a', (links) => links.map((a) => a.getAttribute('data-nav')))).toEqual(['accounts', 'password']);
+    await expectPhoneFriendly(page, 'app-accounts');
+  });
+
   it('the leader drills from the dashboard into an area and a case', async () => {
     const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', bypassCSP: true });
     contexts.push(context);

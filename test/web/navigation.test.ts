@@ -2,14 +2,16 @@
  * The role's menu of /app (web/shell/navigation.js) follows the permission table: a role sees the
  * report form exactly when it may report, and the bulk reassign exactly when it may REASSIGN.
  */
-import { PERMISSIONS, documentKindsOf } from '../../src/access/permissions';
+import { ACCOUNT_ADMIN_ROLES, PERMISSIONS, documentKindsOf } from '../../src/access/permissions';
 import { ROLES } from '../../src/access/roles';
 // The page module is plain browser JavaScript without DOM access at import; jest compiles it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const navigation = require('../../web/shell/navigation.js') as {
   REPORTING_ROLES: string[];
   REASSIGNING_ROLES: string[];
+  NO_CASE_ROLES: string[];
   navigationFor(role: string): { id: string }[];
+  firstPageFor(role: string): string;
 };
 
 describe('the web application’s menu per role', () => {
@@ -22,9 +24,19 @@ describe('the web application’s menu per role', () => {
     expect(navigation.REASSIGNING_ROLES.includes(role)).toBe(PERMISSIONS[role].actions.includes('REASSIGN'));
   });
 
-  it.each(ROLES)('%s always has its tasks and the dashboard', (role) => {
+  it.each(ROLES)('%s sees account administration exactly when it administers accounts, and its own password always', (role) => {
     const ids = navigation.navigationFor(role).map((item) => item.id);
-    expect(ids).toEqual(expect.arrayContaining(['tasks', 'dashboard']));
+    expect(ids.includes('accounts')).toBe(ACCOUNT_ADMIN_ROLES.includes(role));
+    expect(ids).toContain('password');
+  });
+
+  it.each(ROLES)('%s has its tasks and the dashboard exactly when it reads cases, and starts on its first page', (role) => {
+    const ids = navigation.navigationFor(role).map((item) => item.id);
+    const readsCases = PERMISSIONS[role].read !== 'NONE';
+    expect(navigation.NO_CASE_ROLES.includes(role)).toBe(!readsCases);
+    expect(ids.includes('tasks')).toBe(readsCases);
+    expect(ids.includes('dashboard')).toBe(readsCases);
+    expect(navigation.firstPageFor(role)).toBe(readsCases ? '#/tasks' : '#/accounts');
   });
 });
 

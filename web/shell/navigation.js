@@ -15,15 +15,25 @@ export const TOWN_WIDE_ROLES = ['LEADER', 'DEPUTY_LEADER', 'COORDINATOR', 'DAILY
 /** Roles that administer their town's accounts (ACCOUNT_ADMIN_ROLES in src/access/permissions.ts). */
 export const ACCOUNT_ADMIN_ROLES = ['TOWN_ADMIN'];
 
+/** Roles that read no case (permissions read: 'NONE'): no tasks, no dashboard. */
+export const NO_CASE_ROLES = ['TOWN_ADMIN'];
+const CASE_ROLES = (role) => !NO_CASE_ROLES.includes(role);
+
 export const NAVIGATION = [
   { id: 'accounts', href: '#/accounts', label: ['账号管理', 'Accounts'], roles: ACCOUNT_ADMIN_ROLES },
-  { id: 'tasks', href: '#/tasks', label: ['我的待办', 'My tasks'] },
+  { id: 'tasks', href: '#/tasks', label: ['我的待办', 'My tasks'], when: CASE_ROLES },
   { id: 'report', href: '#/report', label: ['上报疑似辍学', 'Report a dropout'], roles: REPORTING_ROLES },
-  { id: 'dashboard', href: '/dashboard', label: ['进度看板', 'Dashboard'] },
+  { id: 'dashboard', href: '/dashboard', label: ['进度看板', 'Dashboard'], when: CASE_ROLES },
   { id: 'password', href: '#/password', label: ['修改密码', 'Change password'] },
 ];
 
 /** The menu of a role. */
 export function navigationFor(role) {
-  return NAVIGATION.filter((item) => !item.roles || item.roles.includes(role));
+  return NAVIGATION.filter((item) => (!item.roles || item.roles.includes(role)) && (!item.when || item.when(role)));
+}
+
+/** The first page after log-in: 我的待办 for the roles that read cases, else the first entry of the menu inside /app. */
+export function firstPageFor(role) {
+  const items = navigationFor(role);
+  return (items.find((item) => item.id === 'tasks') ?? items.find((item) => item.href.startsWith('#')))?.href ?? '#/password';
 }

@@ -5,7 +5,7 @@
  * Pages are reached by clicking from the menu; the first page after log-in is 我的待办.
  */
 import * as core from './core.js';
-import { navigationFor } from './navigation.js';
+import { navigationFor, firstPageFor } from './navigation.js';
 
 const { el, t } = core;
 const routes = [];
@@ -62,7 +62,7 @@ async function render() {
     document.getElementById('menu').replaceChildren();
     document.getElementById('logout').hidden = false;
     return passwordChangeGate(main(), () => {
-      history.replaceState(null, '', `${location.pathname}#/tasks`);
+      history.replaceState(null, '', `${location.pathname}${firstPageFor(core.user()?.role)}`);
       render();
     });
   }
@@ -98,7 +98,7 @@ function showLogin() {
   document.getElementById('logout').hidden = true;
   core.loginForm(main(), () => {
     // The first page after log-in, whatever the last person had open.
-    history.replaceState(null, '', `${location.pathname}#/tasks`);
+    history.replaceState(null, '', `${location.pathname}${firstPageFor(core.user()?.role)}`);
     render();
   });
 }
