@@ -228,7 +228,11 @@ describe('the leading group’s dashboard in a browser', () => {
   it('asks to log in again when the session expires (not “连接中断”), and its report panel speaks to a civil servant', async () => {
     const page = await dashboardAs('leader');
     expect(await page.textContent('[data-testid="reports-section"]')).not.toMatch(/npm|run report/);
-    await page.evaluate(() => (globalThis as any).sessionStorage.setItem('baoxue.token', 'expired.token.value'));
+    // The session has ended (past its working day): the access token is refused and so is the refresh token.
+    await page.evaluate(() => {
+      (globalThis as any).sessionStorage.setItem('baoxue.token', 'expired.token.value');
+      (globalThis as any).sessionStorage.setItem('baoxue.refresh', 'x'.repeat(43)); // well-formed, unknown: 401
+    });
     await page.waitForSelector('[data-testid="relogin"] [data-testid="login-again-form"]', { timeout: 10_000 });
     expect(await text(page, 'live')).not.toContain('连接中断');
     await page.fill('[data-testid="relogin"] input[name=password]', DEMO_PASSWORD);
