@@ -164,7 +164,11 @@ describe('a day’s casework in the browser, phone first', () => {
     await expectPhoneFriendly(page, 'app-home-visit-check-answers');
 
     // The session expires before the confirmation: the log-in dialog opens over the form, and the action is sent after.
-    await page.evaluate(() => (globalThis as any).sessionStorage.setItem('baoxue.token', 'expired.token.value'));
+    // The session has ended (no refresh token left to renew it with, test/browser/accounts.test.ts covers the silent renewal).
+    await page.evaluate(() => {
+      (globalThis as any).sessionStorage.setItem('baoxue.token', 'expired.token.value');
+      (globalThis as any).sessionStorage.removeItem('baoxue.refresh');
+    });
     await page.click('[data-testid="check-answers"] [data-testid="confirm"]');
     await page.waitForSelector('[data-testid="relogin"] [data-testid="login-again-form"]');
     expect(await page.inputValue('[data-testid="relogin"] input[name=username]')).toBe('teacher');
