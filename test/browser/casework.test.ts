@@ -164,10 +164,10 @@ describe('a day’s casework in the browser, phone first', () => {
     await expectPhoneFriendly(page, 'app-home-visit-check-answers');
 
     // The session expires before the confirmation: the log-in dialog opens over the form, and the action is sent after.
-    // The session has ended (past its working day): the access token is refused and so is the refresh token.
+    // The session has ended (no refresh token left to renew it with, test/browser/accounts.test.ts covers the silent renewal).
     await page.evaluate(() => {
       (globalThis as any).sessionStorage.setItem('baoxue.token', 'expired.token.value');
-      (globalThis as any).sessionStorage.setItem('baoxue.refresh', 'x'.repeat(43)); // well-formed, unknown: 401
+      (globalThis as any).sessionStorage.removeItem('baoxue.refresh');
     });
     await page.click('[data-testid="check-answers"] [data-testid="confirm"]');
     await page.waitForSelector('[data-testid="relogin"] [data-testid="login-again-form"]');
