@@ -134,9 +134,10 @@ async function runJob(file, options, area) {
     await sleep(POLL_MS);
     job = await readImport(job.id);
   }
-  bar.max = 1;
-  bar.value = 1;
-  words.textContent = job.status === 'done' ? t('已完成', 'Finished') : t('未导入', 'Not imported');
+  if (!(job.progress.total > 0)) bar.max = 1;
+  bar.value = bar.max;
+  // A check that found bad rows ends as a failed job with its report: the check itself is complete.
+  words.textContent = job.dryRun && job.report ? t('检查完毕', 'Checked') : job.status === 'done' ? t('已完成', 'Finished') : t('未导入', 'Not imported');
   return job;
 }
 
