@@ -30,7 +30,7 @@ const CALLED_BY_NAME: Record<string, { file: string; text: string }> = {
 /**
  * Operations a role needs whose page is not on main yet (issue 11, 2026-12-06): the registry,
  * ledger, notifications, monthly reports and audit pages are being built by other helpers
- * (accounts: registry, notifications, audit; sec-import: ledger). Each goes from here once its
+ * (accounts: registry, notifications, audit; the ledger page is web/ledger/). Each goes from here once its
  * page calls it — the last check below fails while one stays listed after its page exists.
  */
 const PENDING_PAGE: Record<string, string> = {
@@ -40,9 +40,6 @@ const PENDING_PAGE: Record<string, string> = {
   'POST /api/children': 'registry page',
   'GET /api/children/{id}': 'registry page',
   'PATCH /api/children/{id}': 'registry page',
-  'POST /api/ledger/import': 'ledger page',
-  'GET /api/ledger/imports/{id}': 'ledger page',
-  'GET /api/ledger/export': 'ledger page',
   'GET /api/towns/current': 'registry page (the town\'s villages and schools for its forms)',
   'GET /api/support/education-aid': 'education-aid list (the case page shows a case\'s aid; the town-wide list has no page yet)',
   'GET /api/responsibility/cases/{id}': 'case page: the responsibility chain of the case (who is on each post)',

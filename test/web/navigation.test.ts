@@ -2,13 +2,14 @@
  * The role's menu of /app (web/shell/navigation.js) follows the permission table: a role sees the
  * report form exactly when it may report, and the bulk reassign exactly when it may REASSIGN.
  */
-import { ACCOUNT_ADMIN_ROLES, PERMISSIONS, documentKindsOf } from '../../src/access/permissions';
+import { ACCOUNT_ADMIN_ROLES, PERMISSIONS, documentKindsOf, registryAccess } from '../../src/access/permissions';
 import { ROLES } from '../../src/access/roles';
 // The page module is plain browser JavaScript without DOM access at import; jest compiles it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const navigation = require('../../web/shell/navigation.js') as {
   REPORTING_ROLES: string[];
   REASSIGNING_ROLES: string[];
+  LEDGER_IMPORT_ROLES: string[];
   NO_CASE_ROLES: string[];
   navigationFor(role: string): { id: string }[];
   firstPageFor(role: string): string;
@@ -28,6 +29,11 @@ describe('the web application’s menu per role', () => {
     const ids = navigation.navigationFor(role).map((item) => item.id);
     expect(ids.includes('accounts')).toBe(ACCOUNT_ADMIN_ROLES.includes(role));
     expect(ids).toContain('password');
+  });
+
+  it.each(ROLES)('%s sees the ledger page exactly when it may export, and its import form exactly when it may import', (role) => {
+    expect(navigation.navigationFor(role).some((item) => item.id === 'ledger')).toBe(registryAccess(role) !== 'NONE');
+    expect(navigation.LEDGER_IMPORT_ROLES.includes(role)).toBe(registryAccess(role) === 'WRITE');
   });
 
   it.each(ROLES)('%s has its tasks and the dashboard exactly when it reads cases, and starts on its first page', (role) => {

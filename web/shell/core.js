@@ -188,7 +188,8 @@ async function send(path, options) {
   const headers = { accept: 'application/json', ...(options.headers || {}) };
   if (token()) headers.authorization = `Bearer ${token()}`;
   let body;
-  if (options.body !== undefined) {
+  if (options.body instanceof FormData) body = options.body; // a file upload: the browser sets the multipart boundary
+  else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.body);
   }

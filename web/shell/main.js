@@ -7,5 +7,6 @@ import '../tasks/page.js';
 import '../report/page.js';
 import '../case/page.js';
 import '../accounts/page.js';
+import '../ledger/page.js';
 
 start();

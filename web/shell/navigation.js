@@ -12,6 +12,11 @@ export const REASSIGNING_ROLES = ['COORDINATOR', 'DAILY_OFFICER'];
 /** Roles that read the whole town (the dashboard's first page). */
 export const TOWN_WIDE_ROLES = ['LEADER', 'DEPUTY_LEADER', 'COORDINATOR', 'DAILY_OFFICER', 'TOWN_OFFICE'];
 
+/** Roles that import the ledger (children: 'WRITE' in src/access/permissions.ts; POST /api/ledger/import). */
+export const LEDGER_IMPORT_ROLES = ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL', 'TEACHER', 'VILLAGE_SECRETARY', 'VILLAGE_CADRE'];
+/** Roles that export it (children: 'READ' or 'WRITE'; GET /api/ledger/export): the page shows them the export only. */
+export const LEDGER_ROLES = [...LEDGER_IMPORT_ROLES, 'LEADER', 'DEPUTY_LEADER', 'TOWN_OFFICE'];
+
 /** Roles that administer their town's accounts (ACCOUNT_ADMIN_ROLES in src/access/permissions.ts). */
 export const ACCOUNT_ADMIN_ROLES = ['TOWN_ADMIN'];
 
@@ -23,6 +28,7 @@ export const NAVIGATION = [
   { id: 'accounts', href: '#/accounts', label: ['账号管理', 'Accounts'], roles: ACCOUNT_ADMIN_ROLES },
   { id: 'tasks', href: '#/tasks', label: ['我的待办', 'My tasks'], when: CASE_ROLES },
   { id: 'report', href: '#/report', label: ['上报疑似辍学', 'Report a dropout'], roles: REPORTING_ROLES },
+  { id: 'ledger', href: '#/ledger', label: ['台账导入导出', 'Ledger import/export'], roles: LEDGER_ROLES },
   { id: 'dashboard', href: '/dashboard', label: ['进度看板', 'Dashboard'], when: CASE_ROLES },
   { id: 'password', href: '#/password', label: ['修改密码', 'Change password'] },
 ];
