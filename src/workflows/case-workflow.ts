@@ -35,7 +35,7 @@ import {
 } from './messages';
 import { CaseState, allowedActions, applyAction, checkAction, fireTimer, isClosed, nextTimer, openCase, toSnapshot } from './case-machine';
 import { caseSearchAttributes, changedSearchAttributes, pausedSearchAttributeChange } from './case-search-attributes';
-import { dueTimersTogetherPatched, oneTaskStepPatched, pausedSearchAttributePatched, supportMeasureRemindersPatched } from './patches';
+import { dueTimersTogetherPatched, extensionMovesWindowPatched, oneTaskStepPatched, pausedSearchAttributePatched, supportMeasureRemindersPatched } from './patches';
 
 // The read model may be down for a while (a database restart): keep retrying, never give up.
 const PROJECTION_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
@@ -82,7 +82,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     actUpdate,
     async (action): Promise<ActionResult> => {
       refuseUnlessAllowed(state, action);
-      const { state: next, events } = applyAction(state, action, policy, Date.now());
+      // PATCH baoxue-extension-moves-window (v6): an extension of the home visit's due date moves
+      // the stage's window by as much (case-machine.ts, EXTEND_DEADLINE). Before, only actionDueAt
+      // moved and the case escalated at the old window end: a new timer and a different step there,
+      // hence the guard, asked only when an extension meets a window (the marker is written there):
+      // a history from before v6 has no marker and replays the old way (test/replay/patch.test.ts).
+      // Deprecate once no case opened before the v6 deployment is open (see the v2 patch below).
+      const { state: next, events } = applyAction(state, action, policy, Date.now(), { extensionMovesWindow: extensionMovesWindowPatched });
       state = next;
       pending.push(...events);
       const mine = state.lastSeq;

@@ -39,3 +39,10 @@ export const ONE_TASK_STEP_PATCH = 'baoxue-one-task-step';
 export function oneTaskStepPatched(): boolean {
   return patched(ONE_TASK_STEP_PATCH);
 }
+
+/** Since v6: an approved extension of the required action's due date moves the stage's window too. */
+export const EXTENSION_MOVES_WINDOW_PATCH = 'baoxue-extension-moves-window';
+
+export function extensionMovesWindowPatched(): boolean {
+  return patched(EXTENSION_MOVES_WINDOW_PATCH);
+}

@@ -230,6 +230,29 @@ describe('the case workflow on the time-skipping server', () => {
     await c.act({ type: 'CANCEL', reason: '测试结束' });
   });
 
+  it('an approved extension at the home visit moves the stage window: no escalation at the old window end, escalation at the new one', async () => {
+    const c = await openCase();
+    const opened = Date.parse(projection.events.get(c.id)![0].occurredAt);
+    const oldEnd = (await c.handle.query(snapshotQuery)).windowEndsAt!;
+    expect(Date.parse(oldEnd)).toBe(opened + 3 * DAY);
+    await skip(DAY);
+    const newDueAt = new Date(opened + 5 * DAY).toISOString();
+    const extended = await c.act({ type: 'EXTEND_DEADLINE', newDueAt, reason: '家长外出务工，下周返乡', approver: '谭巧玲' });
+    expect(extended.snapshot).toMatchObject({ stage: 'HOME_VISIT', actionDueAt: newDueAt, windowEndsAt: newDueAt, nextDeadlineAt: newDueAt });
+    expect(extended.events[0].data).toMatchObject({ deadline: 'actionDueAt', windowEndsAt: newDueAt, previousWindowEndsAt: oldEnd });
+
+    await skip(Date.parse(oldEnd) - (await env.currentTimeMs()) + 3_600_000); // an hour past the old window end
+    expect(await c.stage()).toBe('HOME_VISIT');
+    expect(c.types()).toEqual(['CASE_OPENED', 'EXTEND_DEADLINE']);
+
+    await skip(Date.parse(newDueAt) - (await env.currentTimeMs()) + 1000);
+    await c.reaches('PERSUASION');
+    expect(c.types()).toEqual(['CASE_OPENED', 'EXTEND_DEADLINE', 'REMINDER_SENT', 'DEADLINE_MISSED', 'AUTO_ESCALATED']);
+    const escalated = projection.events.get(c.id)!.find((e) => e.type === 'AUTO_ESCALATED')!;
+    expectFiredAt(escalated.occurredAt, newDueAt);
+    await c.act({ type: 'CANCEL', reason: '测试结束' });
+  });
+
   it('a return starts the follow-up; a relapse reopens the case at the later of PERSUASION and the stage it left', async () => {
     const c = await openCase();
     await skip(18 * DAY + 1000);
