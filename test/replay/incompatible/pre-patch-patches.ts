@@ -26,3 +26,9 @@ export const EXTENSION_MOVES_WINDOW_PATCH = 'baoxue-extension-moves-window';
 export function extensionMovesWindowPatched(): boolean {
   return false;
 }
+
+export const QUIET_CONTINUE_AS_NEW_PATCH = 'baoxue-quiet-continue-as-new';
+
+export function quietContinueAsNewPatched(): boolean {
+  return false;
+}
