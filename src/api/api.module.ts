@@ -71,6 +71,7 @@ import { TaskQueries } from '../read-model/task-queries';
 import { CLOCK, Clock, LEDGER_LIMITS, TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
 import { accountsModuleParts } from '../accounts';
+import { sourcesModuleParts } from '../finding/sources';
 import type { ResponsibilityDirectory } from '../responsibility/directory';
 
 export type ApiDatabaseOption =
@@ -146,6 +147,7 @@ export class ApiModule {
     // Rate limits count clients by the same address the audit log records (the same proxy trust).
     const dashboard = dashboardModuleParts(); // /api/dashboard/*, /api/reports/* (src/dashboard)
     const accounts = accountsModuleParts(options.responsibility); // /api/accounts (src/accounts)
+    const sources = sourcesModuleParts(); // /api/sources/* (src/finding/sources)
     const hardening = hardeningModuleParts({ trustProxyHops: options.auth?.trustProxyHops, ...options.hardening });
     const dataSourceProvider: Provider =
       'dataSource' in database
@@ -187,6 +189,7 @@ export class ApiModule {
         TownsController,
         ...dashboard.controllers,
         ...accounts.controllers,
+        ...sources.controllers,
       ],
       providers: [
         dataSourceProvider,
@@ -220,6 +223,7 @@ export class ApiModule {
         ...hardening.providers,
         ...dashboard.providers,
         ...accounts.providers,
+        ...sources.providers,
       ],
       exports: [DataSource, CASE_ENGINE, TOWNS, TOWN, CaseQueries],
     };
