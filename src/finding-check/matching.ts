@@ -64,6 +64,8 @@ export interface Finding {
   child: ChildRecord;
   /** What was found, shown to the person (no more personal data than the lists show). */
   evidence: Record<string, unknown>;
+  /** The part of the evidence whose change reopens a resolved item (default: all of it); a growing absence run keeps its start. */
+  stable?: Record<string, unknown>;
 }
 
 /** A person's decision on a fuzzy pair (finding_match_links). */
