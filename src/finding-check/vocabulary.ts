@@ -82,5 +82,5 @@ export function clearReasonsFor(kind: FindingKind): readonly ClearReason[] {
   }
 }
 
-/** Kinds a person may confirm into a case (立案): a child who is not at school. */
-export const CONFIRMABLE_KINDS: readonly FindingKind[] = ['SUSPECTED_DROPOUT', 'POVERTY_DROPOUT', 'NOT_ENROLLED'];
+/** Kinds a person may confirm into a case (立案): a pupil on a roll who is not at school (a child never enrolled has no school yet: reported on the report page). */
+export const CONFIRMABLE_KINDS: readonly FindingKind[] = ['SUSPECTED_DROPOUT', 'POVERTY_DROPOUT'];

@@ -42,6 +42,7 @@ export class FindingCheck1767100000000 implements MigrationInterface {
 
     await q.query(`
       CREATE TABLE finding_children (
+        id             uuid        NOT NULL DEFAULT gen_random_uuid() UNIQUE,
         town           text        NOT NULL,
         child_key      text        NOT NULL,
         id_number      text,
