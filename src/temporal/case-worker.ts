@@ -6,6 +6,7 @@ import { TASK_QUEUE } from '../workflows/messages';
 import type { CaseActivityImplementations } from '../activities';
 import type { ReconciliationActivities } from '../workflows/reconciliation-messages';
 import type { MonthlyReportActivities } from '../workflows/monthly-report-messages';
+import type { CrossCheckActivities, FourOnesActivities } from '../workflows/cross-check-messages';
 import type { WorkerTuning } from '../config';
 import { Tracing, WORKFLOW_TRACING_INTERCEPTORS } from '../tracing';
 
@@ -18,7 +19,7 @@ export interface CaseWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   /** The case workflow's activities, and the reconciliation's and the monthly report's when this worker runs the schedules. */
-  activities: CaseActivityImplementations & Partial<ReconciliationActivities> & Partial<MonthlyReportActivities>;
+  activities: CaseActivityImplementations & Partial<ReconciliationActivities> & Partial<MonthlyReportActivities> & Partial<CrossCheckActivities> & Partial<FourOnesActivities>;
   /** Payload codec and failure converter (src/temporal/codec); payloads in clear when absent. */
   dataConverter?: DataConverter;
   taskQueue?: string;
