@@ -344,6 +344,14 @@ export function formatDate(value) {
   return t(`${day.y}年${day.m}月${day.d}日（星期${WEEKDAYS[weekday]}）`, `${day.y}-${pad(day.m)}-${pad(day.d)}`);
 }
 
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** A month (YYYY-MM) in Chinese form: 2026年1月 (English: Jan 2026). */
+export function formatMonth(value) {
+  const m = /^(\d{4})-(\d{2})$/.exec(value || '');
+  if (!m) return value || '—';
+  return t(`${m[1]}年${Number(m[2])}月`, `${MONTHS_EN[Number(m[2]) - 1]} ${m[1]}`);
+}
+
 /** Today in China as YYYY-MM-DD (the max of a date input: no date in the future). */
 export function todayInChina() {
   const p = chinaParts(new Date().toISOString());
