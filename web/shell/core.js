@@ -241,7 +241,7 @@ export async function vocabulary() {
   if (!state.vocabulary) {
     const v = await api('/api/dashboard/vocabulary');
     const index = {};
-    for (const key of ['areas', 'schools', 'stages', 'events', 'causes', 'posts', 'roles']) {
+    for (const key of ['areas', 'schools', 'stages', 'events', 'causes', 'posts', 'roles', 'flags', 'auditKinds']) {
       index[key] = Object.fromEntries(v[key].map((x) => [x.code, x.label]));
     }
     state.vocabulary = { ...v, index };
