@@ -165,12 +165,13 @@ describe('the leading group’s dashboard in a browser', () => {
       await connection.close();
     }
     const month = previousMonth(monthOf(new Date()));
-    await page.waitForSelector(`[data-testid="reports"] li:has-text("${month}")`, { timeout: 30_000 });
+    const inWords = `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`; // the list names the month in Chinese form
+    await page.waitForSelector(`[data-testid="reports"] li:has-text("${inWords}")`, { timeout: 30_000 });
     const stored = await suite.db.dataSource.query(`SELECT trigger, nil FROM monthly_reports WHERE month = $1`, [month]);
     expect(stored).toEqual([{ trigger: 'schedule', nil: true }]); // the demo town's cases were all opened this month
     expect(await page.textContent('[data-testid="reports"]')).toContain('零报告');
     const download = page.waitForEvent('download');
-    await page.click(`[data-testid="reports"] li:has-text("${month}") button:has-text("PDF")`);
+    await page.click(`[data-testid="reports"] li:has-text("${inWords}") button:has-text("PDF")`);
     expect((await download).suggestedFilename()).toBe(`动态监测书面报告-${month}.pdf`);
     await screenshot(page, 'dashboard-reports');
   });

@@ -7,8 +7,9 @@
  * reads the same child masked and cannot change it. axe-core finds no serious or critical violation
  * on each page; screenshots go to test-artifacts/.
  */
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { PHONE, expectPhoneFriendly, useBrowserApp } from '../support/browser';
+import { ARTIFACTS, PHONE, expectPhoneFriendly, useBrowserApp } from '../support/browser';
 import { validIdNumber } from '../support/fixtures';
 
 // The API's refusals the tests provoke, shown in words: a phone it refuses (400), a second registration of one ID number (409); the browser logs each failed request.
@@ -23,6 +24,19 @@ const text = (page: Page, testid: string) => page.textContent(`[data-testid="${t
 async function childRow(idNumber: string): Promise<{ id: string; class_name: string; is_left_behind: boolean; is_registered_poor: boolean } | undefined> {
   const [row] = await suite.db.dataSource.query(`SELECT id, class_name, is_left_behind, is_registered_poor FROM children WHERE id_number = $1`, [idNumber]);
   return row;
+}
+
+/** The new child's details but the ID number and flags, on the registration form. */
+async function fillNewChild(page: Page): Promise<void> {
+  const form = '[data-testid="new-child-form"]';
+  await page.fill(`${form} input[name=name]`, NEW_CHILD.name);
+  await page.selectOption(`${form} select[name=school]`, 'GULING_PRIMARY');
+  await page.selectOption(`${form} select[name=grade]`, '6');
+  await page.fill(`${form} input[name=className]`, '六年级一班');
+  await page.selectOption(`${form} select[name=area]`, 'LANCAO');
+  await page.fill(`${form} input[name="guardians.0.name"]`, '钱大江');
+  await page.fill(`${form} input[name="guardians.0.phone"]`, '13800002222');
+  await page.fill(`${form} input[name="guardians.0.relation"]`, '祖父');
 }
 
 describe('the children registry, phone first', () => {
@@ -61,16 +75,10 @@ describe('the children registry, phone first', () => {
     expect(await page.textContent(`${form} [data-field=idNumber] .field-error`)).toContain('校验位不正确');
     await page.fill(`${form} input[name=idNumber]`, good);
     expect(await text(page, 'id-facts')).toBe('出生日期 2014-05-01，女');
-    await page.fill(`${form} input[name=name]`, NEW_CHILD.name);
     await page.selectOption(`${form} select[name=school]`, 'GULING_PRIMARY');
     // The grades follow the school: 故陵小学 has 1 to 6.
     expect(await page.locator(`${form} select[name=grade] option`).allTextContents()).toEqual(['请选择', '1 年级', '2 年级', '3 年级', '4 年级', '5 年级', '6 年级']);
-    await page.selectOption(`${form} select[name=grade]`, '6');
-    await page.fill(`${form} input[name=className]`, '六年级一班');
-    await page.selectOption(`${form} select[name=area]`, 'LANCAO');
-    await page.fill(`${form} input[name="guardians.0.name"]`, '钱大江');
-    await page.fill(`${form} input[name="guardians.0.phone"]`, '13800002222');
-    await page.fill(`${form} input[name="guardians.0.relation"]`, '祖父');
+    await fillNewChild(page);
     await page.check(`${form} input[name=isLeftBehind]`);
     await page.click(`${form} button[type=submit]`);
     await page.waitForSelector('[data-testid="child-message"]');
@@ -92,14 +100,7 @@ describe('the children registry, phone first', () => {
     await page.click('a:text("← 儿童名册")');
     await page.click('[data-testid="new-child"]');
     await page.fill(`${form} input[name=idNumber]`, good);
-    await page.fill(`${form} input[name=name]`, NEW_CHILD.name);
-    await page.selectOption(`${form} select[name=school]`, 'GULING_PRIMARY');
-    await page.selectOption(`${form} select[name=grade]`, '6');
-    await page.fill(`${form} input[name=className]`, '六年级一班');
-    await page.selectOption(`${form} select[name=area]`, 'LANCAO');
-    await page.fill(`${form} input[name="guardians.0.name"]`, '钱大江');
-    await page.fill(`${form} input[name="guardians.0.phone"]`, '13800002222');
-    await page.fill(`${form} input[name="guardians.0.relation"]`, '祖父');
+    await fillNewChild(page);
     await page.click(`${form} button[type=submit]`);
     await page.waitForSelector('[data-testid="already-registered"] a');
     expect(await text(page, 'error-summary')).toContain('已在本镇儿童名册中');
@@ -161,6 +162,8 @@ describe('the children registry, phone first', () => {
     const chain = await page.locator('[data-testid="responsibility"] li').allTextContents();
     expect(chain.some((line) => /班主任/.test(line) && /（teacher）/.test(line) && /期限 \d{4}年/.test(line))).toBe(true);
     await expectPhoneFriendly(page, 'case-responsibility');
+    // The section itself, for docs/web.md (the full page is in test-artifacts/case-responsibility.png).
+    await page.locator('[data-testid="responsibility"]').screenshot({ path: join(ARTIFACTS, 'case-responsibility-section.png') });
   });
 
   it('the leader reads a child masked, with no way to change it', async () => {
