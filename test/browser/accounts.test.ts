@@ -9,7 +9,8 @@
  */
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../support/auth';
-import { expectNoHorizontalScroll, expectPhoneFriendly, logInOnPage, screenshot, useBrowserApp } from '../support/browser';
+import { expectNoHorizontalScroll, logInOnPage, screenshot, useBrowserApp } from '../support/browser';
+import { expectPhoneFriendly } from '../support/page-checks';
 import { eventually } from '../support/eventually';
 
 // The browser logs every failed request: the expired tokens (401) are what these tests provoke, and a taken user name (409) is shown in words.

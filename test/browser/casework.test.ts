@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { loadConfig } from '../../src/config';
 import { DEMO_PASSWORD, as } from '../support/auth';
-import { PHONE, expectPhoneFriendly, logInOnPage, screenshot, useBrowserApp } from '../support/browser';
+import { PHONE, logInOnPage, screenshot, useBrowserApp } from '../support/browser';
+import { expectPhoneFriendly } from '../support/page-checks';
 import { validIdNumber } from '../support/fixtures';
 import { waitForCase } from '../support/running-app';
 

@@ -9,7 +9,8 @@
  */
 import { readFileSync } from 'fs';
 import type { Page } from 'playwright-core';
-import { expectPhoneFriendly, useBrowserApp } from '../support/browser';
+import { useBrowserApp } from '../support/browser';
+import { expectPhoneFriendly } from '../support/page-checks';
 import { idNumberFor, ledgerCsv } from '../support/ledger-files';
 
 const ROWS = 500;

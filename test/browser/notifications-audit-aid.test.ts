@@ -8,7 +8,8 @@
  */
 import type { Page } from 'playwright-core';
 import { as } from '../support/auth';
-import { PHONE, expectPhoneFriendly, useBrowserApp } from '../support/browser';
+import { PHONE, useBrowserApp } from '../support/browser';
+import { expectPhoneFriendly } from '../support/page-checks';
 
 const suite = useBrowserApp({ config: () => ({ seedDemoCases: true }) });
 const appAs = (username: string) => suite.appAs(username, { viewport: PHONE, bypassCSP: true });
@@ -97,6 +98,11 @@ describe('the audit log for the leading group', () => {
     await page.fill('[data-testid="audit-filters"] input[name=caseId]', '12345');
     await page.click('[data-testid="audit-filters"] button[type=submit]');
     expect(await text(page, 'error-summary')).toContain('案件编号：格式不正确');
+
+    // English under the toggle: the kinds too.
+    await page.click('[data-testid="lang-toggle"]');
+    await page.waitForSelector('h2:text("Audit log")');
+    expect(await page.locator('[data-testid="audit-entries"] li').first().textContent()).toMatch(/^Logged in · \d{4}-\d{2}-\d{2} \d{2}:\d{2}teacher · Class teacher/);
   });
 });
 

@@ -9,7 +9,8 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, PHONE, expectPhoneFriendly, useBrowserApp } from '../support/browser';
+import { ARTIFACTS, PHONE, useBrowserApp } from '../support/browser';
+import { expectPhoneFriendly } from '../support/page-checks';
 import { validIdNumber } from '../support/fixtures';
 
 // The API's refusals the tests provoke, shown in words: a phone it refuses (400), a second registration of one ID number (409); the browser logs each failed request.

@@ -146,26 +146,8 @@ export function useBrowserApp(options: BrowserAppOptions = {}): BrowserApp {
 
 // Functions run in the browser reach `document` through globalThis (the tests compile without the DOM's types).
 
-/** The page is no wider than the screen (no horizontal scroll). */
+/** The page is no wider than the screen (no horizontal scroll); with axe-core and a screenshot: expectPhoneFriendly in page-checks.ts. */
 export async function expectNoHorizontalScroll(page: Page): Promise<void> {
   const widths = await page.evaluate(() => ({ scroll: (globalThis as any).document.documentElement.scrollWidth as number, client: (globalThis as any).document.documentElement.clientWidth as number }));
   expect(widths.scroll).toBeLessThanOrEqual(widths.client);
-}
-
-/** axe-core in the page (opened with bypassCSP): the serious and critical violations, as "rule: targets". */
-export async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  return page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  });
-}
-
-/** No horizontal scroll, no serious or critical axe violation, and a screenshot test-artifacts/<name>.png. */
-export async function expectPhoneFriendly(page: Page, name: string): Promise<void> {
-  await expectNoHorizontalScroll(page);
-  expect(await axeViolations(page)).toEqual([]);
-  await screenshot(page, name);
 }
