@@ -10,3 +10,6 @@ export const listDocuments = (id) => api(`/api/cases/${encodeURIComponent(id)}/d
 export const issueDocument = (id, kind) => api(`/api/cases/${encodeURIComponent(id)}/documents`, { method: 'POST', body: { kind } });
 /** The printable HTML of a document, as text, for the preview. */
 export const documentHtml = async (path) => (await api(path, { raw: true, headers: { accept: 'text/html' } })).text();
+
+/** Who answers for the case now: its open tasks, each with its holder and the link of the chain (GET /api/responsibility/cases/:id). */
+export const responsibility = (id) => api(`/api/responsibility/cases/${encodeURIComponent(id)}`);

@@ -10,6 +10,7 @@ import { field, values, showErrors, fromApi, clearErrors, checkAnswers } from '.
 import { getCase, act, listDocuments, issueDocument, documentHtml } from './api.js';
 import { ACTION_FORMS, actionBody, actionProblems, OUTCOMES_OF_MEASURE, SUPPORT_OUTCOME_LABELS } from './actions.js';
 import { DOCUMENT_KINDS, documentKindsOf } from './documents.js';
+import { drawResponsibility } from './responsibility.js';
 
 const CHAIN = ['HOME_VISIT', 'PERSUASION', 'TOWN_CRITICISM', 'CORRECTION_DEADLINE', 'JUDICIAL_DOCUMENT', 'LEGAL_LIABILITY'];
 
@@ -26,6 +27,7 @@ async function renderCase(main, id, notice) {
   const forms = c.allowedActions.filter((type) => ACTION_FORMS[type]);
   const firstMain = forms.find((type) => ACTION_FORMS[type].main);
   const documents = el('div', { 'data-testid': 'documents' }, el('p', { class: 'empty' }, t('正在加载文书…', 'Loading documents…')));
+  const chain = el('div', { 'data-testid': 'responsibility' }, el('p', { class: 'empty' }, t('正在加载…', 'Loading…')));
   main.replaceChildren(
     el(
       'section',
@@ -39,6 +41,8 @@ async function renderCase(main, id, notice) {
       forms.length
         ? el('div', { class: 'actions', 'data-testid': 'actions' }, forms.map((type) => actionPanel(main, c, type, type === firstMain)))
         : el('p', { class: 'empty', 'data-testid': 'no-actions' }, c.open ? t('当前阶段没有您可以办理的操作', 'Nothing for you to do at this stage') : t('案件已结束', 'The case has ended')),
+      el('h3', {}, label('责任人（谁在办）', 'Who is on it')),
+      chain,
       childFacts(c),
       supportSection(c),
       el('h3', {}, label('文书', 'Documents')),
@@ -52,6 +56,7 @@ async function renderCase(main, id, notice) {
     ),
   );
   drawDocuments(documents, c);
+  drawResponsibility(chain, c.id);
 }
 
 /** The chain as a progress line: done, the current stage with its deadlines, still to come. */

@@ -241,7 +241,7 @@ export async function vocabulary() {
   if (!state.vocabulary) {
     const v = await api('/api/dashboard/vocabulary');
     const index = {};
-    for (const key of ['areas', 'schools', 'stages', 'events', 'causes', 'posts', 'roles']) {
+    for (const key of ['areas', 'schools', 'stages', 'events', 'causes', 'posts', 'roles', 'flags', 'auditKinds']) {
       index[key] = Object.fromEntries(v[key].map((x) => [x.code, x.label]));
     }
     state.vocabulary = { ...v, index };
@@ -342,6 +342,14 @@ export function formatDate(value) {
   const day = /^\d{4}-\d{2}-\d{2}$/.test(value) ? { y: +value.slice(0, 4), m: +value.slice(5, 7), d: +value.slice(8, 10) } : chinaParts(value);
   const weekday = new Date(Date.UTC(day.y, day.m - 1, day.d)).getUTCDay();
   return t(`${day.y}年${day.m}月${day.d}日（星期${WEEKDAYS[weekday]}）`, `${day.y}-${pad(day.m)}-${pad(day.d)}`);
+}
+
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** A month (YYYY-MM) in Chinese form: 2026年1月 (English: Jan 2026). */
+export function formatMonth(value) {
+  const m = /^(\d{4})-(\d{2})$/.exec(value || '');
+  if (!m) return value || '—';
+  return t(`${m[1]}年${Number(m[2])}月`, `${MONTHS_EN[Number(m[2]) - 1]} ${m[1]}`);
 }
 
 /** Today in China as YYYY-MM-DD (the max of a date input: no date in the future). */
