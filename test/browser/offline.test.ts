@@ -12,6 +12,7 @@ import type { RunningBaoxue } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import { DEMO_PASSWORD, as } from '../support/auth';
 import { launchBrowser, logInOnPage, screenshot } from '../support/browser';
+import { expectPhoneFriendly } from '../support/page-checks';
 import { validIdNumber } from '../support/fixtures';
 import { reportBody, startApp, testConfig, waitForCase } from '../support/running-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -64,8 +65,8 @@ async function teacherPage({ worker = true } = {}): Promise<{ context: BrowserCo
   const page = await context.newPage();
   page.on('pageerror', (err) => problems.push(err.message));
   page.on('console', (message) => {
-    // Offline, the browser logs each request it could not make; a refusal (409) is shown in words.
-    if (message.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|ERR_FAILED|status of 409/.test(message.text())) problems.push(message.text());
+    // Offline, the browser logs each request it could not make; a refusal (409) is shown in words, an ended session (401) asks to log in.
+    if (message.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|ERR_FAILED|status of (401|409)/.test(message.text())) problems.push(message.text());
   });
   await page.goto(`${app.apiUrl}/app`);
   // The worker installs on the first visit, while the teacher types the password.
@@ -90,23 +91,6 @@ async function recordHomeVisit(page: Page, note: string): Promise<void> {
   await page.click(`${form} button[type=submit]`);
   await page.waitForSelector('[data-testid="check-answers"]');
   await page.click('[data-testid="check-answers"] [data-testid="confirm"]');
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  return page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  });
-}
-
-async function expectPhoneFriendly(page: Page, name: string): Promise<void> {
-  const widths = await page.evaluate(() => ({ scroll: (globalThis as any).document.documentElement.scrollWidth as number, client: (globalThis as any).document.documentElement.clientWidth as number }));
-  expect(widths.scroll).toBeLessThanOrEqual(widths.client);
-  expect(await axeViolations(page)).toEqual([]);
-  await screenshot(page, name);
 }
 
 const text = (page: Page, selector: string) => page.textContent(selector).then((s) => s ?? '');
@@ -211,5 +195,49 @@ describe('offline capture of a home visit, phone first', () => {
     await page.waitForSelector('[data-testid="outbox"] [data-testid="queue-entry"][data-status="refused"]');
     expect(await text(page, '[data-testid="outbox-link"]')).toBe('离线记录');
     await expectPhoneFriendly(page, 'app-outbox-refused');
+  });
+
+  it('a token that ran out offline is renewed before the queue is sent; an ended session asks to log in and keeps the queue', async () => {
+    const first = await reportedCase('卫小松');
+    const second = await reportedCase('蒋小楠');
+    const { context, page } = await teacherPage();
+    const calls: string[] = [];
+    page.on('request', (r) => /\/api\/(auth\/refresh|cases\/[^/]+\/actions)$/.test(new URL(r.url()).pathname) && calls.push(`${r.method()} ${new URL(r.url()).pathname.replace(/[0-9a-f-]{36}/, '<id>')}`));
+
+    // The access token runs out while the teacher is in the village.
+    await openCase(page, '卫小松');
+    await context.setOffline(true);
+    await recordHomeVisit(page, '路上没有信号');
+    await page.waitForSelector('[data-testid="case-queue"] [data-testid="queue-entry"][data-status="pending"]');
+    await page.evaluate(() => {
+      (globalThis as any).sessionStorage.setItem('baoxue.token', 'expired.token.value');
+      (globalThis as any).sessionStorage.setItem('baoxue.expires', String(Date.now() - 1000));
+    });
+    calls.splice(0);
+    await context.setOffline(false);
+    await page.waitForSelector('[data-testid="case-queue"] [data-testid="queue-entry"][data-status="sent"]');
+    expect(calls).toEqual(['POST /api/auth/refresh', 'POST /api/cases/<id>/actions']); // renewed first, then sent once
+    expect(await homeVisits(first)).toHaveLength(1);
+
+    // The session itself ends (no refresh token left): the queue waits for a log-in and keeps the entry.
+    await page.click('a[href="#/tasks"]');
+    await openCase(page, '蒋小楠');
+    await context.setOffline(true);
+    await recordHomeVisit(page, '家长不在家');
+    await page.waitForSelector('[data-testid="case-queue"] [data-testid="queue-entry"][data-status="pending"]');
+    await page.evaluate(() => {
+      (globalThis as any).sessionStorage.setItem('baoxue.token', 'expired.token.value');
+      (globalThis as any).sessionStorage.removeItem('baoxue.refresh');
+    });
+    await context.setOffline(false);
+    await page.waitForSelector('[data-testid="relogin"] [data-testid="login-again-form"]');
+    expect(await page.inputValue('[data-testid="relogin"] input[name=username]')).toBe('teacher');
+    expect(await page.locator('[data-testid="case-queue"] [data-testid="queue-entry"][data-status="pending"]').count()).toBe(1);
+    expect(await homeVisits(second)).toHaveLength(0);
+    await screenshot(page, 'app-offline-session-ended');
+    await page.fill('[data-testid="relogin"] input[name=password]', DEMO_PASSWORD);
+    await page.click('[data-testid="relogin"] button[type=submit]');
+    await page.waitForSelector('[data-testid="case-queue"] [data-testid="queue-entry"][data-status="sent"]');
+    expect(await homeVisits(second)).toHaveLength(1);
   });
 });
