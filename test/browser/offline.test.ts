@@ -58,10 +58,12 @@ async function reportedCase(name: string): Promise<string> {
 }
 
 /** /app as the class teacher, logged in, the offline worker in control of the page (unless `worker` is false). */
-async function teacherPage({ worker = true } = {}): Promise<{ context: BrowserContext; page: Page }> {
+async function teacherPage({ worker = true, indexedDB = true } = {}): Promise<{ context: BrowserContext; page: Page }> {
   // bypassCSP only so that axe-core can be injected (dashboard.test.ts runs the pages under the real CSP).
   const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', bypassCSP: true, serviceWorkers: worker ? 'allow' : 'block' });
   contexts.push(context);
+  // A browser without IndexedDB (some private windows).
+  if (!indexedDB) await context.addInitScript(() => Object.defineProperty(globalThis, 'indexedDB', { value: undefined }));
   const page = await context.newPage();
   page.on('pageerror', (err) => problems.push(err.message));
   page.on('console', (message) => {
@@ -239,5 +241,16 @@ describe('offline capture of a home visit, phone first', () => {
     await page.click('[data-testid="relogin"] button[type=submit]');
     await page.waitForSelector('[data-testid="case-queue"] [data-testid="queue-entry"][data-status="sent"]');
     expect(await homeVisits(second)).toHaveLength(1);
+  });
+
+  it('without IndexedDB an action is sent at once, as before the queue', async () => {
+    const caseId = await reportedCase('沈小禾');
+    const { page } = await teacherPage({ indexedDB: false });
+    await openCase(page, '沈小禾');
+    await recordHomeVisit(page, '家长外出务工');
+    await page.waitForSelector('[data-testid="action-message"].ok');
+    expect(await text(page, '[data-testid="action-message"]')).toBe('已记录：记录家访。阶段：家访 → 劝返');
+    expect(await page.locator('[data-testid="queue-entry"]').count()).toBe(0);
+    expect(await homeVisits(caseId)).toHaveLength(1);
   });
 });

@@ -46,7 +46,7 @@ async function tx(mode, work) {
 export async function entries() {
   const u = user();
   if (!u) return [];
-  const all = await tx('readonly', (store) => store.index('username').getAll(u.username));
+  const all = await tx('readonly', (store) => store.index('username').getAll(u.username)).catch(() => []); // no IndexedDB: nothing queued
   return all.sort((a, b) => a.id - b.id);
 }
 
@@ -83,19 +83,26 @@ function changed() {
  */
 export async function submitAction(c, body, title) {
   const u = user();
-  const id = await put({
-    key: requestId(),
-    username: u.username,
-    caseId: c.id,
-    childName: c.child.name,
-    type: body.type,
-    title,
-    body,
-    status: 'pending',
-    createdAt: new Date().toISOString(),
-    attempts: 0,
-    live: PAGE,
-  });
+  const key = requestId();
+  let id;
+  try {
+    id = await put({
+      key,
+      username: u.username,
+      caseId: c.id,
+      childName: c.child.name,
+      type: body.type,
+      title,
+      body,
+      status: 'pending',
+      createdAt: new Date().toISOString(),
+      attempts: 0,
+      live: PAGE,
+    });
+  } catch {
+    // No IndexedDB here (some browsers' private windows): sent at once, as without a queue; a refusal is thrown.
+    return { status: 'sent', answer: await postAction(c.id, body, key) };
+  }
   await sendQueue();
   const settled = settledLive.get(id);
   settledLive.delete(id);
@@ -156,7 +163,7 @@ async function sendOne(entry) {
   entry.attempts += 1;
   entry.lastTriedAt = new Date().toISOString();
   try {
-    const answer = await api(`/api/cases/${encodeURIComponent(entry.caseId)}/actions`, { method: 'POST', body: entry.body, headers: { 'Idempotency-Key': entry.key } });
+    const answer = await postAction(entry.caseId, entry.body, entry.key);
     Object.assign(entry, { status: 'sent', sentAt: new Date().toISOString(), stageAfter: answer.case.stageLabel, problem: undefined, answer });
   } catch (err) {
     if (mustWait(err)) {
@@ -177,6 +184,9 @@ async function sendOne(entry) {
   changed();
   return true;
 }
+
+/** POST /api/cases/:id/actions with the entry's key (the same one on every resend). */
+const postAction = (caseId, body, key) => api(`/api/cases/${encodeURIComponent(caseId)}/actions`, { method: 'POST', body, headers: { 'Idempotency-Key': key } });
 
 /** No network, the session gone, the server busy or down, or the same key still running: try again later. */
 function mustWait(err) {
