@@ -33,7 +33,7 @@ import { baoxueDataConverter } from '../src/temporal/codec';
 import { startTemporalDevServer } from '../src/temporal/dev-server';
 import { installTemporalRuntime } from '../src/temporal/runtime';
 import { TemporalCaseEngine } from '../src/temporal/temporal-case-engine';
-import { ActionRequest, CaseAction, CaseActivities, CaseEvent, CaseSnapshot, ProjectedEvents, caseWorkflowId, projectedEvents } from '../src/workflows/messages';
+import { ActionRequest, CaseAction, CaseActivities, CaseEvent, CaseSnapshot, IssuedDocument, ProjectedEvents, caseWorkflowId, projectedEvents } from '../src/workflows/messages';
 import type { Cause, CaseEventType, Stage } from '../src/workflows/vocabulary';
 import { HISTORIES_DIR, writeHistory } from '../test/replay/history-files';
 
@@ -57,6 +57,8 @@ class Projection implements CaseActivities {
 interface Run {
   caseId: string;
   act(action: ActionRequest): Promise<void>;
+  /** A document issued by the API, recorded in the timeline (the documentIssued update). */
+  documentIssued(document: Omit<IssuedDocument, 'issuedBy'>): Promise<void>;
   /** An action the case must refuse (the update's validator rejects it). */
   refused(action: ActionRequest): Promise<void>;
   until(what: { stage?: Stage; event?: CaseEventType }): Promise<void>;
@@ -162,6 +164,14 @@ const PATHS: Record<string, (run: Run) => Promise<void>> = {
     await run.until({ stage: 'PERSUASION' });
     await run.act({ type: 'CANCEL', reason: '录制结束' });
   },
+  // 出具文书: the enrolment notice enters the timeline; the same document sent again records nothing more
+  'document-issued': async (run) => {
+    const notice = { documentId: randomUUID(), kind: 'ENROLMENT_NOTICE', kindLabel: { zh: '义务教育入学通知书', en: 'Compulsory education enrolment notice' }, number: '故陵府教〔2026〕1号', basisSeq: 1 };
+    await run.documentIssued(notice);
+    await run.documentIssued(notice);
+    await run.act({ type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED' });
+    await run.act({ type: 'CANCEL', reason: '录制结束' });
+  },
   // 送教上门 (DISABILITY): delivered counts as enrolled, so the case goes to follow-up and is closed
   'home-delivered-education': async (run) => {
     await run.act({ type: 'ADD_SUPPORT', measure: 'HOME_DELIVERED_EDUCATION', owner: 'principal', dueAt: new Date(Date.now() + 60_000).toISOString() });
@@ -238,6 +248,9 @@ async function main(): Promise<void> {
           caseId,
           act: async (action) => {
             await engine.act(caseId, { actor: '吴家俊', ...action } as CaseAction);
+          },
+          documentIssued: async (document) => {
+            await engine.recordDocument(caseId, { ...document, issuedBy: '谢勇（principal）' });
           },
           refused: async (action) => {
             const outcome = await engine.act(caseId, { actor: '吴家俊', ...action } as CaseAction).then(

@@ -29,11 +29,13 @@ import {
   CaseSnapshot,
   CaseWorkflowInput,
   RefusalDetails,
+  ACTION_NOT_ALLOWED,
   actUpdate,
+  documentIssuedUpdate,
   projectedUpdate,
   snapshotQuery,
 } from './messages';
-import { CaseState, allowedActions, applyAction, checkAction, fireTimer, isClosed, nextTimer, openCase, toSnapshot } from './case-machine';
+import { CaseState, allowedActions, applyAction, checkAction, fireTimer, isClosed, nextTimer, openCase, recordDocument, toSnapshot } from './case-machine';
 import { caseSearchAttributes, changedSearchAttributes, pausedSearchAttributeChange } from './case-search-attributes';
 import {
   dueTimersTogetherPatched,
@@ -95,16 +97,23 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       // hence the guard, asked only when an extension meets a window (the marker is written there):
       // a history from before v6 has no marker and replays the old way (test/replay/patch.test.ts).
       // Deprecate once no case opened before the v6 deployment is open (see the v2 patch below).
-      const { state: next, events } = applyAction(state, action, policy, Date.now(), { extensionMovesWindow: extensionMovesWindowPatched });
-      state = next;
-      pending.push(...events);
-      const mine = state.lastSeq;
-      const snapshot = toSnapshot(state);
-      await condition(() => projectedSeq >= mine);
-      return { snapshot, events };
+      return step(applyAction(state, action, policy, Date.now(), { extensionMovesWindow: extensionMovesWindowPatched }));
     },
     { validator: (action) => refuseUnlessAllowed(state, action) },
   );
+  // A document issued by the API (src/documents) enters the timeline like every other step. New
+  // handler, no new command for a case that gets no document: no patch needed.
+  setHandler(documentIssuedUpdate, async (doc) => step(recordDocument(state, doc, Date.now())), { validator: (_doc) => refuseIfEnded(state) });
+
+  /** Takes a step's new state and events; answers once they are in the read model. */
+  async function step({ state: next, events }: { state: CaseState; events: CaseEvent[] }): Promise<ActionResult> {
+    state = next;
+    pending.push(...events);
+    const mine = state.lastSeq;
+    const snapshot = toSnapshot(state);
+    await condition(() => projectedSeq >= mine);
+    return { snapshot, events };
+  }
   setHandler(projectedUpdate, async () => {
     const upTo = state.lastSeq;
     await condition(() => projectedSeq >= upTo);
@@ -252,6 +261,13 @@ class KeptTimer {
 function upcomingTimer(state: CaseState, policy: Policy) {
   const timer = nextTimer(state, policy);
   return timer?.kind === 'SUPPORT_DUE' && !supportMeasureRemindersPatched() ? nextTimer(state, policy, { supportReminders: false }) : timer;
+}
+
+/** A document is recorded in any open stage, paused or not; an ended case's timeline is closed. */
+function refuseIfEnded(state: CaseState): void {
+  if (!isClosed(state)) return;
+  const details: RefusalDetails = { stage: state.stage, paused: false, allowedActions: [], reason: { zh: '案件已结束，时间线不再增加', en: 'The case has ended; its timeline is closed' } };
+  throw ApplicationFailure.create({ type: ACTION_NOT_ALLOWED, message: `${details.reason.zh} / ${details.reason.en}`, details: [details], nonRetryable: true });
 }
 
 /** Throws the refusal as an ApplicationFailure: it fails the update only, never the workflow. */

@@ -59,7 +59,7 @@ describe('the leading group’s dashboard in a browser', () => {
     // The town office issues the order to correct of the case at CORRECTION_DEADLINE through the API.
     const town = await as(suite.app.apiUrl!, 'town');
     const listed = await town.get('/api/cases?area=QIAOTING&stage=CORRECTION_DEADLINE').expect(200);
-    await town.post(`/api/cases/${listed.body.items[0].id}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(201);
+    const order = (await town.post(`/api/cases/${listed.body.items[0].id}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(201)).body;
 
     const page = await dashboardAs('coordinator');
     await page.click('[data-cell="QIAOTING:CORRECTION_DEADLINE"] a');
@@ -69,11 +69,16 @@ describe('the leading group’s dashboard in a browser', () => {
     await page.waitForSelector('[data-testid="timeline"] li');
     expect(await text(page, 'case-title')).toContain('赵小梅');
     const steps = await page.locator('[data-testid="timeline"] li').allTextContents();
-    expect(steps).toHaveLength(4);
+    expect(steps).toHaveLength(5);
     expect(steps[3]).toContain('批评教育并责令限期改正');
     expect(steps[3]).toContain('李尚春（town）');
     expect(steps[3]).toContain('已当面批评教育并送达责令改正通知');
     expect(steps[3]).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/); // China time, in Chinese form
+    // Issuing the order is itself a step: who, when, which paper and its number.
+    expect(steps[4]).toContain('出具文书');
+    expect(steps[4]).toContain('李尚春（town）');
+    expect(steps[4]).toContain(`已出具《责令限期改正通知书》（${order.number}）`);
+    expect(steps[4]).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
     // The town office issued the order to correct: the case page lists it with its 文号.
     await page.waitForFunction(() => /责令限期改正通知书 · 故陵.*〔\d{4}〕\d+号/.test((globalThis as any).document.querySelector('[data-testid="documents"]').textContent));
     await screenshot(page, 'dashboard-case-timeline');
