@@ -26,6 +26,7 @@ import { LoginThrottle1766300000001 } from './migrations/1766300000001-login-thr
 import { AccountsAndSessions1766600000000 } from './migrations/1766600000000-accounts-and-sessions';
 import { ApiRateLimit1766800000000 } from './migrations/1766800000000-api-rate-limit';
 import { SourceImports1767000000000 } from './migrations/1767000000000-source-imports';
+import { WatchGroups1767000000001 } from './migrations/1767000000001-watch-groups';
 
 /** In order; append new migrations here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -50,6 +51,7 @@ export const READ_MODEL_MIGRATIONS = [
   AccountsAndSessions1766600000000,
   ApiRateLimit1766800000000,
   SourceImports1767000000000,
+  WatchGroups1767000000001,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
