@@ -83,7 +83,7 @@ describe('watch groups (重点关注群体)', () => {
       res.on('end', () => done(null, Buffer.concat(chunks)));
     });
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(exported.body as Buffer);
+    await book.xlsx.load(exported.body as unknown as ArrayBuffer);
     const children = book.getWorksheet('儿童名册')!;
     const header = (children.getRow(1).values as string[]).slice(1);
     expect(header).toEqual(expect.arrayContaining(['孤儿', '事实无人抚养儿童', '困境儿童', '流动儿童', '涉诉儿童']));
