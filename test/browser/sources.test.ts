@@ -9,7 +9,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningBaoxue } from '../../src/bootstrap';
 import { DEMO_PASSWORD } from '../support/auth';
-import { launchBrowser, logInOnPage, screenshot } from '../support/browser';
+import { expectPhoneFriendly, launchBrowser, logInOnPage } from '../support/browser';
 import { idNumberFor } from '../support/ledger-files';
 import { csvOf, rollRows } from '../support/source-files';
 import { startApp, testConfig } from '../support/running-app';
@@ -51,18 +51,6 @@ async function appAs(username: string): Promise<Page> {
   await logInOnPage(page, username, DEMO_PASSWORD);
   await page.waitForSelector('[data-testid="task-total"]');
   return page;
-}
-
-async function expectPhoneFriendly(page: Page, name: string): Promise<void> {
-  const widths = await page.evaluate(() => ({ scroll: (globalThis as any).document.documentElement.scrollWidth as number, client: (globalThis as any).document.documentElement.clientWidth as number }));
-  expect(widths.scroll).toBeLessThanOrEqual(widths.client);
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const violations = await page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] });
-    return result.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  });
-  expect(violations).toEqual([]);
-  await screenshot(page, name);
 }
 
 const count = (page: Page, scope: string, key: string) => page.textContent(`${scope} [data-testid="report-counts"] [data-count="${key}"]`);

@@ -43,3 +43,20 @@ export async function logInOnPage(page: Page, username: string, password: string
   await page.fill('[data-testid="login-form"] input[name=password]', password);
   await page.click('[data-testid="login-form"] button[type=submit]');
 }
+
+/**
+ * Phone first, as every page must be (docs/web.md): no horizontal scroll, no serious or critical
+ * axe-core violation (the context needs bypassCSP to inject axe), and a screenshot `name`.
+ */
+export async function expectPhoneFriendly(page: Page, name: string): Promise<void> {
+  // Functions run in the browser reach document through globalThis (the tests compile without the DOM's types).
+  const widths = await page.evaluate(() => ({ scroll: (globalThis as any).document.documentElement.scrollWidth as number, client: (globalThis as any).document.documentElement.clientWidth as number }));
+  expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] });
+    return result.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  });
+  expect(violations).toEqual([]);
+  await screenshot(page, name);
+}
