@@ -72,6 +72,7 @@ import { CLOCK, Clock, LEDGER_LIMITS, TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
 import { accountsModuleParts } from '../accounts';
 import { sourcesModuleParts } from '../finding/sources';
+import { CrossCheckStarter, findingCheckModuleParts } from '../finding-check';
 import type { ResponsibilityDirectory } from '../responsibility/directory';
 
 export type ApiDatabaseOption =
@@ -104,6 +105,8 @@ export interface ApiModuleOptions {
   hardening?: HardeningSettings;
   /** "Now" for date rules (default the system clock); tests pin it to the date their fixtures were written for. */
   clock?: Clock;
+  /** Starts the cross-check workflow (src/finding-check); without it POST /api/finding/cross-check answers 503. */
+  crossCheck?: CrossCheckStarter;
 }
 
 const OWNED_DATA_SOURCE = Symbol('OWNED_DATA_SOURCE');
@@ -148,6 +151,7 @@ export class ApiModule {
     const dashboard = dashboardModuleParts(); // /api/dashboard/*, /api/reports/* (src/dashboard)
     const accounts = accountsModuleParts(options.responsibility); // /api/accounts (src/accounts)
     const sources = sourcesModuleParts(); // /api/sources/* (src/finding/sources)
+    const finding = findingCheckModuleParts(options.crossCheck); // /api/finding (src/finding-check)
     const hardening = hardeningModuleParts({ trustProxyHops: options.auth?.trustProxyHops, ...options.hardening });
     const dataSourceProvider: Provider =
       'dataSource' in database
@@ -190,6 +194,7 @@ export class ApiModule {
         ...dashboard.controllers,
         ...accounts.controllers,
         ...sources.controllers,
+        ...finding.controllers,
       ],
       providers: [
         dataSourceProvider,
@@ -224,6 +229,7 @@ export class ApiModule {
         ...dashboard.providers,
         ...accounts.providers,
         ...sources.providers,
+        ...finding.providers,
       ],
       exports: [DataSource, CASE_ENGINE, TOWNS, TOWN, CaseQueries],
     };

@@ -181,6 +181,12 @@ export const ERRORS = {
   },
   'DOCUMENT.NOT_FOUND': { status: 404, zh: '找不到该文书', en: 'No such document' },
   'REPORT.NOT_FOUND': { status: 404, zh: '该月的报告尚未生成', en: 'No report for that month yet' },
+  'FINDING.ITEM_NOT_FOUND': { status: 404, zh: '找不到该比对结果', en: 'No such cross-check item' },
+  'FINDING.ITEM_RESOLVED': { status: 409, zh: '该比对结果已处理，不能再次处理', en: 'This cross-check item has already been dealt with' },
+  'FINDING.NOT_CONFIRMABLE': { status: 409, zh: '该类比对结果不能立案', en: 'This kind of cross-check item cannot be confirmed into a case' },
+  'FINDING.CHILD_INCOMPLETE': { status: 422, zh: '该儿童信息不全，不能立案', en: 'The child’s details are incomplete; no case can be opened' },
+  'FINDING.LEDGER_UNKNOWN': { status: 404, zh: '没有这个台账', en: 'No such ledger' },
+  'FINDING.CHECK_UNAVAILABLE': { status: 503, zh: '比对任务暂时无法启动，请稍后重试', en: 'The cross-check cannot be started now; try again later' },
   'DATABASE.UNAVAILABLE': { status: 503, zh: '数据库暂时不可用，请稍后重试', en: 'The database is unavailable; try again later' },
   'INTERNAL.ERROR': { status: 500, zh: '系统内部错误，请联系管理员', en: 'Internal error; contact the administrator' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -27,6 +27,7 @@ import { AccountsAndSessions1766600000000 } from './migrations/1766600000000-acc
 import { ApiRateLimit1766800000000 } from './migrations/1766800000000-api-rate-limit';
 import { SourceImports1767000000000 } from './migrations/1767000000000-source-imports';
 import { WatchGroups1767000000001 } from './migrations/1767000000001-watch-groups';
+import { FindingCheck1767100000000 } from './migrations/1767100000000-finding-check';
 
 /** In order; append new migrations here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -52,6 +53,7 @@ export const READ_MODEL_MIGRATIONS = [
   ApiRateLimit1766800000000,
   SourceImports1767000000000,
   WatchGroups1767000000001,
+  FindingCheck1767100000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

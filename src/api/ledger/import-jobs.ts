@@ -215,8 +215,10 @@ export class ImportJobRunner extends UploadJobQueue<JobRow> {
       if (report.status === 'REJECTED') {
         const rows = report.counts.badRows;
         const error = new ApiError('LEDGER.ROWS_INVALID', {
-          zh: `有 ${rows} 行不符合要求，未导入任何数据；请按逐行报告修改后重新导入，或选择只导入合格的行（goodRowsOnly=true）`,
-          en: `${rows} rows are not valid; nothing was imported. Correct them as the report says and import again, or import the good rows only (goodRowsOnly=true)`,
+          zh: `有 ${rows} 行不符合要求，未导入任何数据；请按逐行报告修改后重新导入，或选择只导入合格的行`,
+          en: `${rows} rows are not valid; nothing was imported. Correct them as the report says and import again, or choose to import the good rows only`,
+          // The words are for people (the ledger page shows them); API clients find the parameter here.
+          details: { badRows: rows, goodRowsOnly: 'import the good rows only with goodRowsOnly=true / 只导入合格的行：goodRowsOnly=true' },
         });
         await this.auditRefused(job, refused, 422);
         await this.finish(job.id, 'failed', stored, errorBody(error, IMPORT_PATH));
