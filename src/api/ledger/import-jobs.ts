@@ -210,6 +210,7 @@ export class ImportJobRunner extends UploadJobQueue<JobRow> {
           onProgress: progress,
         },
       );
+      await progress.settled();
       const stored = { ...report, problems: report.problems.slice(0, MAX_PROBLEMS_ANSWERED), problemCount: report.problems.length };
       if (report.status === 'REJECTED') {
         const rows = report.counts.badRows;
@@ -226,6 +227,7 @@ export class ImportJobRunner extends UploadJobQueue<JobRow> {
         await this.finish(job.id, 'done', stored, null, report.importId);
       }
     } catch (err) {
+      await progress.settled();
       const error = importError(err);
       if (error.statusCode >= 500) this.options.log?.(`台账导入任务失败 / ledger import job ${job.id} failed: ${(err as Error).message}`);
       await this.auditRefused(job, refused, error.statusCode);
