@@ -24,9 +24,11 @@ import { installTemporalRuntime } from './temporal/runtime';
 import { ApiMetrics } from './metrics';
 import { RetentionJob } from './retention/retention-job';
 import { TemporalCaseEngine } from './temporal/temporal-case-engine';
+import { startTracing } from './tracing';
 import type { PayloadCodec } from '@temporalio/common';
 import { withTemporalCodecEndpoint } from './api/temporal-codec';
 import { ImportJobRunner } from './api/ledger/import-jobs';
+import { SourceImportRunner } from './finding/sources';
 import { createReconciliationActivities, ensureReconciliationSchedule } from './reconciliation';
 import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
 import { loadResponsibilityDirectory } from './responsibility';
@@ -34,6 +36,7 @@ import { IN_APP_CHANNEL, InAppChannel, NotificationChannel, OutboxDispatcher } f
 import { seedDemoCases } from './dashboard/demo-cases';
 import { createMonthlyReportActivities } from './dashboard/reports/activities';
 import { ensureMonthlyReportSchedule } from './dashboard/reports/schedule';
+import { createCrossCheckActivities, createFourOnesActivities, ensureFindingSchedules, loadFindingPolicy, temporalCrossCheckStarter } from './finding-check';
 
 export interface StartOptions {
   config: BaoxueConfig;
@@ -78,10 +81,19 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
 
   try {
     installTemporalRuntime(undefined, { metricsAddress: roles.worker ? config.workerMetricsAddress : undefined });
+    // Traces only when an OTLP endpoint is set (src/tracing); stopped last, so the final spans are sent.
+    const tracing = startTracing(config.otlpEndpoint, roles);
+    if (tracing) {
+      stops.push(() => tracing.shutdown());
+      log(`追踪 / traces: OTLP/HTTP to ${config.otlpEndpoint} as ${tracing.options.serviceName}`);
+    }
+    const interceptors = tracing?.clientInterceptors();
     const policy = loadPolicy(config.policyPath);
     const towns = loadTowns(config.townPaths);
     // Each town's responsibility chains, beside its town file (towns/x.responsibility.json): checked at start, every problem listed.
     const responsibility = loadResponsibilityDirectory(config.townPaths, towns, policy, { channels: NOTIFICATION_CHANNELS });
+    // 四查三比对's rules (policies/finding.json, BAOXUE_FINDING_POLICY): checked at start, every problem listed.
+    const findingPolicy = loadFindingPolicy();
     // Every payload this process sends to Temporal is encrypted; the key comes from the settings or the data folder.
     const payloadCodec = new AesGcmPayloadCodec(resolvePayloadKeys(config, { log })!);
     const dataConverter = baoxueDataConverter(payloadCodec);
@@ -141,7 +153,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
     if (roles.worker) {
       const connection = await NativeConnection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
-      const temporalClient = new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: config.temporalNamespace, dataConverter });
+      const temporalClient = new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: config.temporalNamespace, dataConverter, interceptors });
       stops.push(() => temporalClient.connection.close());
       const worker = await createCaseWorker({
         connection,
@@ -150,9 +162,12 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
           ...createActivities({ dataSource, responsibility }),
           ...createReconciliationActivities({ dataSource, client: temporalClient }),
           ...createMonthlyReportActivities({ dataSource, towns }),
+          ...createCrossCheckActivities({ dataSource, towns, responsibility, policy: findingPolicy }),
+          ...createFourOnesActivities({ dataSource, towns, responsibility, policy: findingPolicy }),
         },
         dataConverter,
         tuning: config.workerTuning,
+        tracing,
       });
       const run = worker.run();
       run.catch((err) => options.onWorkerFailure?.(err));
@@ -180,24 +195,32 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       });
       importJobs.start();
       stops.push(() => importJobs.stop());
+      // The four sources of 四查三比对 uploaded through the API (src/finding/sources), on the same queue machinery.
+      const sourceImports = new SourceImportRunner({ dataSource, towns, limits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows }, log });
+      sourceImports.start();
+      stops.push(() => sourceImports.stop());
       // 人账相符: the scheduled check that every open case has its workflow and the reverse.
       const schedule = await ensureReconciliationSchedule(temporalClient, { everyMs: config.reconcileEveryMs });
       log(`人账相符核对 / reconciliation schedule ${schedule}${config.reconcileEveryMs ? ` (every ${config.reconcileEveryMs / 1000} s)` : ' (off)'}`);
       // 动态监测书面报告: the report of the month before, on the 1st of each month.
       log(`动态监测书面报告 / monthly report schedule ${await ensureMonthlyReportSchedule(temporalClient)} (1st of each month, 01:00 China time)`);
+      // 四查三比对 nightly, and the 四个一 rhythm: quarterly re-check and term-start visits as tasks.
+      const findingSchedules = await ensureFindingSchedules(temporalClient, findingPolicy);
+      log(`四查三比对 / cross-check schedules: ${Object.entries(findingSchedules).map(([id, outcome]) => `${id} ${outcome}`).join(', ')}`);
     }
 
     if (roles.api) {
       const connection = await Connection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
-      const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
+      const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter, interceptors });
       const engine = new TemporalCaseEngine(client, policy, { callTimeoutMs: config.timeouts.temporalCallMs });
       const hardening = { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit, loginLockout: { afterFailures: config.loginLockoutAfter } };
-      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth, ledgerMaxBytes: config.ledgerMaxBytes, ledgerLimits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows }, responsibility }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
+      const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth, ledgerMaxBytes: config.ledgerMaxBytes, ledgerLimits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows }, responsibility, crossCheck: temporalCrossCheckStarter(client) }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
         ...NEST_APP_OPTIONS,
         logger: ['error', 'warn'],
       });
       // First of all middleware: every request gets its id, its count and latency, its log line.
+      if (tracing) app.use(tracing.middleware()); // the request's span, so the log line and the Temporal call are in it
       new ApiMetrics({ dataSource, requestLog: { format: config.logFormat } }).mount(app);
       configureApp(app);
       await app.listen(config.port);

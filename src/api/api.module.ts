@@ -71,6 +71,8 @@ import { TaskQueries } from '../read-model/task-queries';
 import { CLOCK, Clock, LEDGER_LIMITS, TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
 import { accountsModuleParts } from '../accounts';
+import { sourcesModuleParts } from '../finding/sources';
+import { CrossCheckStarter, findingCheckModuleParts } from '../finding-check';
 import type { ResponsibilityDirectory } from '../responsibility/directory';
 
 export type ApiDatabaseOption =
@@ -103,6 +105,8 @@ export interface ApiModuleOptions {
   hardening?: HardeningSettings;
   /** "Now" for date rules (default the system clock); tests pin it to the date their fixtures were written for. */
   clock?: Clock;
+  /** Starts the cross-check workflow (src/finding-check); without it POST /api/finding/cross-check answers 503. */
+  crossCheck?: CrossCheckStarter;
 }
 
 const OWNED_DATA_SOURCE = Symbol('OWNED_DATA_SOURCE');
@@ -146,6 +150,8 @@ export class ApiModule {
     // Rate limits count clients by the same address the audit log records (the same proxy trust).
     const dashboard = dashboardModuleParts(); // /api/dashboard/*, /api/reports/* (src/dashboard)
     const accounts = accountsModuleParts(options.responsibility); // /api/accounts (src/accounts)
+    const sources = sourcesModuleParts(); // /api/sources/* (src/finding/sources)
+    const finding = findingCheckModuleParts(options.crossCheck); // /api/finding (src/finding-check)
     const hardening = hardeningModuleParts({ trustProxyHops: options.auth?.trustProxyHops, ...options.hardening });
     const dataSourceProvider: Provider =
       'dataSource' in database
@@ -187,6 +193,8 @@ export class ApiModule {
         TownsController,
         ...dashboard.controllers,
         ...accounts.controllers,
+        ...sources.controllers,
+        ...finding.controllers,
       ],
       providers: [
         dataSourceProvider,
@@ -220,6 +228,8 @@ export class ApiModule {
         ...hardening.providers,
         ...dashboard.providers,
         ...accounts.providers,
+        ...sources.providers,
+        ...finding.providers,
       ],
       exports: [DataSource, CASE_ENGINE, TOWNS, TOWN, CaseQueries],
     };

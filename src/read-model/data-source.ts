@@ -25,6 +25,8 @@ import { DemoAccounts1766300000000 } from './migrations/1766300000000-demo-accou
 import { LoginThrottle1766300000001 } from './migrations/1766300000001-login-throttle';
 import { AccountsAndSessions1766600000000 } from './migrations/1766600000000-accounts-and-sessions';
 import { ApiRateLimit1766800000000 } from './migrations/1766800000000-api-rate-limit';
+import { SourceImports1767000000000 } from './migrations/1767000000000-source-imports';
+import { FindingCheck1767100000000 } from './migrations/1767100000000-finding-check';
 
 /** In order; append new migrations here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -48,6 +50,8 @@ export const READ_MODEL_MIGRATIONS = [
   LoginThrottle1766300000001,
   AccountsAndSessions1766600000000,
   ApiRateLimit1766800000000,
+  SourceImports1767000000000,
+  FindingCheck1767100000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

@@ -300,7 +300,16 @@ function invalid(zh: string, en: string): Refusal {
 // ---------------------------------------------------------------------------------------------
 // Human actions
 
-export function applyAction(prev: CaseState, action: CaseAction, policy: Policy, now: number): Transition {
+/** How the workflow's patches change an action (patches.ts); each defaults to the current behaviour. */
+export interface ActionOptions {
+  /**
+   * Whether an extension of the required action's due date moves the stage's window with it (since
+   * v6). Asked only where it changes something, so the workflow's patch marker is written there only.
+   */
+  extensionMovesWindow?: () => boolean;
+}
+
+export function applyAction(prev: CaseState, action: CaseAction, policy: Policy, now: number, options: ActionOptions = {}): Transition {
   const refusal = checkAction(prev, action, now);
   if (refusal) throw new Error(refusal.en); // the workflow's validator refuses first; this guards misuse
   const state = clone(prev);
@@ -374,13 +383,22 @@ export function applyAction(prev: CaseState, action: CaseAction, policy: Policy,
       const target = currentDeadline(state)!;
       const previous = state[target]!;
       state[target] = Date.parse(action.newDueAt);
+      const moved: Record<string, unknown> = {};
       if (target === 'actionDueAt') {
         Object.assign(state.sent, { actionReminder: false, missed: false, supervisor: false, leader: false });
+        // The stage's window moves by as much as the due date (as a pause moves both): a case given
+        // more time for its home visit must not escalate at the old window end meanwhile.
+        const windowEnd = state.windowEndsAt;
+        if (windowEnd !== undefined && (options.extensionMovesWindow ?? (() => true))()) {
+          state.windowEndsAt = windowEnd + (state.actionDueAt! - previous);
+          state.sent.windowReminder = false;
+          Object.assign(moved, { windowEndsAt: iso(state.windowEndsAt), previousWindowEndsAt: iso(windowEnd) });
+        }
       } else {
         state.sent.windowReminder = false;
       }
       skipRemindersThatWouldComeTooEarly(state, policy, now);
-      emit(state, events, now, { type, actor, reason, stageBefore, data: { ...data, deadline: target, previousDueAt: iso(previous) } });
+      emit(state, events, now, { type, actor, reason, stageBefore, data: { ...data, deadline: target, previousDueAt: iso(previous), ...moved } });
       break;
     }
     case 'REASSIGN':

@@ -2,3 +2,4 @@
 export { caseWorkflow } from './case-workflow';
 export { reconciliationWorkflow } from './reconciliation-workflow';
 export { monthlyReportWorkflow } from './monthly-report-workflow';
+export { crossCheckWorkflow, fourOnesWorkflow } from './cross-check-workflow';

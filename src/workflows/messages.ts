@@ -158,6 +158,12 @@ export interface CaseWorkflowInput {
    * version of the holiday library is installed then. Absent: Monday to Friday are working days.
    */
   calendar?: WorkingDayCalendar;
+  /**
+   * The history length after which the workflow continues as new (default 2,000 events, well below
+   * Temporal's limits). Lower for a case whose history should stay short; a test of a long-lived
+   * case lowers it to cross the boundary many times. Travels on into every new run.
+   */
+  continueAsNewAfterEvents?: number;
   /** Set only by continue-as-new: the machine state and the events not yet projected. */
   carried?: { state: unknown; pending: CaseEvent[] };
 }

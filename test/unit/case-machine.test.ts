@@ -172,6 +172,26 @@ describe('the escalation chain with the default policy', () => {
     expect(nextTimer(c.state, policy)).toEqual({ kind: 'ACTION_REMINDER', at: T0 + 29 * DAY });
   });
 
+  it('an extension of the home visit moves the stage window by as much, so the case escalates at the new end (patch v6)', () => {
+    const c = new Case().act({ type: 'EXTEND_DEADLINE', newDueAt: new Date(T0 + 5 * DAY).toISOString(), reason: '家长外出', approver: '谭巧玲' }, T0 + DAY);
+    expect(c.state).toMatchObject({ actionDueAt: T0 + 5 * DAY, windowEndsAt: T0 + 5 * DAY });
+    const mark = c.types.length;
+    c.advance(T0 + 5 * DAY - 1);
+    expect(c.state.stage).toBe('HOME_VISIT');
+    c.advance(T0 + 5 * DAY);
+    expect(c.eventsSince(mark)).toEqual(['REMINDER_SENT', 'DEADLINE_MISSED', 'AUTO_ESCALATED']);
+
+    // A window longer than the due date keeps its distance: due 3 d, window 10 d, due moved by 2 d.
+    const long = { ...policy, stages: { ...policy.stages, HOME_VISIT: { ...policy.stages.HOME_VISIT, window: '10d' } } };
+    const opened = openCase(facts, long, T0).state;
+    const extend: CaseAction = { type: 'EXTEND_DEADLINE', actor: 'x', newDueAt: new Date(T0 + 5 * DAY).toISOString(), reason: 'r', approver: 'a' };
+    const moved = applyAction(opened, extend, long, T0 + DAY);
+    expect(moved.state).toMatchObject({ actionDueAt: T0 + 5 * DAY, windowEndsAt: T0 + 12 * DAY, sent: { windowReminder: false } });
+    expect(moved.events[0].data).toMatchObject({ windowEndsAt: new Date(T0 + 12 * DAY).toISOString(), previousWindowEndsAt: new Date(T0 + 10 * DAY).toISOString() });
+    // Histories from before v6 (the workflow's patch answers false) keep the old window.
+    expect(applyAction(opened, extend, long, T0 + DAY, { extensionMovesWindow: () => false }).state.windowEndsAt).toBe(T0 + 10 * DAY);
+  });
+
   it('refuses an extension to a date that is not later than the current one', () => {
     const c = new Case();
     const refusal = checkAction(c.state, { type: 'EXTEND_DEADLINE', actor: 'x', newDueAt: new Date(T0 + DAY).toISOString(), reason: 'r', approver: 'a' }, T0);

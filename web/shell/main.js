@@ -12,5 +12,6 @@ import '../notifications/page.js';
 import '../education-aid/page.js';
 import '../audit/page.js';
 import '../ledger/page.js';
+import '../sources/page.js';
 
 start();

@@ -17,6 +17,8 @@ export const LEDGER_IMPORT_ROLES = ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL',
 /** Roles that read the registry (children: 'READ' or 'WRITE'): the 儿童名册 page and the ledger's export (GET /api/ledger/export). */
 export const LEDGER_ROLES = [...LEDGER_IMPORT_ROLES, 'LEADER', 'DEPUTY_LEADER', 'TOWN_OFFICE'];
 
+/** Roles that import a source of 四查三比对 (src/finding/sources/source-scope.ts; web/sources/kinds.js has the kinds per role). */
+export const SOURCE_IMPORT_ROLES = ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL', 'TEACHER'];
 /** Roles that read the audit log (readAudit in src/access/permissions.ts; GET /api/audit). */
 export const AUDIT_ROLES = ['LEADER', 'DEPUTY_LEADER'];
 
@@ -37,6 +39,7 @@ export const NAVIGATION = [
   // The aid of the cases the role reads (the justice office's too: a pending aid holds a case before the judicial document).
   { id: 'education-aid', href: '#/education-aid', label: ['教育资助', 'Education aid'], when: CASE_ROLES },
   { id: 'ledger', href: '#/ledger', label: ['台账导入导出', 'Ledger import/export'], roles: LEDGER_ROLES },
+  { id: 'sources', href: '#/sources', label: ['四查名单导入', 'Source imports'], roles: SOURCE_IMPORT_ROLES },
   { id: 'dashboard', href: '/dashboard', label: ['进度看板', 'Dashboard'], when: CASE_ROLES },
   { id: 'audit', href: '#/audit', label: ['审计记录', 'Audit log'], roles: AUDIT_ROLES },
   { id: 'password', href: '#/password', label: ['修改密码', 'Change password'] },

@@ -1,0 +1,104 @@
+/**
+ * One town's cross-check on real PostgreSQL (src/finding-check/cross-check.ts, without Temporal):
+ * the lists a person expects from a month's sources, the ledgers and their movements, the
+ * verification tasks, and a re-run with the same data changing nothing.
+ */
+import { crossCheckTown, CrossCheckDeps } from '../../src/finding-check/cross-check';
+import { loadFindingPolicy } from '../../src/finding-check/finding-policy';
+import { loadResponsibilityChains } from '../../src/responsibility/chains';
+import { loadTown } from '../../src/read-model/town';
+import { schoolDays, writeSource } from '../support/finding-sources';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+
+const NOW = new Date('2026-11-20T10:00:00Z');
+const DAYS = schoolDays('2026-11-09', 10); // 9 Nov – 20 Nov
+
+describe('the cross-check of one town', () => {
+  let db: TestDatabase;
+  let deps: CrossCheckDeps;
+  let runs = 0;
+  const run = () => crossCheckTown(deps, { runId: `00000000-0000-4000-8000-${String(++runs).padStart(12, '0')}`, town: 'GULING', now: NOW });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const town = loadTown();
+    deps = { dataSource: db.dataSource, policy: loadFindingPolicy(), chainsFor: () => loadResponsibilityChains('towns/guling.responsibility.json', town) };
+    const child = (id: string, name: string, birth: string) => ({ id_number: id, name, birth_date: birth, sex: 'M' });
+    await writeSource(db.dataSource, 'GULING', 'HOUSEHOLD_REGISTER', '', [
+      { ...child('500235201505150019', '张小明', '2015-05-15'), area: 'GAOPING' },
+      { ...child('500235201402020016', '李四', '2014-02-02'), area: 'QIAOTING' },
+      { ...child('500235201503030014', '王五', '2015-03-03'), area: 'GAOPING' },
+      { ...child('500235201504040012', '赵六', '2015-04-04'), area: 'BAOXING' },
+    ]);
+    const pupil = (id: string | null, name: string, birth: string, sn: string) => ({ school: 'GULING_PRIMARY', student_number: sn, id_number: id, name, birth_date: birth, sex: 'M', grade: 5, class_name: '五年级一班' });
+    await writeSource(db.dataSource, 'GULING', 'SCHOOL_ROLL', 'GULING_PRIMARY', [
+      pupil('500235201505150019', '张小明', '2015-05-15', 'G001'),
+      pupil('500235201503030014', '王五', '2015-03-03', 'G002'),
+      pupil('500235201504040012', '赵六', '2015-04-04', 'G003'),
+      pupil('500235201606060019', '外来生', '2016-06-06', 'G004'),
+    ]);
+    const marks = (sn: string, name: string, absentFrom: number, reason: string | null = null) =>
+      DAYS.map((day, i) => ({ school: 'GULING_PRIMARY', student_number: sn, id_number: null, name, day, absent: i >= absentFrom, reason: i >= absentFrom ? reason : null }));
+    await writeSource(db.dataSource, 'GULING', 'ATTENDANCE', 'GULING_PRIMARY', [
+      ...marks('G001', '张小明', 4), // 6 school days absent, no reason
+      ...marks('G002', '王五', 7), // 3 days: not yet
+      ...marks('G003', '赵六', 2, '病假'), // 8 days, explained
+      ...marks('G004', '外来生', 99),
+    ]);
+    await writeSource(db.dataSource, 'GULING', 'POVERTY_LIST', '', [{ id_number: '500235201505150019', name: '张小明', birth_date: '2015-05-15', household_head: '张大山', area: 'GAOPING' }]);
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('lists the child absent 6 school days as suspected, the one on the register and no roll as not enrolled, the roll entry without register, the poverty dropout', async () => {
+    const summary = await run();
+    expect(summary).toMatchObject({ registerRows: 4, rollRows: 4, matched: 3, suspected: 1, ledgers: { schoolAge: 5, suspected: 1, dropout: 0 }, movements: 1, tasks: 2 });
+    const items = await db.dataSource.query(`SELECT kind, name, area, school, status FROM finding_items ORDER BY kind, name`);
+    expect(items).toEqual([
+      { kind: 'NOT_ENROLLED', name: '李四', area: 'QIAOTING', school: null, status: 'OPEN' },
+      { kind: 'POVERTY_DROPOUT', name: '张小明', area: 'GAOPING', school: 'GULING_PRIMARY', status: 'OPEN' },
+      { kind: 'ROLL_WITHOUT_REGISTER', name: '外来生', area: null, school: 'GULING_PRIMARY', status: 'OPEN' },
+      { kind: 'SUSPECTED_DROPOUT', name: '张小明', area: 'GAOPING', school: 'GULING_PRIMARY', status: 'OPEN' },
+    ]);
+    const [suspected] = await db.dataSource.query(`SELECT evidence FROM finding_items WHERE kind = 'SUSPECTED_DROPOUT'`);
+    expect(suspected.evidence).toMatchObject({ unexplainedDays: 6, runStart: DAYS[4], runEnd: DAYS[9] });
+    expect(await db.dataSource.query(`SELECT name FROM ledger_suspected`)).toEqual([{ name: '张小明' }]);
+    expect(await db.dataSource.query(`SELECT from_status, to_status, source FROM ledger_movements`)).toEqual([{ from_status: 'NONE', to_status: 'SUSPECTED', source: 'ATTENDANCE' }]);
+    const tasks = await db.dataSource.query(`SELECT holder, link, kind FROM finding_tasks ORDER BY holder`);
+    expect(tasks).toEqual([
+      { holder: 'primary-g5c1', link: 'CLASS_TEACHER', kind: 'VERIFY_SUSPECTED' },
+      { holder: 'principal', link: 'PRINCIPAL', kind: 'VERIFY_SUSPECTED' },
+    ]);
+  });
+
+  it('changes nothing when run again with the same data', async () => {
+    const snapshot = async () => ({
+      items: await db.dataSource.query(`SELECT id, status, updated_at FROM finding_items ORDER BY id`),
+      children: await db.dataSource.query(`SELECT child_key, status, updated_at FROM finding_children ORDER BY child_key`),
+      movements: await db.dataSource.query(`SELECT id FROM ledger_movements ORDER BY id`),
+      tasks: await db.dataSource.query(`SELECT id FROM finding_tasks ORDER BY id`),
+    });
+    const before = await snapshot();
+    const summary = await run();
+    expect(summary.items).toMatchObject({ inserted: 0, reopened: 0, updated: 0, gone: 0 });
+    expect(summary.movements).toBe(0);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('keeps a cleared item cleared on a re-run, and closes an item the data no longer show', async () => {
+    await db.dataSource.query(`UPDATE finding_items SET status = 'CLEARED', resolved_by = 'coordinator', resolution = 'OTHER', resolved_at = now() WHERE kind = 'ROLL_WITHOUT_REGISTER'`);
+    await writeSource(db.dataSource, 'GULING', 'HOUSEHOLD_REGISTER', '', [
+      { id_number: '500235201505150019', name: '张小明', birth_date: '2015-05-15', sex: 'M', area: 'GAOPING' },
+      { id_number: '500235201503030014', name: '王五', birth_date: '2015-03-03', sex: 'M', area: 'GAOPING' },
+      { id_number: '500235201504040012', name: '赵六', birth_date: '2015-04-04', sex: 'M', area: 'BAOXING' },
+    ]); // 李四 moved away: no longer on the register
+    const summary = await run();
+    expect(summary.items).toMatchObject({ gone: 1, reopened: 0 });
+    expect(await db.dataSource.query(`SELECT kind, status FROM finding_items WHERE kind IN ('NOT_ENROLLED', 'ROLL_WITHOUT_REGISTER') ORDER BY kind`)).toEqual([
+      { kind: 'NOT_ENROLLED', status: 'GONE' },
+      { kind: 'ROLL_WITHOUT_REGISTER', status: 'CLEARED' },
+    ]);
+  });
+});
