@@ -1,10 +1,15 @@
 /* The API calls of the case page. */
-import { api, requestId } from '../shell/core.js';
+import { api } from '../shell/core.js';
 
-export const getCase = (id) => api(`/api/cases/${encodeURIComponent(id)}`);
-
-/** One action on the case, with its own Idempotency-Key (sent again with the same key after a re-log-in). */
-export const act = (id, body) => api(`/api/cases/${encodeURIComponent(id)}/actions`, { method: 'POST', body, headers: { 'Idempotency-Key': requestId() } });
+/**
+ * The case; `savedAt` is set when the answer is the copy the offline worker kept (no network), with
+ * when it was kept. Actions go through the offline queue (web/offline/queue.js), which gives each its
+ * Idempotency-Key.
+ */
+export async function getCase(id) {
+  const res = await api(`/api/cases/${encodeURIComponent(id)}`, { raw: true });
+  return { ...(await res.json()), savedAt: res.headers.get('x-baoxue-saved-at') };
+}
 
 export const listDocuments = (id) => api(`/api/cases/${encodeURIComponent(id)}/documents`);
 export const issueDocument = (id, kind) => api(`/api/cases/${encodeURIComponent(id)}/documents`, { method: 'POST', body: { kind } });

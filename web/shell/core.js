@@ -82,6 +82,8 @@ export function user() {
 }
 
 export const onLoggedOut = [];
+/** Called (and awaited) with the answer after every log-in, before the page reads anything (the offline queue). */
+export const onLoggedIn = [];
 
 /** True after a log-in with a one-time password, until it is changed (the API refuses everything else). */
 export function passwordChangeRequired() {
@@ -101,10 +103,15 @@ export function adoptSession(answer) {
   planRenewal();
 }
 
+/** When the access token runs out (ms since the epoch; 0 when unknown). */
+export function sessionExpiresAt() {
+  return Number(sessionStorage.getItem(EXPIRES_KEY) || 0);
+}
+
 let renewalTimer = null;
 function planRenewal() {
   clearTimeout(renewalTimer);
-  const expires = Number(sessionStorage.getItem(EXPIRES_KEY) || 0);
+  const expires = sessionExpiresAt();
   if (!expires || !sessionStorage.getItem(REFRESH_KEY)) return;
   renewalTimer = setTimeout(() => void renewSession(), Math.max(0, expires - Date.now() - RENEW_BEFORE_MS));
 }
@@ -233,6 +240,7 @@ export async function download(path) {
 export async function login(username, password) {
   const answer = await api('/api/auth/login', { method: 'POST', body: { username, password } });
   adoptSession({ ...answer, user: answer.user || { username } });
+  await Promise.all(onLoggedIn.map((cb) => cb(answer))); // before the first page reads anything
   return answer;
 }
 

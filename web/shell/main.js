@@ -13,5 +13,6 @@ import '../education-aid/page.js';
 import '../audit/page.js';
 import '../ledger/page.js';
 import '../sources/page.js';
+import '../offline/page.js';
 
 start();

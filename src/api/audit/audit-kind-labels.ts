@@ -22,6 +22,7 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, Label> = {
   IMPORT_LEDGER: { zh: '导入台账', en: 'Imported the ledger' },
   IMPORT_SOURCE: { zh: '导入四查名单', en: 'Imported a source list (四查)' },
   EXPORT_LEDGER: { zh: '导出台账', en: 'Exported the ledger' },
+  IMPORT_SOURCE: { zh: '导入四查名单', en: 'Imported a source list' },
   WRITE_REFUSED: { zh: '拒绝改动（范围外的儿童）', en: 'Write refused (child outside the scope)' },
   REFRESH: { zh: '续期登录', en: 'Renewed the session' },
   LOGOUT: { zh: '退出登录', en: 'Logged out' },
