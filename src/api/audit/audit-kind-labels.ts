@@ -20,7 +20,6 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, Label> = {
   READ_CHILD: { zh: '查看儿童信息', en: 'Read a child' },
   UPDATE_CHILD: { zh: '更正儿童信息', en: 'Corrected a child' },
   IMPORT_LEDGER: { zh: '导入台账', en: 'Imported the ledger' },
-  IMPORT_SOURCE: { zh: '导入四查名单', en: 'Imported a source list (四查)' },
   EXPORT_LEDGER: { zh: '导出台账', en: 'Exported the ledger' },
   IMPORT_SOURCE: { zh: '导入四查名单', en: 'Imported a source list' },
   WRITE_REFUSED: { zh: '拒绝改动（范围外的儿童）', en: 'Write refused (child outside the scope)' },
