@@ -101,7 +101,7 @@ describe('the audit log for the leading group', () => {
 
     // English under the toggle: the kinds too.
     await page.click('[data-testid="lang-toggle"]');
-    await page.waitForSelector('h2:text("Audit log")');
+    await page.waitForSelector('h2:has-text("Audit log")');
     expect(await page.locator('[data-testid="audit-entries"] li').first().textContent()).toMatch(/^Logged in · \d{4}-\d{2}-\d{2} \d{2}:\d{2}teacher · Class teacher/);
   });
 });

@@ -7,39 +7,16 @@
  * for a case that somebody else moved on meanwhile is shown refused with the API's reason, and
  * nothing is written. axe-core on each page.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RunningBaoxue } from '../../src/bootstrap';
-import { loadConfig } from '../../src/config';
+import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD, as } from '../support/auth';
-import { launchBrowser, logInOnPage, screenshot } from '../support/browser';
+import { screenshot, useBrowserApp } from '../support/browser';
 import { expectPhoneFriendly } from '../support/page-checks';
 import { validIdNumber } from '../support/fixtures';
-import { reportBody, startApp, testConfig, waitForCase } from '../support/running-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { reportBody, waitForCase } from '../support/running-app';
 
-const PHONE = { width: 390, height: 844 };
-let db: TestDatabase;
-let app: RunningBaoxue;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const problems: string[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase({ migrate: false });
-  // The default policy (days, not seconds): nothing escalates while the tests run.
-  [app, browser] = await Promise.all([startApp(testConfig({ databaseUrl: db.url, policyPath: loadConfig({}).policyPath })), launchBrowser()]);
-}, 180_000);
-
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-  expect(problems.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await db?.drop();
-});
+// The default policy (days, not seconds): nothing escalates while the tests run. Offline, the browser
+// logs each request it could not make; a refusal (409) is shown in words, an ended session (401) asks to log in.
+const suite = useBrowserApp({ expectedStatuses: [401, 409], expectedErrors: /ERR_INTERNET_DISCONNECTED|ERR_FAILED/ });
 
 // Functions run in the browser reach `document` through globalThis (the tests compile without the DOM's types).
 
@@ -48,7 +25,7 @@ let children = 0;
 async function reportedCase(name: string): Promise<string> {
   children += 1;
   const birthDate = `2014-0${children}-1${children}`;
-  const principal = await as(app.apiUrl!, 'principal');
+  const principal = await as(suite.app.apiUrl!, 'principal');
   const body = reportBody();
   const res = await principal
     .post('/api/cases')
@@ -59,23 +36,16 @@ async function reportedCase(name: string): Promise<string> {
 
 /** /app as the class teacher, logged in, the offline worker in control of the page (unless `worker` is false). */
 async function teacherPage({ worker = true, indexedDB = true } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  // bypassCSP only so that axe-core can be injected (dashboard.test.ts runs the pages under the real CSP).
-  const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', bypassCSP: true, serviceWorkers: worker ? 'allow' : 'block' });
-  contexts.push(context);
-  // A browser without IndexedDB (some private windows).
-  if (!indexedDB) await context.addInitScript(() => Object.defineProperty(globalThis, 'indexedDB', { value: undefined }));
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(err.message));
-  page.on('console', (message) => {
-    // Offline, the browser logs each request it could not make; a refusal (409) is shown in words, an ended session (401) asks to log in.
-    if (message.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|ERR_FAILED|status of (401|409)/.test(message.text())) problems.push(message.text());
+  const page = await suite.appAs('teacher', {
+    // bypassCSP only so that axe-core can be injected (dashboard.test.ts runs the pages under the real CSP).
+    bypassCSP: true,
+    serviceWorkers: worker ? 'allow' : 'block',
+    // A browser without IndexedDB (some private windows).
+    setUp: indexedDB ? undefined : (context) => context.addInitScript(() => Object.defineProperty(globalThis, 'indexedDB', { value: undefined })),
+    // The worker installs on the first visit, while the teacher types the password.
+    beforeLogIn: worker ? (p) => p.waitForFunction(() => (globalThis as any).navigator.serviceWorker.controller !== null) : undefined,
   });
-  await page.goto(`${app.apiUrl}/app`);
-  // The worker installs on the first visit, while the teacher types the password.
-  if (worker) await page.waitForFunction(() => (globalThis as any).navigator.serviceWorker.controller !== null);
-  await logInOnPage(page, 'teacher', DEMO_PASSWORD);
-  await page.waitForSelector('[data-testid="task-total"]');
-  return { context, page };
+  return { context: page.context(), page };
 }
 
 async function openCase(page: Page, childName: string): Promise<void> {
@@ -96,7 +66,7 @@ async function recordHomeVisit(page: Page, note: string): Promise<void> {
 }
 
 const text = (page: Page, selector: string) => page.textContent(selector).then((s) => s ?? '');
-const homeVisits = async (caseId: string) => (await waitForCase(app.apiUrl!, caseId, () => true)).timeline.filter((e) => e.type === 'RECORD_HOME_VISIT');
+const homeVisits = async (caseId: string) => (await waitForCase(suite.app.apiUrl!, caseId, () => true)).timeline.filter((e) => e.type === 'RECORD_HOME_VISIT');
 
 describe('offline capture of a home visit, phone first', () => {
   it('the class teacher reloads the case page offline, records the home visit (pending), and it is sent once when the network returns', async () => {
@@ -137,7 +107,7 @@ describe('offline capture of a home visit, phone first', () => {
     const visits = await homeVisits(caseId);
     expect(visits).toHaveLength(1);
     expect(visits[0].actor).toContain('五年级二班班主任');
-    expect((await waitForCase(app.apiUrl!, caseId, () => true)).stage).toBe('PERSUASION');
+    expect((await waitForCase(suite.app.apiUrl!, caseId, () => true)).stage).toBe('PERSUASION');
   });
 
   it('a send whose answer was lost is sent again with its key and recorded once', async () => {
@@ -151,7 +121,7 @@ describe('offline capture of a home visit, phone first', () => {
     await page.route('**/api/cases/*/actions', async (route) => {
       keys.push(route.request().headers()['idempotency-key']);
       if (lost++ > 0) return route.continue();
-      await route.fetch().catch((err) => problems.push(`the first send did not reach the API: ${err}`));
+      await route.fetch().catch((err) => suite.problem(`the first send did not reach the API: ${err}`));
       await route.abort('internetdisconnected');
     });
     await recordHomeVisit(page, '第一次发送没有收到回答');
@@ -178,7 +148,7 @@ describe('offline capture of a home visit, phone first', () => {
     await page.waitForSelector('[data-testid="case-queue"] [data-testid="queue-entry"][data-status="pending"]');
 
     // Meanwhile the coordinator records the child back at school: the home visit no longer fits.
-    const coordinator = await as(app.apiUrl!, 'coordinator');
+    const coordinator = await as(suite.app.apiUrl!, 'coordinator');
     await coordinator.post(`/api/cases/${caseId}/actions`).send({ type: 'RECORD_RETURN', note: '孩子已回校上课' }).expect(200);
 
     await context.setOffline(false);
@@ -189,7 +159,7 @@ describe('offline capture of a home visit, phone first', () => {
     expect(await text(page, '[data-testid="action-message"]')).toBe('被拒绝：记录家访（原因见下）');
     await expectPhoneFriendly(page, 'app-offline-refused');
 
-    const c = await waitForCase(app.apiUrl!, caseId, () => true);
+    const c = await waitForCase(suite.app.apiUrl!, caseId, () => true);
     expect(c.timeline.filter((e) => e.type === 'RECORD_HOME_VISIT')).toHaveLength(0);
     expect(c.stage).toBe('RETURNED');
 

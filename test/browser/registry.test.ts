@@ -163,8 +163,9 @@ describe('the children registry, phone first', () => {
     const chain = await page.locator('[data-testid="responsibility"] li').allTextContents();
     expect(chain.some((line) => /班主任/.test(line) && /（teacher）/.test(line) && /期限 \d{4}年/.test(line))).toBe(true);
     await expectPhoneFriendly(page, 'case-responsibility');
-    // The section itself, for docs/web.md (the full page is in test-artifacts/case-responsibility.png).
-    await page.locator('[data-testid="responsibility"]').screenshot({ path: join(ARTIFACTS, 'case-responsibility-section.png') });
+    // The screen with the section, for docs/web.md (the full page is in test-artifacts/case-responsibility.png).
+    await page.evaluate(() => (globalThis as any).document.querySelector('[data-testid="responsibility"]').previousElementSibling.scrollIntoView());
+    await page.screenshot({ path: join(ARTIFACTS, 'case-responsibility-screen.png') });
   });
 
   it('the leader reads a child masked, with no way to change it', async () => {

@@ -60,6 +60,8 @@ export interface BrowserAppOptions {
    * logs each as a console error ("status of 401"), which otherwise fails the test.
    */
   expectedStatuses?: number[];
+  /** Other console errors the file provokes (offline: the requests the browser could not make). */
+  expectedErrors?: RegExp;
 }
 
 export interface OpenOptions {
@@ -68,6 +70,10 @@ export interface OpenOptions {
   viewport?: { width: number; height: number };
   /** Only so that axe-core can be injected; the pages run under the real CSP where it is false (dashboard.test.ts). */
   bypassCSP?: boolean;
+  /** Whether the app's offline worker may run (playwright's default is to allow it). */
+  serviceWorkers?: 'allow' | 'block';
+  /** Runs on the new context before its page opens (an init script). */
+  setUp?: (context: BrowserContext) => Promise<unknown>;
 }
 
 export interface BrowserApp {
@@ -76,8 +82,10 @@ export interface BrowserApp {
   readonly browser: Browser;
   /** A new browser context (its own session) at `path` of the app. */
   open(path: string, options?: OpenOptions): Promise<Page>;
-  /** /app logged in as `username` through the page's form, once `waitFor` (the first page) is there. */
-  appAs(username: string, options?: OpenOptions & { waitFor?: string }): Promise<Page>;
+  /** /app logged in as `username` through the page's form (after `beforeLogIn`), once `waitFor` (the first page) is there. */
+  appAs(username: string, options?: OpenOptions & { waitFor?: string; beforeLogIn?: (page: Page) => Promise<unknown> }): Promise<Page>;
+  /** A problem a test saw outside the page (it fails the test after it, as a console error does). */
+  problem(text: string): void;
 }
 
 /**
@@ -112,13 +120,15 @@ export function useBrowserApp(options: BrowserAppOptions = {}): BrowserApp {
     await db?.drop();
   });
 
-  async function open(path: string, { who = path, viewport = PHONE, bypassCSP = false }: OpenOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true, bypassCSP });
+  async function open(path: string, { who = path, viewport = PHONE, bypassCSP = false, serviceWorkers = 'allow', setUp }: OpenOptions = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true, bypassCSP, serviceWorkers });
     contexts.push(context);
+    await setUp?.(context);
     const page = await context.newPage();
     page.on('pageerror', (err) => problems.push(`${who}: ${err.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error' && !(expected && expected.test(message.text()))) problems.push(`${who}: ${message.text()}`);
+      const text = message.text();
+      if (message.type() === 'error' && !(expected && expected.test(text)) && !options.expectedErrors?.test(text)) problems.push(`${who}: ${text}`);
     });
     await page.goto(`${app.apiUrl}${path}`);
     return page;
@@ -135,12 +145,14 @@ export function useBrowserApp(options: BrowserAppOptions = {}): BrowserApp {
       return browser;
     },
     open,
-    async appAs(username, { waitFor = '[data-testid="task-total"]', ...rest } = {}) {
+    async appAs(username, { waitFor = '[data-testid="task-total"]', beforeLogIn, ...rest } = {}) {
       const page = await open('/app', { who: username, ...rest });
+      await beforeLogIn?.(page);
       await logInOnPage(page, username, DEMO_PASSWORD);
       await page.waitForSelector(waitFor);
       return page;
     },
+    problem: (text) => problems.push(text),
   };
 }
 
