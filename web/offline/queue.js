@@ -180,6 +180,7 @@ async function sendOne(entry) {
     return true;
   }
   delete entry.answer;
+  if (entry.status === 'sent') delete entry.body; // what was typed is on the server now; the lists show no more than the title
   await put(entry);
   changed();
   return true;
@@ -206,7 +207,7 @@ export function asProblem(problem) {
   return new ApiProblem(problem.status, problem.body);
 }
 
-/** A settled entry keeps only what the lists show once a week has passed: it goes. */
+/** Sent and refused entries go a week after they were settled. */
 async function forgetOld() {
   const now = Date.now();
   for (const e of await entries()) {
