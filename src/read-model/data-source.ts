@@ -25,6 +25,7 @@ import { DemoAccounts1766300000000 } from './migrations/1766300000000-demo-accou
 import { LoginThrottle1766300000001 } from './migrations/1766300000001-login-throttle';
 import { AccountsAndSessions1766600000000 } from './migrations/1766600000000-accounts-and-sessions';
 import { ApiRateLimit1766800000000 } from './migrations/1766800000000-api-rate-limit';
+import { AuditLogPageIndexes1767400000000 } from './migrations/1767400000000-audit-log-page-indexes';
 
 /** In order; append new migrations here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -48,6 +49,7 @@ export const READ_MODEL_MIGRATIONS = [
   LoginThrottle1766300000001,
   AccountsAndSessions1766600000000,
   ApiRateLimit1766800000000,
+  AuditLogPageIndexes1767400000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
