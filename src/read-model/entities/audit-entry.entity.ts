@@ -48,7 +48,7 @@ export type AuditKind = (typeof AUDIT_KINDS)[number];
 @Index('audit_log_town_at_id_idx', ['town', 'at', 'id'])
 @Index('audit_log_town_what_at_idx', ['town', 'what', 'at', 'id'])
 // A BRIN index TypeORM cannot describe: synchronize leaves it to the migration.
-@Index('audit_log_at_brin', ['at'], { synchronize: false })
+@Index('audit_log_at_brin', { synchronize: false })
 @Index('audit_log_child_id_idx', ['childId', 'at'])
 @Check('audit_log_what_check', `what ~ '^[A-Z][A-Z_]*$'`)
 @Check('audit_log_status_check', 'status BETWEEN 100 AND 599')
