@@ -42,7 +42,8 @@ Settings (environment):
   OTEL_EXPORTER_OTLP_ENDPOINT    OTLP/HTTP address for OpenTelemetry traces, e.g. http://collector:4318 (default off)
   TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH  Temporal binaries to use instead of vendor/temporal
 
-Also: npm run reconcile   compare the ledger's open cases with the running workflows (人账相符)`;
+Also: npm run reconcile   compare the ledger's open cases with the running workflows (人账相符)
+      npm run backup      copy the stopped data folder (databases and keys); npm run restore -- <folder> puts it back`;
 
 /** Embedded services listen on the usual Temporal ports, so the Temporal UI is where users expect it. */
 const EMBEDDED_PORTS = EMBEDDED_TEMPORAL_PORTS;

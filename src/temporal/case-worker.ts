@@ -8,7 +8,7 @@ import type { ReconciliationActivities } from '../workflows/reconciliation-messa
 import type { MonthlyReportActivities } from '../workflows/monthly-report-messages';
 import type { CrossCheckActivities, FourOnesActivities } from '../workflows/cross-check-messages';
 import type { WorkerTuning } from '../config';
-import { Tracing, WORKFLOW_TRACING_INTERCEPTORS } from '../tracing';
+import { type Tracing, WORKFLOW_TRACING_INTERCEPTORS } from '../tracing';
 
 /** Built by `npm run build` (scripts/bundle-workflows.js); without it the worker bundles at start. */
 export const WORKFLOW_BUNDLE_PATH = join(__dirname, '..', 'workflow-bundle.js');

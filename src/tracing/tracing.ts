@@ -2,8 +2,8 @@
  * OpenTelemetry traces (docs/operations.md: Traces): an HTTP span per API request, then the
  * Temporal SDK's own interceptors on the client (start, update), the workflow (run, update,
  * activity start) and the worker's activities (the projection), all in one trace, exported over
- * OTLP/HTTP to `OTEL_EXPORTER_OTLP_ENDPOINT`. Without that setting nothing here is loaded or run:
- * no tracer, no interceptor, the workflow bundle without the tracing interceptors.
+ * OTLP/HTTP to `OTEL_EXPORTER_OTLP_ENDPOINT`. Without that setting this module is not even loaded
+ * (index.ts): no tracer, no interceptor, the workflow bundle without the tracing interceptors.
  *
  * What leaves the process is the span names, ids and timings and a short list of attributes
  * (privacy-exporter.ts): never a child's name or ID number, a path with its ids, a query string,
@@ -23,9 +23,6 @@ import {
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { InjectedSinks, WorkerInterceptors } from '@temporalio/worker';
 import { PrivacySpanExporter } from './privacy-exporter';
-
-/** The workflow interceptors of the Temporal SDK, bundled into dist/workflow-bundle-traced.js (scripts/bundle-workflows.js). */
-export const WORKFLOW_TRACING_INTERCEPTORS = require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
 
 export interface TracingOptions {
   /** OTLP/HTTP base address, as OTEL_EXPORTER_OTLP_ENDPOINT: spans go to `<endpoint>/v1/traces`. */
@@ -117,11 +114,4 @@ export class Tracing {
     context.disable();
     propagation.disable();
   }
-}
-
-/** Tracing for this process when an OTLP endpoint is set, else nothing at all. */
-export function startTracing(endpoint: string | undefined, roles: { api: boolean; worker: boolean }): Tracing | undefined {
-  if (!endpoint) return undefined;
-  const serviceName = roles.api && roles.worker ? 'baoxue' : roles.api ? 'baoxue-api' : 'baoxue-worker';
-  return new Tracing({ endpoint, serviceName });
 }
