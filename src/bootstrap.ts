@@ -27,6 +27,7 @@ import { TemporalCaseEngine } from './temporal/temporal-case-engine';
 import type { PayloadCodec } from '@temporalio/common';
 import { withTemporalCodecEndpoint } from './api/temporal-codec';
 import { ImportJobRunner } from './api/ledger/import-jobs';
+import { SourceImportRunner } from './finding/sources';
 import { createReconciliationActivities, ensureReconciliationSchedule } from './reconciliation';
 import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
 import { loadResponsibilityDirectory } from './responsibility';
@@ -185,6 +186,10 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       });
       importJobs.start();
       stops.push(() => importJobs.stop());
+      // The four sources of 四查三比对 uploaded through the API (src/finding/sources), on the same queue machinery.
+      const sourceImports = new SourceImportRunner({ dataSource, towns, limits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows }, log });
+      sourceImports.start();
+      stops.push(() => sourceImports.stop());
       // 人账相符: the scheduled check that every open case has its workflow and the reverse.
       const schedule = await ensureReconciliationSchedule(temporalClient, { everyMs: config.reconcileEveryMs });
       log(`人账相符核对 / reconciliation schedule ${schedule}${config.reconcileEveryMs ? ` (every ${config.reconcileEveryMs / 1000} s)` : ' (off)'}`);

@@ -72,6 +72,7 @@ import { CLOCK, Clock, LEDGER_LIMITS, TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
 import { accountsModuleParts } from '../accounts';
 import { CrossCheckStarter, findingCheckModuleParts } from '../finding-check';
+import { sourcesModuleParts } from '../finding/sources';
 import type { ResponsibilityDirectory } from '../responsibility/directory';
 
 export type ApiDatabaseOption =
@@ -150,6 +151,7 @@ export class ApiModule {
     const dashboard = dashboardModuleParts(); // /api/dashboard/*, /api/reports/* (src/dashboard)
     const accounts = accountsModuleParts(options.responsibility); // /api/accounts (src/accounts)
     const finding = findingCheckModuleParts(options.crossCheck); // /api/finding (src/finding-check)
+    const sources = sourcesModuleParts(); // /api/sources/* (src/finding/sources)
     const hardening = hardeningModuleParts({ trustProxyHops: options.auth?.trustProxyHops, ...options.hardening });
     const dataSourceProvider: Provider =
       'dataSource' in database
@@ -192,6 +194,7 @@ export class ApiModule {
         ...dashboard.controllers,
         ...accounts.controllers,
         ...finding.controllers,
+        ...sources.controllers,
       ],
       providers: [
         dataSourceProvider,
@@ -226,6 +229,7 @@ export class ApiModule {
         ...dashboard.providers,
         ...accounts.providers,
         ...finding.providers,
+        ...sources.providers,
       ],
       exports: [DataSource, CASE_ENGINE, TOWNS, TOWN, CaseQueries],
     };

@@ -89,6 +89,12 @@ export const ERRORS = {
   'LEDGER.TOO_MANY_ROWS': { status: 413, zh: '文件行数过多，未导入；请分成几个文件导入', en: 'The file has more rows than the limit; not imported. Split it into several files' },
   'LEDGER.IMPORT_NOT_FOUND': { status: 404, zh: '找不到该导入任务', en: 'No such import job' },
   'LEDGER.ROWS_INVALID': { status: 422, zh: '有不符合要求的行，未导入任何数据', en: 'Some rows are not valid; nothing was imported' },
+  'SOURCE.FILE_REQUIRED': { status: 400, zh: '请上传文件（户籍、学籍、考勤或脱贫/监测户名单）', en: 'Upload the file (household register, school roll, attendance or poverty-monitoring list)' },
+  'SOURCE.KIND_INVALID': { status: 400, zh: '请选择文件的种类：户籍、学籍、考勤或脱贫/监测户名单', en: 'Say which source the file is: HOUSEHOLD_REGISTER, SCHOOL_ROLL, ATTENDANCE or POVERTY_LIST' },
+  'SOURCE.SCHOOL_REQUIRED': { status: 400, zh: '请选择学校：学籍和考勤按学校分别导入', en: 'Choose the school: rolls and attendance are imported school by school' },
+  'SOURCE.LAYOUT_INVALID': { status: 400, zh: '文件的表头不符合该种名单的格式', en: 'The file does not have the header row of this kind of source' },
+  'SOURCE.ROWS_INVALID': { status: 422, zh: '有不符合要求的行，未导入任何数据', en: 'Some rows are not valid; nothing was imported' },
+  'SOURCE.IMPORT_NOT_FOUND': { status: 404, zh: '找不到该导入', en: 'No such import' },
   'CHILD.INVALID_ID': { status: 400, zh: '儿童编号格式不正确', en: 'The child id is not a valid UUID' },
   'CHILD.NOT_FOUND': { status: 404, zh: '找不到该儿童', en: 'No such child' },
   'CHILD.ALREADY_REGISTERED': {

@@ -258,19 +258,19 @@ function splitList(value: string): string[] {
   return value.split(/[、,，;；/]/).map((v) => v.trim()).filter(Boolean);
 }
 
-function sexCode(value: string): string | undefined {
+export function sexCode(value: string): string | undefined {
   if (value === '') return undefined;
   if (/^(男|m|male)$/i.test(value)) return 'M';
   if (/^(女|f|female)$/i.test(value)) return 'F';
   return value;
 }
 
-function isoDate(d: Date): string {
+export function isoDate(d: Date): string {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
 /** 2012-03-15, 2012/3/15, 2012.3.15, 20120315, 2012年3月15日, or an Excel date. */
-function dateText(value: CellValue): string | undefined {
+export function dateText(value: CellValue): string | undefined {
   if (value === null || value === '') return undefined;
   if (value instanceof Date) return isoDate(value);
   const s = String(value).trim();
@@ -281,7 +281,7 @@ function dateText(value: CellValue): string | undefined {
 const CHINESE_DIGITS = '一二三四五六七八九';
 
 /** 5, "5", "五年级", "5年级", "初一" (7) ... "初三" (9); anything else is left for the rules to refuse. */
-function gradeNumber(value: CellValue): unknown {
+export function gradeNumber(value: CellValue): unknown {
   if (typeof value === 'number') return value;
   const s = text(value);
   if (s === '') return undefined;
@@ -293,7 +293,7 @@ function gradeNumber(value: CellValue): unknown {
 }
 
 /** 是/否, Y/N, √/×, 1/0, true/false; blank is 否. Anything else is left for the rules to refuse. */
-function yesNo(value: CellValue): unknown {
+export function yesNo(value: CellValue): unknown {
   if (typeof value === 'boolean') return value;
   const s = text(value);
   if (s === '' || /^(否|n|no|×|x|0|false)$/i.test(s)) return false;

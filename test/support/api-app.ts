@@ -22,6 +22,7 @@ import { configureApp, NEST_APP_OPTIONS } from '../../src/api/configure-app';
 import type { HardeningSettings } from '../../src/api/hardening';
 import { loadTowns, Towns } from '../../src/read-model/town';
 import { ImportJobRunner } from '../../src/api/ledger/import-jobs';
+import { SourceImportRunner } from '../../src/finding/sources';
 import { DEFAULT_READ_LIMITS } from '../../src/ledger/import-ledger';
 import type { ReadLimits } from '../../src/ledger/read-sheet';
 import type { ResponsibilityDirectory } from '../../src/responsibility/directory';
@@ -101,6 +102,8 @@ export async function createTestApi(options: TestApiOptions & { engine?: CaseEng
   // The worker role's runner of ledger import jobs, as `npm start` has it beside the API.
   const importJobs = new ImportJobRunner({ dataSource: options.dataSource, engine, towns: options.towns ?? loadTowns(), limits: options.ledgerLimits ?? DEFAULT_READ_LIMITS, pollMs: 100 });
   importJobs.start();
+  const sourceImports = new SourceImportRunner({ dataSource: options.dataSource, towns: options.towns ?? loadTowns(), limits: options.ledgerLimits ?? DEFAULT_READ_LIMITS, pollMs: 100 });
+  sourceImports.start();
   return {
     app,
     server: app.getHttpServer(),
@@ -108,6 +111,7 @@ export async function createTestApi(options: TestApiOptions & { engine?: CaseEng
     tokenSecret: TEST_TOKEN_SECRET,
     close: async () => {
       await importJobs.stop();
+      await sourceImports.stop();
       await app.close();
     },
   };

@@ -2,7 +2,7 @@
  * Ledger imports as jobs (issue 16): POST /api/ledger/import stores the upload in
  * ledger_import_jobs and answers 202; the worker role's runner takes the jobs one at a time
  * (FOR UPDATE SKIP LOCKED, so several workers share them), reads and checks the file in a worker
- * thread (src/ledger/read-in-thread.ts) and writes it as src/ledger/import-ledger.ts does (one
+ * thread (src/ledger/read-in-thread.ts; the queue itself is ../jobs/upload-job-queue.ts) and writes it as src/ledger/import-ledger.ts does (one
  * transaction, all or nothing). GET /api/ledger/imports/:id shows the status, the progress and the
  * row report. A job whose worker died (no heartbeat for STALE_AFTER_MS) is taken again: its
  * transaction was rolled back and the import is idempotent, so the re-run writes the rest, and a
@@ -21,6 +21,7 @@ import { errorBody, toApiError } from '../api-exception.filter';
 import { AuditLog, AuditRecord } from '../audit/audit-log';
 import type { CaseEngine } from '../case-engine.port';
 import { ApiError, ErrorBody } from '../errors';
+import { CUT_OFF_ERROR, ReportProgress, UploadJobQueue } from '../jobs/upload-job-queue';
 
 export type ImportJobStatus = 'queued' | 'running' | 'done' | 'failed';
 export type ImportJobPhase = 'reading' | 'children' | 'cases';
@@ -28,8 +29,7 @@ export type ImportJobPhase = 'reading' | 'children' | 'cases';
 /** Problems a job's report keeps (a whole file of bad rows would be tens of MB of JSON); `problemCount` has them all. */
 export const MAX_PROBLEMS_ANSWERED = 5_000;
 export const IMPORT_PATH = '/api/ledger/import';
-export const STALE_AFTER_MS = 60_000;
-export const MAX_ATTEMPTS = 3;
+export { MAX_ATTEMPTS, STALE_AFTER_MS } from '../jobs/upload-job-queue';
 
 /** The user as the request saw them: the write rule decides every row by this scope. */
 export interface JobImporter extends ScopedUser {
@@ -166,65 +166,30 @@ export interface ImportJobRunnerOptions {
   log?: (line: string) => void;
 }
 
-/** Runs the queued jobs, one at a time, in the process that owns it (the worker role). */
-export class ImportJobRunner {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private stopped = false;
+/** Runs the queued jobs, one at a time, in the process that owns it (the worker role), on the shared queue (../jobs/upload-job-queue.ts). */
+export class ImportJobRunner extends UploadJobQueue<JobRow> {
   private readonly audit: AuditLog;
 
   constructor(private readonly options: ImportJobRunnerOptions) {
+    super({
+      dataSource: options.dataSource,
+      table: 'ledger_import_jobs',
+      createdColumn: 'created_at',
+      status: { queued: 'queued', running: 'running' },
+      firstPhase: 'reading',
+      pollMs: options.pollMs,
+      label: '台账导入任务 / ledger import job',
+      log: options.log,
+    });
     this.audit = new AuditLog(options.dataSource);
   }
 
-  start(): void {
-    this.stopped = false;
-    this.schedule(0);
+  protected giveUp(job: JobRow): Promise<void> {
+    return this.finish(job.id, 'failed', null, errorBody(CUT_OFF_ERROR(), IMPORT_PATH));
   }
 
-  /** Waits for the job in hand; a job cut off by a stop is taken again (the next start, or another worker). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runNext()
-        .catch((err) => this.options.log?.(`台账导入任务 / ledger import job: ${(err as Error).message}`))
-        .then((ran) => this.schedule(ran ? 0 : (this.options.pollMs ?? 500)));
-    }, ms);
-  }
-
-  /** Takes the oldest waiting job (or a stale one) and runs it; false when there was none. */
-  async runNext(): Promise<boolean> {
-    // TypeORM answers an UPDATE ... RETURNING with [rows, count].
-    const [rows]: [JobRow[], number] = await this.options.dataSource.query(
-      `UPDATE ledger_import_jobs
-          SET status = 'running', attempts = attempts + 1, started_at = COALESCE(started_at, now()), heartbeat_at = now(),
-              progress_phase = 'reading', progress_done = 0, progress_total = 0
-        WHERE id = (SELECT id FROM ledger_import_jobs
-                     WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < now() - $1::int * interval '1 second')
-                     ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-        RETURNING *`,
-      [STALE_AFTER_MS / 1000],
-    );
-    const job = rows[0];
-    if (!job) return false;
-    if (job.attempts > MAX_ATTEMPTS || !job.file) {
-      await this.finish(job.id, 'failed', null, errorBody(new ApiError('INTERNAL.ERROR', { zh: '导入多次中断，未导入任何数据；请重新上传文件', en: 'The import was cut off several times; nothing was imported. Upload the file again' }), IMPORT_PATH));
-      return true;
-    }
-    await this.run(job);
-    return true;
-  }
-
-  private async run(job: JobRow): Promise<void> {
+  protected async runJob(job: JobRow, progress: ReportProgress): Promise<void> {
     const { dataSource } = this.options;
-    const heartbeat = setInterval(() => void dataSource.query(`UPDATE ledger_import_jobs SET heartbeat_at = now() WHERE id = $1`, [job.id]).catch(() => undefined), 5_000);
-    let lastProgress = 0;
     const refused: RefusedRow[] = [];
     try {
       const importer = job.importer;
@@ -242,14 +207,7 @@ export class ImportJobRunner {
           limits: this.options.limits,
           readAndParse: readAndParseInThread,
           onRefused: (rows) => refused.push(...rows),
-          onProgress: (phase, done, total) => {
-            // At most twice a second: progress is for the page, not a write per row.
-            if (done < total && Date.now() - lastProgress < 500) return;
-            lastProgress = Date.now();
-            void dataSource
-              .query(`UPDATE ledger_import_jobs SET progress_phase = $2, progress_done = $3, progress_total = $4, heartbeat_at = now() WHERE id = $1 AND status = 'running'`, [job.id, phase, done, total])
-              .catch(() => undefined);
-          },
+          onProgress: progress,
         },
       );
       const stored = { ...report, problems: report.problems.slice(0, MAX_PROBLEMS_ANSWERED), problemCount: report.problems.length };
@@ -270,8 +228,6 @@ export class ImportJobRunner {
       if (error.statusCode >= 500) this.options.log?.(`台账导入任务失败 / ledger import job ${job.id} failed: ${(err as Error).message}`);
       await this.auditRefused(job, refused, error.statusCode);
       await this.finish(job.id, 'failed', null, error);
-    } finally {
-      clearInterval(heartbeat);
     }
   }
 

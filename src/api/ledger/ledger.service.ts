@@ -51,15 +51,7 @@ export class LedgerService {
       throw new ApiError('LEDGER.FILE_REQUIRED', { zh: '请以 multipart/form-data 上传文件，字段名 file', en: 'Upload the file as multipart/form-data, field "file"' });
     }
     this.towns.get(user.town);
-    // Multer reads the name as Latin-1; browsers send UTF-8 (台账.xlsx).
-    const fileName = Buffer.from(file.originalname, 'latin1').toString('utf8');
-    try {
-      if (ledgerFileKind(fileName, file.buffer) === 'xlsx') checkZipDirectory(file.buffer, this.limits);
-    } catch (err) {
-      const error = toImportApiError(err);
-      if (error.code === 'LEDGER.UNSUPPORTED_FILE') throw new ApiError(error.code, { zh: error.messageZh, en: error.messageEn, details: { fileName } });
-      throw error;
-    }
+    const fileName = checkUploadedFile(file, this.limits);
     return submitImportJob(this.dataSource, {
       importer: { id: user.id, username: user.username, actor: actorName(user), role: user.role, town: user.town, area: user.area, school: user.school, grade: user.grade, className: user.className },
       // The address the audit log records for the request, for the rows the job refuses.
@@ -90,6 +82,24 @@ export class LedgerService {
     const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     return { fileName: `台账-${town.code}-${day}.xlsx`, bytes };
   }
+}
+
+/**
+ * The checks of an upload that cost nothing, for every import of a spreadsheet (the ledger, the
+ * four sources): its kind, and an .xlsx's zip directory (a bomb that says what it is, refused at
+ * once). Answers the file's name as the browser sent it.
+ */
+export function checkUploadedFile(file: UploadedLedger, limits: ReadLimits): string {
+  // Multer reads the name as Latin-1; browsers send UTF-8 (台账.xlsx).
+  const fileName = Buffer.from(file.originalname, 'latin1').toString('utf8');
+  try {
+    if (ledgerFileKind(fileName, file.buffer) === 'xlsx') checkZipDirectory(file.buffer, limits);
+  } catch (err) {
+    const error = toImportApiError(err);
+    if (error.code === 'LEDGER.UNSUPPORTED_FILE') throw new ApiError(error.code, { zh: error.messageZh, en: error.messageEn, details: { fileName } });
+    throw error;
+  }
+  return fileName;
 }
 
 function forbidden(user: AuthUser): ApiError {

@@ -19,6 +19,8 @@ export const AUDIT_KINDS = [
   'READ_CHILD',
   'UPDATE_CHILD',
   'IMPORT_LEDGER',
+  /** Uploading a source file of 四查三比对 (src/finding/sources). */
+  'IMPORT_SOURCE',
   'EXPORT_LEDGER',
   // One row per child a write was refused for (src/access/child-writes.ts), beside the request's own row.
   'WRITE_REFUSED',
