@@ -309,7 +309,7 @@ async function apply(runner: QueryRunner, deps: CrossCheckDeps, town: string, ru
   await runner.query(
     `INSERT INTO run_items
      SELECT 'POVERTY_DROPOUT', child_key, child_key, id_number, name, birth_date, area, school, grade, class_name,
-            jsonb_build_object('ledger', status), md5(status)
+            jsonb_build_object('onPovertyList', true), md5('poverty')
      FROM finding_children WHERE town = $1 AND status <> 'NONE' AND on_poverty`,
     [town],
   );

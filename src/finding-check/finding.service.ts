@@ -399,7 +399,7 @@ export function evidenceNote(item: Pick<ItemRow, 'kind' | 'evidence'>): string {
   const e = item.evidence as { runStart?: string; runEnd?: string; unexplainedDays?: number; absentDays?: string[] };
   if (item.kind === 'SUSPECTED_DROPOUT' || item.kind === 'POVERTY_DROPOUT') {
     if (e.runStart) return `四查三比对·考勤预警：${e.runStart} 至 ${e.runEnd} 连续无故缺课 ${e.unexplainedDays} 个上学日（${(e.absentDays ?? []).join('、')}）`;
-    return `四查三比对：脱贫家庭学生，列入${(item.evidence as { ledger?: string }).ledger === 'DROPOUT' ? '辍学' : '疑似辍学'}台账`;
+    return '四查三比对：脱贫家庭学生，列入疑似辍学或辍学台账';
   }
   return '四查三比对：在户籍中、适龄、未在任何学籍中（未入学）';
 }
