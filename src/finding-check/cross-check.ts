@@ -89,6 +89,7 @@ export async function crossCheckTown(deps: CrossCheckDeps, input: TownRunInput):
     );
     const rest = matcher.finish();
     await stage(runner, rest.records, rest.findings);
+    input.progress?.('unmatched', rest.records.length);
 
     const suspected = await absenceFindings(runner, deps.policy, town, matcher);
     await stage(runner, [], suspected);
@@ -260,13 +261,21 @@ async function absenceFindings(runner: QueryRunner, policy: FindingPolicy, town:
 }
 
 async function markPoverty(runner: QueryRunner, town: string): Promise<void> {
+  // Two joins (ID number; name + birth date where the list has no ID number), not one OR: an OR condition would compare every child with every household.
   await runner.query(
-    `UPDATE run_children r SET on_poverty = true
-     WHERE EXISTS (SELECT 1 FROM current_poverty p WHERE p.town_code = $1 AND (
-       (p.id_number IS NOT NULL AND p.id_number = r.id_number) OR
-       (p.id_number IS NULL AND p.name = r.name AND (p.birth_date IS NULL OR p.birth_date = r.birth_date))))`,
+    `UPDATE run_children r SET on_poverty = true FROM current_poverty p WHERE p.town_code = $1 AND p.id_number IS NOT NULL AND p.id_number = r.id_number`,
     [town],
   );
+  await runner.query(
+    `UPDATE run_children r SET on_poverty = true FROM current_poverty p
+     WHERE p.town_code = $1 AND p.id_number IS NULL AND p.name = r.name AND (p.birth_date IS NULL OR p.birth_date = r.birth_date)`,
+    [town],
+  );
+  // The planner knows nothing of temporary tables until they are analysed.
+  await runner.query(`CREATE INDEX ON run_children (child_key)`);
+  await runner.query(`CREATE INDEX ON run_items (kind, fingerprint)`);
+  await runner.query(`ANALYZE run_children`);
+  await runner.query(`ANALYZE run_items`);
 }
 
 async function apply(runner: QueryRunner, deps: CrossCheckDeps, town: string, runId: string, now: Date): Promise<Omit<CrossCheckSummary, keyof MatchStats | 'town' | 'suspected'>> {
