@@ -8,5 +8,6 @@ import '../report/page.js';
 import '../case/page.js';
 import '../accounts/page.js';
 import '../ledger/page.js';
+import '../finding-lists/page.js';
 
 start();

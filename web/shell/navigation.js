@@ -29,6 +29,8 @@ export const NAVIGATION = [
   { id: 'tasks', href: '#/tasks', label: ['我的待办', 'My tasks'], when: CASE_ROLES },
   { id: 'report', href: '#/report', label: ['上报疑似辍学', 'Report a dropout'], roles: REPORTING_ROLES },
   { id: 'ledger', href: '#/ledger', label: ['台账导入导出', 'Ledger import/export'], roles: LEDGER_ROLES },
+  // 四查三比对's lists and ledgers: whoever reads the registry (the lists are children, cut to the same scope).
+  { id: 'finding', href: '#/finding', label: ['四查三比对', 'Cross-check'], roles: LEDGER_ROLES },
   { id: 'dashboard', href: '/dashboard', label: ['进度看板', 'Dashboard'], when: CASE_ROLES },
   { id: 'password', href: '#/password', label: ['修改密码', 'Change password'] },
 ];
