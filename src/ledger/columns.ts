@@ -4,13 +4,13 @@
  * Columns the export writes for people (stage, dates, status, case number) are known to the import
  * and not imported; any other header is reported back as unknown.
  */
-import type { PriorityFlag } from '../registry/child-rules';
+import type { ChildFlag } from '../registry/child-rules';
 
 export type ChildField = 'name' | 'idNumber' | 'sex' | 'birthDate' | 'school' | 'grade' | 'className' | 'area' | 'villagerGroup';
 export type GuardianField = 'guardianName' | 'guardianPhone' | 'guardianRelation';
 export type CaseField = 'cause' | 'note' | 'status';
 export type ExportOnlyField = 'caseId' | 'stage' | 'openedAt' | 'actionDueAt' | 'windowEndsAt' | 'nextDeadlineAt' | 'sequence';
-export type LedgerField = ChildField | GuardianField | PriorityFlag | CaseField | ExportOnlyField;
+export type LedgerField = ChildField | GuardianField | ChildFlag | CaseField | ExportOnlyField;
 
 export interface LedgerColumn {
   field: LedgerField;
@@ -42,6 +42,12 @@ export const LEDGER_COLUMNS: LedgerColumn[] = [
   { field: 'hasDisabledParent', header: '残疾人子女', variants: ['是否残疾人子女'] },
   { field: 'isLeftBehind', header: '留守儿童', variants: ['是否留守儿童', '留守'] },
   { field: 'isRegisteredPoor', header: '建档立卡贫困户', variants: ['是否建档立卡贫困户', '建档立卡', '建卡户', '贫困户'] },
+  // The other watch groups of the national list (issue 15).
+  { field: 'isOrphan', header: '孤儿', variants: ['是否孤儿'] },
+  { field: 'isUnattended', header: '事实无人抚养儿童', variants: ['事实无人抚养', '是否事实无人抚养儿童', '无人抚养'] },
+  { field: 'isInHardship', header: '困境儿童', variants: ['是否困境儿童', '困境'] },
+  { field: 'isMigrant', header: '流动儿童', variants: ['是否流动儿童', '流动', '随迁子女'] },
+  { field: 'isCourtInvolved', header: '涉诉儿童', variants: ['是否涉诉', '涉诉', '涉法涉诉'] },
   { field: 'cause', header: '辍学原因', variants: ['案由', '辍学原因/案由', '原因'] },
   { field: 'note', header: '备注', variants: ['说明', '情况说明'] },
   { field: 'status', header: '状态', variants: ['案件状态'] },

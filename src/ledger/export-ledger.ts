@@ -10,7 +10,8 @@ import type { DataSource } from 'typeorm';
 import type { CaseScope } from '../access/permissions';
 import { maskIdNumber, maskPhone } from '../access/masking';
 import type { Town } from '../read-model/town';
-import { PRIORITY_FLAGS } from '../registry/child-rules';
+import { CHILD_FLAGS, ChildFlag } from '../registry/child-rules';
+import { FLAG_COLUMNS } from '../registry/children-store';
 import { CAUSE_LABELS, Cause, STAGE_LABELS, Stage } from '../workflows/vocabulary';
 import { columnOf, LedgerField } from './columns';
 import { neutraliseFormula } from './formula-cells';
@@ -30,7 +31,7 @@ export interface ExportOptions {
 
 const CHILD_FIELDS: LedgerField[] = [
   'name', 'idNumber', 'sex', 'birthDate', 'school', 'grade', 'className', 'area', 'villagerGroup',
-  'guardianName', 'guardianPhone', 'guardianRelation', ...PRIORITY_FLAGS,
+  'guardianName', 'guardianPhone', 'guardianRelation', ...CHILD_FLAGS,
 ];
 const CASE_FIELDS: LedgerField[] = ['sequence', 'caseId', ...CHILD_FIELDS, 'cause', 'stage', 'openedAt', 'actionDueAt', 'windowEndsAt', 'status', 'note'];
 const CHILDREN_FIELDS: LedgerField[] = ['sequence', ...CHILD_FIELDS];
@@ -49,10 +50,8 @@ interface ChildRow {
   class_name: string;
   area: string;
   villager_group: string | null;
-  is_disabled: boolean;
-  has_disabled_parent: boolean;
-  is_left_behind: boolean;
-  is_registered_poor: boolean;
+  /** Every flag, by its column (FLAG_COLUMNS). */
+  [flagColumn: string]: unknown;
   guardians: Array<{ name: string; phone: string; relation: string }>;
 }
 
@@ -164,16 +163,8 @@ function childCell(field: LedgerField, row: ChildRow, town: Town, masked: boolea
       return guardians.map((g) => (masked ? maskPhone(g.phone) : g.phone)).join('、');
     case 'guardianRelation':
       return guardians.map((g) => g.relation).join('、');
-    case 'isDisabled':
-      return row.is_disabled ? '是' : '否';
-    case 'hasDisabledParent':
-      return row.has_disabled_parent ? '是' : '否';
-    case 'isLeftBehind':
-      return row.is_left_behind ? '是' : '否';
-    case 'isRegisteredPoor':
-      return row.is_registered_poor ? '是' : '否';
     default:
-      return '';
+      return (CHILD_FLAGS as readonly string[]).includes(field) ? (row[FLAG_COLUMNS[field as ChildFlag]] ? '是' : '否') : '';
   }
 }
 
@@ -186,7 +177,7 @@ function beijingTime(value: Date | string | null): string {
 
 const CHILD_SELECT = `
   SELECT c.id, c.name, c.id_number, c.sex, to_char(c.birth_date, 'YYYY-MM-DD') AS birth_date, c.school, c.grade, c.class_name, c.area,
-         c.villager_group, c.is_disabled, c.has_disabled_parent, c.is_left_behind, c.is_registered_poor,
+         c.villager_group, ${CHILD_FLAGS.map((flag) => `c.${FLAG_COLUMNS[flag]}`).join(', ')},
          COALESCE((SELECT jsonb_agg(jsonb_build_object('name', g.name, 'phone', g.phone, 'relation', g.relation) ORDER BY g.name, g.phone)
                      FROM guardians g WHERE g.child_id = c.id), '[]'::jsonb) AS guardians
     FROM children c`;

@@ -4,7 +4,7 @@
  * names the sheet, the spreadsheet's row number, the column (letter and header), the value and
  * what is wrong, in Chinese and English.
  */
-import { checkChild, PRIORITY_FLAGS, RawChild, RegistryChildInput } from '../registry/child-rules';
+import { checkChild, CHILD_FLAGS, RawChild, RegistryChildInput } from '../registry/child-rules';
 import { sameChild } from '../registry/children-store';
 import type { Town } from '../read-model/town';
 import { CAUSE_LABELS, CAUSES, Cause, ENDINGS, STAGE_LABELS } from '../workflows/vocabulary';
@@ -206,7 +206,7 @@ function parseRow(town: Town, sheet: string, header: Header, row: SheetRow): { r
     villagerGroup: text(cell('villagerGroup')) || undefined,
     guardians,
   };
-  for (const flag of PRIORITY_FLAGS) raw[flag] = yesNo(cell(flag));
+  for (const flag of CHILD_FLAGS) raw[flag] = yesNo(cell(flag));
 
   const checked = checkChild(town, raw);
   for (const p of checked.problems) {

@@ -26,6 +26,7 @@ import { LoginThrottle1766300000001 } from './migrations/1766300000001-login-thr
 import { AccountsAndSessions1766600000000 } from './migrations/1766600000000-accounts-and-sessions';
 import { ApiRateLimit1766800000000 } from './migrations/1766800000000-api-rate-limit';
 import { SourceImports1767000000000 } from './migrations/1767000000000-source-imports';
+import { WatchGroups1767000000001 } from './migrations/1767000000001-watch-groups';
 import { FindingCheck1767100000000 } from './migrations/1767100000000-finding-check';
 
 /** In order; append new migrations here. */
@@ -51,6 +52,7 @@ export const READ_MODEL_MIGRATIONS = [
   AccountsAndSessions1766600000000,
   ApiRateLimit1766800000000,
   SourceImports1767000000000,
+  WatchGroups1767000000001,
   FindingCheck1767100000000,
 ];
 

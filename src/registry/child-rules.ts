@@ -3,7 +3,7 @@
  * the ledger import (one spreadsheet row): national ID with the GB 11643 check digit, birth date
  * and sex agreeing with it, school and area of the user's town, grade within the school's grades,
  * class, villager group, guardians with a mainland mobile or landline number, the four priority
- * flags. Pure: no database, no NestJS. Every problem is returned, each naming its field.
+ * flags and the watch groups. Pure: no database, no NestJS. Every problem is returned, each naming its field.
  */
 import { checkChineseIdNumber, normaliseIdNumber } from '../api/validation/chinese-id-number';
 import { isCalendarDate } from '../api/validation/decorators';
@@ -23,19 +23,34 @@ export const PRIORITY_FLAG_LABELS: Record<PriorityFlag, { zh: string; en: string
   isRegisteredPoor: { zh: '建档立卡贫困户', en: 'registered poor household' },
 };
 
+/**
+ * The watch groups of the national list (教基厅函〔2024〕15号: 孤儿, 事实无人抚养, 残疾, 留守, 困境,
+ * 流动, 涉诉) the lists and the dashboard filter by. 残疾 and 留守 are priority flags already; these
+ * are the others. Every flag is a yes/no on the child, 否 unless said.
+ */
+export const WATCH_ONLY_FLAGS = ['isOrphan', 'isUnattended', 'isInHardship', 'isMigrant', 'isCourtInvolved'] as const;
+export const WATCH_GROUP_FLAGS = ['isOrphan', 'isUnattended', 'isDisabled', 'isLeftBehind', 'isInHardship', 'isMigrant', 'isCourtInvolved'] as const;
+/** Every flag of a child: the aid priorities, then the other watch groups. */
+export const CHILD_FLAGS = [...PRIORITY_FLAGS, ...WATCH_ONLY_FLAGS] as const;
+export type ChildFlag = (typeof CHILD_FLAGS)[number];
+export const CHILD_FLAG_LABELS: Record<ChildFlag, { zh: string; en: string }> = {
+  ...PRIORITY_FLAG_LABELS,
+  isOrphan: { zh: '孤儿', en: 'orphan' },
+  isUnattended: { zh: '事实无人抚养儿童', en: 'de facto unattended child' },
+  isInHardship: { zh: '困境儿童', en: 'child in hardship' },
+  isMigrant: { zh: '流动儿童', en: 'migrant child' },
+  isCourtInvolved: { zh: '涉诉儿童', en: 'child involved in court cases' },
+};
+
 export const MAX_NAME_LENGTH = 50;
 export const MAX_CLASS_LENGTH = 30;
 export const MAX_GROUP_LENGTH = 30;
 export const MAX_RELATION_LENGTH = 20;
 export const MAX_GUARDIANS = 10;
 
-/** A child as the registry stores it: codes of the town, birth date and sex from the ID number. */
-export interface RegistryChildInput extends ChildInput {
+/** A child as the registry stores it: codes of the town, birth date and sex from the ID number, every flag. */
+export interface RegistryChildInput extends ChildInput, Record<ChildFlag, boolean> {
   villagerGroup: string | null;
-  isDisabled: boolean;
-  hasDisabledParent: boolean;
-  isLeftBehind: boolean;
-  isRegisteredPoor: boolean;
 }
 
 /** What people send or type: anything, checked here. */
@@ -54,6 +69,11 @@ export interface RawChild {
   hasDisabledParent?: unknown;
   isLeftBehind?: unknown;
   isRegisteredPoor?: unknown;
+  isOrphan?: unknown;
+  isUnattended?: unknown;
+  isInHardship?: unknown;
+  isMigrant?: unknown;
+  isCourtInvolved?: unknown;
 }
 
 export type ChildCheck = { child: RegistryChildInput; problems: [] } | { child?: undefined; problems: FieldError[] };
@@ -147,12 +167,12 @@ export function checkChild(town: Town, raw: RawChild, prefix = ''): ChildCheck {
     });
   }
 
-  const flags = {} as Record<PriorityFlag, boolean>;
-  for (const flag of PRIORITY_FLAGS) {
+  const flags = {} as Record<ChildFlag, boolean>;
+  for (const flag of CHILD_FLAGS) {
     const value = raw[flag];
     if (value === undefined || value === null) flags[flag] = false;
     else if (typeof value === 'boolean') flags[flag] = value;
-    else problem(flag, 'isBoolean', `${PRIORITY_FLAG_LABELS[flag].zh}应为 是 或 否`, `${flag} must be true or false`);
+    else problem(flag, 'isBoolean', `${CHILD_FLAG_LABELS[flag].zh}应为 是 或 否`, `${flag} must be true or false`);
   }
 
   if (problems.length > 0) return { problems };

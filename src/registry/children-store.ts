@@ -10,7 +10,7 @@ import { ChildOnFileFacts, ChildWriteRefusal, decideChildWrite } from '../access
 import type { CaseScope, ScopedUser } from '../access/permissions';
 import { ChildEntity, GuardianEntity } from '../read-model/entities';
 import type { Stage } from '../workflows/vocabulary';
-import { PRIORITY_FLAGS, PriorityFlag, RegistryChildInput } from './child-rules';
+import { CHILD_FLAGS, ChildFlag, RegistryChildInput } from './child-rules';
 
 /** Rows per statement: far below PostgreSQL's limits, large enough that 50,000 rows take 50 round trips. */
 export const WRITE_BATCH = 1_000;
@@ -25,6 +25,20 @@ export interface ChildWriteResult {
   refused: ChildWriteRefused[];
 }
 
+/** The column of each flag of a child. */
+export const FLAG_COLUMNS: Record<ChildFlag, string> = {
+  isDisabled: 'is_disabled',
+  hasDisabledParent: 'has_disabled_parent',
+  isLeftBehind: 'is_left_behind',
+  isRegisteredPoor: 'is_registered_poor',
+  isOrphan: 'is_orphan',
+  isUnattended: 'is_unattended',
+  isInHardship: 'is_in_hardship',
+  isMigrant: 'is_migrant',
+  isCourtInvolved: 'is_court_involved',
+};
+const FLAG_SELECT = CHILD_FLAGS.map((flag) => `c.${FLAG_COLUMNS[flag]} AS "${flag}"`).join(', ');
+
 export interface ChildListFilter {
   town: string;
   /** Only the children the user may read (permissions.childScope). */
@@ -32,8 +46,8 @@ export interface ChildListFilter {
   area?: string;
   school?: string;
   grade?: number;
-  /** Each flag given must hold. */
-  flags?: PriorityFlag[];
+  /** Each flag given must hold (aid priorities and watch groups). */
+  flags?: ChildFlag[];
   /** Look-up: a full ID number finds that child; any other text finds the names containing it. */
   q?: string;
   page?: number;
@@ -71,8 +85,7 @@ export async function findChildrenByIdNumber(db: Db, town: string, idNumbers: st
   for (let i = 0; i < sorted.length; i += WRITE_BATCH * 5) {
     const rows: Array<RegistryChildInput & { id: string; openCase: ChildOnFile['openCase'] }> = await db.query(
       `SELECT c.id, c.name, c.id_number AS "idNumber", to_char(c.birth_date, 'YYYY-MM-DD') AS "birthDate", c.sex, c.school, c.grade,
-              c.class_name AS "className", c.area, c.villager_group AS "villagerGroup", c.is_disabled AS "isDisabled",
-              c.has_disabled_parent AS "hasDisabledParent", c.is_left_behind AS "isLeftBehind", c.is_registered_poor AS "isRegisteredPoor",
+              c.class_name AS "className", c.area, c.villager_group AS "villagerGroup", ${FLAG_SELECT},
               COALESCE((SELECT jsonb_agg(jsonb_build_object('name', g.name, 'phone', g.phone, 'relation', g.relation) ORDER BY g.name, g.phone, g.relation)
                           FROM guardians g WHERE g.child_id = c.id), '[]'::jsonb) AS guardians,
               (SELECT jsonb_build_object('id', k.id, 'area', k.area, 'school', k.school, 'stage', k.stage)
@@ -123,7 +136,7 @@ export function admitChildren(
 
 /** Whether a row says exactly what the record says (guardians in any order). */
 export function sameChild(a: RegistryChildInput, b: RegistryChildInput): boolean {
-  const scalar = ['name', 'idNumber', 'birthDate', 'sex', 'school', 'grade', 'className', 'area', 'villagerGroup', ...PRIORITY_FLAGS] as const;
+  const scalar = ['name', 'idNumber', 'birthDate', 'sex', 'school', 'grade', 'className', 'area', 'villagerGroup', ...CHILD_FLAGS] as const;
   if (scalar.some((key) => (a[key] ?? null) !== (b[key] ?? null))) return false;
   const key = (g: { name: string; phone: string; relation: string }) => `${g.name}\u0000${g.phone}\u0000${g.relation}`;
   const ga = a.guardians.map(key).sort();
@@ -234,22 +247,18 @@ function toRecord(c: RegistryChildInput) {
     class_name: c.className,
     area: c.area,
     villager_group: c.villagerGroup,
-    is_disabled: c.isDisabled,
-    has_disabled_parent: c.hasDisabledParent,
-    is_left_behind: c.isLeftBehind,
-    is_registered_poor: c.isRegisteredPoor,
+    ...Object.fromEntries(CHILD_FLAGS.map((flag) => [FLAG_COLUMNS[flag], c[flag]])),
   };
 }
 
+const FLAG_COLUMN_LIST = CHILD_FLAGS.map((flag) => FLAG_COLUMNS[flag]);
 const RECORD_COLUMNS = `name text, id_number text, birth_date date, sex text, school text, grade integer, class_name text, area text,
-         villager_group text, is_disabled boolean, has_disabled_parent boolean, is_left_behind boolean, is_registered_poor boolean`;
+         villager_group text, ${FLAG_COLUMN_LIST.map((c) => `${c} boolean`).join(', ')}`;
 
 // DO NOTHING, never DO UPDATE: a row registered meanwhile by another transaction was not decided on.
 const INSERT_CHILDREN = `
-  INSERT INTO children (town, name, id_number, birth_date, sex, school, grade, class_name, area, villager_group,
-                        is_disabled, has_disabled_parent, is_left_behind, is_registered_poor)
-  SELECT $1, r.name, r.id_number, r.birth_date, r.sex, r.school, r.grade, r.class_name, r.area, r.villager_group,
-         r.is_disabled, r.has_disabled_parent, r.is_left_behind, r.is_registered_poor
+  INSERT INTO children (town, name, id_number, birth_date, sex, school, grade, class_name, area, villager_group, ${FLAG_COLUMN_LIST.join(', ')})
+  SELECT $1, r.name, r.id_number, r.birth_date, r.sex, r.school, r.grade, r.class_name, r.area, r.villager_group, ${FLAG_COLUMN_LIST.map((c) => `r.${c}`).join(', ')}
     FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
   ON CONFLICT (town, id_number) DO NOTHING
   RETURNING id, id_number`;
@@ -258,8 +267,7 @@ const INSERT_CHILDREN = `
 const UPDATE_CHILDREN = `
   UPDATE children c SET
     name = r.name, birth_date = r.birth_date, sex = r.sex, school = r.school, grade = r.grade, class_name = r.class_name,
-    area = r.area, villager_group = r.villager_group, is_disabled = r.is_disabled, has_disabled_parent = r.has_disabled_parent,
-    is_left_behind = r.is_left_behind, is_registered_poor = r.is_registered_poor, updated_at = now()
+    area = r.area, villager_group = r.villager_group, ${FLAG_COLUMN_LIST.map((c) => `${c} = r.${c}`).join(', ')}, updated_at = now()
     FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, ${RECORD_COLUMNS})
    WHERE c.id = r.id AND c.town = $1`;
 
@@ -308,12 +316,6 @@ export async function listChildren(db: Db, filter: ChildListFilter): Promise<Chi
   return { items, total, page, pageSize };
 }
 
-export const FLAG_COLUMNS: Record<PriorityFlag, string> = {
-  isDisabled: 'is_disabled',
-  hasDisabledParent: 'has_disabled_parent',
-  isLeftBehind: 'is_left_behind',
-  isRegisteredPoor: 'is_registered_poor',
-};
 
 /** The child-side twin of case-queries' scope (a child has no stage: STAGES reads none). */
 function applyChildScope(q: SelectQueryBuilder<ChildEntity>, scope: CaseScope): void {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ScopedUser } from '../../src/access/permissions';
 import { ChildWriteRefusedError, openCaseRecord } from '../../src/read-model/case-intake';
-import type { RegistryChildInput } from '../../src/registry/child-rules';
+import { CHILD_FLAGS, ChildFlag, RegistryChildInput } from '../../src/registry/child-rules';
 import { saveChildren } from '../../src/registry/children-store';
 import { validIdNumber } from '../support/fixtures';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -35,10 +35,7 @@ function child(idNumber: string, overrides: Partial<RegistryChildInput> = {}): R
     area: 'GAOPING',
     villagerGroup: null,
     guardians: [{ name: '冒名监护人', phone: '13999999999', relation: '父亲' }],
-    isDisabled: false,
-    hasDisabledParent: false,
-    isLeftBehind: false,
-    isRegisteredPoor: false,
+    ...(Object.fromEntries(CHILD_FLAGS.map((flag) => [flag, false])) as Record<ChildFlag, boolean>),
     ...overrides,
   };
 }

@@ -40,7 +40,6 @@ const PENDING_PAGE: Record<string, string> = {
   'POST /api/children': 'registry page',
   'GET /api/children/{id}': 'registry page',
   'PATCH /api/children/{id}': 'registry page',
-  'GET /api/towns/current': 'registry page (the town\'s villages and schools for its forms)',
   'GET /api/support/education-aid': 'education-aid list (the case page shows a case\'s aid; the town-wide list has no page yet)',
   'GET /api/responsibility/cases/{id}': 'case page: the responsibility chain of the case (who is on each post)',
 };

@@ -4,12 +4,16 @@
  */
 import { ACCOUNT_ADMIN_ROLES, PERMISSIONS, documentKindsOf, registryAccess } from '../../src/access/permissions';
 import { ROLES } from '../../src/access/roles';
+import { decideSourceImport } from '../../src/finding/sources/source-scope';
+import { SOURCE_KINDS } from '../../src/read-model/entities';
+import { DEMO_ACCOUNTS } from '../../src/api/auth/demo-accounts';
 // The page module is plain browser JavaScript without DOM access at import; jest compiles it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const navigation = require('../../web/shell/navigation.js') as {
   REPORTING_ROLES: string[];
   REASSIGNING_ROLES: string[];
   LEDGER_IMPORT_ROLES: string[];
+  SOURCE_IMPORT_ROLES: string[];
   NO_CASE_ROLES: string[];
   navigationFor(role: string): { id: string }[];
   firstPageFor(role: string): string;
@@ -38,6 +42,17 @@ describe('the web application’s menu per role', () => {
   it.each(ROLES)('%s sees the ledger page exactly when it may export, and its import form exactly when it may import', (role) => {
     expect(navigation.navigationFor(role).some((item) => item.id === 'ledger')).toBe(registryAccess(role) !== 'NONE');
     expect(navigation.LEDGER_IMPORT_ROLES.includes(role)).toBe(registryAccess(role) === 'WRITE');
+  });
+
+  it.each(ROLES)('%s sees the source imports exactly when it may import a source, and exactly the kinds the API takes from it', (role) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const kinds = require('../../web/sources/kinds.js') as { sourceKindsFor(role: string): string[] };
+    const account = DEMO_ACCOUNTS.find((a) => a.role === role)!;
+    const scoped = { role, town: 'GULING', area: account.area ?? null, school: account.school ?? null, grade: account.grade ?? null, className: account.className ?? null };
+    const allowed = SOURCE_KINDS.filter((kind) => decideSourceImport(scoped, kind, account.school ?? 'GULING_PRIMARY', ['GULING_PRIMARY']).allowed);
+    expect(kinds.sourceKindsFor(role)).toEqual(allowed);
+    expect(navigation.navigationFor(role).some((item) => item.id === 'sources')).toBe(allowed.length > 0);
+    expect(navigation.SOURCE_IMPORT_ROLES.includes(role)).toBe(allowed.length > 0);
   });
 
   it.each(ROLES)('%s has its tasks and the dashboard exactly when it reads cases, and starts on its first page', (role) => {

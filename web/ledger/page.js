@@ -12,9 +12,9 @@ import { el, t, label, user, ApiProblem } from '../shell/core.js';
 import { route } from '../shell/shell.js';
 import { showErrors, clearErrors } from '../shell/forms.js';
 import { LEDGER_IMPORT_ROLES } from '../shell/navigation.js';
+import { followJob, problemsTable } from '../shell/import-job.js';
 import { startImport, readImport, downloadLedger } from './api.js';
 
-const POLL_MS = 500;
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 const PHASES = { reading: ['读取检查', 'reading and checking'], children: ['写入儿童', 'writing children'], cases: ['立案', 'opening cases'] };
 const COUNTS = [
@@ -28,8 +28,6 @@ const COUNTS = [
   ['casesClosedNotReopened', '已销号未重新立案', 'Closed, not reopened'],
   ['casesFailed', '立案失败', 'Cases failed'],
 ];
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 route('/ledger', async (main) => {
   const mayImport = LEDGER_IMPORT_ROLES.includes(user()?.role);
@@ -116,30 +114,7 @@ function importSection() {
 }
 
 /** Uploads and follows the job until it is done or failed, drawing the progress bar. */
-async function runJob(file, options, area) {
-  let job = await startImport(file, options);
-  const bar = el('progress', { 'data-testid': 'import-progress', id: 'import-progress', max: 1, 'aria-label': t('导入进度', 'Import progress') });
-  const words = el('p', { role: 'status', 'aria-live': 'polite', 'data-testid': 'import-progress-words' });
-  area.replaceChildren(el('label', { for: 'import-progress' }, options.dryRun ? t('正在检查文件', 'Checking the file') : t('正在导入', 'Importing')), bar, words);
-  area.hidden = false;
-  for (;;) {
-    const { phase, done, total } = job.progress;
-    if (total > 0) {
-      bar.max = total;
-      bar.value = done;
-    } else bar.removeAttribute('value'); // no count yet: an indeterminate bar
-    words.textContent =
-      job.status === 'queued' ? t('排队中…', 'Queued…') : phase ? `${t(...PHASES[phase])}：${done} / ${total} ${t('行', 'rows')}` : t('处理中…', 'Working…');
-    if (job.status === 'done' || job.status === 'failed') break;
-    await sleep(POLL_MS);
-    job = await readImport(job.id);
-  }
-  if (!(job.progress.total > 0)) bar.max = 1;
-  bar.value = bar.max;
-  // A check that found bad rows ends as a failed job with its report: the check itself is complete.
-  words.textContent = job.dryRun && job.report ? t('检查完毕', 'Checked') : job.status === 'done' ? t('已完成', 'Finished') : t('未导入', 'Not imported');
-  return job;
-}
+const runJob = (file, options, area) => followJob(() => startImport(file, options), readImport, area, { dryRun: options.dryRun, phases: PHASES });
 
 /** The row report of a job; after the check, the choice to import for real. */
 function showReport(container, job, file, progress) {
@@ -156,21 +131,7 @@ function showReport(container, job, file, progress) {
         COUNTS.flatMap(([key, zh, en]) => [el('dt', {}, t(zh, en)), el('dd', { dataset: { count: key } }, String(r.counts[key] ?? 0))]),
       ),
     );
-    if (r.problems.length) {
-      parts.push(
-        el('h4', {}, t(`不合格的行（共 ${r.problemCount} 个问题）`, `Bad rows (${r.problemCount} problems)`)),
-        el(
-          'div',
-          { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': t('不合格的行', 'Bad rows') },
-          el(
-            'table',
-            { 'data-testid': 'row-errors' },
-            el('thead', {}, el('tr', {}, [t('行号', 'Row'), t('列', 'Column'), t('值', 'Value'), t('原因', 'Reason')].map((h) => el('th', { scope: 'col' }, h)))),
-            el('tbody', {}, r.problems.map((p) => el('tr', {}, el('td', {}, String(p.row)), el('td', {}, p.header || p.column || '—'), el('td', {}, p.value || '—'), el('td', {}, p.message)))),
-          ),
-        ),
-      );
-    }
+    parts.push(...problemsTable(r));
     if (r.closedCases.length) {
       parts.push(
         el('h4', {}, t(`案件已销号的儿童（${r.closedCases.length} 行）`, `Children whose case was closed (${r.closedCases.length} rows)`)),

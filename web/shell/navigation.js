@@ -17,6 +17,9 @@ export const LEDGER_IMPORT_ROLES = ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL',
 /** Roles that export it (children: 'READ' or 'WRITE'; GET /api/ledger/export): the page shows them the export only. */
 export const LEDGER_ROLES = [...LEDGER_IMPORT_ROLES, 'LEADER', 'DEPUTY_LEADER', 'TOWN_OFFICE'];
 
+/** Roles that import a source of 四查三比对 (src/finding/sources/source-scope.ts; web/sources/kinds.js has the kinds per role). */
+export const SOURCE_IMPORT_ROLES = ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL', 'TEACHER'];
+
 /** Roles that administer their town's accounts (ACCOUNT_ADMIN_ROLES in src/access/permissions.ts). */
 export const ACCOUNT_ADMIN_ROLES = ['TOWN_ADMIN'];
 
@@ -29,6 +32,7 @@ export const NAVIGATION = [
   { id: 'tasks', href: '#/tasks', label: ['我的待办', 'My tasks'], when: CASE_ROLES },
   { id: 'report', href: '#/report', label: ['上报疑似辍学', 'Report a dropout'], roles: REPORTING_ROLES },
   { id: 'ledger', href: '#/ledger', label: ['台账导入导出', 'Ledger import/export'], roles: LEDGER_ROLES },
+  { id: 'sources', href: '#/sources', label: ['四查名单导入', 'Source imports'], roles: SOURCE_IMPORT_ROLES },
   // 四查三比对's lists and ledgers: whoever reads the registry (the lists are children, cut to the same scope).
   { id: 'finding', href: '#/finding', label: ['四查三比对', 'Cross-check'], roles: LEDGER_ROLES },
   { id: 'dashboard', href: '/dashboard', label: ['进度看板', 'Dashboard'], when: CASE_ROLES },

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { PRIORITY_FLAGS, PriorityFlag, MAX_GROUP_LENGTH } from '../../registry/child-rules';
+import { CHILD_FLAGS, ChildFlag, MAX_GROUP_LENGTH } from '../../registry/child-rules';
 import { CHILD_MAX_PAGE_SIZE } from '../../registry/children-store';
 import { ChildDetailDto, LabelDto } from '../cases/case.views';
 import { ReportedChildDto } from '../cases/report-case/report-case.request.dto';
@@ -39,6 +39,31 @@ export class RegisterChildRequestDto extends ReportedChildDto {
   @IsOptional()
   @IsBoolean()
   isRegisteredPoor?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: '孤儿 / orphan' })
+  @IsOptional()
+  @IsBoolean()
+  isOrphan?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: '事实无人抚养儿童 / de facto unattended child' })
+  @IsOptional()
+  @IsBoolean()
+  isUnattended?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: '困境儿童 / child in hardship' })
+  @IsOptional()
+  @IsBoolean()
+  isInHardship?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: '流动儿童 / migrant child' })
+  @IsOptional()
+  @IsBoolean()
+  isMigrant?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: '涉诉儿童 / child involved in court cases' })
+  @IsOptional()
+  @IsBoolean()
+  isCourtInvolved?: boolean;
 }
 
 /** A correction: any field but the ID number (and birth date and sex, which come from it). Guardians, when given, replace the list. */
@@ -74,13 +99,13 @@ export class ListChildrenQueryDto {
   grade?: number;
 
   @ApiPropertyOptional({
-    example: 'isLeftBehind,isRegisteredPoor',
-    description: `优先资助标记，逗号分隔，须全部满足 / priority flags, comma-separated, all must hold: ${PRIORITY_FLAGS.join(', ')}`,
+    example: 'isLeftBehind,isOrphan',
+    description: `优先资助标记与重点关注群体（孤儿、事实无人抚养、残疾、留守、困境、流动、涉诉），逗号分隔，须全部满足 / priority flags and watch groups, comma-separated, all must hold: ${CHILD_FLAGS.join(', ')}`,
   })
   @IsOptional()
   @toList()
-  @IsIn(PRIORITY_FLAGS, { each: true })
-  flags?: PriorityFlag[];
+  @IsIn(CHILD_FLAGS, { each: true })
+  flags?: ChildFlag[];
 
   @ApiPropertyOptional({ example: 1, minimum: 1, default: 1 })
   @IsOptional()
@@ -117,7 +142,22 @@ export class ChildRecordDto extends ChildDetailDto {
   @ApiProperty({ description: '建档立卡贫困户 / registered poor household' })
   isRegisteredPoor!: boolean;
 
-  @ApiProperty({ type: [LabelDto], description: '成立的优先资助标记 / the priority flags that hold' })
+  @ApiProperty({ description: '孤儿 / orphan' })
+  isOrphan!: boolean;
+
+  @ApiProperty({ description: '事实无人抚养儿童 / de facto unattended child' })
+  isUnattended!: boolean;
+
+  @ApiProperty({ description: '困境儿童 / child in hardship' })
+  isInHardship!: boolean;
+
+  @ApiProperty({ description: '流动儿童 / migrant child' })
+  isMigrant!: boolean;
+
+  @ApiProperty({ description: '涉诉儿童 / child involved in court cases' })
+  isCourtInvolved!: boolean;
+
+  @ApiProperty({ type: [LabelDto], description: '成立的优先资助标记与重点关注群体 / the priority flags and watch groups that hold' })
   flagLabels!: LabelDto[];
 
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: '未结案件（一人一案）/ the open case, if any' })

@@ -11,7 +11,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ChildEntity, GuardianEntity } from '../../read-model/entities';
 import { Town, Towns } from '../../read-model/town';
-import { checkChild, PRIORITY_FLAG_LABELS, PRIORITY_FLAGS, RawChild, RegistryChildInput } from '../../registry/child-rules';
+import { checkChild, CHILD_FLAG_LABELS, CHILD_FLAGS, ChildFlag, RawChild, RegistryChildInput } from '../../registry/child-rules';
 import { ChildWriteRefused, getChild, listChildren, openCaseIds, saveChildren } from '../../registry/children-store';
 import type { RefusedWrite } from '../audit/refused-writes';
 import type { AuthUser } from '../auth/auth-user';
@@ -85,10 +85,7 @@ export class ChildrenService {
       area: before.area,
       villagerGroup: before.villagerGroup,
       guardians: guardians.map(({ name, phone, relation }) => ({ name, phone, relation })),
-      isDisabled: before.isDisabled,
-      hasDisabledParent: before.hasDisabledParent,
-      isLeftBehind: before.isLeftBehind,
-      isRegisteredPoor: before.isRegisteredPoor,
+      ...flagsOf(before),
       ...definedOnly(body),
     };
     const after = this.check(town, merged);
@@ -139,11 +136,8 @@ export class ChildrenService {
       ...this.cases.child(c, guardians, masked),
       town: c.town,
       villagerGroup: c.villagerGroup,
-      isDisabled: c.isDisabled,
-      hasDisabledParent: c.hasDisabledParent,
-      isLeftBehind: c.isLeftBehind,
-      isRegisteredPoor: c.isRegisteredPoor,
-      flagLabels: PRIORITY_FLAGS.filter((flag) => c[flag]).map((flag) => PRIORITY_FLAG_LABELS[flag]),
+      ...flagsOf(c),
+      flagLabels: CHILD_FLAGS.filter((flag) => c[flag]).map((flag) => CHILD_FLAG_LABELS[flag]),
       openCaseId,
       updatedAt: (c.updatedAt instanceof Date ? c.updatedAt : new Date(c.updatedAt)).toISOString(),
     };
@@ -180,4 +174,9 @@ function outOfScope(user: AuthUser): ApiError {
     en: `You may register and correct only ${scope.en}`,
     details: { role: user.role, scope },
   });
+}
+
+/** Every flag of a child (aid priorities and watch groups). */
+function flagsOf(c: ChildEntity): Record<ChildFlag, boolean> {
+  return Object.fromEntries(CHILD_FLAGS.map((flag) => [flag, c[flag]])) as Record<ChildFlag, boolean>;
 }

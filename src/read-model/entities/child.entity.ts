@@ -68,6 +68,22 @@ export class ChildEntity {
   @Column({ name: 'is_registered_poor', type: 'boolean', default: false })
   isRegisteredPoor!: boolean;
 
+  /** The other watch groups (migration 1767000000001): 孤儿, 事实无人抚养, 困境, 流动, 涉诉. */
+  @Column({ name: 'is_orphan', type: 'boolean', default: false })
+  isOrphan!: boolean;
+
+  @Column({ name: 'is_unattended', type: 'boolean', default: false })
+  isUnattended!: boolean;
+
+  @Column({ name: 'is_in_hardship', type: 'boolean', default: false })
+  isInHardship!: boolean;
+
+  @Column({ name: 'is_migrant', type: 'boolean', default: false })
+  isMigrant!: boolean;
+
+  @Column({ name: 'is_court_involved', type: 'boolean', default: false })
+  isCourtInvolved!: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 
