@@ -15,13 +15,22 @@ import type { ReportCaseRequestDto } from '../api/cases/report-case/report-case.
 import { ApiError } from '../api/errors';
 import { validationFailed } from '../api/validation/field-errors';
 import { caseScopeSql } from '../read-model/scope-sql';
+import { WATCH_GROUP_FLAGS } from '../registry/child-rules';
 import type { Cause } from '../workflows/vocabulary';
 import { closeTasks } from './cross-check';
 import { CROSS_CHECK_STARTER } from './tokens';
 import type { CrossCheckStarter } from './schedule';
 import { CLEAR_REASON_LABELS, ClearReason, clearReasonsFor, CONFIRMABLE_KINDS, FindingKind, ItemStatus, Ledger, LedgerStatus } from './vocabulary';
 
+/** A watch-group flag of the registry (WATCH_GROUP_FLAGS) as the condition that the child on the registry (same town and ID number) has it. */
+function watchSql(flag: string | undefined, alias: string): string | undefined {
+  if (!flag || !(WATCH_GROUP_FLAGS as readonly string[]).includes(flag)) return undefined;
+  const column = flag.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return `EXISTS (SELECT 1 FROM children wc WHERE wc.town = ${alias}.town AND wc.id_number = ${alias}.id_number AND wc.${column})`;
+}
+
 export interface ItemFilter {
+  watch?: string;
   kind?: FindingKind;
   status?: ItemStatus | 'ALL';
   area?: string;
@@ -103,6 +112,8 @@ export class FindingService {
     if (filter.status !== 'ALL') add((p) => `i.status = ${p}`, filter.status ?? 'OPEN');
     if (filter.area) add((p) => `i.area = ${p}`, filter.area);
     if (filter.school) add((p) => `i.school = ${p}`, filter.school);
+    const watch = watchSql(filter.watch, 'i');
+    if (watch) where.push(watch);
     const n = params.length;
     const [rows, [count]] = await Promise.all([
       this.dataSource.query(
@@ -209,13 +220,15 @@ export class FindingService {
   }
 
   /** A ledger's children (适龄儿童 / 疑似辍学 / 辍学), in the user's scope, with when and why they entered. */
-  async ledger(user: AuthUser, ledger: Ledger, filter: { area?: string; school?: string; page: number; pageSize: number }) {
+  async ledger(user: AuthUser, ledger: Ledger, filter: { area?: string; school?: string; watch?: string; page: number; pageSize: number }) {
     const view = LEDGER_VIEWS[ledger];
     if (!view) throw new ApiError('FINDING.LEDGER_UNKNOWN');
     const params: unknown[] = [user.town];
     const where = [`l.town = $1`, caseScopeSql(childScope(user), params, 'l', 'l')];
     if (filter.area) where.push(`l.area = $${params.push(filter.area)}`);
     if (filter.school) where.push(`l.school = $${params.push(filter.school)}`);
+    const watch = watchSql(filter.watch, 'l');
+    if (watch) where.push(watch);
     const n = params.length;
     const [rows, [count]] = await Promise.all([
       this.dataSource.query(

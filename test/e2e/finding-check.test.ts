@@ -165,6 +165,13 @@ describe('a town’s month of 四查三比对', () => {
     expect(row.note).toContain('连续无故缺课 6 个上学日');
     expect(row.note).toContain('班主任家访');
 
+    // Watch groups are the registry's flags: the lists filter by them once the child is on the registry.
+    await app.dataSource.query(`UPDATE children SET is_left_behind = true WHERE id_number = $1`, [idNumberFor(ABSENT)]);
+    const watched = await items(coordinator, 'status=ALL&watch=isLeftBehind');
+    expect([...new Set(watched.map((i) => i.name))]).toEqual([`学生${ABSENT}`]); // (an early run, before the roll came, had it 未入学: GONE now)
+    expect(watched.map((i) => i.kind)).toEqual(expect.arrayContaining(['SUSPECTED_DROPOUT', 'POVERTY_DROPOUT']));
+    expect(await items(coordinator, 'status=ALL&watch=isOrphan')).toEqual([]);
+
     const dropouts = (await coordinator.get('/api/finding/ledgers/DROPOUT')).body;
     expect(dropouts.items.map((c: { name: string }) => c.name)).toEqual([`学生${ABSENT}`]);
     const tasks = (await teacher.get('/api/finding/tasks')).body;

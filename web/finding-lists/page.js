@@ -31,12 +31,13 @@ function tabs(active) {
 route('/finding', async (main, _params, query) => {
   const w = await words();
   const v = state.vocabulary;
-  const filters = { kind: query.get('kind') || 'SUSPECTED_DROPOUT', status: query.get('status') || '', area: query.get('area') || '', school: query.get('school') || '' };
+  const filters = { kind: query.get('kind') || 'SUSPECTED_DROPOUT', status: query.get('status') || '', area: query.get('area') || '', school: query.get('school') || '', watch: query.get('watch') || '' };
   const f = {
     kind: field({ name: 'kind', type: 'select', label: ['名单', 'List'], options: w.kinds.map((k) => ({ value: k.code, label: [k.label.zh, k.label.en] })), value: filters.kind }),
     status: field({ name: 'status', type: 'select', label: ['状态', 'Status'], hint: ['不选为待处理', 'Open when not chosen'], options: [...w.statuses.map((s) => ({ value: s.code, label: [s.label.zh, s.label.en] })), { value: 'ALL', label: ['全部', 'All'] }], value: filters.status }),
     area: field({ name: 'area', type: 'select', label: ['责任区', 'Area'], options: v.areas.map((a) => ({ value: a.code, label: t(a.label) })), value: filters.area }),
     school: field({ name: 'school', type: 'select', label: ['学校', 'School'], options: v.schools.map((s) => ({ value: s.code, label: t(s.label) })), value: filters.school }),
+    watch: field({ name: 'watch', type: 'select', label: ['关注群体', 'Watch group'], options: w.watchGroups.map((g) => ({ value: g.code, label: [g.label.zh, g.label.en] })), value: filters.watch }),
   };
   const filterForm = el(
     'form',
