@@ -196,7 +196,15 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       importJobs.start();
       stops.push(() => importJobs.stop());
       // The four sources of 四查三比对 uploaded through the API (src/finding/sources), on the same queue machinery.
-      const sourceImports = new SourceImportRunner({ dataSource, towns, limits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows }, log });
+      const crossCheck = temporalCrossCheckStarter(temporalClient);
+      const sourceImports = new SourceImportRunner({
+        dataSource,
+        towns,
+        limits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows },
+        log,
+        // Every new version of a source is cross-checked at once (a running check is joined, not doubled).
+        onImported: (town) => void crossCheck.start({ town, trigger: 'IMPORT' }).catch((err) => log(`四查三比对未能启动 / cross-check not started after an import: ${(err as Error).message}`)),
+      });
       sourceImports.start();
       stops.push(() => sourceImports.stop());
       // 人账相符: the scheduled check that every open case has its workflow and the reverse.

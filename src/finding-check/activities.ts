@@ -24,14 +24,14 @@ export function createCrossCheckActivities(deps: FindingActivityDeps) {
       return deps.towns.all.map((t) => t.code);
     },
 
-    async beginCrossCheckRun({ town, trigger, requestedBy }) {
+    async beginCrossCheckRun({ town, trigger, requestedBy, pass }) {
       const execution = Context.current().info.workflowExecution!;
       const [row] = await deps.dataSource.query(
         `INSERT INTO cross_check_runs (town, trigger, requested_by, temporal_workflow_id, policy_version, status)
          VALUES ($1, $2, $3, $4, $5, 'RUNNING')
          ON CONFLICT (temporal_workflow_id, town) DO UPDATE SET status = 'RUNNING'
          RETURNING id`,
-        [town, trigger, requestedBy ?? null, `${execution.workflowId}/${execution.runId}`, deps.policy.version],
+        [town, trigger, requestedBy ?? null, `${execution.workflowId}/${execution.runId}/${pass}`, deps.policy.version],
       );
       return { runId: row.id as string };
     },

@@ -89,13 +89,14 @@ export async function crossCheckTown(deps: CrossCheckDeps, input: TownRunInput):
     );
     const rest = matcher.finish();
     await stage(runner, rest.records, rest.findings);
+    input.progress?.('unmatched', rest.records.length);
 
     const suspected = await absenceFindings(runner, deps.policy, town, matcher);
     await stage(runner, [], suspected);
     input.progress?.('attendance', suspected.length);
     await markPoverty(runner, town);
 
-    const applied = await apply(runner, deps, town, input.runId, now);
+    const applied = await apply(runner, deps, town, input.runId, now, (step) => input.progress?.(step, 0));
     await runner.commitTransaction();
     return { town, ...rest.stats, suspected: suspected.length, ...applied };
   } catch (err) {
@@ -260,16 +261,31 @@ async function absenceFindings(runner: QueryRunner, policy: FindingPolicy, town:
 }
 
 async function markPoverty(runner: QueryRunner, town: string): Promise<void> {
+  // Two joins (ID number; name + birth date where the list has no ID number), not one OR: an OR condition would compare every child with every household.
   await runner.query(
-    `UPDATE run_children r SET on_poverty = true
-     WHERE EXISTS (SELECT 1 FROM current_poverty p WHERE p.town_code = $1 AND (
-       (p.id_number IS NOT NULL AND p.id_number = r.id_number) OR
-       (p.id_number IS NULL AND p.name = r.name AND (p.birth_date IS NULL OR p.birth_date = r.birth_date))))`,
+    `UPDATE run_children r SET on_poverty = true FROM current_poverty p WHERE p.town_code = $1 AND p.id_number IS NOT NULL AND p.id_number = r.id_number`,
     [town],
   );
+  await runner.query(
+    `UPDATE run_children r SET on_poverty = true FROM current_poverty p
+     WHERE p.town_code = $1 AND p.id_number IS NULL AND p.name = r.name AND (p.birth_date IS NULL OR p.birth_date = r.birth_date)`,
+    [town],
+  );
+  // The planner knows nothing of temporary tables until they are analysed.
+  await runner.query(`CREATE INDEX ON run_children (child_key)`);
+  await runner.query(`CREATE INDEX ON run_items (kind, fingerprint)`);
+  await runner.query(`ANALYZE run_children`);
+  await runner.query(`ANALYZE run_items`);
 }
 
-async function apply(runner: QueryRunner, deps: CrossCheckDeps, town: string, runId: string, now: Date): Promise<Omit<CrossCheckSummary, keyof MatchStats | 'town' | 'suspected'>> {
+async function apply(
+  runner: QueryRunner,
+  deps: CrossCheckDeps,
+  town: string,
+  runId: string,
+  now: Date,
+  step: (name: string) => void,
+): Promise<Omit<CrossCheckSummary, keyof MatchStats | 'town' | 'suspected'>> {
   // Children: one row per key (a register row wins over a roll-only one), written only when something changed.
   await runner.query(
     `INSERT INTO finding_children (town, child_key, id_number, name, birth_date, sex, area, school, grade, class_name, student_number, on_register, on_roll, on_poverty, school_age)
@@ -286,6 +302,7 @@ async function apply(runner: QueryRunner, deps: CrossCheckDeps, town: string, ru
             EXCLUDED.class_name, EXCLUDED.student_number, EXCLUDED.on_register, EXCLUDED.on_roll, EXCLUDED.on_poverty, EXCLUDED.school_age)`,
     [town],
   );
+  step('apply:children');
   // Off every source now: kept (their movements stay readable), no longer on the school-age ledger.
   await runner.query(
     `UPDATE finding_children fc SET on_register = false, on_roll = false, on_poverty = false, school_age = false, updated_at = now()
@@ -293,6 +310,7 @@ async function apply(runner: QueryRunner, deps: CrossCheckDeps, town: string, ru
        AND NOT EXISTS (SELECT 1 FROM run_children r WHERE r.child_key = fc.child_key)`,
     [town],
   );
+  step('apply:off-sources');
   // The item's place comes from the merged child (an attendance finding knows the school, the register the area).
   await runner.query(
     `UPDATE run_items i SET area = COALESCE(i.area, fc.area), school = COALESCE(i.school, fc.school), grade = COALESCE(i.grade, fc.grade),
@@ -300,22 +318,26 @@ async function apply(runner: QueryRunner, deps: CrossCheckDeps, town: string, ru
      FROM finding_children fc WHERE fc.town = $1 AND fc.child_key = i.child_key`,
     [town],
   );
+  step('apply:item-places');
   const verifyDue = new Date(now.getTime() + parseDuration(deps.policy.verifyDue));
   const counts = await upsertItems(runner, town, runId, verifyDue, `kind <> 'POVERTY_DROPOUT'`);
-
+  step('apply:items');
   const movements = await moveLedgers(runner, deps.policy, town, runId, now);
+  step('apply:ledgers');
 
   // 脱贫家庭辍学: on the suspected or dropout ledger and on the poverty list.
   await runner.query(
     `INSERT INTO run_items
      SELECT 'POVERTY_DROPOUT', child_key, child_key, id_number, name, birth_date, area, school, grade, class_name,
-            jsonb_build_object('ledger', status), md5(status)
+            jsonb_build_object('onPovertyList', true), md5('poverty')
      FROM finding_children WHERE town = $1 AND status <> 'NONE' AND on_poverty`,
     [town],
   );
   const poverty = await upsertItems(runner, town, runId, null, `kind = 'POVERTY_DROPOUT'`);
 
+  step('apply:poverty');
   const tasks = await routeVerification(runner, deps, town, verifyDue);
+  step('apply:tasks');
   const [ledgers] = await runner.query(
     `SELECT count(*) FILTER (WHERE school_age)::int AS "schoolAge", count(*) FILTER (WHERE status = 'SUSPECTED')::int AS suspected,
             count(*) FILTER (WHERE status = 'DROPOUT')::int AS dropout
@@ -403,7 +425,18 @@ async function moveLedgers(runner: QueryRunner, policy: FindingPolicy, town: str
   const dropoutBefore = new Date(now.getTime() - parseDuration(policy.dropoutAfterSuspected));
   const moved: Array<{ moved: boolean }> = await updateReturning(
     runner,
-    `WITH wanted AS (
+    `WITH open_cases AS (
+       SELECT DISTINCT ON (ch.id_number) 'ID:' || ch.id_number AS child_key, c.id
+       FROM cases c JOIN children ch ON ch.id = c.child_id
+       WHERE ch.town = $1 AND c.open AND c.stage <> 'RETURNED' ORDER BY ch.id_number, c.opened_at
+     ), open_items AS (
+       SELECT DISTINCT ON (child_key) child_key, id, found_at FROM finding_items
+       WHERE town = $1 AND kind = 'SUSPECTED_DROPOUT' AND status = 'OPEN' ORDER BY child_key, found_at
+     ), candidates AS (
+       -- Only children something concerns: a case, an open suspected item, or a ledger position to leave (never a scan of every child).
+       SELECT child_key FROM open_cases UNION SELECT child_key FROM open_items
+       UNION SELECT child_key FROM finding_children WHERE town = $1 AND status <> 'NONE'
+     ), wanted AS (
        SELECT fc.child_key, fc.status AS current, fc.case_id AS current_case, oc.id AS open_case, si.id AS item_id, prev.stage AS previous_stage,
               CASE WHEN oc.id IS NOT NULL THEN 'DROPOUT'
                    WHEN si.id IS NOT NULL AND si.found_at <= $3 THEN 'DROPOUT'
@@ -415,17 +448,11 @@ async function moveLedgers(runner: QueryRunner, policy: FindingPolicy, town: str
                    WHEN prev.stage IN ('RETURNED', 'CLOSED') THEN 'CASE_RETURNED'
                    WHEN prev.id IS NOT NULL THEN 'CASE_ENDED'
                    ELSE 'CROSS_CHECK' END AS source
-       FROM finding_children fc
-       LEFT JOIN LATERAL (
-         SELECT c.id FROM cases c JOIN children ch ON ch.id = c.child_id
-         WHERE fc.id_number IS NOT NULL AND ch.town = fc.town AND ch.id_number = fc.id_number AND c.open AND c.stage <> 'RETURNED' LIMIT 1
-       ) oc ON true
-       LEFT JOIN LATERAL (
-         SELECT i.id, i.found_at FROM finding_items i
-         WHERE i.town = fc.town AND i.child_key = fc.child_key AND i.kind = 'SUSPECTED_DROPOUT' AND i.status = 'OPEN' ORDER BY i.found_at LIMIT 1
-       ) si ON true
+       FROM candidates k
+       JOIN finding_children fc ON fc.town = $1 AND fc.child_key = k.child_key
+       LEFT JOIN open_cases oc ON oc.child_key = k.child_key
+       LEFT JOIN open_items si ON si.child_key = k.child_key
        LEFT JOIN cases prev ON prev.id = fc.case_id
-       WHERE fc.town = $1 AND (fc.status <> 'NONE' OR oc.id IS NOT NULL OR si.id IS NOT NULL)
      ), moves AS (
        INSERT INTO ledger_movements (id, town, child_key, from_status, to_status, source, moved_at, item_id, case_id, run_id)
        SELECT 'run:' || $2 || ':' || child_key, $1, child_key, current, wanted, source, $4, item_id, COALESCE(open_case, current_case), $2::uuid

@@ -14,6 +14,7 @@ import { ApiError } from '../api/errors';
 import { ApiErrorResponses } from '../api/swagger';
 import { CLOCK, Clock } from '../api/tokens';
 import { monthBounds, monthOf } from '../dashboard/china-time';
+import { CHILD_FLAG_LABELS, WATCH_GROUP_FLAGS } from '../registry/child-rules';
 import { ClearItemDto, ConfirmItemDto, FiguresQueryDto, ItemQueryDto, LedgerQueryDto } from './finding.dtos';
 import { FindingService } from './finding.service';
 import {
@@ -48,7 +49,7 @@ export class FindingController {
   @ApiErrorResponses(...AUTH_ERRORS)
   vocabulary() {
     const pairs = (labels: Record<string, { zh: string; en: string }>) => Object.entries(labels).map(([code, label]) => ({ code, label }));
-    return { kinds: pairs(FINDING_KIND_LABELS), statuses: pairs(ITEM_STATUS_LABELS), ledgers: pairs(LEDGER_LABELS), sources: pairs(MOVEMENT_SOURCE_LABELS), clearReasons: pairs(CLEAR_REASON_LABELS) };
+    return { watchGroups: WATCH_GROUP_FLAGS.map((code) => ({ code, label: CHILD_FLAG_LABELS[code] })), kinds: pairs(FINDING_KIND_LABELS), statuses: pairs(ITEM_STATUS_LABELS), ledgers: pairs(LEDGER_LABELS), sources: pairs(MOVEMENT_SOURCE_LABELS), clearReasons: pairs(CLEAR_REASON_LABELS) };
   }
 
   @Post('cross-check')
@@ -77,7 +78,7 @@ export class FindingController {
   })
   @ApiErrorResponses(...AUTH_ERRORS, 'REQUEST.VALIDATION_FAILED')
   items(@CurrentUser() user: AuthUser, @Query() q: ItemQueryDto) {
-    return this.finding.items(user, { kind: q.kind, status: q.status, area: q.area, school: q.school, page: q.page ?? 1, pageSize: q.pageSize ?? 20 });
+    return this.finding.items(user, { kind: q.kind, status: q.status, area: q.area, school: q.school, watch: q.watch, page: q.page ?? 1, pageSize: q.pageSize ?? 20 });
   }
 
   @Get('items/:id')
@@ -117,7 +118,7 @@ export class FindingController {
   @ApiErrorResponses(...AUTH_ERRORS, 'FINDING.LEDGER_UNKNOWN', 'REQUEST.VALIDATION_FAILED')
   ledger(@CurrentUser() user: AuthUser, @Param('ledger') ledger: string, @Query() q: LedgerQueryDto) {
     if (!(LEDGERS as readonly string[]).includes(ledger)) throw new ApiError('FINDING.LEDGER_UNKNOWN', { details: { ledgers: LEDGERS } });
-    return this.finding.ledger(user, ledger as Ledger, { area: q.area, school: q.school, page: q.page ?? 1, pageSize: q.pageSize ?? 20 });
+    return this.finding.ledger(user, ledger as Ledger, { area: q.area, school: q.school, watch: q.watch, page: q.page ?? 1, pageSize: q.pageSize ?? 20 });
   }
 
   @Get('children/:id/movements')

@@ -5,6 +5,7 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, 
 import { GuardianRequestDto } from '../api/cases/report-case/report-case.request.dto';
 import { PageQueryDto } from '../api/validation/query-params';
 import { CAUSES, Cause } from '../workflows/vocabulary';
+import { WATCH_GROUP_FLAGS } from '../registry/child-rules';
 import { CLEAR_REASONS, ClearReason, FINDING_KINDS, FindingKind, ITEM_STATUSES, ItemStatus } from './vocabulary';
 
 const CODE = /^[A-Z][A-Z0-9_]{0,39}$/;
@@ -29,6 +30,11 @@ export class ItemQueryDto extends PageQueryDto {
   @IsOptional()
   @Matches(CODE)
   school?: string;
+
+  @ApiPropertyOptional({ enum: WATCH_GROUP_FLAGS, description: '关注群体（名册中的标记）：孤儿、事实无人抚养、残疾、留守、困境、流动、涉诉 / a watch group (the registry flag)' })
+  @IsOptional()
+  @IsIn(WATCH_GROUP_FLAGS)
+  watch?: (typeof WATCH_GROUP_FLAGS)[number];
 }
 
 export class LedgerQueryDto extends PageQueryDto {
@@ -41,6 +47,11 @@ export class LedgerQueryDto extends PageQueryDto {
   @IsOptional()
   @Matches(CODE)
   school?: string;
+
+  @ApiPropertyOptional({ enum: WATCH_GROUP_FLAGS, description: '关注群体（名册中的标记）：孤儿、事实无人抚养、残疾、留守、困境、流动、涉诉 / a watch group (the registry flag)' })
+  @IsOptional()
+  @IsIn(WATCH_GROUP_FLAGS)
+  watch?: (typeof WATCH_GROUP_FLAGS)[number];
 }
 
 export class FiguresQueryDto {

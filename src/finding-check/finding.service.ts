@@ -15,13 +15,23 @@ import type { ReportCaseRequestDto } from '../api/cases/report-case/report-case.
 import { ApiError } from '../api/errors';
 import { validationFailed } from '../api/validation/field-errors';
 import { caseScopeSql } from '../read-model/scope-sql';
+import { WATCH_GROUP_FLAGS } from '../registry/child-rules';
 import type { Cause } from '../workflows/vocabulary';
 import { closeTasks } from './cross-check';
+import { ledgerFigures } from './ledger-figures';
 import { CROSS_CHECK_STARTER } from './tokens';
 import type { CrossCheckStarter } from './schedule';
 import { CLEAR_REASON_LABELS, ClearReason, clearReasonsFor, CONFIRMABLE_KINDS, FindingKind, ItemStatus, Ledger, LedgerStatus } from './vocabulary';
 
+/** A watch-group flag of the registry (WATCH_GROUP_FLAGS) as the condition that the child on the registry (same town and ID number) has it. */
+function watchSql(flag: string | undefined, alias: string): string | undefined {
+  if (!flag || !(WATCH_GROUP_FLAGS as readonly string[]).includes(flag)) return undefined;
+  const column = flag.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return `EXISTS (SELECT 1 FROM children wc WHERE wc.town = ${alias}.town AND wc.id_number = ${alias}.id_number AND wc.${column})`;
+}
+
 export interface ItemFilter {
+  watch?: string;
   kind?: FindingKind;
   status?: ItemStatus | 'ALL';
   area?: string;
@@ -103,6 +113,8 @@ export class FindingService {
     if (filter.status !== 'ALL') add((p) => `i.status = ${p}`, filter.status ?? 'OPEN');
     if (filter.area) add((p) => `i.area = ${p}`, filter.area);
     if (filter.school) add((p) => `i.school = ${p}`, filter.school);
+    const watch = watchSql(filter.watch, 'i');
+    if (watch) where.push(watch);
     const n = params.length;
     const [rows, [count]] = await Promise.all([
       this.dataSource.query(
@@ -209,13 +221,15 @@ export class FindingService {
   }
 
   /** A ledger's children (适龄儿童 / 疑似辍学 / 辍学), in the user's scope, with when and why they entered. */
-  async ledger(user: AuthUser, ledger: Ledger, filter: { area?: string; school?: string; page: number; pageSize: number }) {
+  async ledger(user: AuthUser, ledger: Ledger, filter: { area?: string; school?: string; watch?: string; page: number; pageSize: number }) {
     const view = LEDGER_VIEWS[ledger];
     if (!view) throw new ApiError('FINDING.LEDGER_UNKNOWN');
     const params: unknown[] = [user.town];
     const where = [`l.town = $1`, caseScopeSql(childScope(user), params, 'l', 'l')];
     if (filter.area) where.push(`l.area = $${params.push(filter.area)}`);
     if (filter.school) where.push(`l.school = $${params.push(filter.school)}`);
+    const watch = watchSql(filter.watch, 'l');
+    if (watch) where.push(watch);
     const n = params.length;
     const [rows, [count]] = await Promise.all([
       this.dataSource.query(
@@ -269,57 +283,9 @@ export class FindingService {
     return rows.map((r: { childName: string | null }) => ({ ...r, childName: r.childName && (full ? r.childName : maskName(r.childName)) }));
   }
 
-  /**
-   * The ledgers' figures in the user's scope, by area and by school, over a period: school-age,
-   * suspected and dropouts now, returned in the period, 复学率 (returned ÷ those who were dropouts
-   * in the period) and 巩固率 (school-age children on a roll who are not dropouts ÷ school-age
-   * children on a roll), and the open items by kind.
-   */
+  /** The ledgers' figures in the user's scope (ledger-figures.ts). */
   async figures(user: AuthUser, period: { start: Date; end: Date }) {
-    const params: unknown[] = [user.town, period.start, period.end];
-    const scope = caseScopeSql(childScope(user), params, 'fc', 'fc');
-    const rows: FigureRow[] = await this.dataSource.query(
-      `WITH moved AS (
-         SELECT child_key, bool_or(source = 'CASE_RETURNED') AS returned, bool_or(from_status = 'DROPOUT' OR to_status = 'DROPOUT') AS was_dropout
-         FROM ledger_movements WHERE town = $1 AND moved_at >= $2 AND moved_at < $3 GROUP BY child_key
-       )
-       SELECT fc.area, fc.school, GROUPING(fc.area)::int AS "byArea", GROUPING(fc.school)::int AS "bySchool",
-              count(*) FILTER (WHERE fc.school_age)::int AS "schoolAge",
-              count(*) FILTER (WHERE fc.school_age AND fc.on_roll)::int AS enrolled,
-              count(*) FILTER (WHERE fc.status = 'SUSPECTED')::int AS suspected,
-              count(*) FILTER (WHERE fc.status = 'DROPOUT')::int AS dropouts,
-              count(*) FILTER (WHERE fc.status = 'DROPOUT' AND fc.school_age AND fc.on_roll)::int AS "enrolledDropouts",
-              count(*) FILTER (WHERE m.returned)::int AS returned,
-              count(*) FILTER (WHERE fc.status = 'DROPOUT' OR m.was_dropout)::int AS "droppedOut"
-       FROM finding_children fc LEFT JOIN moved m ON m.child_key = fc.child_key
-       WHERE fc.town = $1 AND ${scope}
-       GROUP BY GROUPING SETS ((fc.area), (fc.school), ())`,
-      params,
-    );
-    const itemParams: unknown[] = [user.town];
-    const open = await this.dataSource.query(
-      `SELECT i.kind, count(*)::int AS n FROM finding_items i WHERE i.town = $1 AND i.status = 'OPEN' AND ${this.scope(user, itemParams)} GROUP BY i.kind ORDER BY i.kind`,
-      itemParams,
-    );
-    const [lastRun] = await this.dataSource.query(`SELECT id, status, started_at AS "startedAt", finished_at AS "finishedAt" FROM cross_check_runs WHERE town = $1 ORDER BY started_at DESC LIMIT 1`, [user.town]);
-    const figure = (r: FigureRow) => ({
-      schoolAge: r.schoolAge,
-      suspected: r.suspected,
-      dropouts: r.dropouts,
-      returned: r.returned,
-      returnRate: r.droppedOut === 0 ? null : round(r.returned / r.droppedOut),
-      completionRate: r.enrolled === 0 ? null : round((r.enrolled - r.enrolledDropouts) / r.enrolled),
-    });
-    // GROUPING() is 1 for the column a row is not grouped by: (area) rows have bySchool 1, the grand total both.
-    const total = rows.find((r) => r.byArea === 1 && r.bySchool === 1);
-    return {
-      period: { start: period.start.toISOString(), end: period.end.toISOString() },
-      total: figure(total ?? EMPTY_FIGURES),
-      byArea: rows.filter((r) => r.byArea === 0).map((r) => ({ area: r.area, ...figure(r) })),
-      bySchool: rows.filter((r) => r.bySchool === 0).map((r) => ({ school: r.school, ...figure(r) })),
-      openItems: Object.fromEntries(open.map((o: { kind: string; n: number }) => [o.kind, o.n])),
-      lastRun: lastRun ?? null,
-    };
+    return ledgerFigures(this.dataSource, { town: user.town, scope: childScope(user), period });
   }
 
   private scope(user: AuthUser, params: unknown[]): string {
@@ -368,24 +334,6 @@ export class FindingService {
   }
 }
 
-interface FigureRow {
-  byArea: number;
-  bySchool: number;
-  area: string | null;
-  school: string | null;
-  schoolAge: number;
-  enrolled: number;
-  suspected: number;
-  dropouts: number;
-  enrolledDropouts: number;
-  returned: number;
-  droppedOut: number;
-}
-
-const EMPTY_FIGURES: FigureRow = { byArea: 1, bySchool: 1, area: null, school: null, schoolAge: 0, enrolled: 0, suspected: 0, dropouts: 0, enrolledDropouts: 0, returned: 0, droppedOut: 0 };
-
-const round = (x: number) => Math.round(x * 1000) / 1000;
-
 const FIELD_LABELS = {
   idNumber: { zh: '身份证号码', en: 'ID number' },
   area: { zh: '户籍所在责任区', en: 'area (register)' },
@@ -399,7 +347,7 @@ export function evidenceNote(item: Pick<ItemRow, 'kind' | 'evidence'>): string {
   const e = item.evidence as { runStart?: string; runEnd?: string; unexplainedDays?: number; absentDays?: string[] };
   if (item.kind === 'SUSPECTED_DROPOUT' || item.kind === 'POVERTY_DROPOUT') {
     if (e.runStart) return `四查三比对·考勤预警：${e.runStart} 至 ${e.runEnd} 连续无故缺课 ${e.unexplainedDays} 个上学日（${(e.absentDays ?? []).join('、')}）`;
-    return `四查三比对：脱贫家庭学生，列入${(item.evidence as { ledger?: string }).ledger === 'DROPOUT' ? '辍学' : '疑似辍学'}台账`;
+    return '四查三比对：脱贫家庭学生，列入疑似辍学或辍学台账';
   }
   return '四查三比对：在户籍中、适龄、未在任何学籍中（未入学）';
 }

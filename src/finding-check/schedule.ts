@@ -6,11 +6,12 @@
  * changed), like the reconciliation's: the nightly cross-check (02:00 China time), the quarterly
  * re-check (1 Jan/Apr/Jul/Oct) and the term-start visits (the policy's term starts), both 08:00.
  */
-import { CalendarSpec, Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { CalendarSpec, Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { TASK_QUEUE } from '../workflows/messages';
 import {
   CROSS_CHECK_SCHEDULE_ID,
   CROSS_CHECK_WORKFLOW_ID,
+  crossCheckAgainSignal,
   CrossCheckTrigger,
   FourOnesKind,
   QUARTERLY_RECHECK_SCHEDULE_ID,
@@ -21,16 +22,29 @@ import type { FindingPolicy } from './finding-policy';
 
 export const FINDING_TIME_ZONE = 'Asia/Shanghai';
 
-/** Starts (or joins) the town's cross-check; returns the workflow id to follow. */
+/**
+ * Starts the town's cross-check; if one is running, asks it for one more pass once it is done
+ * (its snapshot may be older than this request's data). Returns the workflow id to follow.
+ */
 export async function startCrossCheck(client: Client, input: { town: string; trigger: CrossCheckTrigger; requestedBy?: string; taskQueue?: string }): Promise<{ workflowId: string; runId: string }> {
   const workflowId = `${CROSS_CHECK_WORKFLOW_ID}:${input.town}`;
-  const handle = await client.workflow.start(crossCheckWorkflow, {
-    workflowId,
-    taskQueue: input.taskQueue ?? TASK_QUEUE,
-    args: [{ trigger: input.trigger, towns: [input.town], requestedBy: input.requestedBy }],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-  });
-  return { workflowId, runId: handle.firstExecutionRunId };
+  const args = { trigger: input.trigger, towns: [input.town], requestedBy: input.requestedBy };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const handle = await client.workflow.start(crossCheckWorkflow, { workflowId, taskQueue: input.taskQueue ?? TASK_QUEUE, args: [args] });
+      return { workflowId, runId: handle.firstExecutionRunId };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    const handle = client.workflow.getHandle(workflowId);
+    try {
+      await handle.signal(crossCheckAgainSignal, args);
+      return { workflowId, runId: (await handle.describe()).runId };
+    } catch (err) {
+      // It finished between the two calls: start a new one.
+      if (!(err instanceof WorkflowNotFoundError) || attempt >= 3) throw err;
+    }
+  }
 }
 
 /** What the API holds to start a cross-check (bootstrap gives it a Temporal client; tests a fake or a test server). */

@@ -2,6 +2,7 @@
  * What the cross-check (四查三比对) and the 四个一 rhythm pass between their workflows and
  * activities. Pure types and constants: safe in the workflow sandbox. The work is in src/finding-check.
  */
+import { defineSignal } from '@temporalio/workflow';
 import type { CrossCheckSummary } from '../finding-check/cross-check';
 
 /** Who asked: a person through the API, the nightly Temporal Schedule, or a finished source import. */
@@ -29,8 +30,8 @@ export interface CrossCheckResult {
 
 export interface CrossCheckActivities {
   crossCheckTowns(): Promise<string[]>;
-  /** The run's row (status RUNNING); a retry finds the row it wrote. */
-  beginCrossCheckRun(input: { town: string; trigger: CrossCheckTrigger; requestedBy?: string }): Promise<{ runId: string }>;
+  /** The run's row (status RUNNING), one per pass of the workflow; a retry finds the row it wrote. */
+  beginCrossCheckRun(input: { town: string; trigger: CrossCheckTrigger; requestedBy?: string; pass: number }): Promise<{ runId: string }>;
   /** Streams the town's sources, matches, and writes the lists and the ledgers (heartbeats per batch). */
   crossCheckTown(input: { runId: string; town: string }): Promise<CrossCheckSummary>;
   finishCrossCheckRun(input: { runId: string; summary?: CrossCheckSummary; error?: string }): Promise<void>;
@@ -48,3 +49,6 @@ export const CROSS_CHECK_SCHEDULE_ID = 'baoxue-cross-check';
 export const CROSS_CHECK_WORKFLOW_ID = 'baoxue-cross-check';
 export const QUARTERLY_RECHECK_SCHEDULE_ID = 'baoxue-quarterly-recheck';
 export const TERM_START_VISIT_SCHEDULE_ID = 'baoxue-term-start-visits';
+
+/** One more pass after the current one: sent by a request or an import that finds the town's check running. */
+export const crossCheckAgainSignal = defineSignal<[CrossCheckInput]>('crossCheckAgain');

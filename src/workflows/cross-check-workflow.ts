@@ -4,7 +4,8 @@
  * per town does the work, streaming the source views in batches and heartbeating; a town that
  * fails is recorded as failed and the others still run.
  */
-import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, setHandler } from '@temporalio/workflow';
+import { crossCheckAgainSignal } from './cross-check-messages';
 import type { CrossCheckActivities, CrossCheckInput, CrossCheckResult, CrossCheckTownResult, FourOnesActivities, FourOnesKind } from './cross-check-messages';
 
 const bookkeeping = proxyActivities<CrossCheckActivities>({
@@ -20,10 +21,26 @@ const work = proxyActivities<CrossCheckActivities>({
 });
 
 export async function crossCheckWorkflow(input: CrossCheckInput = { trigger: 'SCHEDULE' }): Promise<CrossCheckResult> {
+  // A request or an import while this runs asks for one more pass (its data may be newer than this pass's snapshot).
+  let again: CrossCheckInput | undefined;
+  setHandler(crossCheckAgainSignal, (next) => {
+    again = next;
+  });
+  const runs: CrossCheckTownResult[] = [];
+  for (let pass: CrossCheckInput | undefined = input, n = 1; pass; n++) {
+    runs.push(...(await crossCheckPass(pass, n)));
+    pass = again;
+    again = undefined;
+  }
+  if (runs.length > 0 && runs.every((r) => r.error)) throw ApplicationFailure.nonRetryable(`every town's cross-check failed: ${runs.map((r) => `${r.town}: ${r.error}`).join('; ')}`);
+  return { runs };
+}
+
+async function crossCheckPass(input: CrossCheckInput, pass: number): Promise<CrossCheckTownResult[]> {
   const towns = input.towns ?? (await bookkeeping.crossCheckTowns());
   const runs: CrossCheckTownResult[] = [];
   for (const town of towns) {
-    const { runId } = await bookkeeping.beginCrossCheckRun({ town, trigger: input.trigger, requestedBy: input.requestedBy });
+    const { runId } = await bookkeeping.beginCrossCheckRun({ town, trigger: input.trigger, requestedBy: input.requestedBy, pass });
     try {
       const summary = await work.crossCheckTown({ runId, town });
       await bookkeeping.finishCrossCheckRun({ runId, summary });
@@ -34,8 +51,7 @@ export async function crossCheckWorkflow(input: CrossCheckInput = { trigger: 'SC
       runs.push({ town, runId, error });
     }
   }
-  if (runs.length > 0 && runs.every((r) => r.error)) throw ApplicationFailure.nonRetryable(`every town's cross-check failed: ${runs.map((r) => `${r.town}: ${r.error}`).join('; ')}`);
-  return { runs };
+  return runs;
 }
 
 const fourOnes = proxyActivities<FourOnesActivities>({

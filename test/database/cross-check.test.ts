@@ -4,6 +4,9 @@
  * verification tasks, and a re-run with the same data changing nothing.
  */
 import { crossCheckTown, CrossCheckDeps } from '../../src/finding-check/cross-check';
+import { monthOf } from '../../src/dashboard/china-time';
+import { computeMonthlyReport } from '../../src/dashboard/reports/monthly-report';
+import { reportXlsx } from '../../src/dashboard/reports/report-files';
 import { loadFindingPolicy } from '../../src/finding-check/finding-policy';
 import { loadResponsibilityChains } from '../../src/responsibility/chains';
 import { loadTown } from '../../src/read-model/town';
@@ -71,6 +74,13 @@ describe('the cross-check of one town', () => {
       { holder: 'primary-g5c1', link: 'CLASS_TEACHER', kind: 'VERIFY_SUSPECTED' },
       { holder: 'principal', link: 'PRINCIPAL', kind: 'VERIFY_SUSPECTED' },
     ]);
+  });
+
+  it('puts the ledgers’ counts, rates and open items into the monthly report', async () => {
+    const report = await computeMonthlyReport(db.dataSource, loadTown(), monthOf(new Date()));
+    expect(report.ledgers).toMatchObject({ schoolAge: 5, suspected: 1, dropouts: 0, returned: 0, returnRate: null, completionRate: 1, openItems: { NOT_ENROLLED: 1, SUSPECTED_DROPOUT: 1, POVERTY_DROPOUT: 1, ROLL_WITHOUT_REGISTER: 1 } });
+    const sheet = await reportXlsx(report);
+    expect(sheet.length).toBeGreaterThan(0);
   });
 
   it('changes nothing when run again with the same data', async () => {

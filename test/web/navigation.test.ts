@@ -35,6 +35,10 @@ describe('the web application’s menu per role', () => {
     expect(ids).toContain('password');
   });
 
+  it.each(ROLES)('%s sees the cross-check lists exactly when it reads the registry', (role) => {
+    expect(navigation.navigationFor(role).some((item) => item.id === 'finding')).toBe(registryAccess(role) !== 'NONE');
+  });
+
   it.each(ROLES)('%s sees the ledger page exactly when it may export, and its import form exactly when it may import', (role) => {
     expect(navigation.navigationFor(role).some((item) => item.id === 'ledger')).toBe(registryAccess(role) !== 'NONE');
     expect(navigation.LEDGER_IMPORT_ROLES.includes(role)).toBe(registryAccess(role) === 'WRITE');

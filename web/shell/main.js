@@ -13,6 +13,7 @@ import '../education-aid/page.js';
 import '../audit/page.js';
 import '../ledger/page.js';
 import '../sources/page.js';
+import '../finding-lists/page.js';
 import '../offline/page.js';
 
 start();

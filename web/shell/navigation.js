@@ -40,6 +40,8 @@ export const NAVIGATION = [
   { id: 'education-aid', href: '#/education-aid', label: ['教育资助', 'Education aid'], when: CASE_ROLES },
   { id: 'ledger', href: '#/ledger', label: ['台账导入导出', 'Ledger import/export'], roles: LEDGER_ROLES },
   { id: 'sources', href: '#/sources', label: ['四查名单导入', 'Source imports'], roles: SOURCE_IMPORT_ROLES },
+  // 四查三比对's lists and ledgers: whoever reads the registry (the lists are children, cut to the same scope).
+  { id: 'finding', href: '#/finding', label: ['四查三比对', 'Cross-check'], roles: LEDGER_ROLES },
   { id: 'dashboard', href: '/dashboard', label: ['进度看板', 'Dashboard'], when: CASE_ROLES },
   { id: 'audit', href: '#/audit', label: ['审计记录', 'Audit log'], roles: AUDIT_ROLES },
   { id: 'password', href: '#/password', label: ['修改密码', 'Change password'] },

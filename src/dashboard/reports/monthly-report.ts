@@ -4,6 +4,7 @@
  * the read model in one statement. A month in which nothing happened (no event on any case) is a
  * nil report (零报告), still written and stored: the notice asks for the report every period.
  */
+import { LedgerFigures, ledgerFigures } from '../../finding-check/ledger-figures';
 import type { DataSource } from 'typeorm';
 import type { Town } from '../../read-model/town';
 import type { Label } from '../../workflows/vocabulary';
@@ -55,6 +56,8 @@ export interface MonthlyReport {
   totals: ReportFigures;
   areas: ReportSection[];
   schools: ReportSection[];
+  /** 三类台账 (src/finding-check/ledger-figures.ts): the ledgers' counts and rates, the cross-check's open items; absent in reports made before. */
+  ledgers?: LedgerFigures & { openItems: Record<string, number> };
 }
 
 const ESCALATIONS = ['AUTO_ESCALATED', 'ESCALATED_TO_SUPERVISOR', 'ESCALATED_TO_LEADER'];
@@ -114,6 +117,7 @@ export async function computeMonthlyReport(dataSource: DataSource, town: Town, m
     ...found.filter((r) => !known.some((k) => k.code === r[key])).map((r) => ({ code: String(r[key]), name: { zh: String(r[key]), en: String(r[key]) }, figures: figures(r) })),
   ];
   const totals = figures(total);
+  const ledgers = await ledgerFigures(dataSource, { town: town.code, period: { start, end } });
   return {
     town: { code: town.code, name: town.name },
     month,
@@ -123,5 +127,6 @@ export async function computeMonthlyReport(dataSource: DataSource, town: Town, m
     totals,
     areas: sections(town.areas, areaRows, 'area'),
     schools: sections(town.schools, schoolRows, 'school'),
+    ledgers: { ...ledgers.total, openItems: ledgers.openItems },
   };
 }

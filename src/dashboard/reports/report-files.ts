@@ -45,6 +45,7 @@ export async function reportXlsx(report: MonthlyReport): Promise<Buffer> {
   summary.addRow([]);
   summary.addRow(['项目 / Item', '全镇 / Town']).font = { bold: true };
   for (const key of FIGURE_KEYS) summary.addRow([`${FIGURE_LABELS[key].zh} / ${FIGURE_LABELS[key].en}`, report.totals[key]]);
+  for (const [label, value] of ledgerLines(report)) summary.addRow([label, value]);
   summary.getColumn(1).width = 44;
   summary.getColumn(2).width = 40;
 
@@ -82,6 +83,7 @@ export function reportPdf(report: MonthlyReport): Promise<Buffer> {
     };
     doc.fontSize(13).text('全镇汇总 / Town totals');
     figures(report.totals);
+    for (const [label, value] of ledgerLines(report)) doc.fontSize(10).text(`${label}：${value}`, { indent: 14 });
     doc.moveDown();
     const part = (heading: string, sections: ReportSection[]) => {
       doc.fontSize(13).text(heading).moveDown(0.3);
@@ -96,4 +98,21 @@ export function reportPdf(report: MonthlyReport): Promise<Buffer> {
     part('二、各学校 / By school', report.schools);
     doc.end();
   });
+}
+
+/** 三类台账 lines of the report (四查三比对): counts, 复学率, 巩固率, open cross-check items. */
+function ledgerLines(report: MonthlyReport): Array<[string, string | number]> {
+  const l = report.ledgers;
+  if (!l) return [];
+  const percent = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+  const open = Object.values(l.openItems).reduce((a, b) => a + b, 0);
+  return [
+    ['适龄儿童台账 / School-age ledger', l.schoolAge],
+    ['疑似辍学台账 / Suspected dropouts', l.suspected],
+    ['辍学台账 / Dropouts', l.dropouts],
+    ['本月复学 / Returned this month', l.returned],
+    ['复学率 / Return rate', percent(l.returnRate)],
+    ['巩固率 / Completion rate', percent(l.completionRate)],
+    ['比对待处理 / Open cross-check items', open],
+  ];
 }

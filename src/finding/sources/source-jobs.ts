@@ -187,6 +187,8 @@ export interface SourceImportRunnerOptions {
   limits: ReadLimits;
   pollMs?: number;
   log?: (line: string) => void;
+  /** Called after a real import wrote a new version (the cross-check runs after each import, src/finding-check). */
+  onImported?: (town: string) => void;
 }
 
 /** Runs the queued source imports, one at a time, in the worker role. */
@@ -227,7 +229,11 @@ export class SourceImportRunner extends UploadJobQueue<JobRow> {
       });
       await progress.settled();
       const stored = { ...report, problems: report.problems.slice(0, MAX_PROBLEMS_ANSWERED), problemCount: report.problems.length };
-      if (report.status === 'IMPORTED') return; // ended DONE, with its version, in the transaction that wrote
+      if (report.status === 'IMPORTED') {
+        // ended DONE, with its version, in the transaction that wrote
+        if (!job.dry_run) this.options.onImported?.(job.town_code);
+        return;
+      }
       if (report.status === 'REJECTED') {
         const rows = report.counts.badRows;
         const error = new ApiError('SOURCE.ROWS_INVALID', {
