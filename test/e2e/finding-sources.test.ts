@@ -100,6 +100,8 @@ describe('POST /api/sources/import', () => {
     const noKind = await upload(coordinator, '', csvOf(registerRows([1])), '户籍.csv');
     expect(noKind.status).toBe(400);
     expect(noKind.body.code).toBe('SOURCE.KIND_INVALID');
+    expect((await coordinator.get('/api/sources/imports?kind=')).body.code).toBe('SOURCE.KIND_INVALID');
+    expect((await coordinator.get('/api/sources/imports?kind=school_roll')).status).toBe(400);
     const noSchool = await upload(coordinator, 'kind=ATTENDANCE', csvOf(rollRows([1])), '考勤.csv');
     expect(noSchool).toMatchObject({ status: 400, body: { code: 'SOURCE.SCHOOL_REQUIRED' } });
     const pdf = await upload(coordinator, 'kind=POVERTY_LIST', Buffer.from('%PDF-1.4\n\0\0binary'), '名单.pdf');

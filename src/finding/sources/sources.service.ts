@@ -78,7 +78,7 @@ export class SourcesService {
 
   /** The versions the user could have imported themselves: the ledger keepers all, a school its own. */
   async versions(user: AuthUser, query: { kind?: string }): Promise<SourceVersionView[]> {
-    const kind = query.kind ? this.kind(query.kind) : undefined;
+    const kind = query.kind === undefined ? undefined : this.kind(query.kind);
     const scope = caseScope(user);
     const school = scope.kind === 'SCHOOL' || scope.kind === 'CLASS' ? scope.school : null;
     if (registryAccess(user.role) !== 'WRITE' || (scope.kind !== 'ALL' && !school)) {
