@@ -8,10 +8,7 @@ import '../report/page.js';
 import '../case/page.js';
 import '../accounts/page.js';
 import '../ledger/page.js';
-<<<<<<< HEAD
-import '../finding-lists/page.js';
-=======
 import '../sources/page.js';
->>>>>>> finding
+import '../finding-lists/page.js';
 
 start();
