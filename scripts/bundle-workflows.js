@@ -7,15 +7,21 @@ const { bundleWorkflowCode } = require('@temporalio/worker');
 
 async function main() {
   const dist = join(__dirname, '..', 'dist');
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve(join(dist, 'workflows')),
-    // The same failure converter the worker's data converter names (src/temporal/codec): failure
-    // messages thrown by workflow code are encoded, then encrypted by the payload codec.
-    failureConverterPath: require.resolve(join(dist, 'temporal', 'codec', 'failure-converter')),
-    logger: quietLogger(),
-  });
-  writeFileSync(join(dist, 'workflow-bundle.js'), code);
-  console.log(`workflow bundle: dist/workflow-bundle.js (${Math.round(code.length / 1024)} KiB)`);
+  // Two bundles: the plain one, and one with the Temporal SDK's OpenTelemetry workflow interceptors
+  // that a worker loads when OTEL_EXPORTER_OTLP_ENDPOINT is set (src/tracing); without it, no cost.
+  const { WORKFLOW_TRACING_INTERCEPTORS } = require(join(dist, 'tracing'));
+  for (const [file, workflowInterceptorModules] of [['workflow-bundle.js', []], ['workflow-bundle-traced.js', [WORKFLOW_TRACING_INTERCEPTORS]]]) {
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve(join(dist, 'workflows')),
+      workflowInterceptorModules,
+      // The same failure converter the worker's data converter names (src/temporal/codec): failure
+      // messages thrown by workflow code are encoded, then encrypted by the payload codec.
+      failureConverterPath: require.resolve(join(dist, 'temporal', 'codec', 'failure-converter')),
+      logger: quietLogger(),
+    });
+    writeFileSync(join(dist, file), code);
+    console.log(`workflow bundle: dist/${file} (${Math.round(code.length / 1024)} KiB)`);
+  }
 }
 
 function quietLogger() {

@@ -4,11 +4,14 @@
  *
  *   npm run record-histories -- <set>            e.g. npm run record-histories -- v2-paused-attribute
  *   npm run record-histories -- <set> --force    overwrite an existing set
+ *   npm run record-histories -- <set> --add-missing   record only the paths the set has no file for
  *
  * A set is one recording, named for the workflow code it was recorded with. Sets are never
  * re-recorded once committed: they stand for the cases that were running when that code was
  * deployed, which the next version must still replay. Record a new set after every change to the
- * workflow; the replay test replays all of them.
+ * workflow; the replay test replays all of them. `--add-missing` is for a path added to this script
+ * while the workflow code is still the code the set was recorded with (the set's files stay as they
+ * are): so the set also stands for a case on the new path, which the next change must replay.
  *
  * How: a Temporal dev server in memory (the time-skipping test server cannot register our search
  * attributes), a worker on the workflow source, the API's own case engine (update-with-start,
@@ -30,7 +33,7 @@ import { baoxueDataConverter } from '../src/temporal/codec';
 import { startTemporalDevServer } from '../src/temporal/dev-server';
 import { installTemporalRuntime } from '../src/temporal/runtime';
 import { TemporalCaseEngine } from '../src/temporal/temporal-case-engine';
-import { ActionRequest, CaseAction, CaseActivities, CaseEvent, CaseSnapshot, ProjectedEvents, caseWorkflowId, projectedEvents } from '../src/workflows/messages';
+import { ActionRequest, CaseAction, CaseActivities, CaseEvent, CaseSnapshot, IssuedDocument, ProjectedEvents, caseWorkflowId, projectedEvents } from '../src/workflows/messages';
 import type { Cause, CaseEventType, Stage } from '../src/workflows/vocabulary';
 import { HISTORIES_DIR, writeHistory } from '../test/replay/history-files';
 
@@ -54,6 +57,8 @@ class Projection implements CaseActivities {
 interface Run {
   caseId: string;
   act(action: ActionRequest): Promise<void>;
+  /** A document issued by the API, recorded in the timeline (the documentIssued update). */
+  documentIssued(document: Omit<IssuedDocument, 'issuedBy'>): Promise<void>;
   /** An action the case must refuse (the update's validator rejects it). */
   refused(action: ActionRequest): Promise<void>;
   until(what: { stage?: Stage; event?: CaseEventType }): Promise<void>;
@@ -153,6 +158,20 @@ const PATHS: Record<string, (run: Run) => Promise<void>> = {
     await run.until({ stage: 'JUDICIAL_DOCUMENT' });
     await run.act({ type: 'CANCEL', reason: '录制结束' });
   },
+  // 延期 at the home visit: the required action's due date is moved past the window's end
+  'extension-at-home-visit': async (run) => {
+    await run.act({ type: 'EXTEND_DEADLINE', newDueAt: new Date(Date.now() + 10_000).toISOString(), reason: '家长外出务工，下周返乡', approver: '谭巧玲' });
+    await run.until({ stage: 'PERSUASION' });
+    await run.act({ type: 'CANCEL', reason: '录制结束' });
+  },
+  // 出具文书: the enrolment notice enters the timeline; the same document sent again records nothing more
+  'document-issued': async (run) => {
+    const notice = { documentId: randomUUID(), kind: 'ENROLMENT_NOTICE', kindLabel: { zh: '义务教育入学通知书', en: 'Compulsory education enrolment notice' }, number: '故陵府教〔2026〕1号', basisSeq: 1 };
+    await run.documentIssued(notice);
+    await run.documentIssued(notice);
+    await run.act({ type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED' });
+    await run.act({ type: 'CANCEL', reason: '录制结束' });
+  },
   // 送教上门 (DISABILITY): delivered counts as enrolled, so the case goes to follow-up and is closed
   'home-delivered-education': async (run) => {
     await run.act({ type: 'ADD_SUPPORT', measure: 'HOME_DELIVERED_EDUCATION', owner: 'principal', dueAt: new Date(Date.now() + 60_000).toISOString() });
@@ -173,14 +192,20 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const set = args.find((a) => !a.startsWith('--'));
   const force = args.includes('--force');
+  const addMissing = args.includes('--add-missing');
   if (!set || !/^[a-z0-9][a-z0-9.-]*$/.test(set)) {
-    console.error('usage: npm run record-histories -- <set> [--force]   (set: lower-case name of this recording, e.g. v2-paused-attribute)');
+    console.error('usage: npm run record-histories -- <set> [--force | --add-missing]   (set: lower-case name of this recording, e.g. v2-paused-attribute)');
     process.exit(2);
   }
   const dir = join(HISTORIES_DIR, set);
-  if (existsSync(dir) && readdirSync(dir).length > 0 && !force) {
-    console.error(`${dir} exists: committed sets are kept as they are (they stand for cases running at a deployment). Choose a new set name, or --force.`);
+  if (existsSync(dir) && readdirSync(dir).length > 0 && !force && !addMissing) {
+    console.error(`${dir} exists: committed sets are kept as they are (they stand for cases running at a deployment). Choose a new set name, --add-missing, or --force.`);
     process.exit(2);
+  }
+  const paths = Object.entries(PATHS).filter(([name]) => !addMissing || !existsSync(join(dir, `${name}.json`)));
+  if (paths.length === 0) {
+    console.log(`${dir} has every path already: nothing to record`);
+    return;
   }
 
   installTemporalRuntime();
@@ -201,10 +226,10 @@ async function main(): Promise<void> {
   const engines = new Map([POLICY, SUPPORT_POLICY].map((policy) => [policy, new TemporalCaseEngine(client, policy, { taskQueue: TASK_QUEUE })]));
 
   try {
-    rmSync(dir, { recursive: true, force: true });
+    if (!addMissing) rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const written = await Promise.all(
-      Object.entries(PATHS).map(async ([name, path]) => {
+      paths.map(async ([name, path]) => {
         const caseId = randomUUID();
         let open = false;
         const setup = PATH_SETUP[name];
@@ -223,6 +248,9 @@ async function main(): Promise<void> {
           caseId,
           act: async (action) => {
             await engine.act(caseId, { actor: '吴家俊', ...action } as CaseAction);
+          },
+          documentIssued: async (document) => {
+            await engine.recordDocument(caseId, { ...document, issuedBy: '谢勇（principal）' });
           },
           refused: async (action) => {
             const outcome = await engine.act(caseId, { actor: '吴家俊', ...action } as CaseAction).then(

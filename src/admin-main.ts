@@ -5,12 +5,9 @@
  *   npm run admin -- create-first --town GULING --username admin [--name 故陵镇账号管理员] [--password-stdin]
  */
 import 'reflect-metadata';
-import { userInfo } from 'node:os';
 import { passwordProblems, oneTimePassword } from './api/auth/password-rule';
 import { createFirstAdmin, FirstAdminRefusedError } from './accounts/first-admin';
-import { loadConfigForCommand } from './config';
-import { commandDatabase } from './infra/command-database';
-import { openReadModel } from './read-model/data-source';
+import { commandOperator, CommandRefusedError, runCommand } from './infra/command-database';
 import { loadTowns } from './read-model/town';
 
 const HELP = `npm run admin -- create-first --town <code> --username <name> [--name <显示名>] [--password-stdin]
@@ -84,63 +81,38 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     console.error(`${args.problems.join('\n')}\n\n${HELP}`);
     return 2;
   }
-  const config = loadConfigForCommand();
-  if (!config) return 2;
-  const cleanups: Array<() => Promise<unknown>> = [];
-  try {
-    const towns = loadTowns(config.townPaths);
-    if (!towns.has(args.town!)) {
-      console.error(`没有这个乡镇 / no town ${args.town}; this deployment serves ${towns.codes.join(', ')}`);
-      return 2;
-    }
-    const town = towns.get(args.town!);
-    let password = oneTimePassword();
-    if (args.passwordStdin) {
-      password = await readStdin();
-      const problems = passwordProblems(password, { username: args.username! });
-      if (problems.length > 0) {
-        console.error(`密码不符合要求 / the password is too weak: ${problems.map((p) => `${p.zh} / ${p.en}`).join('; ')}`);
-        return 2;
+  return runCommand(
+    {
+      applicationName: 'baoxue-admin',
+      failure: '未能创建管理员 / could not create the administrator',
+      explain: (err) => (err instanceof FirstAdminRefusedError ? (console.error(err.message), 2) : undefined),
+    },
+    async ({ config, readModel }) => {
+      const towns = loadTowns(config.townPaths);
+      if (!towns.has(args.town!)) throw new CommandRefusedError(`没有这个乡镇 / no town ${args.town}; this deployment serves ${towns.codes.join(', ')}`);
+      const town = towns.get(args.town!);
+      let password = oneTimePassword();
+      if (args.passwordStdin) {
+        password = await readStdin();
+        const problems = passwordProblems(password, { username: args.username! });
+        if (problems.length > 0) throw new CommandRefusedError(`密码不符合要求 / the password is too weak: ${problems.map((p) => `${p.zh} / ${p.en}`).join('; ')}`);
       }
-    }
-    const database = await commandDatabase(config);
-    if ('problem' in database) {
-      console.error(database.problem);
-      return 2;
-    }
-    if (database.stop) cleanups.push(database.stop);
-    const dataSource = await openReadModel({ url: database.url, poolSize: 2, applicationName: 'baoxue-admin', quiet: true });
-    cleanups.push(() => dataSource.destroy());
-    const created = await createFirstAdmin(dataSource, {
-      town: town.code,
-      username: args.username!,
-      displayName: args.name?.trim() || `${town.name.zh}账号管理员`,
-      password,
-      operator: `cli:${safeUser()}`,
-    });
-    console.log(`已创建第一个账号管理员 / created the first account administrator: ${created.username} (${town.name.zh} ${town.code})`);
-    if (!args.passwordStdin) console.log(`一次性密码（只显示这一次，首次登录须修改）/ one-time password, shown this once, changed at the first log-in: ${password}`);
-    else console.log('一次性密码取自标准输入，首次登录须修改 / the one-time password is the one read from stdin; changed at the first log-in');
-    return 0;
-  } catch (err) {
-    if (err instanceof FirstAdminRefusedError) {
-      console.error(err.message);
-      return 2;
-    }
-    console.error(`未能创建管理员 / could not create the administrator: ${(err as Error).message}`);
-    return 2;
-  } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  }
+      const { dataSource } = await readModel();
+      const created = await createFirstAdmin(dataSource, {
+        town: town.code,
+        username: args.username!,
+        displayName: args.name?.trim() || `${town.name.zh}账号管理员`,
+        password,
+        operator: commandOperator(),
+      });
+      console.log(`已创建第一个账号管理员 / created the first account administrator: ${created.username} (${town.name.zh} ${town.code})`);
+      if (!args.passwordStdin) console.log(`一次性密码（只显示这一次，首次登录须修改）/ one-time password, shown this once, changed at the first log-in: ${password}`);
+      else console.log('一次性密码取自标准输入，首次登录须修改 / the one-time password is the one read from stdin; changed at the first log-in');
+      return 0;
+    },
+  );
 }
 
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
-}
 
 if (require.main === module) {
   void main().then((code) => process.exit(code));

@@ -24,6 +24,7 @@ import { installTemporalRuntime } from './temporal/runtime';
 import { ApiMetrics } from './metrics';
 import { RetentionJob } from './retention/retention-job';
 import { TemporalCaseEngine } from './temporal/temporal-case-engine';
+import { startTracing } from './tracing';
 import type { PayloadCodec } from '@temporalio/common';
 import { withTemporalCodecEndpoint } from './api/temporal-codec';
 import { ImportJobRunner } from './api/ledger/import-jobs';
@@ -80,6 +81,13 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
 
   try {
     installTemporalRuntime(undefined, { metricsAddress: roles.worker ? config.workerMetricsAddress : undefined });
+    // Traces only when an OTLP endpoint is set (src/tracing); stopped last, so the final spans are sent.
+    const tracing = startTracing(config.otlpEndpoint, roles);
+    if (tracing) {
+      stops.push(() => tracing.shutdown());
+      log(`追踪 / traces: OTLP/HTTP to ${config.otlpEndpoint} as ${tracing.options.serviceName}`);
+    }
+    const interceptors = tracing?.clientInterceptors();
     const policy = loadPolicy(config.policyPath);
     const towns = loadTowns(config.townPaths);
     // Each town's responsibility chains, beside its town file (towns/x.responsibility.json): checked at start, every problem listed.
@@ -145,7 +153,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
     if (roles.worker) {
       const connection = await NativeConnection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
-      const temporalClient = new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: config.temporalNamespace, dataConverter });
+      const temporalClient = new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: config.temporalNamespace, dataConverter, interceptors });
       stops.push(() => temporalClient.connection.close());
       const worker = await createCaseWorker({
         connection,
@@ -159,6 +167,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
         },
         dataConverter,
         tuning: config.workerTuning,
+        tracing,
       });
       const run = worker.run();
       run.catch((err) => options.onWorkerFailure?.(err));
@@ -211,7 +220,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
     if (roles.api) {
       const connection = await Connection.connect({ address: temporalAddress });
       stops.push(() => connection.close());
-      const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
+      const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter, interceptors });
       const engine = new TemporalCaseEngine(client, policy, { callTimeoutMs: config.timeouts.temporalCallMs });
       const hardening = { rateLimit: config.rateLimit, loginRateLimit: config.loginRateLimit, loginLockout: { afterFailures: config.loginLockoutAfter } };
       const app = await NestFactory.create(withTemporalCodecEndpoint(ApiModule.forRoot({ database: { dataSource }, engine: { useValue: engine }, towns, hardening, auth, ledgerMaxBytes: config.ledgerMaxBytes, ledgerLimits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows }, responsibility, crossCheck: temporalCrossCheckStarter(client) }), { codec: payloadCodec, namespace: config.temporalNamespace, corsOrigins: config.codecCorsOrigins }), {
@@ -219,6 +228,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
         logger: ['error', 'warn'],
       });
       // First of all middleware: every request gets its id, its count and latency, its log line.
+      if (tracing) app.use(tracing.middleware()); // the request's span, so the log line and the Temporal call are in it
       new ApiMetrics({ dataSource, requestLog: { format: config.logFormat } }).mount(app);
       configureApp(app);
       await app.listen(config.port);

@@ -97,6 +97,8 @@ export interface BaoxueConfig {
   logFormat: 'text' | 'json';
   /** `BAOXUE_WORKER_METRICS_ADDRESS` (host:port): where the worker serves the Temporal SDK's metrics at /metrics; default off. */
   workerMetricsAddress?: string;
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT`: OTLP/HTTP address for traces (spans to `<it>/v1/traces`, src/tracing); default off. */
+  otlpEndpoint?: string;
   /** `BAOXUE_OUTBOX_RETENTION` (default 30d), `BAOXUE_IDEMPOTENCY_RETENTION` (default 7d, at least 1d): pruned by the worker (src/retention). */
   retention: { outboxMs: number; idempotencyMs: number };
 }
@@ -351,6 +353,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     problems.push(`BAOXUE_WORKER_METRICS_ADDRESS: "${workerMetricsAddress}" is not host:port (for example 0.0.0.0:9464)`);
   }
 
+  const otlpEndpoint = value('OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (otlpEndpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(otlpEndpoint)) {
+    problems.push(`OTEL_EXPORTER_OTLP_ENDPOINT: "${otlpEndpoint}" is not an http(s) address (for example http://otel-collector:4318)`);
+  }
+
   const retention = { outboxMs: 30 * 86_400_000, idempotencyMs: 7 * 86_400_000 };
   for (const [key, name, min] of [
     ['outboxMs', 'BAOXUE_OUTBOX_RETENTION', 3_600_000],
@@ -390,6 +397,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     timeouts,
     logFormat: logFormatText === 'json' ? 'json' : 'text',
     workerMetricsAddress,
+    otlpEndpoint,
     retention,
   };
   if (problems.length > 0) throw new ConfigError(problems);

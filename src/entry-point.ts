@@ -39,9 +39,11 @@ Settings (environment):
                        bounded waits: longest statement, wait for a connection, Temporal call (default 10s, 5s, 10s)
   BAOXUE_LOG_FORMAT    json: one JSON line per request on stdout (default text: none)
   BAOXUE_WORKER_METRICS_ADDRESS  host:port of the worker's Temporal SDK metrics (/metrics; default off)
+  OTEL_EXPORTER_OTLP_ENDPOINT    OTLP/HTTP address for OpenTelemetry traces, e.g. http://collector:4318 (default off)
   TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH  Temporal binaries to use instead of vendor/temporal
 
-Also: npm run reconcile   compare the ledger's open cases with the running workflows (人账相符)`;
+Also: npm run reconcile   compare the ledger's open cases with the running workflows (人账相符)
+      npm run backup      copy the stopped data folder (databases and keys); npm run restore -- <folder> puts it back`;
 
 /** Embedded services listen on the usual Temporal ports, so the Temporal UI is where users expect it. */
 const EMBEDDED_PORTS = EMBEDDED_TEMPORAL_PORTS;

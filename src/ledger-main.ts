@@ -7,20 +7,17 @@
  */
 import 'reflect-metadata';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Client, Connection } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { displayWidth } from './api/auth/demo-accounts';
-import { loadConfigForCommand } from './config';
-import { commandDatabase } from './infra/command-database';
+import { commandOperator, CommandRefusedError, runCommand } from './infra/command-database';
 import { exportLedger } from './ledger/export-ledger';
 import { importLedger, ImportReport, NoCaseEngineError } from './ledger/import-ledger';
 import { LedgerLayoutError, LedgerProblem } from './ledger/parse-ledger';
 import { LedgerTooLargeError, UnsupportedLedgerFileError } from './ledger/read-sheet';
 import { loadPolicy } from './policy/load-policy';
-import { openReadModel } from './read-model/data-source';
 import { recordPolicy } from './read-model/policies';
 import { loadTowns, Town } from './read-model/town';
 import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
@@ -91,120 +88,101 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     console.error(`${args.problems.join('\n')}\n\n${HELP}`);
     return 2;
   }
-  const config = loadConfigForCommand();
-  if (!config) return 2;
-  const cleanups: Array<() => Promise<unknown>> = [];
-  try {
-    const towns = loadTowns(config.townPaths);
-    if (args.town !== undefined && !towns.has(args.town)) {
-      console.error(`没有这个乡镇 / no town ${args.town}; this deployment serves ${towns.codes.join(', ')}`);
-      return 2;
-    }
-    const town = args.town === undefined ? towns.default : towns.get(args.town);
+  return runCommand(
+    {
+      applicationName: 'baoxue-ledger',
+      poolSize: 10,
+      failure: `台账${args.command === 'export' ? '导出' : '导入'}未能完成 / the ${args.command} could not run`,
+      explain: explainLedgerError,
+    },
+    async ({ config, readModel, cleanup }) => {
+      const towns = loadTowns(config.townPaths);
+      if (args.town !== undefined && !towns.has(args.town)) throw new CommandRefusedError(`没有这个乡镇 / no town ${args.town}; this deployment serves ${towns.codes.join(', ')}`);
+      const town = args.town === undefined ? towns.default : towns.get(args.town);
+      const { dataSource, temporalAddress } = await readModel();
 
-    const database = await commandDatabase(config);
-    if ('problem' in database) {
-      console.error(database.problem);
-      return 2;
-    }
-    if (database.stop) cleanups.push(database.stop);
-    const databaseUrl = database.url;
-    const temporalAddress = database.temporalAddress;
-    const dataSource: DataSource = await openReadModel({ url: databaseUrl, poolSize: 10, applicationName: 'baoxue-ledger', quiet: true });
-    cleanups.push(() => dataSource.destroy());
-
-    if (args.command === 'export') {
-      const bytes = await exportLedger(dataSource, { town, caseScope: { kind: 'ALL' }, childScope: { kind: 'ALL' }, masked: false });
-      writeFileSync(args.file!, bytes);
-      await recordAudit(dataSource, town, 'EXPORT_LEDGER', `ledger export ${basename(args.file!)}`, {});
-      console.log(`已导出 / exported ${town.name.zh} (${town.code}) → ${args.file}`);
-      return 0;
-    }
-
-    if (!existsSync(args.file!)) {
-      console.error(`找不到文件 / no such file: ${args.file}`);
-      return 2;
-    }
-    const bytes = readFileSync(args.file!);
-    let engine: TemporalCaseEngine | undefined;
-    if (temporalAddress && !args.dryRun) {
-      installTemporalRuntime();
-      const connection = await Connection.connect({ address: temporalAddress, connectTimeout: 5_000 }).catch(() => undefined);
-      if (connection) {
-        cleanups.push(() => connection.close());
-        const keys = resolvePayloadKeys(config, { create: false });
-        if (!keys) console.error('警告 / warning: no payload key (BAOXUE_PAYLOAD_KEYS or <BAOXUE_DATA_DIR>/payload-keys): the workers cannot read cases opened from here');
-        const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter: baoxueDataConverter(keys && new AesGcmPayloadCodec(keys)) });
-        const policy = loadPolicy(config.policyPath);
-        // The cases opened here carry this policy: the worker's projection reads it from the read model (tasks are planned from it).
-        await recordPolicy(dataSource, policy);
-        engine = new TemporalCaseEngine(client, policy);
+      if (args.command === 'export') {
+        const bytes = await exportLedger(dataSource, { town, caseScope: { kind: 'ALL' }, childScope: { kind: 'ALL' }, masked: false });
+        writeFileSync(args.file!, bytes);
+        await recordAudit(dataSource, town, 'EXPORT_LEDGER', `ledger export ${basename(args.file!)}`, {});
+        console.log(`已导出 / exported ${town.name.zh} (${town.code}) → ${args.file}`);
+        return 0;
       }
-    }
-    const operator = `cli:${safeUser()}`;
-    const bar = new SingleBar({ format: ' {phase} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
-    let barPhase: string | undefined;
-    const large = bytes.length > 200_000; // a bar for a large file; a small one is done before it would draw
-    const report = await importLedger(
-      { dataSource, engine },
-      {
-        town,
-        fileName: basename(args.file!),
-        bytes,
-        goodRowsOnly: args.goodRows,
-        dryRun: args.dryRun,
-        reopenClosedCases: args.reopenClosed,
-        // Inline here (the operator's own process, a bar for progress); bounded as the API's jobs are.
-        limits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows },
-        importer: { userId: null, username: operator, actor: `台账导入（${operator}）`, via: 'CLI' },
-        onProgress: (phase, done, total) => {
-          if (!large && phase === 'children') return;
-          const label = phase === 'children' ? '儿童 children' : '立案 cases';
-          if (barPhase !== label) {
-            if (barPhase) bar.stop();
-            bar.start(total, 0, { phase: label });
-            barPhase = label;
-          }
-          bar.update(done);
-        },
-      },
-    ).finally(() => barPhase && bar.stop());
 
-    if (report.status !== 'DRY_RUN') await recordAudit(dataSource, town, 'IMPORT_LEDGER', `ledger import ${basename(args.file!)}`, { importId: report.importId, counts: report.counts, status: report.status });
-    printReport(report, args.file!);
-    return report.status === 'REJECTED' ? 1 : 0;
-  } catch (err) {
-    if (err instanceof UnsupportedLedgerFileError || err instanceof LedgerLayoutError || err instanceof LedgerTooLargeError) {
-      console.error(`${err.zh}\n${err.message}`);
-      return 2;
-    }
-    if (err instanceof NoCaseEngineError) {
-      console.error(
-        `文件中有 ${err.caseRows} 行需要立案，但连接不到案件流程引擎；未导入任何数据。请先启动 baoxue（npm start）或设置 TEMPORAL_ADDRESS。\n` +
-          `${err.message}; nothing was imported. Start baoxue (npm start) or set TEMPORAL_ADDRESS.`,
-      );
-      return 2;
-    }
-    console.error(`台账${args.command === 'export' ? '导出' : '导入'}未能完成 / the ${args.command} could not run: ${(err as Error).message}`);
-    return 2;
-  } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  }
+      if (!existsSync(args.file!)) throw new CommandRefusedError(`找不到文件 / no such file: ${args.file}`);
+      const bytes = readFileSync(args.file!);
+      let engine: TemporalCaseEngine | undefined;
+      if (temporalAddress && !args.dryRun) {
+        installTemporalRuntime();
+        const connection = await Connection.connect({ address: temporalAddress, connectTimeout: 5_000 }).catch(() => undefined);
+        if (connection) {
+          cleanup(() => connection.close());
+          const keys = resolvePayloadKeys(config, { create: false });
+          if (!keys) console.error('警告 / warning: no payload key (BAOXUE_PAYLOAD_KEYS or <BAOXUE_DATA_DIR>/payload-keys): the workers cannot read cases opened from here');
+          const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter: baoxueDataConverter(keys && new AesGcmPayloadCodec(keys)) });
+          const policy = loadPolicy(config.policyPath);
+          // The cases opened here carry this policy: the worker's projection reads it from the read model (tasks are planned from it).
+          await recordPolicy(dataSource, policy);
+          engine = new TemporalCaseEngine(client, policy);
+        }
+      }
+      const operator = commandOperator();
+      const bar = new SingleBar({ format: ' {phase} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+      let barPhase: string | undefined;
+      const large = bytes.length > 200_000; // a bar for a large file; a small one is done before it would draw
+      const report = await importLedger(
+        { dataSource, engine },
+        {
+          town,
+          fileName: basename(args.file!),
+          bytes,
+          goodRowsOnly: args.goodRows,
+          dryRun: args.dryRun,
+          reopenClosedCases: args.reopenClosed,
+          // Inline here (the operator's own process, a bar for progress); bounded as the API's jobs are.
+          limits: { maxUnpackedBytes: config.ledgerMaxUnpackedBytes, maxRows: config.ledgerMaxRows },
+          importer: { userId: null, username: operator, actor: `台账导入（${operator}）`, via: 'CLI' },
+          onProgress: (phase, done, total) => {
+            if (!large && phase === 'children') return;
+            const label = phase === 'children' ? '儿童 children' : '立案 cases';
+            if (barPhase !== label) {
+              if (barPhase) bar.stop();
+              bar.start(total, 0, { phase: label });
+              barPhase = label;
+            }
+            bar.update(done);
+          },
+        },
+      ).finally(() => barPhase && bar.stop());
+
+      if (report.status !== 'DRY_RUN') await recordAudit(dataSource, town, 'IMPORT_LEDGER', `ledger import ${basename(args.file!)}`, { importId: report.importId, counts: report.counts, status: report.status });
+      printReport(report, args.file!);
+      return report.status === 'REJECTED' ? 1 : 0;
+    },
+  );
 }
 
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
+/** The ledger's own refusals, explained in Chinese and English; exit 2. */
+function explainLedgerError(err: unknown): number | undefined {
+  if (err instanceof UnsupportedLedgerFileError || err instanceof LedgerLayoutError || err instanceof LedgerTooLargeError) {
+    console.error(`${err.zh}\n${err.message}`);
+    return 2;
   }
+  if (err instanceof NoCaseEngineError) {
+    console.error(
+      `文件中有 ${err.caseRows} 行需要立案，但连接不到案件流程引擎；未导入任何数据。请先启动 baoxue（npm start）或设置 TEMPORAL_ADDRESS。\n` +
+        `${err.message}; nothing was imported. Start baoxue (npm start) or set TEMPORAL_ADDRESS.`,
+    );
+    return 2;
+  }
+  return undefined;
 }
 
 /** The command line's import and export are audited like the API's, under the operator's name. */
 async function recordAudit(dataSource: DataSource, town: Town, what: 'IMPORT_LEDGER' | 'EXPORT_LEDGER', path: string, detail: Record<string, unknown>): Promise<void> {
   await dataSource.query(
     `INSERT INTO audit_log (user_id, username, role, ip, method, path, what, status, detail, town) VALUES (NULL, $1, NULL, NULL, 'CLI', $2, $3, 200, $4::jsonb, $5)`,
-    [`cli:${safeUser()}`, path.slice(0, 500), what, JSON.stringify(detail), town.code],
+    [commandOperator(), path.slice(0, 500), what, JSON.stringify(detail), town.code],
   );
 }
 

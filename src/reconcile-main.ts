@@ -12,18 +12,14 @@
  *   npm run reconcile -- --json  the report as JSON (for scripts)
  */
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { DataSource } from 'typeorm';
-import { loadConfigForCommand } from './config';
-import { RunningPostgres, runningEmbeddedPostgresUrl, startEmbeddedPostgres } from './infra/embedded-postgres';
+import { runCommand } from './infra/command-database';
 import { reconcile } from './reconciliation/reconcile';
 import { formatReport } from './reconciliation/report';
 import { recordReconciliationRun } from './reconciliation/runs';
-import { openReadModel } from './read-model/data-source';
 import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
-import { EMBEDDED_TEMPORAL_PORTS, RunningDevServer, startTemporalDevServer } from './temporal/dev-server';
+import { startTemporalDevServer } from './temporal/dev-server';
 import { installTemporalRuntime } from './temporal/runtime';
 
 const HELP = `npm run reconcile [-- --json]
@@ -39,46 +35,20 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   }
   const json = argv.includes('--json');
   const say = (line: string) => (json ? console.error(line) : console.log(line));
-  const config = loadConfigForCommand();
-  if (!config) return 2;
   installTemporalRuntime();
-  const cleanups: Array<() => Promise<unknown>> = [];
-  try {
-    let databaseUrl = config.databaseUrl;
-    let temporalAddress = config.temporalAddress;
-    if (!databaseUrl || !temporalAddress) {
-      const pgData = join(config.dataDir, 'postgres');
-      const appRunning = runningEmbeddedPostgresUrl(pgData);
-      if (!existsSync(join(pgData, 'PG_VERSION')) && !databaseUrl) {
-        console.error(`${config.dataDir} holds no baoxue data (no PostgreSQL cluster): nothing to reconcile. Is BAOXUE_DATA_DIR right?`);
-        return 2;
-      }
-      if (!databaseUrl) {
-        if (appRunning) {
-          databaseUrl = appRunning;
-        } else {
-          say(`启动数据库 / starting the embedded PostgreSQL of ${config.dataDir}`);
-          const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: pgData });
-          cleanups.push(() => pg.stop());
-          databaseUrl = pg.url;
-        }
-      }
-      if (!temporalAddress) {
-        if (appRunning) {
-          temporalAddress = `127.0.0.1:${EMBEDDED_TEMPORAL_PORTS.temporalPort}`;
-        } else {
-          say(`启动 Temporal / starting the embedded Temporal of ${config.dataDir}`);
-          const dev: RunningDevServer = await startTemporalDevServer({ dbFile: join(config.dataDir, 'temporal', 'temporal.db'), namespace: config.temporalNamespace });
-          cleanups.push(() => dev.stop());
-          temporalAddress = dev.address;
-        }
-      }
+  return runCommand({ applicationName: 'baoxue-reconcile', failure: '人账相符核对未能完成 / the reconciliation could not run' }, async ({ config, readModel, cleanup }) => {
+    const opened = await readModel();
+    const { dataSource } = opened;
+    let temporalAddress = opened.temporalAddress;
+    if (!temporalAddress) {
+      // The app is stopped: its Temporal is started on the data folder for the check.
+      say(`启动 Temporal / starting the embedded Temporal of ${config.dataDir}`);
+      const dev = await startTemporalDevServer({ dbFile: join(config.dataDir, 'temporal', 'temporal.db'), namespace: config.temporalNamespace });
+      cleanup(() => dev.stop());
+      temporalAddress = dev.address;
     }
-
-    const dataSource: DataSource = await openReadModel({ url: databaseUrl, poolSize: 2, applicationName: 'baoxue-reconcile', quiet: true });
-    cleanups.push(() => dataSource.destroy());
     const connection = await Connection.connect({ address: temporalAddress });
-    cleanups.push(() => connection.close());
+    cleanup(() => connection.close());
     // Only the snapshot query answers in payloads; without a key the stage comes from the search attribute.
     const keys = resolvePayloadKeys(config, { create: false });
     const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter: baoxueDataConverter(keys && new AesGcmPayloadCodec(keys)) });
@@ -88,12 +58,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     if (json) console.log(JSON.stringify({ runId, ...report }, null, 2));
     else console.log(`${formatReport(report)}\n(reconciliation_runs ${runId})`);
     return report.consistent ? 0 : 1;
-  } catch (err) {
-    console.error(`人账相符核对未能完成 / the reconciliation could not run: ${(err as Error).message}`);
-    return 2;
-  } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  }
+  });
 }
 
 if (require.main === module) {

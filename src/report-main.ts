@@ -9,14 +9,11 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { DataSource } from 'typeorm';
-import { loadConfigForCommand } from './config';
+import { CommandRefusedError, runCommand } from './infra/command-database';
 import { isMonthKey, monthOf, previousMonth } from './dashboard/china-time';
 import { FIGURE_KEYS, FIGURE_LABELS } from './dashboard/reports/monthly-report';
 import { generateMonthlyReport } from './dashboard/reports/report-store';
-import { RunningPostgres, runningEmbeddedPostgresUrl, startEmbeddedPostgres } from './infra/embedded-postgres';
 import { loadTowns } from './read-model';
-import { openReadModel } from './read-model/data-source';
 
 const HELP = `npm run report -- --month YYYY-MM [--town CODE] [--out DIR]
 
@@ -51,29 +48,11 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   }
   const outDir = resolve(option('--out') ?? 'reports');
 
-  const config = loadConfigForCommand();
-  if (!config) return 2;
-  const cleanups: Array<() => Promise<unknown>> = [];
-  try {
-    let databaseUrl = config.databaseUrl;
-    if (!databaseUrl) {
-      const pgData = join(config.dataDir, 'postgres');
-      databaseUrl = runningEmbeddedPostgresUrl(pgData);
-      if (!databaseUrl) {
-        console.error(`启动数据库 / starting the embedded PostgreSQL of ${config.dataDir}`);
-        const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: pgData });
-        cleanups.push(() => pg.stop());
-        databaseUrl = pg.url;
-      }
-    }
-    const dataSource: DataSource = await openReadModel({ url: databaseUrl, poolSize: 2, applicationName: 'baoxue-report', quiet: true });
-    cleanups.push(() => dataSource.destroy());
+  return runCommand({ applicationName: 'baoxue-report', failure: '报告未能生成 / the report could not be generated' }, async ({ config, readModel }) => {
     const towns = loadTowns(config.townPaths);
     const only = option('--town');
-    if (only !== undefined && !towns.has(only)) {
-      console.error(`没有这个乡镇 / no such town: "${only}"; served: ${towns.codes.join(', ')}`);
-      return 2;
-    }
+    if (only !== undefined && !towns.has(only)) throw new CommandRefusedError(`没有这个乡镇 / no such town: "${only}"; served: ${towns.codes.join(', ')}`);
+    const { dataSource } = await readModel();
     mkdirSync(outDir, { recursive: true });
     for (const town of only ? [towns.get(only)] : towns.all) {
       const { report, xlsx, pdf } = await generateMonthlyReport({ dataSource, town }, month, 'command');
@@ -85,12 +64,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       console.log(`written: ${base}.xlsx, ${base}.pdf (and stored for the dashboard)`);
     }
     return 0;
-  } catch (err) {
-    console.error(`报告未能生成 / the report could not be generated: ${(err as Error).message}`);
-    return 2;
-  } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  }
+  });
 }
 
 if (require.main === module) {

@@ -1,6 +1,7 @@
 /** The API as a caseworker's browser speaks to it: JSON over HTTP with a bearer token (fetch keeps connections alive). */
 import { randomUUID } from 'node:crypto';
 import { idNumberCheckDigit } from '../../src/api/validation/chinese-id-number';
+import { ageOn, schoolYearStart } from '../../src/registry/age-rules';
 import { DEMO_PASSWORD } from './stack';
 
 export class BenchApi {
@@ -73,12 +74,15 @@ const RUN_SALT = Math.floor(Math.random() * 900);
  * and 3-digit sequence from the serial), spread over areas, grades and causes.
  */
 export function reportBody(serial: number) {
-  const birth = new Date(Date.UTC(2011, 0, 1) + (serial % 2_190) * 86_400_000);
+  // Born 7 to 12 years before this school year began, in the grade their age fits (the API refuses
+  // an age that does not fit the grade: src/registry/age-rules.ts).
+  const yearStart = schoolYearStart(new Date());
+  const birth = new Date(Date.UTC(Number(yearStart.slice(0, 4)) - 13, 0, 1) + (serial % 2_190) * 86_400_000);
   const birthDate = birth.toISOString().slice(0, 10);
   const sequence = (Math.floor(serial / 2_190) + RUN_SALT) % 1_000;
   const sex = sequence % 2 === 1 ? 'M' : 'F';
   const first17 = `500235${birthDate.replaceAll('-', '')}${String(sequence).padStart(3, '0')}`;
-  const grade = 1 + (serial % 6);
+  const grade = Math.min(6, Math.max(1, ageOn(birthDate, yearStart) - 5));
   return {
     child: {
       name: `测试儿童${serial}`,

@@ -71,8 +71,8 @@ import { TaskQueries } from '../read-model/task-queries';
 import { CLOCK, Clock, LEDGER_LIMITS, TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
 import { accountsModuleParts } from '../accounts';
-import { CrossCheckStarter, findingCheckModuleParts } from '../finding-check';
 import { sourcesModuleParts } from '../finding/sources';
+import { CrossCheckStarter, findingCheckModuleParts } from '../finding-check';
 import type { ResponsibilityDirectory } from '../responsibility/directory';
 
 export type ApiDatabaseOption =
@@ -150,8 +150,8 @@ export class ApiModule {
     // Rate limits count clients by the same address the audit log records (the same proxy trust).
     const dashboard = dashboardModuleParts(); // /api/dashboard/*, /api/reports/* (src/dashboard)
     const accounts = accountsModuleParts(options.responsibility); // /api/accounts (src/accounts)
-    const finding = findingCheckModuleParts(options.crossCheck); // /api/finding (src/finding-check)
     const sources = sourcesModuleParts(); // /api/sources/* (src/finding/sources)
+    const finding = findingCheckModuleParts(options.crossCheck); // /api/finding (src/finding-check)
     const hardening = hardeningModuleParts({ trustProxyHops: options.auth?.trustProxyHops, ...options.hardening });
     const dataSourceProvider: Provider =
       'dataSource' in database
@@ -193,8 +193,8 @@ export class ApiModule {
         TownsController,
         ...dashboard.controllers,
         ...accounts.controllers,
-        ...finding.controllers,
         ...sources.controllers,
+        ...finding.controllers,
       ],
       providers: [
         dataSourceProvider,
@@ -228,8 +228,8 @@ export class ApiModule {
         ...hardening.providers,
         ...dashboard.providers,
         ...accounts.providers,
-        ...finding.providers,
         ...sources.providers,
+        ...finding.providers,
       ],
       exports: [DataSource, CASE_ENGINE, TOWNS, TOWN, CaseQueries],
     };

@@ -3,7 +3,7 @@
  * (a workflow per case); tests use an in-memory fake. The API knows only this file: it maps the
  * errors below to HTTP in one place (src/api/api-exception.filter.ts).
  */
-import type { ActionResult, CaseAction, CaseFacts, CaseSnapshot, RefusalDetails } from '../workflows/messages';
+import type { ActionResult, CaseAction, CaseFacts, CaseSnapshot, IssuedDocument, RefusalDetails } from '../workflows/messages';
 import { ACTION_NOT_ALLOWED, INVALID_ACTION } from '../workflows/messages';
 
 export interface CaseEngine {
@@ -17,6 +17,11 @@ export interface CaseEngine {
    * Throws CaseNotFoundError, CaseEndedError, ActionRefusedError or EngineUnavailableError.
    */
   act(caseId: string, action: CaseAction, options?: ActOptions): Promise<ActionResult>;
+  /**
+   * Records an issued document in the case's timeline (DOCUMENT_ISSUED); resolves once it is in
+   * the read model. The same document again records nothing. Throws like act.
+   */
+  recordDocument(caseId: string, document: IssuedDocument): Promise<ActionResult>;
   health(): Promise<{ ok: boolean; detail?: string }>;
 }
 

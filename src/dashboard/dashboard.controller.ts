@@ -28,6 +28,9 @@ import {
   VocabularyDto,
 } from './dashboard.dtos';
 import { RESPONSIBLE_POST_LABELS } from './responsible-posts';
+import { PRIORITY_FLAG_LABELS, PRIORITY_FLAGS } from '../registry/child-rules';
+import { AUDIT_KINDS } from '../read-model/entities';
+import { AUDIT_KIND_LABELS } from '../api/audit/audit-kind-labels';
 
 const AUTH_ERRORS = ['AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE', 'DATABASE.UNAVAILABLE'] as const;
 
@@ -71,6 +74,8 @@ export class DashboardController {
       causes: pairs(CAUSES, CAUSE_LABELS),
       posts: Object.entries(RESPONSIBLE_POST_LABELS).map(([code, label]) => ({ code, label })),
       roles: pairs(ROLES, ROLE_LABELS),
+      flags: pairs(PRIORITY_FLAGS, PRIORITY_FLAG_LABELS),
+      auditKinds: pairs(AUDIT_KINDS, AUDIT_KIND_LABELS),
     };
   }
 

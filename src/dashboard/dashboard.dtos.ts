@@ -43,6 +43,12 @@ export class VocabularyDto {
 
   @ApiProperty({ type: [CodeLabelDto] })
   roles!: CodeLabelDto[];
+
+  @ApiProperty({ type: [CodeLabelDto], description: '儿童名册的标记（代码即儿童记录的布尔字段名）/ the registry’s flags (each code is the boolean field of a child’s record)' })
+  flags!: CodeLabelDto[];
+
+  @ApiProperty({ type: [CodeLabelDto], description: '审计记录的操作 / the kinds of the audit log' })
+  auditKinds!: CodeLabelDto[];
 }
 
 export class AreaHeadlineDto {

@@ -10,6 +10,10 @@
  *   Modules import each other by relative paths, which stay inside the same /assets/<hash>/.
  * - brotli or gzip, as the browser accepts (compressed once, kept in memory; echarts 1.1 MB → ~330 kB).
  * - the pages themselves (HTML) are `no-cache` with an ETag, so a new release is seen at once.
+ * - the offline worker (web/offline/worker.js, docs/web.md "Offline capture") is served at
+ *   /offline-worker.js, `no-cache`: at the root, so its scope may cover /app, and with the
+ *   release's hash and the list of /app's assets written in, so a new release installs a new worker
+ *   that precaches exactly that release's files.
  * Everything is same-origin, so the Content-Security-Policy (script-src 'self') holds.
  */
 import { createHash } from 'node:crypto';
@@ -28,6 +32,10 @@ export const WEB_PAGES: Record<string, string> = {
   '/dashboard': 'dashboard/dashboard.html',
   '/app': 'shell/app.html',
 };
+
+/** The service worker's URL → its file under web/ (see OFFLINE_WORKER below). */
+export const OFFLINE_WORKER_URL = '/offline-worker.js';
+const OFFLINE_WORKER = 'offline/worker.js';
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -84,7 +92,19 @@ export function loadWebRelease(webDir = WEB_DIR): WebRelease {
     const file = files.get(page);
     if (file) file.body = Buffer.from(file.body.toString('utf8').replace(/(["'(])\/assets\//g, `$1/assets/${release.hash}/`));
   }
+  const worker = files.get(OFFLINE_WORKER);
+  if (worker) worker.body = Buffer.from(withRelease(worker.body.toString('utf8'), release.hash, appAssets(files)));
   return release;
+}
+
+/** What /app needs offline: every script and style sheet but the dashboard's (and its 1 MB echarts). */
+function appAssets(files: Map<string, StaticFile>): string[] {
+  return [...files.keys()].filter((path) => /\.(js|css)$/.test(path) && !path.startsWith('dashboard/') && path !== 'echarts.min.js' && path !== OFFLINE_WORKER);
+}
+
+/** The worker's placeholders: the release's hash and the assets it precaches. */
+function withRelease(source: string, hash: string, assets: string[]): string {
+  return source.replace("'__RELEASE__'", JSON.stringify(hash)).replace('[/* __APP_ASSETS__ */]', JSON.stringify(assets));
 }
 
 /** The body in the best encoding the request accepts (br, then gzip), compressed once. */
@@ -138,7 +158,7 @@ export function serveWebPages(app: INestApplication, release = loadWebRelease())
   };
   express.use((req: Req, res: Res, next: () => void) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    const page = WEB_PAGES[req.path.replace(/\/+$/, '')];
+    const page = req.path === OFFLINE_WORKER_URL ? OFFLINE_WORKER : WEB_PAGES[req.path.replace(/\/+$/, '')];
     if (page) {
       const file = release.files.get(page);
       return file ? send(req, res, file, 'no-cache', `"${release.hash}"`) : next();

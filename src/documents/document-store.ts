@@ -39,7 +39,7 @@ export interface IssueRequest {
 
 /** A document of this kind already records this step (one paper, one number). */
 export class DocumentAlreadyIssuedError extends Error {
-  constructor(readonly existing: Pick<DocumentRecord, 'id' | 'number'>) {
+  constructor(readonly existing: DocumentRecord) {
     super(`a document of this kind already records this step: ${existing.number}`);
     this.name = 'DocumentAlreadyIssuedError';
   }

@@ -97,6 +97,7 @@ export class ApiMetrics {
           status,
           durationMs: Math.round(seconds * 1000 * 10) / 10,
           ...(code ? { code } : {}),
+          ...(typeof res.locals?.traceId === 'string' ? { traceId: res.locals.traceId } : {}),
           ...(req.user?.id ? { user: req.user.id } : {}),
         });
       });

@@ -23,6 +23,8 @@ export interface RequestLogFields {
   durationMs: number;
   code?: string;
   user?: string;
+  /** The request's OpenTelemetry trace, when traces are on (src/tracing). */
+  traceId?: string;
 }
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;

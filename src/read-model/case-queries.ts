@@ -22,6 +22,8 @@ export interface CaseListFilter {
   overdue?: boolean;
   /** true: open cases only; false: ended cases only; undefined: both. */
   open?: boolean;
+  /** One child's cases (the registry's child page). */
+  childId?: string;
   /** 1-based. */
   page?: number;
   pageSize?: number;
@@ -95,6 +97,7 @@ export class CaseQueries {
     if (filter.school !== undefined) q.andWhere('c.school = :school', { school: filter.school });
     if (filter.stage !== undefined) q.andWhere('c.stage = :stage', { stage: filter.stage });
     if (filter.open !== undefined) q.andWhere('c.open = :open', { open: filter.open });
+    if (filter.childId !== undefined) q.andWhere('c.child_id = :childId', { childId: filter.childId });
     if (filter.overdue !== undefined) {
       const overdue = 'c.next_deadline_at < :now AND c.open AND NOT c.paused';
       // "Not overdue" includes cases without a deadline: NULL < now is NULL, which IS TRUE turns into false.

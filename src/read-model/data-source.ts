@@ -28,6 +28,7 @@ import { ApiRateLimit1766800000000 } from './migrations/1766800000000-api-rate-l
 import { SourceImports1767000000000 } from './migrations/1767000000000-source-imports';
 import { WatchGroups1767000000001 } from './migrations/1767000000001-watch-groups';
 import { FindingCheck1767100000000 } from './migrations/1767100000000-finding-check';
+import { AuditLogPageIndexes1767400000000 } from './migrations/1767400000000-audit-log-page-indexes';
 
 /** In order; append new migrations here. */
 export const READ_MODEL_MIGRATIONS = [
@@ -54,6 +55,7 @@ export const READ_MODEL_MIGRATIONS = [
   SourceImports1767000000000,
   WatchGroups1767000000001,
   FindingCheck1767100000000,
+  AuditLogPageIndexes1767400000000,
 ];
 
 export const MIGRATIONS_TABLE = 'schema_migrations';

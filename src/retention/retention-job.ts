@@ -1,6 +1,6 @@
 /**
  * Retention: what is worth keeping only for a while goes after a configured age; the audit log
- * stays (it is evidence; audit_log_town_at_idx, migration 1764800000000, serves its time-range reads).
+ * stays (it is evidence; its page indexes, migration 1767400000000, keep its reads fast).
  * - delivered notifications' outbox rows (status SENT; the notification itself, the in-app inbox,
  *   stays): after BAOXUE_OUTBOX_RETENTION (default 30d). PENDING and FAILED rows stay: they are work;
  * - idempotency keys: after BAOXUE_IDEMPOTENCY_RETENTION (default 7d, never less than the keys'

@@ -1,4 +1,4 @@
-import { Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, WithStartWorkflowOperation, WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import {
   ActOptions,
@@ -9,7 +9,19 @@ import {
   EngineUnavailableError,
 } from '../api/case-engine.port';
 import type { Policy } from '../workflows/policy';
-import { ActionResult, CaseAction, CaseFacts, CaseSnapshot, RefusalDetails, TASK_QUEUE, actUpdate, caseWorkflowId, projectedUpdate } from '../workflows/messages';
+import {
+  ActionResult,
+  CaseAction,
+  CaseFacts,
+  CaseSnapshot,
+  IssuedDocument,
+  RefusalDetails,
+  TASK_QUEUE,
+  actUpdate,
+  caseWorkflowId,
+  documentIssuedUpdate,
+  projectedUpdate,
+} from '../workflows/messages';
 import { caseWorkflow } from '../workflows/case-workflow';
 import { AREA_KEY, NEXT_DEADLINE_KEY, PAUSED_KEY, SCHOOL_KEY, STAGE_KEY } from './search-attributes';
 import { parseDuration } from '../workflows/policy';
@@ -18,7 +30,7 @@ import { DEFAULT_TIMEOUTS } from '../config';
 
 /**
  * The CaseEngine port on Temporal: a case is the workflow `case-<id>`, an action is its `act`
- * update. Temporal's errors become the port's domain errors here and nowhere else.
+ * update, an issued document its `documentIssued` update. Temporal's errors become the port's domain errors here and nowhere else.
  */
 export class TemporalCaseEngine implements CaseEngine {
   private readonly taskQueue: string;
@@ -75,10 +87,20 @@ export class TemporalCaseEngine implements CaseEngine {
   }
 
   async act(caseId: string, action: CaseAction, options: ActOptions = {}): Promise<ActionResult> {
+    // Temporal deduplicates updates by id within a run: a repeated id returns the first outcome.
+    return this.update(caseId, (handle) => handle.executeUpdate(actUpdate, { args: [action], updateId: options.requestId }));
+  }
+
+  async recordDocument(caseId: string, document: IssuedDocument): Promise<ActionResult> {
+    // The document's id as the update's: a retry is one update; the workflow also records a document once.
+    return this.update(caseId, (handle) => handle.executeUpdate(documentIssuedUpdate, { args: [document], updateId: `document-${document.documentId}` }));
+  }
+
+  /** An update of the case's workflow, its failures mapped to the port's errors. */
+  private async update(caseId: string, send: (handle: WorkflowHandle<typeof caseWorkflow>) => Promise<ActionResult>): Promise<ActionResult> {
     const handle = this.client.workflow.getHandle<typeof caseWorkflow>(caseWorkflowId(caseId));
     try {
-      // Temporal deduplicates updates by id within a run: a repeated id returns the first outcome.
-      return await this.call(() => handle.executeUpdate(actUpdate, { args: [action], updateId: options.requestId }));
+      return await this.call(() => send(handle));
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
         const details = err.cause.details?.[0] as Partial<RefusalDetails> | undefined;

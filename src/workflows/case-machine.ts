@@ -6,13 +6,14 @@
  * Every transition returns the new state and the events it produced; events are the only way
  * the outside world learns of a change, so a human step and an automatic one look alike.
  */
-import { ActionResult, CaseAction, CaseEvent, CaseFacts, CaseSnapshot, SupportHold, SupportMeasureView, ACTION_NOT_ALLOWED, INVALID_ACTION } from './messages';
+import { ActionResult, CaseAction, CaseEvent, CaseFacts, CaseSnapshot, IssuedDocument, SupportHold, SupportMeasureView, ACTION_NOT_ALLOWED, INVALID_ACTION } from './messages';
 import { ChainStagePolicy, Duration, Policy, dayCountOf, isDuration, parseDuration } from './policy';
 import { WorkingDayCalendar, addWorkingDays, wholeDays } from './working-days';
 import {
   ActionType,
   CASE_OPENED,
   CHAIN_STAGES,
+  DOCUMENT_ISSUED,
   CaseEventType,
   ChainStage,
   EVENT_LABELS,
@@ -54,6 +55,8 @@ export interface CaseState {
   measures?: SupportMeasureState[];
   /** The support-before-sanction gate holds the case (times in ms). */
   hold?: { since: number; to: ChainStage; measureIds: string[] };
+  /** Ids of the documents whose issue the timeline records (optional: absent until the first). */
+  documentIds?: string[];
 }
 
 /** A measure in the state; `reminded` is set once its owner was reminded that it is overdue. */
@@ -300,7 +303,16 @@ function invalid(zh: string, en: string): Refusal {
 // ---------------------------------------------------------------------------------------------
 // Human actions
 
-export function applyAction(prev: CaseState, action: CaseAction, policy: Policy, now: number): Transition {
+/** How the workflow's patches change an action (patches.ts); each defaults to the current behaviour. */
+export interface ActionOptions {
+  /**
+   * Whether an extension of the required action's due date moves the stage's window with it (since
+   * v6). Asked only where it changes something, so the workflow's patch marker is written there only.
+   */
+  extensionMovesWindow?: () => boolean;
+}
+
+export function applyAction(prev: CaseState, action: CaseAction, policy: Policy, now: number, options: ActionOptions = {}): Transition {
   const refusal = checkAction(prev, action, now);
   if (refusal) throw new Error(refusal.en); // the workflow's validator refuses first; this guards misuse
   const state = clone(prev);
@@ -374,13 +386,22 @@ export function applyAction(prev: CaseState, action: CaseAction, policy: Policy,
       const target = currentDeadline(state)!;
       const previous = state[target]!;
       state[target] = Date.parse(action.newDueAt);
+      const moved: Record<string, unknown> = {};
       if (target === 'actionDueAt') {
         Object.assign(state.sent, { actionReminder: false, missed: false, supervisor: false, leader: false });
+        // The stage's window moves by as much as the due date (as a pause moves both): a case given
+        // more time for its home visit must not escalate at the old window end meanwhile.
+        const windowEnd = state.windowEndsAt;
+        if (windowEnd !== undefined && (options.extensionMovesWindow ?? (() => true))()) {
+          state.windowEndsAt = windowEnd + (state.actionDueAt! - previous);
+          state.sent.windowReminder = false;
+          Object.assign(moved, { windowEndsAt: iso(state.windowEndsAt), previousWindowEndsAt: iso(windowEnd) });
+        }
       } else {
         state.sent.windowReminder = false;
       }
       skipRemindersThatWouldComeTooEarly(state, policy, now);
-      emit(state, events, now, { type, actor, reason, stageBefore, data: { ...data, deadline: target, previousDueAt: iso(previous) } });
+      emit(state, events, now, { type, actor, reason, stageBefore, data: { ...data, deadline: target, previousDueAt: iso(previous), ...moved } });
       break;
     }
     case 'REASSIGN':
@@ -431,6 +452,25 @@ export function applyAction(prev: CaseState, action: CaseAction, policy: Policy,
       record();
       break;
   }
+  return { state, events };
+}
+
+/**
+ * An issued document enters the timeline (已出具《…》, its number, who): it changes no stage and no
+ * clock. Once per document: a repeated request, or a retry after a lost answer, records nothing more.
+ */
+export function recordDocument(prev: CaseState, doc: IssuedDocument, now: number): Transition {
+  if (prev.documentIds?.includes(doc.documentId)) return { state: prev, events: [] };
+  const state = clone(prev);
+  const events: CaseEvent[] = [];
+  (state.documentIds ??= []).push(doc.documentId);
+  emit(state, events, now, {
+    type: DOCUMENT_ISSUED,
+    actor: doc.issuedBy,
+    reason: `已出具《${doc.kindLabel.zh}》（${doc.number}） / Issued: ${doc.kindLabel.en} (${doc.number})`,
+    stageBefore: state.stage,
+    data: { documentId: doc.documentId, kind: doc.kind, number: doc.number, basisSeq: doc.basisSeq },
+  });
   return { state, events };
 }
 

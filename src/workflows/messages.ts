@@ -158,8 +158,31 @@ export interface CaseWorkflowInput {
    * version of the holiday library is installed then. Absent: Monday to Friday are working days.
    */
   calendar?: WorkingDayCalendar;
+  /**
+   * The history length after which the workflow continues as new (default 2,000 events, well below
+   * Temporal's limits). Lower for a case whose history should stay short; a test of a long-lived
+   * case lowers it to cross the boundary many times. Travels on into every new run.
+   */
+  continueAsNewAfterEvents?: number;
   /** Set only by continue-as-new: the machine state and the events not yet projected. */
   carried?: { state: unknown; pending: CaseEvent[] };
+}
+
+/**
+ * A document issued for the case (src/documents), as its timeline records it: what, which number,
+ * by whom. Codes, labels and numbers only (the document's text stays in the read model).
+ */
+export interface IssuedDocument {
+  documentId: string;
+  kind: string;
+  /** The kind's name: 责令限期改正通知书 / Order to correct within a deadline. */
+  kindLabel: { zh: string; en: string };
+  /** 文号 */
+  number: string;
+  /** Who issued it, as the API names actors: 谭巧玲（coordinator）. */
+  issuedBy: string;
+  /** The timeline step the document records. */
+  basisSeq: number;
 }
 
 export interface ActionResult {
@@ -184,6 +207,8 @@ export const actUpdate = defineUpdate<ActionResult, [CaseAction]>('act');
 /** Resolves once every event so far is in the read model; sent with the start, so a report reads its own write. */
 export const projectedUpdate = defineUpdate<CaseSnapshot, []>('projected');
 export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');
+/** Records an issued document in the timeline (DOCUMENT_ISSUED); the same document twice records it once. */
+export const documentIssuedUpdate = defineUpdate<ActionResult, [IssuedDocument]>('documentIssued');
 
 /** Activities the case workflow calls; implemented in src/activities. */
 export interface CaseActivities {

@@ -39,3 +39,20 @@ export const ONE_TASK_STEP_PATCH = 'baoxue-one-task-step';
 export function oneTaskStepPatched(): boolean {
   return patched(ONE_TASK_STEP_PATCH);
 }
+
+/** Since v6: an approved extension of the required action's due date moves the stage's window too. */
+export const EXTENSION_MOVES_WINDOW_PATCH = 'baoxue-extension-moves-window';
+
+export function extensionMovesWindowPatched(): boolean {
+  return patched(EXTENSION_MOVES_WINDOW_PATCH);
+}
+
+/**
+ * Since v6: the workflow continues as new in a task of its own, one that projects nothing (after a
+ * 1 ms timer), so a task the server refuses at the boundary never runs a projection twice.
+ */
+export const QUIET_CONTINUE_AS_NEW_PATCH = 'baoxue-quiet-continue-as-new';
+
+export function quietContinueAsNewPatched(): boolean {
+  return patched(QUIET_CONTINUE_AS_NEW_PATCH);
+}

@@ -78,7 +78,10 @@ export type AutomaticEventType = (typeof AUTOMATIC_EVENT_TYPES)[number];
 /** The report that opens a case: a human step, but not an action on an open case. */
 export const CASE_OPENED = 'CASE_OPENED';
 
-export type CaseEventType = typeof CASE_OPENED | ActionType | AutomaticEventType;
+/** A document (文书) of the case was issued through the documents API: a human step, not an action. */
+export const DOCUMENT_ISSUED = 'DOCUMENT_ISSUED';
+
+export type CaseEventType = typeof CASE_OPENED | typeof DOCUMENT_ISSUED | ActionType | AutomaticEventType;
 
 export const VISIT_OUTCOMES = ['RETURNED', 'NOT_RETURNED'] as const;
 export type VisitOutcome = (typeof VISIT_OUTCOMES)[number];
@@ -188,6 +191,7 @@ export const EVENT_LABELS: Record<CaseEventType, Label> = {
   RECORD_SUPPORT_OUTCOME: { zh: '记录帮扶结果', en: 'Support outcome recorded' },
   HELD_FOR_SUPPORT: { zh: '待资助落实，暂缓司法程序', en: 'Held for pending education aid' },
   RELEASED: { zh: '资助已落实，恢复推进', en: 'Released: aid decided, escalation continues' },
+  DOCUMENT_ISSUED: { zh: '出具文书', en: 'Document issued' },
 };
 
 export function isEnding(stage: Stage): stage is Ending {

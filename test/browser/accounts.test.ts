@@ -7,52 +7,18 @@
  * over the page, so what was typed stays. One app and one browser for the file; screenshots go to
  * test-artifacts/.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RunningBaoxue } from '../../src/bootstrap';
-import { loadConfig } from '../../src/config';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../support/auth';
-import { launchBrowser, logInOnPage, screenshot } from '../support/browser';
+import { expectNoHorizontalScroll, logInOnPage, screenshot, useBrowserApp } from '../support/browser';
+import { expectPhoneFriendly } from '../support/page-checks';
 import { eventually } from '../support/eventually';
-import { startApp, testConfig } from '../support/running-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-const PHONE = { width: 390, height: 844 };
-let db: TestDatabase;
-let app: RunningBaoxue;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const problems: string[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase({ migrate: false });
-  [app, browser] = await Promise.all([startApp(testConfig({ databaseUrl: db.url, policyPath: loadConfig({}).policyPath })), launchBrowser()]);
-}, 180_000);
-
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-  expect(problems.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await db?.drop();
-});
-
+// The browser logs every failed request: the expired tokens (401) are what these tests provoke, and a taken user name (409) is shown in words.
+const suite = useBrowserApp({ expectedStatuses: [400, 401, 403, 409] });
 
 // Functions run in the browser reach document and sessionStorage through globalThis (the tests compile without the DOM's types).
-async function openApp(name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`${name}: ${err.message}`));
-  page.on('console', (message) => {
-    // The browser logs every failed request: the expired tokens (401) are what these tests provoke, and a taken user name (409) is shown in words.
-    if (message.type() === 'error' && !/status of (400|401|403|409)/.test(message.text())) problems.push(`${name}: ${message.text()}`);
-  });
-  await page.goto(`${app.apiUrl}/app`);
-  return page;
-}
+// bypassCSP only so that axe-core can be injected (dashboard.test.ts runs the pages under the real CSP).
+const openApp = (name: string) => suite.open('/app', { who: name, bypassCSP: true });
 
 async function adminOnAccounts(): Promise<Page> {
   const page = await openApp('admin');
@@ -60,11 +26,6 @@ async function adminOnAccounts(): Promise<Page> {
   // The administrator reads no case: its first page after log-in is 账号管理 (web/shell/navigation.js firstPageFor).
   await page.waitForSelector('[data-testid="create-account"]');
   return page;
-}
-
-async function noHorizontalScroll(page: Page): Promise<void> {
-  const widths = await page.evaluate(() => ({ scroll: (globalThis as any).document.documentElement.scrollWidth as number, client: (globalThis as any).document.documentElement.clientWidth as number }));
-  expect(widths.scroll).toBeLessThanOrEqual(widths.client);
 }
 
 async function fillTeacher(page: Page, username: string, displayName: string): Promise<void> {
@@ -102,8 +63,7 @@ describe('accounts in the browser, phone first', () => {
     oneTimePassword = (await page.textContent('[data-testid="otp-value"]'))!.trim();
     expect(oneTimePassword).toMatch(/^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$/);
     expect(await page.textContent('[data-testid="one-time-password"]')).toContain('只显示这一次');
-    await noHorizontalScroll(page);
-    await screenshot(page, 'accounts-created');
+    await expectPhoneFriendly(page, 'accounts-created');
 
     // The same user name again: the API's refusal beside the field.
     await fillTeacher(page, 'zhang.san', '张三');
@@ -117,8 +77,8 @@ describe('accounts in the browser, phone first', () => {
     await logInOnPage(page, 'zhang.san', oneTimePassword);
     await page.waitForSelector('[data-testid="forced-password-change"]');
     expect(await page.$$eval('#menu a', (links) => links.length)).toBe(0); // nothing else to click until it is done
-    await noHorizontalScroll(page);
-    await screenshot(page, 'accounts-forced-change');
+    // The page a new colleague meets first: axe-core checks it too.
+    await expectPhoneFriendly(page, 'accounts-forced-change');
 
     const form = '[data-testid="forced-password-change"]';
     await page.fill(`${form} input[name=oldPassword]`, oneTimePassword);
@@ -159,7 +119,7 @@ describe('accounts in the browser, phone first', () => {
     await page.click('[data-testid="reset-password"]');
     await page.click('[data-testid="check-answers"] [data-testid="confirm"]');
     await page.waitForSelector('[data-testid="one-time-password"]');
-    await noHorizontalScroll(page);
+    await expectNoHorizontalScroll(page);
     await screenshot(page, 'accounts-reset');
   });
 });
@@ -212,10 +172,10 @@ describe('sessions in the browser', () => {
     await page.waitForSelector('[data-testid="login-form"]');
     // The page does not wait for the log-out call: look for its row in the audit log.
     await eventually('the log-out reaches the API', async () => {
-      const [row] = await db.dataSource.query(`SELECT 1 FROM audit_log WHERE what = 'LOGOUT' AND username = 'admin' AND status = 204`);
+      const [row] = await suite.db.dataSource.query(`SELECT 1 FROM audit_log WHERE what = 'LOGOUT' AND username = 'admin' AND status = 204`);
       return row;
     }, 10_000);
-    const res = await fetch(`${app.apiUrl}/api/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
+    const res = await fetch(`${suite.app.apiUrl}/api/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { details: unknown }).details).toEqual({ reason: 'REVOKED' });
   });

@@ -9,81 +9,31 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RunningBaoxue } from '../../src/bootstrap';
+import type { Page } from 'playwright-core';
 import { loadConfig } from '../../src/config';
 import { DEMO_PASSWORD, as } from '../support/auth';
-import { launchBrowser, logInOnPage, screenshot } from '../support/browser';
+import { PHONE, logInOnPage, screenshot, useBrowserApp } from '../support/browser';
+import { expectPhoneFriendly } from '../support/page-checks';
 import { validIdNumber } from '../support/fixtures';
-import { startApp, testConfig, waitForCase } from '../support/running-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { waitForCase } from '../support/running-app';
 
-const PHONE = { width: 390, height: 844 };
-let db: TestDatabase;
-let app: RunningBaoxue;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const problems: string[] = [];
 let reportedCaseId = '';
 
-beforeAll(async () => {
-  const policy = JSON.parse(readFileSync(loadConfig({}).policyPath, 'utf8'));
-  policy.version = `${policy.version}-browser`;
-  policy.stages.CORRECTION_DEADLINE.window = '4s';
-  const dir = mkdtempSync(join(tmpdir(), 'baoxue-casework-'));
-  writeFileSync(join(dir, 'policy.json'), JSON.stringify(policy));
-  db = await createTestDatabase({ migrate: false });
-  [app, browser] = await Promise.all([startApp(testConfig({ databaseUrl: db.url, policyPath: join(dir, 'policy.json'), seedDemoCases: true })), launchBrowser()]);
-  await app.demoSeeded;
-}, 180_000);
-
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-  expect(problems.splice(0)).toEqual([]);
+const suite = useBrowserApp({
+  config: () => {
+    const policy = JSON.parse(readFileSync(loadConfig({}).policyPath, 'utf8'));
+    policy.version = `${policy.version}-browser`;
+    policy.stages.CORRECTION_DEADLINE.window = '4s';
+    const dir = mkdtempSync(join(tmpdir(), 'baoxue-casework-'));
+    writeFileSync(join(dir, 'policy.json'), JSON.stringify(policy));
+    return { policyPath: join(dir, 'policy.json'), seedDemoCases: true };
+  },
+  // The pages show the API's refusals in words: 401 of an expired session, 400/409 refusals.
+  expectedStatuses: [400, 401, 409],
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await db?.drop();
-});
-
-// Functions run in the browser reach `document` through globalThis (the tests compile without the DOM's types).
 
 /** /app as `username`, logged in through the page; waits for the first page (my tasks). */
-async function appAs(username: string, viewport = PHONE): Promise<Page> {
-  // bypassCSP only so that axe-core can be injected; the pages themselves run under the real CSP in dashboard.test.ts.
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true, bypassCSP: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`${username}: ${err.message}`));
-  page.on('console', (message) => {
-    // The browser logs every failed request; the pages show the API's refusals in words (401 of an expired session, 400/409 refusals).
-    if (message.type() === 'error' && !/status of (400|401|409)/.test(message.text())) problems.push(`${username}: ${message.text()}`);
-  });
-  await page.goto(`${app.apiUrl}/app`);
-  await logInOnPage(page, username, DEMO_PASSWORD);
-  await page.waitForSelector('[data-testid="task-total"]');
-  return page;
-}
-
-/** axe-core in the page: the serious and critical violations, as "rule: targets". */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  return page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  });
-}
-
-async function expectPhoneFriendly(page: Page, name: string): Promise<void> {
-  const widths = await page.evaluate(() => ({ scroll: (globalThis as any).document.documentElement.scrollWidth as number, client: (globalThis as any).document.documentElement.clientWidth as number }));
-  expect(widths.scroll).toBeLessThanOrEqual(widths.client);
-  expect(await axeViolations(page)).toEqual([]);
-  await screenshot(page, name);
-}
+const appAs = (username: string, viewport = PHONE) => suite.appAs(username, { viewport, bypassCSP: true });
 
 const text = (page: Page, testid: string) => page.textContent(`[data-testid="${testid}"]`);
 const chinaDay = (offsetDays = 0) => new Date(Date.now() + 8 * 3600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
@@ -179,7 +129,7 @@ describe('a day’s casework in the browser, phone first', () => {
     await page.waitForSelector('[data-testid="action-message"].ok');
     expect(await text(page, 'action-message')).toContain('家访 → 劝返');
     expect(await text(page, 'case-stage')).toBe('劝返');
-    const c = await waitForCase(app.apiUrl!, reportedCaseId, (x) => x.stage === 'PERSUASION');
+    const c = await waitForCase(suite.app.apiUrl!, reportedCaseId, (x) => x.stage === 'PERSUASION');
     expect(c.timeline.filter((e) => e.type === 'RECORD_HOME_VISIT')).toHaveLength(1); // sent once
     await screenshot(page, 'app-home-visit-recorded');
 
@@ -213,10 +163,10 @@ describe('a day’s casework in the browser, phone first', () => {
   });
 
   it('the justice office issues the judicial document once the time to correct has passed', async () => {
-    const town = await as(app.apiUrl!, 'town');
+    const town = await as(suite.app.apiUrl!, 'town');
     const listed = await town.get('/api/cases?area=QIAOTING&open=true').expect(200);
     const zhao = listed.body.items.find((c: { child: { name: string } }) => c.child.name === '赵小梅');
-    await waitForCase(app.apiUrl!, zhao.id, (c) => c.stage === 'JUDICIAL_DOCUMENT');
+    await waitForCase(suite.app.apiUrl!, zhao.id, (c) => c.stage === 'JUDICIAL_DOCUMENT');
     const page = await appAs('justice');
     await openCaseFromTasks(page, '赵小梅');
     const form = 'form[data-action="ISSUE_JUDICIAL_DOCUMENT"]';
@@ -256,29 +206,19 @@ describe('a day’s casework in the browser, phone first', () => {
     await page.waitForSelector('[data-testid="reassign-summary"]');
     expect(await text(page, 'reassign-summary')).toBe('已转交 3 / 3 件');
     await expectPhoneFriendly(page, 'app-bulk-reassign');
-    const secretary = await as(app.apiUrl!, 'secretary');
+    const secretary = await as(suite.app.apiUrl!, 'secretary');
     const held = (await secretary.get('/api/me/tasks?pageSize=100').expect(200)).body.items.filter((t: { reassignedBy: string | null }) => t.reassignedBy);
     expect(new Set(held.map((t: { caseId: string }) => t.caseId)).size).toBe(3);
   });
 
   it('the account administrator starts on the accounts page, with no tasks or dashboard in the menu', async () => {
-    const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', bypassCSP: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`admin: ${err.message}`));
-    await page.goto(`${app.apiUrl}/app`);
-    await logInOnPage(page, 'admin', DEMO_PASSWORD);
-    await page.waitForSelector('[data-testid="accounts"]');
+    const page = await suite.appAs('admin', { bypassCSP: true, waitFor: '[data-testid="accounts"]' });
     expect(await page.$$eval('#menu a', (links) => links.map((a) => a.getAttribute('data-nav')))).toEqual(['accounts', 'password']);
     await expectPhoneFriendly(page, 'app-accounts');
   });
 
   it('the leader drills from the dashboard into an area and a case', async () => {
-    const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', bypassCSP: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`leader: ${err.message}`));
-    await page.goto(`${app.apiUrl}/dashboard`);
+    const page = await suite.open('/dashboard', { who: 'leader', bypassCSP: true });
     await logInOnPage(page, 'leader', DEMO_PASSWORD);
     await page.waitForSelector('body[data-ready]');
     await expectPhoneFriendly(page, 'dashboard-phone');

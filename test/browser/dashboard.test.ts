@@ -6,56 +6,18 @@
  * test saves a screenshot under test-artifacts/.
  */
 import { Client, Connection } from '@temporalio/client';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { monthOf, previousMonth } from '../../src/dashboard/china-time';
 import { MONTHLY_REPORT_SCHEDULE_ID } from '../../src/workflows/monthly-report-messages';
-import type { RunningBaoxue } from '../../src/bootstrap';
-import { loadConfig } from '../../src/config';
 import { DEMO_PASSWORD, as } from '../support/auth';
-import { launchBrowser, logInOnPage, screenshot } from '../support/browser';
-import { startApp, testConfig } from '../support/running-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { logInOnPage, screenshot, useBrowserApp } from '../support/browser';
 
-let db: TestDatabase;
-let app: RunningBaoxue;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+// Console errors and page errors of every page fail the test: no script error, no CSP violation (the
+// pages run under the real CSP here). The pages expect one failed request: a refused log-in or an
+// expired token (401), shown in words.
+const suite = useBrowserApp({ config: () => ({ seedDemoCases: true }), expectedStatuses: [401] });
 
-beforeAll(async () => {
-  db = await createTestDatabase({ migrate: false });
-  [app, browser] = await Promise.all([
-    startApp(testConfig({ databaseUrl: db.url, policyPath: loadConfig({}).policyPath, seedDemoCases: true })),
-    launchBrowser(),
-  ]);
-  await app.demoSeeded;
-}, 180_000);
-
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-  expect(problems.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await db?.drop();
-});
-
-/** Console errors and page errors of every page, checked after each test: no script error, no CSP violation. */
-const problems: string[] = [];
-
-async function openPage(path: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`${path}: ${err.message}`));
-  page.on('console', (message) => {
-    // The browser logs every failed request; the pages expect one: a refused log-in or an expired token (401), shown in words.
-    if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(`${path}: ${message.text()}`);
-  });
-  await page.goto(`${app.apiUrl}${path}`);
-  return page;
-}
+const openPage = (path: string, viewport = { width: 1280, height: 900 }): Promise<Page> => suite.open(path, { viewport });
 
 async function dashboardAs(username: string, viewport?: { width: number; height: number }): Promise<Page> {
   const page = await openPage('/dashboard', viewport);
@@ -98,9 +60,9 @@ describe('the leading group’s dashboard in a browser', () => {
 
   it('opens the cases of a matrix cell, then a case’s full timeline with time, actor and reason, and its documents', async () => {
     // The town office issues the order to correct of the case at CORRECTION_DEADLINE through the API.
-    const town = await as(app.apiUrl!, 'town');
+    const town = await as(suite.app.apiUrl!, 'town');
     const listed = await town.get('/api/cases?area=QIAOTING&stage=CORRECTION_DEADLINE').expect(200);
-    await town.post(`/api/cases/${listed.body.items[0].id}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(201);
+    const order = (await town.post(`/api/cases/${listed.body.items[0].id}/documents`).send({ kind: 'CORRECTION_ORDER' }).expect(201)).body;
 
     const page = await dashboardAs('coordinator');
     await page.click('[data-cell="QIAOTING:CORRECTION_DEADLINE"] a');
@@ -110,11 +72,16 @@ describe('the leading group’s dashboard in a browser', () => {
     await page.waitForSelector('[data-testid="timeline"] li');
     expect(await text(page, 'case-title')).toContain('赵小梅');
     const steps = await page.locator('[data-testid="timeline"] li').allTextContents();
-    expect(steps).toHaveLength(4);
+    expect(steps).toHaveLength(5);
     expect(steps[3]).toContain('批评教育并责令限期改正');
     expect(steps[3]).toContain('李尚春（town）');
     expect(steps[3]).toContain('已当面批评教育并送达责令改正通知');
     expect(steps[3]).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/); // China time, in Chinese form
+    // Issuing the order is itself a step: who, when, which paper and its number.
+    expect(steps[4]).toContain('出具文书');
+    expect(steps[4]).toContain('李尚春（town）');
+    expect(steps[4]).toContain(`已出具《责令限期改正通知书》（${order.number}）`);
+    expect(steps[4]).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
     // The town office issued the order to correct: the case page lists it with its 文号.
     await page.waitForFunction(() => /责令限期改正通知书 · 故陵.*〔\d{4}〕\d+号/.test((globalThis as any).document.querySelector('[data-testid="documents"]').textContent));
     await screenshot(page, 'dashboard-case-timeline');
@@ -149,11 +116,24 @@ describe('the leading group’s dashboard in a browser', () => {
     await screenshot(dashboard, 'dashboard-after-home-visit');
   });
 
-  it('switches to English and back with the toggle', async () => {
+  it('switches to English and back with the toggle; the trend names its months in Chinese form (2026年1月), in English under the toggle', async () => {
     const page = await dashboardAs('leader');
     expect(await page.textContent('[data-testid="matrix"] thead')).toContain('家访');
+    const months = () => page.evaluate(() => {
+      const g = globalThis as any;
+      return g.echarts.getInstanceByDom(g.document.getElementById('trend-chart')).getOption().xAxis[0].data as string[];
+    });
+    const chinese = await months();
+    expect(chinese.length).toBeGreaterThan(0);
+    for (const m of chinese) expect(m).toMatch(/^\d{4}年([1-9]|1[0-2])月$/);
+    expect(chinese).toContain(`${monthOf(new Date()).slice(0, 4)}年${Number(monthOf(new Date()).slice(5, 7))}月`);
     await page.click('[data-testid="lang-toggle"]');
     await page.waitForFunction(() => (globalThis as any).document.documentElement.lang === 'en');
+    await page.waitForFunction(() => {
+      const g = globalThis as any;
+      const node = g.document.getElementById('trend-chart');
+      return /^[A-Z][a-z]{2} \d{4}$/.test(node ? g.echarts.getInstanceByDom(node)?.getOption().xAxis[0].data[0] ?? '' : '');
+    });
     expect(await page.textContent('.headline')).toContain('Open cases');
     expect(await page.textContent('[data-testid="matrix"] thead')).toContain('Home visit');
     expect(await text(page, 'ranking-rule')).toContain('fewer overdue cases first');
@@ -186,19 +166,20 @@ describe('the leading group’s dashboard in a browser', () => {
     const page = await dashboardAs('leader');
     expect(await page.textContent('[data-testid="reports-section"]')).toContain('尚无报告');
     // What happens at 01:00 on the 1st: the schedule starts monthlyReportWorkflow, its activity stores the report.
-    const connection = await Connection.connect({ address: app.temporalAddress });
+    const connection = await Connection.connect({ address: suite.app.temporalAddress });
     try {
       await new Client({ connection }).schedule.getHandle(MONTHLY_REPORT_SCHEDULE_ID).trigger();
     } finally {
       await connection.close();
     }
     const month = previousMonth(monthOf(new Date()));
-    await page.waitForSelector(`[data-testid="reports"] li:has-text("${month}")`, { timeout: 30_000 });
-    const stored = await db.dataSource.query(`SELECT trigger, nil FROM monthly_reports WHERE month = $1`, [month]);
+    const inWords = `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`; // the list names the month in Chinese form
+    await page.waitForSelector(`[data-testid="reports"] li:has-text("${inWords}")`, { timeout: 30_000 });
+    const stored = await suite.db.dataSource.query(`SELECT trigger, nil FROM monthly_reports WHERE month = $1`, [month]);
     expect(stored).toEqual([{ trigger: 'schedule', nil: true }]); // the demo town's cases were all opened this month
     expect(await page.textContent('[data-testid="reports"]')).toContain('零报告');
     const download = page.waitForEvent('download');
-    await page.click(`[data-testid="reports"] li:has-text("${month}") button:has-text("PDF")`);
+    await page.click(`[data-testid="reports"] li:has-text("${inWords}") button:has-text("PDF")`);
     expect((await download).suggestedFilename()).toBe(`动态监测书面报告-${month}.pdf`);
     await screenshot(page, 'dashboard-reports');
   });

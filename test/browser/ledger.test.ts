@@ -8,76 +8,20 @@
  * or critical violation on each state. One app and one browser for the file; screenshots go to test-artifacts/.
  */
 import { readFileSync } from 'fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RunningBaoxue } from '../../src/bootstrap';
-import { loadConfig } from '../../src/config';
-import { DEMO_PASSWORD } from '../support/auth';
-import { launchBrowser, logInOnPage, screenshot } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { useBrowserApp } from '../support/browser';
+import { expectPhoneFriendly } from '../support/page-checks';
 import { idNumberFor, ledgerCsv } from '../support/ledger-files';
-import { startApp, testConfig } from '../support/running-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-const PHONE = { width: 390, height: 844 };
 const ROWS = 500;
-let db: TestDatabase;
-let app: RunningBaoxue;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const problems: string[] = [];
+const suite = useBrowserApp();
 
-beforeAll(async () => {
-  db = await createTestDatabase({ migrate: false });
-  [app, browser] = await Promise.all([startApp(testConfig({ databaseUrl: db.url, policyPath: loadConfig({}).policyPath })), launchBrowser()]);
-}, 180_000);
-
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-  expect(problems.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await db?.drop();
-});
-
-// Functions run in the browser reach document through globalThis (the tests compile without the DOM's types).
-async function appAs(username: string): Promise<Page> {
-  // bypassCSP only so that axe-core can be injected; the pages themselves run under the real CSP in dashboard.test.ts.
-  const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', acceptDownloads: true, bypassCSP: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`${username}: ${err.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`${username}: ${message.text()}`);
-  });
-  await page.goto(`${app.apiUrl}/app`);
-  await logInOnPage(page, username, DEMO_PASSWORD);
-  await page.waitForSelector('[data-testid="task-total"]');
-  return page;
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  return page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  });
-}
-
-async function expectPhoneFriendly(page: Page, name: string): Promise<void> {
-  const widths = await page.evaluate(() => ({ scroll: (globalThis as any).document.documentElement.scrollWidth as number, client: (globalThis as any).document.documentElement.clientWidth as number }));
-  expect(widths.scroll).toBeLessThanOrEqual(widths.client);
-  expect(await axeViolations(page)).toEqual([]);
-  await screenshot(page, name);
-}
+const appAs = (username: string) => suite.appAs(username, { bypassCSP: true });
 
 const count = (page: Page, scope: string, key: string) => page.textContent(`${scope} [data-testid="report-counts"] [data-count="${key}"]`);
 
 async function childrenOfFile(): Promise<number> {
-  const rows: Array<{ n: string }> = await db.dataSource.query(`SELECT count(*) AS n FROM children WHERE id_number LIKE '500235%' AND name LIKE '学生%'`);
+  const rows: Array<{ n: string }> = await suite.db.dataSource.query(`SELECT count(*) AS n FROM children WHERE id_number LIKE '500235%' AND name LIKE '学生%'`);
   return Number(rows[0].n);
 }
 
@@ -100,6 +44,10 @@ describe('the ledger page, phone first', () => {
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0]).toMatch(/^5出生日期2099-13-40/);
     expect(await page.textContent('[data-testid="import-progress-words"]')).toBe('检查完毕');
+    // What to do next, in words: no parameter name (it was "（goodRowsOnly=true）").
+    const advice = await page.textContent('[data-testid="import-error"]');
+    expect(advice).toContain('或选择只导入合格的行');
+    expect(advice).not.toMatch(/goodRowsOnly|=/);
     expect(await childrenOfFile()).toBe(0); // the check writes nothing
     expect(await page.getAttribute('[data-testid="import-progress"]', 'value')).toBe(await page.getAttribute('[data-testid="import-progress"]', 'max'));
     await expectPhoneFriendly(page, 'ledger-checked');
@@ -117,7 +65,7 @@ describe('the ledger page, phone first', () => {
     const page = await appAs('coordinator');
     const csv = Buffer.from(ledgerCsv({ count: 3, start: 300_000, cases: { 0: '因贫' } }), 'utf8');
     const checkAndImport = async (reopen: boolean) => {
-      await page.goto(`${app.apiUrl}/app#/tasks`);
+      await page.goto(`${suite.app.apiUrl}/app#/tasks`);
       await page.click('nav a[href="#/ledger"]');
       await page.setInputFiles('[data-testid="ledger-import"] input[name=file]', { name: '台账.csv', mimeType: 'text/csv', buffer: csv });
       await page.click('[data-testid="ledger-import"] button[type=submit]');
@@ -134,9 +82,9 @@ describe('the ledger page, phone first', () => {
     };
     await checkAndImport(false);
     // Closed in the read model only (as test/e2e/ledger.test.ts does): the engine's closing is not what this page is about.
-    await db.dataSource.query(`UPDATE cases SET stage = 'CLOSED', open = false, ended_at = now() WHERE child_id = (SELECT id FROM children WHERE id_number = $1)`, [idNumberFor(300_001)]);
+    await suite.db.dataSource.query(`UPDATE cases SET stage = 'CLOSED', open = false, ended_at = now() WHERE child_id = (SELECT id FROM children WHERE id_number = $1)`, [idNumberFor(300_001)]);
     await checkAndImport(true);
-    const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM cases WHERE open AND child_id = (SELECT id FROM children WHERE id_number = $1)`, [idNumberFor(300_001)]);
+    const [{ n }] = await suite.db.dataSource.query(`SELECT count(*)::int AS n FROM cases WHERE open AND child_id = (SELECT id FROM children WHERE id_number = $1)`, [idNumberFor(300_001)]);
     expect(n).toBe(1);
   }, 180_000);
 

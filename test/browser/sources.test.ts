@@ -6,67 +6,17 @@
  * versions table, and is told that the same file again changes nothing. A teacher is offered the
  * attendance of their class only. axe-core finds no serious or critical violation on each state.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RunningBaoxue } from '../../src/bootstrap';
-import { DEMO_PASSWORD } from '../support/auth';
-import { launchBrowser, logInOnPage, screenshot } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { useBrowserApp } from '../support/browser';
+import { expectPhoneFriendly } from '../support/page-checks';
 import { idNumberFor } from '../support/ledger-files';
 import { csvOf, rollRows } from '../support/source-files';
-import { startApp, testConfig } from '../support/running-app';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
 
-const PHONE = { width: 390, height: 844 };
-let db: TestDatabase;
-let app: RunningBaoxue;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const problems: string[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase({ migrate: false });
-  [app, browser] = await Promise.all([startApp(testConfig({ databaseUrl: db.url })), launchBrowser()]);
-}, 180_000);
-
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-  expect(problems.splice(0)).toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await db?.drop();
-});
-
-async function appAs(username: string): Promise<Page> {
-  // bypassCSP only so that axe-core can be injected.
-  const context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', bypassCSP: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => problems.push(`${username}: ${err.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`${username}: ${message.text()}`);
-  });
-  await page.goto(`${app.apiUrl}/app`);
-  await logInOnPage(page, username, DEMO_PASSWORD);
-  await page.waitForSelector('[data-testid="task-total"]');
-  return page;
-}
-
-async function expectPhoneFriendly(page: Page, name: string): Promise<void> {
-  const widths = await page.evaluate(() => ({ scroll: (globalThis as any).document.documentElement.scrollWidth as number, client: (globalThis as any).document.documentElement.clientWidth as number }));
-  expect(widths.scroll).toBeLessThanOrEqual(widths.client);
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const violations = await page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] });
-    return result.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  });
-  expect(violations).toEqual([]);
-  await screenshot(page, name);
-}
+const suite = useBrowserApp();
+const appAs = (username: string) => suite.appAs(username, { bypassCSP: true });
 
 const count = (page: Page, scope: string, key: string) => page.textContent(`${scope} [data-testid="report-counts"] [data-count="${key}"]`);
-const rollRecords = async () => (await db.dataSource.query(`SELECT count(*)::int AS n FROM roll_records`))[0].n as number;
+const rollRecords = async () => (await suite.db.dataSource.query(`SELECT count(*)::int AS n FROM roll_records`))[0].n as number;
 
 async function check(page: Page, file: Buffer, name: string): Promise<void> {
   await page.setInputFiles('[data-testid="source-import"] input[name=file]', { name, mimeType: 'text/csv', buffer: file });

@@ -188,6 +188,8 @@ describe('GET /api/audit', () => {
     const byUser = await leader.get('/api/audit?username=TEACHER&what=READ_CASE').expect(200);
     expect(byUser.body.items.length).toBeGreaterThan(0);
     expect(byUser.body.items.every((e: { username: string; what: string }) => e.username === 'teacher' && e.what === 'READ_CASE')).toBe(true);
+    // Each entry names its kind in words for the audit page.
+    expect(byUser.body.items[0].whatLabel).toEqual({ zh: '查看案件', en: 'Read a case' });
 
     await leader.get('/api/audit?caseId=nope').expect(400);
     // Reading the audit log is itself recorded.

@@ -10,6 +10,7 @@ import { DEFAULT_TOWN_PATH, loadTowns } from '../../src/read-model/town';
 import { projectCase } from '../../src/read-model/projection';
 import type { CaseEvent } from '../../src/workflows/messages';
 import type { Stage } from '../../src/workflows/vocabulary';
+import { EngineUnavailableError } from '../../src/api/case-engine.port';
 import { createTestApi, TestApi } from '../support/api-app';
 import { as, AsUser, DEMO_PASSWORD } from '../support/auth';
 import { event, openCase, snapshot, validIdNumber } from '../support/fixtures';
@@ -87,6 +88,25 @@ describe('POST /api/cases/:id/documents', () => {
     expect(again.body).toMatchObject({ code: 'DOCUMENT.ALREADY_ISSUED', details: { documentId: res.body.id, number: res.body.number } });
     const list = await people.coordinator.get(`/api/cases/${caseId}/documents`).expect(200);
     expect(list.body.items.map((d: { id: string }) => d.id)).toEqual([res.body.id]);
+    // The issue went to the case's timeline (the workflow records one document once, however often it is sent).
+    const recorded = api.engine.documents.filter((d) => d.caseId === caseId).map((d) => d.document);
+    expect(recorded[0]).toEqual({ documentId: res.body.id, kind: 'CORRECTION_ORDER', kindLabel: res.body.kindLabel, number: res.body.number, issuedBy: '李尚春（town）', basisSeq: 4 });
+    expect(new Set(recorded.map((d) => d.documentId))).toEqual(new Set([res.body.id]));
+  });
+
+  it('the engine down after the document was stored: 503, and the retry records that document in the timeline and answers 409', async () => {
+    const caseId = await caseWith(TO_CRITICISM);
+    api.engine.refuseWith = new EngineUnavailableError();
+    try {
+      const failed = await people.town.post(`/api/cases/${caseId}/documents`).send({ kind: 'CRITICISM_RECORD' });
+      expect(failed.status).toBe(503);
+    } finally {
+      api.engine.refuseWith = undefined;
+    }
+    const retry = await people.town.post(`/api/cases/${caseId}/documents`).send({ kind: 'CRITICISM_RECORD' }).expect(409);
+    expect(retry.body.code).toBe('DOCUMENT.ALREADY_ISSUED');
+    const recorded = api.engine.documents.filter((d) => d.caseId === caseId).map((d) => d.document.documentId);
+    expect(recorded).toEqual([retry.body.details.documentId, retry.body.details.documentId]);
   });
 
   it('refuses a second paper for an order numbered outside baoxue (409 DOCUMENT.NUMBERED_OUTSIDE)', async () => {

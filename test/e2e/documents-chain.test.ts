@@ -4,6 +4,8 @@
  * accounts. The case goes from the report to legal liability, partly by the engine's own steps;
  * its documents are issued when their step has happened, and the evidence pack lists every step.
  */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import type { RunningBaoxue } from '../../src/bootstrap';
 import { shanghaiTimestamp } from '../../src/documents/shanghai-time';
@@ -13,18 +15,22 @@ import { validIdNumber } from '../support/fixtures';
 import { binaryBody, pdfFontNames, pdfText } from '../support/pdf-text';
 import { CaseView, reportBody, startApp, testConfig, waitForCase } from '../support/running-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { expectReadModelMatchesWorkflow } from '../support/workflow-history';
 
 let db: TestDatabase;
 let app: RunningBaoxue;
 let api: string;
+let temporal: Client;
 
 beforeAll(async () => {
   db = await createTestDatabase({ migrate: false });
   app = await startApp(testConfig({ databaseUrl: db.url }));
   api = app.apiUrl!;
+  temporal = new Client({ connection: await Connection.connect({ address: app.temporalAddress }) });
 }, 120_000);
 
 afterAll(async () => {
+  await temporal?.connection.close();
   await app?.stop();
   await db?.drop();
 });
@@ -118,5 +124,53 @@ describe('documents of a case that goes the whole chain, and its evidence pack',
     expect(text).toContain('云故司〔2026〕1号');
     expect(text).toContain(`第${pages}页共${pages}页`);
     expect(text).toMatch(new RegExp(`办理经过SHA-256：${res.headers['x-timeline-sha256']}`));
+  }, 60_000);
+});
+
+describe('issuing a document is a step of the timeline', () => {
+  it('writes 已出具《…》 with who, when and the number, once, even when the request is repeated with its Idempotency-Key', async () => {
+    const reported = await post('/api/cases', reportBody(), 'principal');
+    expect(reported.status).toBe(201);
+    const caseId: string = reported.body.id;
+    const principal = await as(api, 'principal');
+    const key = randomUUID();
+    const first = await principal.post(`/api/cases/${caseId}/documents`).set('Idempotency-Key', key).send({ kind: 'ENROLMENT_NOTICE' });
+    expect(first.status).toBe(201);
+    const again = await principal.post(`/api/cases/${caseId}/documents`).set('Idempotency-Key', key).send({ kind: 'ENROLMENT_NOTICE' });
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotency-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    // A new request for the same step is refused, and still adds no step.
+    const second = await principal.post(`/api/cases/${caseId}/documents`).set('Idempotency-Key', randomUUID()).send({ kind: 'ENROLMENT_NOTICE' });
+    expect(second.status).toBe(409);
+    expect(second.body.code).toBe('DOCUMENT.ALREADY_ISSUED');
+
+    const view: CaseView = (await (await as(api, 'coordinator')).get(`/api/cases/${caseId}`)).body;
+    const issued = view.timeline.filter((e) => e.type === 'DOCUMENT_ISSUED');
+    expect(issued).toHaveLength(1);
+    expect(issued[0]).toMatchObject({
+      actor: '谢勇（principal）',
+      automatic: false,
+      stageBefore: 'HOME_VISIT',
+      stageAfter: 'HOME_VISIT',
+      reason: expect.stringContaining(`已出具《义务教育入学通知书》（${first.body.number}）`),
+    });
+    expect((issued[0] as unknown as { label: unknown }).label).toEqual(EVENT_LABELS.DOCUMENT_ISSUED);
+    expect(Math.abs(Date.parse(issued[0].occurredAt) - Date.parse(first.body.issuedAt))).toBeLessThan(10_000);
+    expect(issued[0].seq).toBe(2);
+    // The step went the way of every other: through the case's workflow into the read model, once.
+    expect(await expectReadModelMatchesWorkflow(app.dataSource, temporal, caseId, app.payloadCodec)).toBe(2);
+  }, 60_000);
+
+  it('an ended case gets no new document: 409 CASE.CLOSED, and nothing is written', async () => {
+    const reported = await post('/api/cases', reportBody(), 'principal');
+    const caseId: string = reported.body.id;
+    expect((await post(`/api/cases/${caseId}/actions`, { type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED' }, 'secretary')).status).toBe(200);
+    expect((await post(`/api/cases/${caseId}/actions`, { type: 'CANCEL', reason: '误报' }, 'coordinator')).status).toBe(200);
+    const res = await post(`/api/cases/${caseId}/documents`, { kind: 'HOME_VISIT_RECORD' }, 'secretary');
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'CASE.CLOSED', details: { kind: 'HOME_VISIT_RECORD', stage: 'CANCELLED' } });
+    expect(res.body.message).toContain('案件已结束');
+    expect((await (await as(api, 'coordinator')).get(`/api/cases/${caseId}/documents`)).body.items).toEqual([]);
   }, 60_000);
 });

@@ -2,10 +2,12 @@
  * The four sources over HTTP (POST /api/sources/import, real PostgreSQL, the worker's runner
  * beside the API as `npm start` has it): 202 and the job followed to its end, the 422 row report,
  * the same file again answered with the earlier import, the versions list, the scope rule per
- * role (403 naming why, 400 asking for the school), a bad file type, and the audit row.
+ * role (403 naming why, 400 asking for the school), a bad file type, decompression bombs (the
+ * ledger's bounds: refused at once, or as the job's error), and the audit row.
  */
 import { createTestApi, TestApi } from '../support/api-app';
 import { as, AsUser } from '../support/auth';
+import { xlsxBomb } from '../support/ledger-bombs';
 import { idNumberFor } from '../support/ledger-files';
 import { csvOf, registerRows, rollRows, xlsxOf } from '../support/source-files';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
@@ -104,6 +106,15 @@ describe('POST /api/sources/import', () => {
     expect(pdf).toMatchObject({ status: 400, body: { code: 'LEDGER.UNSUPPORTED_FILE' } });
     const noFile = await coordinator.post('/api/sources/import?kind=POVERTY_LIST').field('x', '1');
     expect(noFile).toMatchObject({ status: 400, body: { code: 'SOURCE.FILE_REQUIRED' } });
+  });
+
+  it('refuses a decompression bomb at once (413), and fails one whose zip directory lies as a job (413)', async () => {
+    const unpackedBytes = 120 * 1024 * 1024; // over the default bound of 100 MB
+    const bomb = await upload(coordinator, 'kind=HOUSEHOLD_REGISTER&dryRun=true', await xlsxBomb({ unpackedBytes }), 'bomb.xlsx');
+    expect(bomb).toMatchObject({ status: 413, body: { code: 'LEDGER.UNPACKED_TOO_LARGE' } });
+    const liar = await upload(coordinator, 'kind=HOUSEHOLD_REGISTER&dryRun=true', await xlsxBomb({ unpackedBytes, declare: () => 4096 }), 'liar.xlsx');
+    expect(liar.status).toBe(202);
+    expect(await waitFor(coordinator, liar.body.id)).toMatchObject({ status: 'FAILED', report: null, error: { statusCode: 413, code: 'LEDGER.UNPACKED_TOO_LARGE', path: '/api/sources/import' } });
   });
 
   it("keeps an import's report to its uploader", async () => {

@@ -208,6 +208,11 @@ describe('GET /api/cases: each role lists exactly its scope, filtered in the dat
     }
     // allowedActions: what the case allows now (everything, here) and the role may do.
     for (const item of res.body.items) expect(item.allowedActions).toEqual(ACTION_TYPES.filter((t) => ACTS[username].includes(t)));
+     // One child's cases (the registry's child page): that child's only, and still only within the scope.
+    for (const key of ALL) {
+      const ofChild = await people[username].get(`/api/cases?childId=${ids[key].childId}`).expect(200);
+      expect([key, ofChild.body.items.map((c: { id: string }) => caseOf(c.id))]).toEqual([key, READS[username].includes(key) ? [key] : []]);
+    }
   });
 });
 

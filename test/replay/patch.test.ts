@@ -1,12 +1,14 @@
 /**
- * The v2 change of the case workflow (patch `baoxue-paused-search-attribute`: it upserts BaoxuePaused
- * when the pause state changes) and the histories around it:
+ * The patches of the case workflow and the histories around them (v2 in detail below; v4, v5 and v6
+ * each in their own describe). The v2 change (patch `baoxue-paused-search-attribute`: it upserts
+ * BaoxuePaused when the pause state changes):
  * - the histories recorded before the change replay on the patched code, and would not without the guard;
  * - the histories recorded with the change replay, and carry the patch marker where a case was paused;
  * - a case opened by the old code and upgraded mid-case takes the new path from then on.
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
+import { defaultPayloadConverter, Payload } from '@temporalio/common';
 import { ReplayWorkerOptions, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { NormalModuleReplacementPlugin } from 'webpack';
@@ -16,8 +18,8 @@ import { RunningDevServer, startTemporalDevServer } from '../../src/temporal/dev
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { PAUSED_KEY, STAGE_KEY } from '../../src/temporal/search-attributes';
 import { caseWorkflow } from '../../src/workflows/case-workflow';
-import { CaseAction, actUpdate, caseWorkflowId, projectedUpdate } from '../../src/workflows/messages';
-import { DUE_TIMERS_TOGETHER_PATCH, ONE_TASK_STEP_PATCH, PAUSED_SEARCH_ATTRIBUTE_PATCH } from '../../src/workflows/patches';
+import { CaseAction, CaseEvent, ProjectedEvents, actUpdate, caseWorkflowId, projectedUpdate } from '../../src/workflows/messages';
+import { DUE_TIMERS_TOGETHER_PATCH, EXTENSION_MOVES_WINDOW_PATCH, ONE_TASK_STEP_PATCH, PAUSED_SEARCH_ATTRIBUTE_PATCH } from '../../src/workflows/patches';
 import { historySteps } from '../../src/temporal/history-steps';
 import { HistoryFile, historyFiles, readHistory } from './history-files';
 
@@ -30,6 +32,8 @@ const V4 = 'v4-due-timers-together';
 const v4 = files.filter((f) => f.set === V4);
 const V5 = 'v5-one-task-step';
 const v5 = files.filter((f) => f.set === V5);
+const V6 = 'v6-extension-moves-window';
+const v6 = files.filter((f) => f.set === V6);
 
 function options(patchesModule?: string): ReplayWorkerOptions {
   return {
@@ -122,6 +126,50 @@ describe(`patch ${ONE_TASK_STEP_PATCH} (v5: one workflow task per step, the proj
     for (const path of ['full-chain', 'pause-resume', 'support-gate']) {
       expect({ path, fewer: events(named(v5, path)).length < events(named(v4, path)).length }).toEqual({ path, fewer: true });
     }
+  }, 60_000);
+});
+
+/** The case events a v5+ history projected (the local activity markers' results), in order. */
+function projected(file: HistoryFile): CaseEvent[] {
+  return (readHistory(file.file).events ?? []).flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    const result = marker?.markerName === 'core_local_activity' ? marker.details?.result?.payloads?.[0] : undefined;
+    return result ? defaultPayloadConverter.fromPayload<ProjectedEvents>(result as Payload).events : [];
+  });
+}
+
+describe(`patch ${EXTENSION_MOVES_WINDOW_PATCH} (v6: an extension of the home visit's due date moves the stage window)`, () => {
+  const named = (set: HistoryFile[], path: string) => set.find((f) => f.name.endsWith(`/${path}`))!;
+  const beforeV6 = files.filter((f) => f.set < V6);
+
+  it('is needed: without the guard, the v5 histories with an extension at the home visit fail to replay; the others do not notice', async () => {
+    const results = await replay(options(require.resolve('./incompatible/unguarded-extension-patch')), beforeV6);
+    const failing = results.filter(([, outcome]) => outcome !== 'ok');
+    expect(failing).toEqual([
+      [`${V5}/extension-at-home-visit`, DeterminismViolationError.name],
+      [`${V5}/refused-update`, DeterminismViolationError.name],
+    ]);
+    expect(await replay(options(), beforeV6)).toEqual(beforeV6.map((f) => [f.name, 'ok']).sort());
+  }, 120_000);
+
+  it('replays the histories recorded with it: the extended case escalates at the moved window end, the v5 one escalated at the old end', async () => {
+    expect(v6.length).toBeGreaterThanOrEqual(14);
+    expect(await replay(options(), v6)).toEqual(v6.map((f) => [f.name, 'ok']).sort());
+    const timeline = (f: HistoryFile) => projected(f).map((e) => e.type);
+    const extendedAt = (f: HistoryFile) => Date.parse(projected(f).find((e) => e.type === 'EXTEND_DEADLINE')!.data.newDueAt as string);
+    const escalatedAt = (f: HistoryFile) => Date.parse(projected(f).find((e) => e.type === 'AUTO_ESCALATED')!.occurredAt);
+
+    const fixed = named(v6, 'extension-at-home-visit');
+    expect(markers(fixed).some((m) => m.includes(EXTENSION_MOVES_WINDOW_PATCH))).toBe(true);
+    expect(timeline(fixed)).toEqual(['CASE_OPENED', 'EXTEND_DEADLINE', 'REMINDER_SENT', 'DEADLINE_MISSED', 'AUTO_ESCALATED', 'CANCEL']);
+    expect(escalatedAt(fixed)).toBeGreaterThanOrEqual(extendedAt(fixed));
+
+    const old = named(v5, 'extension-at-home-visit');
+    expect(markers(old).some((m) => m.includes(EXTENSION_MOVES_WINDOW_PATCH))).toBe(false);
+    expect(timeline(old)).toEqual(['CASE_OPENED', 'EXTEND_DEADLINE', 'AUTO_ESCALATED', 'CANCEL']);
+    expect(escalatedAt(old)).toBeLessThan(extendedAt(old));
+    // Only a history whose extension met a window carries the marker.
+    expect(markers(named(v6, 'cancel')).some((m) => m.includes(EXTENSION_MOVES_WINDOW_PATCH))).toBe(false);
   }, 60_000);
 });
 

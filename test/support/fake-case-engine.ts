@@ -4,7 +4,7 @@
  */
 import type { CaseEngine } from '../../src/api/case-engine.port';
 import { CaseNotFoundError } from '../../src/api/case-engine.port';
-import type { ActionResult, CaseAction, CaseEvent, CaseFacts, CaseSnapshot } from '../../src/workflows/messages';
+import type { ActionResult, CaseAction, CaseEvent, CaseFacts, CaseSnapshot, IssuedDocument } from '../../src/workflows/messages';
 import { ACTION_TYPES, ActionType } from '../../src/workflows/vocabulary';
 
 export class FakeCaseEngine implements CaseEngine {
@@ -64,6 +64,15 @@ export class FakeCaseEngine implements CaseEngine {
       data,
     };
     return { snapshot, events: [event] };
+  }
+
+  readonly documents: Array<{ caseId: string; document: IssuedDocument }> = [];
+
+  /** Records the call; the HTTP tests' cases live in the read model only, so no snapshot is needed. */
+  async recordDocument(caseId: string, document: IssuedDocument): Promise<ActionResult> {
+    this.documents.push({ caseId, document });
+    if (this.refuseWith) throw this.refuseWith;
+    return { snapshot: this.snapshots.get(caseId) ?? ({ caseId } as CaseSnapshot), events: [] };
   }
 
   async health(): Promise<{ ok: boolean; detail?: string }> {

@@ -34,12 +34,25 @@ async function projectedBatch(e: HistoryEvent, codec?: PayloadCodec): Promise<Ca
   return undefined;
 }
 
-/** Every event the workflow (all its runs) handed to its projection, in order, duplicates removed by id. */
+/**
+ * The histories of every run of the case's workflow, first to last: from the latest run back
+ * through each run's continuedExecutionRunId (a long-lived case continues as new).
+ */
+export async function runHistories(client: Client, caseId: string): Promise<HistoryEvent[][]> {
+  const runs: HistoryEvent[][] = [];
+  for (let runId: string | undefined = undefined; ; ) {
+    const events: HistoryEvent[] = (await client.workflow.getHandle(caseWorkflowId(caseId), runId).fetchHistory()).events ?? [];
+    runs.unshift(events);
+    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    if (!runId) return runs;
+  }
+}
+
+/** Every event the workflow (all its runs) handed to its projection, in order; an event handed over twice is an error. */
 export async function workflowEvents(client: Client, caseId: string, codec?: PayloadCodec): Promise<CaseEvent[]> {
   const events: CaseEvent[] = [];
   const seen = new Set<string>();
-  const history = await client.workflow.getHandle(caseWorkflowId(caseId)).fetchHistory();
-  for (const e of history.events ?? []) {
+  for (const e of (await runHistories(client, caseId)).flat()) {
     for (const event of (await projectedBatch(e, codec)) ?? []) {
       // A retried projection is recorded once; the same event in two batches would be a bug we want to see.
       if (seen.has(event.id)) throw new Error(`event ${event.id} was handed to the projection twice`);

@@ -1,4 +1,4 @@
-import { CaseState, Transition, allowedActions, applyAction, checkAction, fireTimer, nextTimer, openCase, toSnapshot } from '../../src/workflows/case-machine';
+import { CaseState, Transition, allowedActions, applyAction, checkAction, fireTimer, nextTimer, openCase, recordDocument, toSnapshot } from '../../src/workflows/case-machine';
 import { ActionRequest, CaseAction, CaseFacts } from '../../src/workflows/messages';
 import { loadPolicy } from '../../src/policy/load-policy';
 import { CaseEventType } from '../../src/workflows/vocabulary';
@@ -170,6 +170,48 @@ describe('the escalation chain with the default policy', () => {
     c.act({ type: 'EXTEND_DEADLINE', newDueAt: newDue, reason: '负责人出差', approver: '谭巧玲' });
     expect(c.state.actionDueAt).toBe(T0 + 30 * DAY);
     expect(nextTimer(c.state, policy)).toEqual({ kind: 'ACTION_REMINDER', at: T0 + 29 * DAY });
+  });
+
+  it('an extension of the home visit moves the stage window by as much, so the case escalates at the new end (patch v6)', () => {
+    const c = new Case().act({ type: 'EXTEND_DEADLINE', newDueAt: new Date(T0 + 5 * DAY).toISOString(), reason: '家长外出', approver: '谭巧玲' }, T0 + DAY);
+    expect(c.state).toMatchObject({ actionDueAt: T0 + 5 * DAY, windowEndsAt: T0 + 5 * DAY });
+    const mark = c.types.length;
+    c.advance(T0 + 5 * DAY - 1);
+    expect(c.state.stage).toBe('HOME_VISIT');
+    c.advance(T0 + 5 * DAY);
+    expect(c.eventsSince(mark)).toEqual(['REMINDER_SENT', 'DEADLINE_MISSED', 'AUTO_ESCALATED']);
+
+    // A window longer than the due date keeps its distance: due 3 d, window 10 d, due moved by 2 d.
+    const long = { ...policy, stages: { ...policy.stages, HOME_VISIT: { ...policy.stages.HOME_VISIT, window: '10d' } } };
+    const opened = openCase(facts, long, T0).state;
+    const extend: CaseAction = { type: 'EXTEND_DEADLINE', actor: 'x', newDueAt: new Date(T0 + 5 * DAY).toISOString(), reason: 'r', approver: 'a' };
+    const moved = applyAction(opened, extend, long, T0 + DAY);
+    expect(moved.state).toMatchObject({ actionDueAt: T0 + 5 * DAY, windowEndsAt: T0 + 12 * DAY, sent: { windowReminder: false } });
+    expect(moved.events[0].data).toMatchObject({ windowEndsAt: new Date(T0 + 12 * DAY).toISOString(), previousWindowEndsAt: new Date(T0 + 10 * DAY).toISOString() });
+    // Histories from before v6 (the workflow's patch answers false) keep the old window.
+    expect(applyAction(opened, extend, long, T0 + DAY, { extensionMovesWindow: () => false }).state.windowEndsAt).toBe(T0 + 10 * DAY);
+  });
+
+  it('an issued document is a step of the timeline, recorded once per document, that moves no stage or clock', () => {
+    const c = new Case();
+    const doc = { documentId: 'd-1', kind: 'ENROLMENT_NOTICE', kindLabel: { zh: '义务教育入学通知书', en: 'Compulsory education enrolment notice' }, number: '故陵府教〔2026〕1号', issuedBy: '谢勇（principal）', basisSeq: 1 };
+    const first = recordDocument(c.state, doc, T0 + 1000);
+    expect(first.events).toEqual([
+      expect.objectContaining({
+        seq: 2,
+        type: 'DOCUMENT_ISSUED',
+        actor: '谢勇（principal）',
+        automatic: false,
+        stageBefore: 'HOME_VISIT',
+        stageAfter: 'HOME_VISIT',
+        occurredAt: new Date(T0 + 1000).toISOString(),
+        reason: '已出具《义务教育入学通知书》（故陵府教〔2026〕1号） / Issued: Compulsory education enrolment notice (故陵府教〔2026〕1号)',
+        data: { documentId: 'd-1', kind: 'ENROLMENT_NOTICE', number: '故陵府教〔2026〕1号', basisSeq: 1 },
+      }),
+    ]);
+    expect(nextTimer(first.state, policy)).toEqual(nextTimer(c.state, policy));
+    expect(recordDocument(first.state, doc, T0 + 2000)).toEqual({ state: first.state, events: [] });
+    expect(recordDocument(first.state, { ...doc, documentId: 'd-2' }, T0 + 2000).events.map((e) => e.seq)).toEqual([3]);
   });
 
   it('refuses an extension to a date that is not later than the current one', () => {

@@ -55,6 +55,19 @@ describe('the web application’s menu per role', () => {
     expect(navigation.SOURCE_IMPORT_ROLES.includes(role)).toBe(allowed.length > 0);
   });
 
+  it.each(ROLES)('%s sees the children registry exactly when it reads the registry, and the audit log exactly when it may read it', (role) => {
+    const ids = navigation.navigationFor(role).map((item) => item.id);
+    expect(ids.includes('registry')).toBe(registryAccess(role) !== 'NONE');
+    expect(ids.includes('audit')).toBe(PERMISSIONS[role].readAudit);
+  });
+
+  it.each(ROLES)('%s has its notifications and the education-aid list exactly when it reads cases', (role) => {
+    const ids = navigation.navigationFor(role).map((item) => item.id);
+    const readsCases = PERMISSIONS[role].read !== 'NONE';
+    expect(ids.includes('notifications')).toBe(readsCases);
+    expect(ids.includes('education-aid')).toBe(readsCases);
+  });
+
   it.each(ROLES)('%s has its tasks and the dashboard exactly when it reads cases, and starts on its first page', (role) => {
     const ids = navigation.navigationFor(role).map((item) => item.id);
     const readsCases = PERMISSIONS[role].read !== 'NONE';

@@ -4,10 +4,11 @@
  * has its own tests against PostgreSQL).
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, defaultPayloadConverter, Payload } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, WorkerOptions } from '@temporalio/worker';
 import { NormalModuleReplacementPlugin } from 'webpack';
 import { createTimeSkippingEnvironment } from '../../src/temporal/dev-server';
 import { loadPolicy } from '../../src/policy/load-policy';
@@ -20,14 +21,18 @@ import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { historySteps } from '../../src/temporal/history-steps';
 
 const DAY = 86_400_000;
+const EventType = temporal.api.enums.v1.EventType;
 const policy = loadPolicy();
 
 /** What the read model would hold: every batch the workflow projected, per case. */
 class FakeProjection implements CaseActivities {
   readonly events = new Map<string, CaseEvent[]>();
   readonly snapshots = new Map<string, CaseSnapshot>();
+  /** How often each event id was handed over (the database projection writes a retry once; twice here is a bug). */
+  readonly deliveries = new Map<string, number>();
 
   async projectCase({ snapshot, events }: { snapshot: CaseSnapshot; events: CaseEvent[] }): Promise<ProjectedEvents> {
+    for (const e of events) this.deliveries.set(e.id, (this.deliveries.get(e.id) ?? 0) + 1);
     const list = this.events.get(snapshot.caseId) ?? [];
     for (const e of events) if (!list.some((x) => x.id === e.id)) list.push(e);
     this.events.set(snapshot.caseId, list);
@@ -40,6 +45,14 @@ class FakeProjection implements CaseActivities {
     return (this.events.get(caseId) ?? []).map((e) => e.type);
   }
 }
+
+/** The workflow bundle without our search attributes (this server cannot register them). */
+const searchAttributesLeftOut = {
+  webpackConfigHook: (config: Parameters<NonNullable<NonNullable<WorkerOptions['bundlerOptions']>['webpackConfigHook']>>[0]) => {
+    config.plugins = [...(config.plugins ?? []), new NormalModuleReplacementPlugin(/case-search-attributes$/, require.resolve('./no-search-attributes'))];
+    return config;
+  },
+};
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -54,12 +67,7 @@ beforeAll(async () => {
     taskQueue: 'case-workflow-test',
     workflowsPath: require.resolve('../../src/workflows'),
     activities: { projectCase: (batch) => projection.projectCase(batch) } satisfies CaseActivities,
-    bundlerOptions: {
-      webpackConfigHook: (config) => {
-        config.plugins = [...(config.plugins ?? []), new NormalModuleReplacementPlugin(/case-search-attributes$/, require.resolve('./no-search-attributes'))];
-        return config;
-      },
-    },
+    bundlerOptions: searchAttributesLeftOut,
   });
   running = worker.run();
 }, 120_000);
@@ -72,7 +80,7 @@ afterAll(async () => {
 
 interface TestCase {
   id: string;
-  handle: WorkflowHandle<typeof caseWorkflow>;
+  handle: WorkflowHandleWithFirstExecutionRunId<typeof caseWorkflow>;
   act(action: ActionRequest): Promise<ActionResult>;
   stage(): Promise<Stage>;
   types(): CaseEventType[];
@@ -80,7 +88,10 @@ interface TestCase {
   reaches(stage: Stage): Promise<void>;
 }
 
-async function openCase(p: Policy = policy, { cause = 'GUARDIAN_REFUSES', calendar }: { cause?: Cause; calendar?: WorkingDayCalendar } = {}): Promise<TestCase> {
+async function openCase(
+  p: Policy = policy,
+  { cause = 'GUARDIAN_REFUSES', calendar, continueAsNewAfterEvents }: { cause?: Cause; calendar?: WorkingDayCalendar; continueAsNewAfterEvents?: number } = {},
+): Promise<TestCase> {
   const id = randomUUID();
   const handle = await env.client.workflow.start(caseWorkflow, {
     taskQueue: 'case-workflow-test',
@@ -90,6 +101,7 @@ async function openCase(p: Policy = policy, { cause = 'GUARDIAN_REFUSES', calend
         facts: { caseId: id, childId: randomUUID(), cause, area: 'GAOPING', school: 'GULING_MIDDLE', openedAt: new Date().toISOString(), openedBy: 'test' },
         policy: p,
         calendar,
+        continueAsNewAfterEvents,
       },
     ],
   });
@@ -179,7 +191,7 @@ describe('the case workflow on the time-skipping server', () => {
     expect(closed.snapshot).toMatchObject({ stage: 'CLOSED', open: false });
     expect((await c.handle.result()).stage).toBe('CLOSED');
 
-    const events = projection.events.get(c.id)!;
+    const events: CaseEvent[] = projection.events.get(c.id)!;
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     const escalation = events.find((e) => e.type === 'AUTO_ESCALATED')!;
     expect(escalation).toMatchObject({ automatic: true, actor: 'system', stageBefore: 'HOME_VISIT', stageAfter: 'PERSUASION' });
@@ -227,6 +239,29 @@ describe('the case workflow on the time-skipping server', () => {
     expect(due - resumedAt).toBeLessThanOrEqual(2 * DAY);
     await skip(2 * DAY + 1000);
     await c.reaches('PERSUASION');
+    await c.act({ type: 'CANCEL', reason: '测试结束' });
+  });
+
+  it('an approved extension at the home visit moves the stage window: no escalation at the old window end, escalation at the new one', async () => {
+    const c = await openCase();
+    const opened = Date.parse(projection.events.get(c.id)![0].occurredAt);
+    const oldEnd = (await c.handle.query(snapshotQuery)).windowEndsAt!;
+    expect(Date.parse(oldEnd)).toBe(opened + 3 * DAY);
+    await skip(DAY);
+    const newDueAt = new Date(opened + 5 * DAY).toISOString();
+    const extended = await c.act({ type: 'EXTEND_DEADLINE', newDueAt, reason: '家长外出务工，下周返乡', approver: '谭巧玲' });
+    expect(extended.snapshot).toMatchObject({ stage: 'HOME_VISIT', actionDueAt: newDueAt, windowEndsAt: newDueAt, nextDeadlineAt: newDueAt });
+    expect(extended.events[0].data).toMatchObject({ deadline: 'actionDueAt', windowEndsAt: newDueAt, previousWindowEndsAt: oldEnd });
+
+    await skip(Date.parse(oldEnd) - (await env.currentTimeMs()) + 3_600_000); // an hour past the old window end
+    expect(await c.stage()).toBe('HOME_VISIT');
+    expect(c.types()).toEqual(['CASE_OPENED', 'EXTEND_DEADLINE']);
+
+    await skip(Date.parse(newDueAt) - (await env.currentTimeMs()) + 1000);
+    await c.reaches('PERSUASION');
+    expect(c.types()).toEqual(['CASE_OPENED', 'EXTEND_DEADLINE', 'REMINDER_SENT', 'DEADLINE_MISSED', 'AUTO_ESCALATED']);
+    const escalated = projection.events.get(c.id)!.find((e) => e.type === 'AUTO_ESCALATED')!;
+    expectFiredAt(escalated.occurredAt, newDueAt);
     await c.act({ type: 'CANCEL', reason: '测试结束' });
   });
 
@@ -377,5 +412,101 @@ describe('one workflow task per step (patch baoxue-one-task-step, v5)', () => {
     // A note moves no deadline: its step keeps the timer (no TIMER_CANCELED, no TIMER_STARTED).
     expect(steps[1].types).not.toContain('TIMER_CANCELED');
     expect(steps[1].types).not.toContain('TIMER_STARTED');
+  });
+});
+
+type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+type HistoryEvent = NonNullable<History['events']>[number];
+
+/** The events a history event handed to the projection (a local activity's marker, since v5). */
+function projectedBy(e: HistoryEvent): CaseEvent[] {
+  const marker = e.markerRecordedEventAttributes;
+  const result = marker?.markerName === 'core_local_activity' ? marker.details?.result?.payloads?.[0] : undefined;
+  return result ? defaultPayloadConverter.fromPayload<ProjectedEvents>(result as Payload).events : [];
+}
+
+describe('continue-as-new: a long-lived case', () => {
+  /** The runs of a case's workflow, first to last, each with its history (followed through CONTINUED_AS_NEW). */
+  async function runsOf(c: TestCase): Promise<Array<{ runId: string; history: History; events: HistoryEvent[] }>> {
+    const runs: Array<{ runId: string; history: History; events: HistoryEvent[] }> = [];
+    for (let runId: string | undefined = c.handle.firstExecutionRunId; runId; ) {
+      const history: History = await env.client.workflow.getHandle(c.handle.workflowId, runId).fetchHistory();
+      const events: HistoryEvent[] = history.events ?? [];
+      runs.push({ runId, history, events });
+      runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    }
+    return runs;
+  }
+
+  it('crosses the boundary many times and keeps its state, timers, concurrent updates and timeline exactly once', async () => {
+    const c = await openCase(policy, { continueAsNewAfterEvents: 40 });
+    const opened = Date.parse(projection.events.get(c.id)![0].occurredAt);
+    const supportDue = new Date(opened + 10 * DAY).toISOString();
+    await c.act({ type: 'ADD_SUPPORT', measure: 'TUTORING', owner: 'teacher', dueAt: supportDue });
+    await c.act({ type: 'REASSIGN', assignee: '李老师', reason: '班主任更换' });
+    const visit = await c.act({ type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED', note: '家长外出务工' });
+    const persuasionEnds = visit.snapshot.windowEndsAt!;
+
+    // Twelve days of casework: each day five notes at once (as five caseworkers would send them),
+    // so updates are in flight when a run reaches the threshold; the support measure's reminder
+    // falls due on day 10, in a later run than the one that set it.
+    const answered: ActionResult[] = [];
+    for (let day = 0; day < 12; day++) {
+      answered.push(...(await Promise.all([1, 2, 3, 4, 5].map((n) => c.act({ type: 'ADD_NOTE', note: `第 ${day + 1} 天电话联系 ${n}` })))));
+      await skip(DAY);
+    }
+    await skip(Date.parse(persuasionEnds) - (await env.currentTimeMs()) + 1000);
+    await c.reaches('TOWN_CRITICISM');
+    const snapshot = await c.handle.query(snapshotQuery);
+    await c.act({ type: 'CANCEL', reason: '测试结束' });
+    await c.handle.result();
+
+    const runs = await runsOf(c);
+    console.log(`long-lived case: ${runs.length} runs, history lengths ${runs.map((r) => r.events.length).join(', ')}`);
+    expect(runs.length).toBeGreaterThanOrEqual(5);
+    for (const run of runs.slice(0, -1)) expect(run.events.at(-1)?.eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+    // Every accepted update was answered in the run that accepted it: none is left behind at a boundary.
+    for (const run of runs) {
+      const accepted = run.events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+      expect({ run: run.runId, completed: run.events.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes).length }).toEqual({ run: run.runId, completed: accepted });
+    }
+
+    // State carried over: the assignee, the measure, the policy; the case counts on from the last seq.
+    expect(snapshot).toMatchObject({ stage: 'TOWN_CRITICISM', assignee: '李老师', policyVersion: policy.version });
+    expect(snapshot.supportMeasures).toEqual([expect.objectContaining({ measure: 'TUTORING', owner: 'teacher', dueAt: supportDue, outcome: 'PENDING' })]);
+
+    // Each of the 60 notes was carried out once, with its own seq.
+    const notes = answered.flatMap((r) => r.events).filter((e) => e.type === 'ADD_NOTE');
+    expect(notes).toHaveLength(60);
+    expect(new Set(notes.map((e) => e.seq)).size).toBe(60);
+
+    // The timeline: seq 1..n without a gap, each event handed to the projection exactly once, across every run.
+    const events: CaseEvent[] = projection.events.get(c.id)!;
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.filter((e) => projection.deliveries.get(e.id) !== 1).map((e) => e.id)).toEqual([]);
+    expect(events.filter((e) => e.type === 'ADD_NOTE')).toHaveLength(60);
+
+    // Timers set in one run fired in a later one, once, at their instant.
+    const reminders = events.filter((e) => e.type === 'REMINDER_SENT' && e.data.deadline === 'supportDueAt');
+    expect(reminders).toHaveLength(1);
+    expectFiredAt(reminders[0].occurredAt, supportDue);
+    const escalations = events.filter((e) => e.type === 'AUTO_ESCALATED');
+    expect(escalations.map((e) => e.stageAfter)).toEqual(['TOWN_CRITICISM']);
+    expectFiredAt(escalations[0].occurredAt, persuasionEnds);
+    // History agrees: the runs' projections (local activity markers) hold every event once, and the
+    // reminder and the escalation were projected by later runs than the ones that set their timers.
+    const perRun = runs.map((r) => r.events.flatMap(projectedBy));
+    expect(perRun.flat().map((e) => e.id)).toEqual(events.map((e) => e.id));
+    const runOf = (id: string) => perRun.findIndex((batch) => batch.some((e) => e.id === id));
+    expect(runOf(reminders[0].id)).toBeGreaterThan(runOf(events.find((e) => e.type === 'ADD_SUPPORT')!.id));
+    expect(runOf(escalations[0].id)).toBeGreaterThan(runOf(events.find((e) => e.type === 'RECORD_HOME_VISIT')!.id));
+
+    // And every run, the continue-as-new included, replays on the current code.
+    const replayed: Array<string | undefined> = [];
+    const histories = runs.map((r) => ({ workflowId: `${c.handle.workflowId}/${r.runId}`, history: r.history }));
+    for await (const r of Worker.runReplayHistories({ workflowsPath: require.resolve('../../src/workflows'), bundlerOptions: searchAttributesLeftOut }, histories)) {
+      replayed.push(r.error?.name);
+    }
+    expect(replayed).toEqual(runs.map(() => undefined));
   });
 });

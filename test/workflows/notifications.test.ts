@@ -4,7 +4,8 @@
  * dispatcher with the in-app channel. At the legal gate (TOWN_CRITICISM, due 5 d) the town office
  * holds the task; the reminder reaches it at due - 1 d, the overdue escalation reaches the area's
  * supervisor (Qiaoting's 包片 leader, 罗阳) at due + supervisorAfter (0 s), and the leader (张术清)
- * at due + leaderAfter (3 d) — and not a moment before.
+ * at due + leaderAfter (3 d) — and not a moment before. And a long-lived case that continues as new
+ * many times keeps one timeline in PostgreSQL: every event of every run exactly once.
  */
 import { Worker } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -22,6 +23,7 @@ import { caseWorkflow } from '../../src/workflows/case-workflow';
 import { ActionRequest, CaseAction, actUpdate, caseWorkflowId } from '../../src/workflows/messages';
 import { parseDuration } from '../../src/workflows/policy';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { expectReadModelMatchesWorkflow, runHistories, workflowEvents } from '../support/workflow-history';
 import { openCase } from '../support/fixtures';
 
 const HOUR = 3_600_000;
@@ -166,5 +168,41 @@ describe('reminders and escalations reach the right inboxes at the skipped times
     const closed = await db.dataSource.query(`SELECT holder, status, closed_reason FROM tasks WHERE case_id = $1 AND stage = 'TOWN_CRITICISM'`, [caseId]);
     expect(closed).toEqual([{ holder: 'town', status: 'CLOSED', closed_reason: 'STAGE_LEFT' }]);
     await act({ type: 'CANCEL', reason: '测试结束' });
+  });
+});
+
+describe('a long-lived case that continues as new, projected into PostgreSQL', () => {
+  it('has every event of every run in the read model exactly once, with the times the workflow gave them', async () => {
+    const { caseId, childId } = await openCase(db.dataSource, { area: 'GAOPING' });
+    const handle = await env.client.workflow.start(caseWorkflow, {
+      taskQueue: TASK_QUEUE,
+      workflowId: caseWorkflowId(caseId),
+      args: [{ facts: { caseId, childId, cause: 'POVERTY', area: 'GAOPING', school: 'GULING_PRIMARY', openedAt: new Date().toISOString(), openedBy: '测试员' }, policy, continueAsNewAfterEvents: 40 }],
+    });
+    const act = (action: ActionRequest) => handle.executeUpdate(actUpdate, { args: [{ actor: '测试员（officer）', ...action } as CaseAction] });
+    await projected(caseId, 1);
+    await act({ type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED' });
+    // Ten days of notes, four at once each day; the persuasion window (15 d) ends in a later run.
+    for (let day = 0; day < 10; day++) {
+      await Promise.all([1, 2, 3, 4].map((n) => act({ type: 'ADD_NOTE', note: `第 ${day + 1} 天第 ${n} 次电话联系` })));
+      await env.sleep(24 * HOUR);
+    }
+    await env.sleep(6 * 24 * HOUR);
+    const last = (await handle.query('snapshot')) as { lastSeq: number; stage: string };
+    expect(last.stage).toBe('TOWN_CRITICISM');
+    await projected(caseId, last.lastSeq);
+    await act({ type: 'CANCEL', reason: '测试结束' });
+    await handle.result();
+
+    const runs = await runHistories(env.client, caseId);
+    expect(runs.length).toBeGreaterThanOrEqual(4);
+    const n = await expectReadModelMatchesWorkflow(db.dataSource, env.client, caseId);
+    expect(n).toBe(last.lastSeq + 1);
+    const rows: Array<{ id: string; occurred_at: Date }> = await db.dataSource.query(`SELECT id, occurred_at FROM case_events WHERE case_id = $1 ORDER BY seq`, [caseId]);
+    const fromWorkflow = await workflowEvents(env.client, caseId);
+    expect(rows.map((r) => [r.id, r.occurred_at.toISOString()])).toEqual(fromWorkflow.map((e) => [e.id, e.occurredAt]));
+    expect(await eventTypes(caseId)).toEqual(expect.arrayContaining(['AUTO_ESCALATED', 'CANCEL']));
+    const [row] = await db.dataSource.query(`SELECT stage, last_seq FROM cases WHERE id = $1`, [caseId]);
+    expect(row).toEqual({ stage: 'CANCELLED', last_seq: n });
   });
 });

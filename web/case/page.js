@@ -7,9 +7,15 @@
 import { el, t, label, name, formatTime, formatDate, download, user, todayInChina } from '../shell/core.js';
 import { route } from '../shell/shell.js';
 import { field, values, showErrors, fromApi, clearErrors, checkAnswers } from '../shell/forms.js';
-import { getCase, act, listDocuments, issueDocument, documentHtml } from './api.js';
+import { getCase, listDocuments, issueDocument, documentHtml } from './api.js';
+import { submitAction, entriesOfCase, onQueueChange, asProblem } from '../offline/queue.js';
+import { queueList } from '../offline/page.js';
 import { ACTION_FORMS, actionBody, actionProblems, OUTCOMES_OF_MEASURE, SUPPORT_OUTCOME_LABELS } from './actions.js';
 import { DOCUMENT_KINDS, documentKindsOf } from './documents.js';
+import { drawResponsibility } from './responsibility.js';
+
+/** True while this page sends an action itself (its own answer redraws the page). */
+let submitting = false;
 
 const CHAIN = ['HOME_VISIT', 'PERSUASION', 'TOWN_CRITICISM', 'CORRECTION_DEADLINE', 'JUDICIAL_DOCUMENT', 'LEGAL_LIABILITY'];
 
@@ -25,7 +31,9 @@ async function renderCase(main, id, notice) {
   const message = el('p', { role: 'status', 'data-testid': 'action-message', class: notice ? 'ok' : '' }, notice || '');
   const forms = c.allowedActions.filter((type) => ACTION_FORMS[type]);
   const firstMain = forms.find((type) => ACTION_FORMS[type].main);
+  const queueBox = el('div', { class: 'case-queue', 'data-testid': 'case-queue' });
   const documents = el('div', { 'data-testid': 'documents' }, el('p', { class: 'empty' }, t('正在加载文书…', 'Loading documents…')));
+  const chain = el('div', { 'data-testid': 'responsibility' }, el('p', { class: 'empty' }, t('正在加载…', 'Loading…')));
   main.replaceChildren(
     el(
       'section',
@@ -33,12 +41,16 @@ async function renderCase(main, id, notice) {
       el('p', {}, el('a', { href: '#/tasks' }, t('← 我的待办', '← My tasks'))),
       el('h2', { 'data-testid': 'case-title' }, c.child.name),
       el('p', { class: 'stage' }, t('当前阶段：', 'Stage: '), el('b', { 'data-testid': 'case-stage' }, t(c.stageLabel)), c.paused ? el('span', { class: 'late' }, t('（已暂停）', ' (paused)')) : '', c.overdue ? el('span', { class: 'late' }, t('（已逾期）', ' (overdue)')) : ''),
+      c.savedAt ? el('p', { class: 'offline-copy', 'data-testid': 'offline-copy' }, t(`离线副本：${formatTime(c.savedAt)} 保存的内容，联网后刷新`, `Offline copy saved ${formatTime(c.savedAt)}; refreshed once online`)) : '',
       progressLine(c),
       message,
+      queueBox,
       el('h3', {}, label('办理', 'Actions')),
       forms.length
         ? el('div', { class: 'actions', 'data-testid': 'actions' }, forms.map((type) => actionPanel(main, c, type, type === firstMain)))
         : el('p', { class: 'empty', 'data-testid': 'no-actions' }, c.open ? t('当前阶段没有您可以办理的操作', 'Nothing for you to do at this stage') : t('案件已结束', 'The case has ended')),
+      el('h3', {}, label('责任人（谁在办）', 'Who is on it')),
+      chain,
       childFacts(c),
       supportSection(c),
       el('h3', {}, label('文书', 'Documents')),
@@ -52,6 +64,35 @@ async function renderCase(main, id, notice) {
     ),
   );
   drawDocuments(documents, c);
+  drawResponsibility(chain, c.id);
+  watchQueue(main, c, queueBox);
+}
+
+/**
+ * This case's entries of the offline queue, redrawn as they change. When one that waited is
+ * settled (sent, or refused because the case had moved on), the case is drawn again with the
+ * news, unless the user is typing in one of its forms.
+ */
+function watchQueue(main, c, box) {
+  let seen = null;
+  const draw = async () => {
+    if (seen && !box.isConnected) return stop();
+    const list = await entriesOfCase(c.id);
+    const settled = seen ? list.filter((e) => e.status !== 'pending' && seen.get(e.id) === 'pending') : [];
+    seen = new Map(list.map((e) => [e.id, e.status]));
+    if (settled.length && !submitting && untouched(main)) {
+      const last = settled[settled.length - 1];
+      return renderCase(main, c.id, last.status === 'sent' ? t(`已发送：${last.title.zh}`, `Sent: ${last.title.en}`) : t(`被拒绝：${last.title.zh}（原因见下）`, `Refused: ${last.title.en} (the reason is below)`));
+    }
+    box.replaceChildren(...(list.length ? [el('h3', {}, label('本机离线记录', 'Recorded offline on this device')), queueList(list)] : []));
+  };
+  const stop = onQueueChange(() => void draw());
+  void draw();
+}
+
+/** Nothing typed in the page's action forms, no check-answers open. */
+function untouched(main) {
+  return !main.querySelector('[data-testid="check-answers"]') && [...main.querySelectorAll('form.action input, form.action select, form.action textarea')].every((input) => !input.value);
 }
 
 /** The chain as a progress line: done, the current stage with its deadlines, still to come. */
@@ -160,16 +201,38 @@ function actionPanel(main, c, type, open) {
       send.hidden = false;
       return;
     }
+    // Into the offline queue first (its own Idempotency-Key), then sent; without a network it waits there.
+    submitting = true;
+    let entry;
     try {
-      const answer = await act(c.id, actionBody(type, typed));
-      const before = t(c.stageLabel);
-      const after = t(answer.case.stageLabel);
-      await renderCase(main, c.id, before === after ? t(`已记录：${title}。阶段仍为：${after}`, `Recorded: ${title}. The stage is still: ${after}`) : t(`已记录：${title}。阶段：${before} → ${after}`, `Recorded: ${title}. Stage: ${before} → ${after}`));
-      main.querySelector('[data-testid="action-message"]').focus?.();
+      entry = await submitAction(c, actionBody(type, typed), (c.allowedActionLabels && c.allowedActionLabels[type]) || { zh: type, en: type });
     } catch (err) {
       send.hidden = false;
-      showErrors(form, fromApi(err, form));
+      return showErrors(form, fromApi(err, form));
+    } finally {
+      submitting = false;
     }
+    send.hidden = false;
+    if (entry.status === 'refused') return showErrors(form, fromApi(asProblem(entry.refusal), form));
+    if (entry.status === 'pending') {
+      form.reset();
+      for (const input of form.elements) input.dispatchEvent(new Event('input'));
+      form.closest('details').open = false;
+      const message = main.querySelector('[data-testid="action-message"]');
+      message.className = 'pending';
+      message.textContent = !entry.problem && navigator.onLine
+        ? t(`已保存在本机，排在之前的离线记录之后发送：${title}`, `Kept on this device, sent after the earlier records: ${title}`)
+        : !navigator.onLine || !entry.problem || entry.problem.status === 0
+          ? t(`离线 — 记录会在联网后发送：${title}`, `Offline — recorded, sent once you are back online: ${title}`)
+          : t(`暂未发送：${asProblem(entry.problem).words()}。记录已保存在本机，稍后自动发送：${title}`, `Not sent yet: ${asProblem(entry.problem).words()}. Kept on this device and sent shortly: ${title}`);
+      message.setAttribute('tabindex', '-1');
+      return message.focus();
+    }
+    if (!entry.answer) return renderCase(main, c.id, t(`已记录：${title}`, `Recorded: ${title}`)); // sent by another tab meanwhile
+    const before = t(c.stageLabel);
+    const after = t(entry.answer.case.stageLabel);
+    await renderCase(main, c.id, before === after ? t(`已记录：${title}。阶段仍为：${after}`, `Recorded: ${title}. The stage is still: ${after}`) : t(`已记录：${title}。阶段：${before} → ${after}`, `Recorded: ${title}. Stage: ${before} → ${after}`));
+    main.querySelector('[data-testid="action-message"]').focus?.();
   });
   return el('details', { class: 'action-panel', 'data-action-panel': type, open: open || undefined }, el('summary', {}, title), form);
 }

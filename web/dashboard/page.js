@@ -12,7 +12,7 @@
 import * as Baoxue from '../shell/core.js';
 
 (() => {
-  const { t, el, label, api, ApiProblem, name, formatTime, formatDuration } = Baoxue;
+  const { t, el, label, api, ApiProblem, name, formatTime, formatDuration, formatMonth } = Baoxue;
   const main = document.getElementById('main');
   const charts = [];
   let data = null; // the last answers of the widget endpoints, re-rendered on a language change
@@ -208,7 +208,7 @@ import * as Baoxue from '../shell/core.js';
       tooltip: { trigger: 'axis' },
       legend: { top: 0, data: [t('立案', 'Opened'), t('复学', 'Returned'), t('销号', 'Closed')] },
       grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: months.map((m) => m.month) },
+      xAxis: { type: 'category', data: months.map((m) => formatMonth(m.month)) },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
         { name: t('立案', 'Opened'), type: 'bar', data: months.map((m) => m.opened) },
@@ -271,7 +271,7 @@ import * as Baoxue from '../shell/core.js';
         el(
           'li',
           {},
-          `${r.month} `,
+          `${formatMonth(r.month)} `,
           r.nil ? el('em', {}, t('（零报告）', '(nil report)')) : '',
           ' ',
           downloadLink(`/api/reports/${r.month}/xlsx`, `${r.month}.xlsx`, 'Excel'),

@@ -82,6 +82,8 @@ export function user() {
 }
 
 export const onLoggedOut = [];
+/** Called (and awaited) with the answer after every log-in, before the page reads anything (the offline queue). */
+export const onLoggedIn = [];
 
 /** True after a log-in with a one-time password, until it is changed (the API refuses everything else). */
 export function passwordChangeRequired() {
@@ -101,10 +103,15 @@ export function adoptSession(answer) {
   planRenewal();
 }
 
+/** When the access token runs out (ms since the epoch; 0 when unknown). */
+export function sessionExpiresAt() {
+  return Number(sessionStorage.getItem(EXPIRES_KEY) || 0);
+}
+
 let renewalTimer = null;
 function planRenewal() {
   clearTimeout(renewalTimer);
-  const expires = Number(sessionStorage.getItem(EXPIRES_KEY) || 0);
+  const expires = sessionExpiresAt();
   if (!expires || !sessionStorage.getItem(REFRESH_KEY)) return;
   renewalTimer = setTimeout(() => void renewSession(), Math.max(0, expires - Date.now() - RENEW_BEFORE_MS));
 }
@@ -233,6 +240,7 @@ export async function download(path) {
 export async function login(username, password) {
   const answer = await api('/api/auth/login', { method: 'POST', body: { username, password } });
   adoptSession({ ...answer, user: answer.user || { username } });
+  await Promise.all(onLoggedIn.map((cb) => cb(answer))); // before the first page reads anything
   return answer;
 }
 
@@ -241,7 +249,7 @@ export async function vocabulary() {
   if (!state.vocabulary) {
     const v = await api('/api/dashboard/vocabulary');
     const index = {};
-    for (const key of ['areas', 'schools', 'stages', 'events', 'causes', 'posts', 'roles']) {
+    for (const key of ['areas', 'schools', 'stages', 'events', 'causes', 'posts', 'roles', 'flags', 'auditKinds']) {
       index[key] = Object.fromEntries(v[key].map((x) => [x.code, x.label]));
     }
     state.vocabulary = { ...v, index };
@@ -342,6 +350,14 @@ export function formatDate(value) {
   const day = /^\d{4}-\d{2}-\d{2}$/.test(value) ? { y: +value.slice(0, 4), m: +value.slice(5, 7), d: +value.slice(8, 10) } : chinaParts(value);
   const weekday = new Date(Date.UTC(day.y, day.m - 1, day.d)).getUTCDay();
   return t(`${day.y}年${day.m}月${day.d}日（星期${WEEKDAYS[weekday]}）`, `${day.y}-${pad(day.m)}-${pad(day.d)}`);
+}
+
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** A month (YYYY-MM) in Chinese form: 2026年1月 (English: Jan 2026). */
+export function formatMonth(value) {
+  const m = /^(\d{4})-(\d{2})$/.exec(value || '');
+  if (!m) return value || '—';
+  return t(`${m[1]}年${Number(m[2])}月`, `${MONTHS_EN[Number(m[2]) - 1]} ${m[1]}`);
 }
 
 /** Today in China as YYYY-MM-DD (the max of a date input: no date in the future). */

@@ -7,8 +7,13 @@ import '../tasks/page.js';
 import '../report/page.js';
 import '../case/page.js';
 import '../accounts/page.js';
+import '../registry/page.js';
+import '../notifications/page.js';
+import '../education-aid/page.js';
+import '../audit/page.js';
 import '../ledger/page.js';
 import '../sources/page.js';
 import '../finding-lists/page.js';
+import '../offline/page.js';
 
 start();

@@ -43,14 +43,29 @@ function main() {
   return document.getElementById('main');
 }
 
+/** Counts shown beside menu entries (the unread notifications): setBadge(id, count). */
+const badges = {};
+export function setBadge(id, count) {
+  badges[id] = count;
+  const link = document.querySelector(`#menu a[data-nav="${id}"]`);
+  if (link) drawBadge(link);
+}
+function drawBadge(link) {
+  const count = badges[link.dataset.nav] || 0;
+  link.querySelector('.badge')?.remove();
+  if (count > 0) link.append(el('span', { class: 'badge', 'data-testid': `badge-${link.dataset.nav}` }, String(count), el('span', { class: 'visually-hidden' }, t(' 条未读', ' unread'))));
+}
+
 function menu() {
   const u = core.user();
   const nav = document.getElementById('menu');
   const here = current().path;
   nav.replaceChildren(
-    ...navigationFor(u.role).map((item) =>
-      el('a', { href: item.href, 'data-nav': item.id, 'aria-current': item.href === `#${here}` ? 'page' : undefined }, t(...item.label)),
-    ),
+    ...navigationFor(u.role).map((item) => {
+      const link = el('a', { href: item.href, 'data-nav': item.id, 'aria-current': item.href === `#${here}` ? 'page' : undefined }, t(...item.label));
+      drawBadge(link);
+      return link;
+    }),
   );
   document.getElementById('who').textContent = `${u.displayName || u.username}${u.roleLabel ? ` · ${t(u.roleLabel)}` : ''}`;
   document.getElementById('logout').hidden = false;
@@ -81,6 +96,8 @@ async function render() {
       showProblem(node, err);
     }
     node.querySelector('h2')?.setAttribute('tabindex', '-1');
+    // Features that follow every page (the menu's unread count) listen for this.
+    document.dispatchEvent(new CustomEvent('baoxue:page'));
     return;
   }
   main().replaceChildren(el('p', { class: 'error', role: 'alert' }, t('没有这个页面', 'No such page')), el('a', { href: '#/tasks' }, t('返回我的待办', 'Back to my tasks')));

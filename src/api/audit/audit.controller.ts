@@ -9,6 +9,8 @@ import { RequireRoles } from '../auth/require-roles.decorator';
 import { ROLE_LABELS, ROLES } from '../../access/roles';
 import { ApiErrorResponses } from '../swagger';
 import { Audit } from './audit.decorator';
+import { AUDIT_KIND_LABELS } from './audit-kind-labels';
+import { LabelDto } from '../cases/case.views';
 import { AUDIT_MAX_PAGE_SIZE, AuditLog } from './audit-log';
 import { toInteger } from '../validation/query-params';
 
@@ -79,6 +81,9 @@ export class AuditEntryDto {
   @ApiProperty({ enum: AUDIT_KINDS, example: 'READ_CASE' })
   what!: AuditKind;
 
+  @ApiProperty({ type: LabelDto, example: { zh: '查看案件', en: 'Read a case' }, description: '操作的中英文名称 / the kind in words' })
+  whatLabel!: LabelDto;
+
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   caseId!: string | null;
 
@@ -145,6 +150,7 @@ function present(row: AuditEntryEntity): AuditEntryDto {
     method: row.method,
     path: row.path,
     what: row.what,
+    whatLabel: AUDIT_KIND_LABELS[row.what] ?? { zh: row.what, en: row.what },
     caseId: row.caseId,
     childId: row.childId,
     status: row.status,

@@ -13,6 +13,7 @@ import {
   ACTION_TYPES,
   AUTOMATIC_EVENT_TYPES,
   CASE_OPENED,
+  DOCUMENT_ISSUED,
   ActionType,
   CAUSE_LABELS,
   CAUSES,
@@ -287,7 +288,7 @@ export class CaseEventDto {
   @ApiProperty({ example: 1 })
   seq!: number;
 
-  @ApiProperty({ enum: [CASE_OPENED, ...ACTION_TYPES, ...AUTOMATIC_EVENT_TYPES], example: 'RECORD_HOME_VISIT' })
+  @ApiProperty({ enum: [CASE_OPENED, ...ACTION_TYPES, ...AUTOMATIC_EVENT_TYPES, DOCUMENT_ISSUED], example: 'RECORD_HOME_VISIT' })
   type!: CaseEventType;
 
   @ApiProperty({ type: LabelDto })

@@ -45,15 +45,16 @@ export class DocumentsController {
   @ApiOperation({
     summary: '制发文书 / Issue a document of the case',
     description:
-      '按模板由案件生成文书并分配文号（每镇每年每类连续），保存原文，以后下载内容不变。每份文书记录时间线上的一步：入学通知书（立案或再次辍学）、家访记录（记录家访）、批评教育记录（进入批评教育的一步）、责令限期改正通知书（ISSUE_CORRECTION_ORDER，期限取自该步的 correctBy）、司法文书送达封面（ISSUE_JUDICIAL_DOCUMENT，引用司法所自己的文书编号 documentNumber）、移送追究法律责任函（REFER_LEGAL_LIABILITY）。该步尚未发生：409 DOCUMENT.NOT_AVAILABLE；同一步已制发：409 DOCUMENT.ALREADY_ISSUED；办理 ISSUE_CORRECTION_ORDER 时已填写系统外文号 orderNumber：409 DOCUMENT.NUMBERED_OUTSIDE。' +
+      '按模板由案件生成文书并分配文号（每镇每年每类连续），保存原文，以后下载内容不变。每份文书记录时间线上的一步：入学通知书（立案或再次辍学）、家访记录（记录家访）、批评教育记录（进入批评教育的一步）、责令限期改正通知书（ISSUE_CORRECTION_ORDER，期限取自该步的 correctBy）、司法文书送达封面（ISSUE_JUDICIAL_DOCUMENT，引用司法所自己的文书编号 documentNumber）、移送追究法律责任函（REFER_LEGAL_LIABILITY）。该步尚未发生：409 DOCUMENT.NOT_AVAILABLE；同一步已制发：409 DOCUMENT.ALREADY_ISSUED；办理 ISSUE_CORRECTION_ORDER 时已填写系统外文号 orderNumber：409 DOCUMENT.NUMBERED_OUTSIDE；案件已结束：409 CASE.CLOSED。制发记入案件时间线（DOCUMENT_ISSUED：已出具《…》、文号、制发人），同一文书只记一次。' +
       ' / Composes the document from its template and the case, gives it the next number of its town, year and kind, and stores the text as issued.' +
       ' Each document records one step of the timeline; before that step: 409 DOCUMENT.NOT_AVAILABLE; a second one for the same step: 409 DOCUMENT.ALREADY_ISSUED;' +
-      ' an order whose ISSUE_CORRECTION_ORDER action named an outside orderNumber: 409 DOCUMENT.NUMBERED_OUTSIDE. Who issues which kind: see README (documents).',
+      ' an order whose ISSUE_CORRECTION_ORDER action named an outside orderNumber: 409 DOCUMENT.NUMBERED_OUTSIDE; an ended case: 409 CASE.CLOSED.' +
+      ' The issue is a step of the case timeline (DOCUMENT_ISSUED: 已出具《…》, the number, who), recorded once per document. Who issues which kind: see README (documents).',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: '案件编号 / case id' })
   @ApiBody({ type: IssueDocumentDto })
   @ApiCreatedResponse({ type: DocumentDto })
-  @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'CASE.INVALID_ID', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN', 'CASE.NOT_FOUND', 'DOCUMENT.NOT_AVAILABLE', 'DOCUMENT.ALREADY_ISSUED', 'DOCUMENT.NUMBERED_OUTSIDE', 'AUDIT.UNAVAILABLE')
+  @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'CASE.INVALID_ID', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN', 'CASE.NOT_FOUND', 'DOCUMENT.NOT_AVAILABLE', 'DOCUMENT.ALREADY_ISSUED', 'DOCUMENT.NUMBERED_OUTSIDE', 'CASE.CLOSED', 'ENGINE.UNAVAILABLE', 'AUDIT.UNAVAILABLE')
   async issue(@Param('id', CaseIdPipe) id: string, @Body() body: IssueDocumentDto, @CurrentUser() user: AuthUser, @Req() req: NotedRequest): Promise<DocumentDto> {
     req.audit = { detail: { document: { kind: body.kind } } };
     const document = await this.documents.issue(id, body.kind, user);

@@ -18,6 +18,7 @@ import { actorName, AuthUser } from '../auth/auth-user';
 import { maskIdNumber, maskPhone } from '../../access/masking';
 import { documentKindsOf, mayIssueDocument, mayReadCase, seesFullIdentity } from '../../access/permissions';
 import { ROLE_LABELS } from '../../access/roles';
+import { CASE_ENGINE, CaseEngine } from '../case-engine.port';
 import { ApiError } from '../errors';
 import { TOWNS } from '../tokens';
 
@@ -38,6 +39,7 @@ export class DocumentsService {
     dataSource: DataSource,
     private readonly queries: CaseQueries,
     @Inject(TOWNS) private readonly towns: Towns,
+    @Inject(CASE_ENGINE) private readonly engine: CaseEngine,
   ) {
     this.store = new DocumentStore(dataSource);
   }
@@ -52,6 +54,14 @@ export class DocumentsService {
         details: { kind, role: user.role, allowedKinds: kinds },
       });
     }
+    // The issue is a step of the timeline, written by the case's workflow, which ends with the case.
+    if (!detail.case.open) {
+      throw new ApiError('CASE.CLOSED', {
+        zh: `案件已结束，不能再制发${DOCUMENT_KIND_LABELS[kind].zh}（已制发的文书和证据链仍可下载）`,
+        en: `The case has ended; no ${kind} can be issued any more (the documents issued and the evidence pack can still be downloaded)`,
+        details: { caseId, kind, stage: detail.case.stage },
+      });
+    }
     const basis = basisFor(kind, detail.events, detail.case.open);
     if (!basis.ok) {
       throw new ApiError(basis.reason === 'NUMBERED_OUTSIDE' ? 'DOCUMENT.NUMBERED_OUTSIDE' : 'DOCUMENT.NOT_AVAILABLE', {
@@ -64,7 +74,7 @@ export class DocumentsService {
     const issuedAt = new Date();
     const issuedBy = actorName(user);
     try {
-      return await this.store.issue({
+      const document = await this.store.issue({
         town: town.code,
         caseId,
         kind,
@@ -74,8 +84,13 @@ export class DocumentsService {
         issuedBy,
         compose: (number) => composeDocument({ kind, town, detail, basisSeq: basis.event.seq, number, issuedAt, issuedBy }),
       });
+      await this.recordInTimeline(document);
+      return document;
     } catch (error) {
       if (error instanceof DocumentAlreadyIssuedError) {
+        // A retry after the timeline step was lost (the engine down after the document was stored)
+        // records it now; the workflow records a document once, so a step already there stays one.
+        await this.recordInTimeline(error.existing);
         throw new ApiError('DOCUMENT.ALREADY_ISSUED', {
           zh: `第 ${basis.event.seq} 步已制发${DOCUMENT_KIND_LABELS[kind].zh}（${error.existing.number}），请下载原文书`,
           en: `${kind} was already issued for step ${basis.event.seq} (${error.existing.number}); download that one`,
@@ -84,6 +99,22 @@ export class DocumentsService {
       }
       throw error;
     }
+  }
+
+  /**
+   * 已出具《…》 in the case's timeline, written by its workflow like every other step; resolves once
+   * it is in the read model. After the document's commit, not inside its transaction: the workflow's
+   * projection needs a connection of the same pool, which concurrent issues could otherwise hold.
+   */
+  private async recordInTimeline(document: DocumentRecord): Promise<void> {
+    await this.engine.recordDocument(document.caseId, {
+      documentId: document.id,
+      kind: document.kind,
+      kindLabel: DOCUMENT_KIND_LABELS[document.kind],
+      number: document.number,
+      issuedBy: document.issuedBy,
+      basisSeq: document.basisSeq,
+    });
   }
 
   async list(caseId: string, user: AuthUser): Promise<DocumentRecord[]> {

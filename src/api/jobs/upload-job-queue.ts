@@ -20,7 +20,11 @@ export interface UploadJobRow {
   file: Buffer | null;
 }
 
-export type ReportProgress = (phase: string, done: number, total: number) => void;
+/** Writes a job's progress (at most twice a second, the last one always); `settled()` waits for the writes, so a job's end is written after them. */
+export interface ReportProgress {
+  (phase: string, done: number, total: number): void;
+  settled(): Promise<void>;
+}
 
 /** Why a job that kept being cut off ends failed. */
 export const CUT_OFF_ERROR = () =>
@@ -99,14 +103,19 @@ export abstract class UploadJobQueue<Row extends UploadJobRow> {
     }
     const heartbeat = setInterval(() => void dataSource.query(`UPDATE ${table} SET heartbeat_at = now() WHERE id = $1`, [job.id]).catch(() => undefined), 5_000);
     let lastProgress = 0;
-    const progress: ReportProgress = (phase, done, total) => {
-      // At most twice a second: progress is for the page, not a write per row.
-      if (done < total && Date.now() - lastProgress < 500) return;
-      lastProgress = Date.now();
-      void dataSource
-        .query(`UPDATE ${table} SET progress_phase = $2, progress_done = $3, progress_total = $4, heartbeat_at = now() WHERE id = $1 AND status = $5`, [job.id, phase, done, total, status.running])
-        .catch(() => undefined);
-    };
+    // One write after the other: the last one (done = total) must not overtake an earlier one, nor the job's end.
+    let writes: Promise<unknown> = Promise.resolve();
+    const progress = Object.assign(
+      (phase: string, done: number, total: number) => {
+        // At most twice a second: progress is for the page, not a write per row.
+        if (done < total && Date.now() - lastProgress < 500) return;
+        lastProgress = Date.now();
+        writes = writes
+          .then(() => dataSource.query(`UPDATE ${table} SET progress_phase = $2, progress_done = $3, progress_total = $4, heartbeat_at = now() WHERE id = $1 AND status = $5`, [job.id, phase, done, total, status.running]))
+          .catch(() => undefined);
+      },
+      { settled: () => writes.then(() => undefined) },
+    );
     try {
       await this.runJob(job, progress);
     } finally {

@@ -210,12 +210,15 @@ export class ImportJobRunner extends UploadJobQueue<JobRow> {
           onProgress: progress,
         },
       );
+      await progress.settled();
       const stored = { ...report, problems: report.problems.slice(0, MAX_PROBLEMS_ANSWERED), problemCount: report.problems.length };
       if (report.status === 'REJECTED') {
         const rows = report.counts.badRows;
         const error = new ApiError('LEDGER.ROWS_INVALID', {
-          zh: `有 ${rows} 行不符合要求，未导入任何数据；请按逐行报告修改后重新导入，或选择只导入合格的行（goodRowsOnly=true）`,
-          en: `${rows} rows are not valid; nothing was imported. Correct them as the report says and import again, or import the good rows only (goodRowsOnly=true)`,
+          zh: `有 ${rows} 行不符合要求，未导入任何数据；请按逐行报告修改后重新导入，或选择只导入合格的行`,
+          en: `${rows} rows are not valid; nothing was imported. Correct them as the report says and import again, or choose to import the good rows only`,
+          // The words are for people (the ledger page shows them); API clients find the parameter here.
+          details: { badRows: rows, goodRowsOnly: 'import the good rows only with goodRowsOnly=true / 只导入合格的行：goodRowsOnly=true' },
         });
         await this.auditRefused(job, refused, 422);
         await this.finish(job.id, 'failed', stored, errorBody(error, IMPORT_PATH));
@@ -224,6 +227,7 @@ export class ImportJobRunner extends UploadJobQueue<JobRow> {
         await this.finish(job.id, 'done', stored, null, report.importId);
       }
     } catch (err) {
+      await progress.settled();
       const error = importError(err);
       if (error.statusCode >= 500) this.options.log?.(`台账导入任务失败 / ledger import job ${job.id} failed: ${(err as Error).message}`);
       await this.auditRefused(job, refused, error.statusCode);

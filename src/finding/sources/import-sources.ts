@@ -111,8 +111,10 @@ export async function importSource(dataSource: DataSource, job: SourceImportJob)
     );
     const done: SourceReport = { ...report, version };
     await manager.query(
-      `UPDATE source_imports SET status = 'DONE', version = $2, row_count = $3, report = $4::jsonb, error = NULL, file = NULL, finished_at = now(), heartbeat_at = now() WHERE id = $1`,
-      [job.id, version, report.counts.records, JSON.stringify({ ...done, problemCount: 0 })],
+      // The progress too: a last progress write waiting on this row finds it DONE and writes nothing.
+      `UPDATE source_imports SET status = 'DONE', version = $2, row_count = $3, report = $4::jsonb, error = NULL, file = NULL, finished_at = now(), heartbeat_at = now(),
+              progress_phase = 'writing', progress_done = $5, progress_total = $5 WHERE id = $1`,
+      [job.id, version, report.counts.records, JSON.stringify({ ...done, problemCount: 0 }), report.counts.records]
     );
     return done;
   });

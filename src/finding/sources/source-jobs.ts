@@ -227,6 +227,7 @@ export class SourceImportRunner extends UploadJobQueue<JobRow> {
         readAndParse: (town, fileName, bytes, limits, options: SourceParseOptions) => readInThread<ParsedSource>(SOURCE_READER, options, town, fileName, bytes, limits),
         onProgress: progress,
       });
+      await progress.settled();
       const stored = { ...report, problems: report.problems.slice(0, MAX_PROBLEMS_ANSWERED), problemCount: report.problems.length };
       if (report.status === 'IMPORTED') {
         // ended DONE, with its version, in the transaction that wrote
@@ -245,6 +246,7 @@ export class SourceImportRunner extends UploadJobQueue<JobRow> {
       // A dry run, or the same file again (it answers the earlier import; nothing written).
       await this.finish(job.id, stored, null, report.status === 'ALREADY_IMPORTED' ? report.sameAs!.id : null);
     } catch (err) {
+      await progress.settled();
       const error = sourceImportError(err);
       if (error.statusCode >= 500) this.options.log?.(`名单导入任务失败 / source import job ${job.id} failed: ${(err as Error).message}`);
       await this.finish(job.id, null, error);

@@ -89,8 +89,7 @@ export class SourcesService {
   }
 
   private kind(value: string | undefined): SourceKind {
-    const kind = value?.toUpperCase();
-    if (!kind || !(SOURCE_KINDS as readonly string[]).includes(kind)) throw new ApiError('SOURCE.KIND_INVALID', { details: { kind: value ?? null, valid: SOURCE_KINDS } });
-    return kind as SourceKind;
+    if (!value || !(SOURCE_KINDS as readonly string[]).includes(value)) throw new ApiError('SOURCE.KIND_INVALID', { details: { kind: value ?? null, valid: SOURCE_KINDS } });
+    return value as SourceKind;
   }
 }

@@ -44,10 +44,13 @@ export type AuditKind = (typeof AUDIT_KINDS)[number];
  * UPDATE, DELETE and TRUNCATE. Constraint and index names match the migration.
  */
 @Entity({ name: 'audit_log' })
-@Index('audit_log_at_idx', ['at'])
 @Index('audit_log_case_id_idx', ['caseId', 'at'])
 @Index('audit_log_username_idx', ['username', 'at'])
-@Index('audit_log_town_at_idx', ['town', 'at'])
+// Migration 1767400000000: the page's order (town, at DESC, id DESC), by kind, and a BRIN on at.
+@Index('audit_log_town_at_id_idx', ['town', 'at', 'id'])
+@Index('audit_log_town_what_at_idx', ['town', 'what', 'at', 'id'])
+// A BRIN index TypeORM cannot describe: synchronize leaves it to the migration.
+@Index('audit_log_at_brin', { synchronize: false })
 @Index('audit_log_child_id_idx', ['childId', 'at'])
 @Check('audit_log_what_check', `what ~ '^[A-Z][A-Z_]*$'`)
 @Check('audit_log_status_check', 'status BETWEEN 100 AND 599')

@@ -20,3 +20,15 @@ export const ONE_TASK_STEP_PATCH = 'baoxue-one-task-step';
 export function oneTaskStepPatched(): boolean {
   return false;
 }
+
+export const EXTENSION_MOVES_WINDOW_PATCH = 'baoxue-extension-moves-window';
+
+export function extensionMovesWindowPatched(): boolean {
+  return false;
+}
+
+export const QUIET_CONTINUE_AS_NEW_PATCH = 'baoxue-quiet-continue-as-new';
+
+export function quietContinueAsNewPatched(): boolean {
+  return false;
+}

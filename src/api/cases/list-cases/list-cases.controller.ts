@@ -27,9 +27,9 @@ export class ListCasesController {
   @ApiOperation({
     summary: '案件台账 / The case ledger',
     description:
-      '只列出本镇您的岗位可查看的案件（按权限范围在数据库中筛选，总数和分页只计这些）。按最近期限排序（无期限的在后），可按责任区、学校、阶段、逾期筛选。身份证号码一律掩码。' +
+      '只列出本镇您的岗位可查看的案件（按权限范围在数据库中筛选，总数和分页只计这些）。按最近期限排序（无期限的在后），可按责任区、学校、阶段、逾期、儿童筛选。身份证号码一律掩码。' +
       ' / Only the cases of your town your role may read (filtered in the database: totals and pages count only those), sorted by next deadline;' +
-      ' filter by area, school, stage, overdue. ID numbers are masked for every role.',
+      ' filter by area, school, stage, overdue, child. ID numbers are masked for every role.',
   })
   @ApiOkResponse({ type: CaseListDto })
   @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AREA.UNKNOWN', 'SCHOOL.UNKNOWN', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
@@ -43,6 +43,7 @@ export class ListCasesController {
       stage: query.stage,
       overdue: query.overdue,
       open: query.open,
+      childId: query.childId?.toLowerCase(),
       page: query.page,
       pageSize: query.pageSize,
       now,

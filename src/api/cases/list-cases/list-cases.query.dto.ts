@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
 import { STAGES, Stage } from '../../../workflows/vocabulary';
 import { PageQueryDto, toBoolean } from '../../validation/query-params';
 
@@ -32,4 +32,8 @@ export class ListCasesQueryDto extends PageQueryDto {
   @IsBoolean()
   open?: boolean;
 
+  @ApiPropertyOptional({ format: 'uuid', description: '只看这名儿童的案件（名册的儿童页）/ one child’s cases (the registry’s child page)' })
+  @IsOptional()
+  @IsUUID('all')
+  childId?: string;
 }

@@ -1,0 +1,110 @@
+/*
+ * 通知 / Notifications (#/notifications): new tasks, reassignments, reminders, overdue work and
+ * escalations, unread first; each opens its case and is marked read, or is marked read on its
+ * own. The menu entry shows the unread count, kept up to date: after every page the shell draws,
+ * every minute, and at once when one is marked read here.
+ */
+import { el, t, label, formatTime, token, user, passwordChangeRequired, onLoggedOut, ApiProblem } from '../shell/core.js';
+import { route, go, setBadge } from '../shell/shell.js';
+import { navigationFor } from '../shell/navigation.js';
+import { pager, listHash } from '../shell/paging.js';
+import { myNotifications, unreadCount, markRead } from './api.js';
+
+const REFRESH_MS = 60_000;
+
+route('/notifications', async (main, _params, query) => {
+  const page = Math.max(1, Number(query.get('page')) || 1);
+  const unreadOnly = query.get('unread') === 'true';
+  const answer = await myNotifications({ page, unreadOnly });
+  setBadge('notifications', answer.unread);
+  const status = el('p', { role: 'status', 'data-testid': 'notification-message' });
+
+  const item = (n) => {
+    const read = el(
+      'button',
+      {
+        type: 'button',
+        'data-testid': 'mark-read',
+        onclick: async () => {
+          read.disabled = true;
+          try {
+            await markRead(n.id);
+            li.classList.remove('unread');
+            read.remove();
+            li.querySelector('.state').textContent = t('已读', 'read');
+            status.textContent = t('已标为已读', 'Marked read');
+            await refreshUnread();
+          } catch (err) {
+            read.disabled = false;
+            status.textContent = err instanceof ApiProblem ? err.words() : String(err);
+          }
+        },
+      },
+      t('标为已读', 'Mark read'),
+      el('span', { class: 'visually-hidden' }, `：${t(n.title)}`),
+    );
+    const open = n.caseId
+      ? el(
+          'a',
+          {
+            class: 'button',
+            href: `#/case/${n.caseId}`,
+            onclick: async (event) => {
+              // Opening the case is reading the notification.
+              if (n.readAt) return;
+              event.preventDefault();
+              await markRead(n.id).catch(() => undefined);
+              go(`#/case/${n.caseId}`);
+            },
+          },
+          t('查看案件', 'Open the case'),
+        )
+      : '';
+    const li = el(
+      'li',
+      { class: n.readAt ? 'read' : 'unread', dataset: { notification: n.id, kind: n.kind } },
+      el('p', {}, el('b', {}, t(n.title)), ' ', el('span', { class: 'state' }, n.readAt ? t('已读', 'read') : t('未读', 'unread'))),
+      el('p', {}, t(n.body)),
+      el('p', { class: 'meta' }, `${t(n.kindLabel)} · ${formatTime(n.occurredAt)}`),
+      el('div', { class: 'buttons' }, open, n.readAt ? '' : read),
+    );
+    return li;
+  };
+
+  main.replaceChildren(
+    el(
+      'section',
+      { class: 'card wide' },
+      el('h2', {}, label('通知', 'Notifications')),
+      el(
+        'p',
+        { class: 'tabs' },
+        el('a', { href: '#/notifications', 'aria-current': unreadOnly ? undefined : 'page' }, t('全部', 'All')),
+        ' · ',
+        el('a', { href: '#/notifications?unread=true', 'data-testid': 'unread-only', 'aria-current': unreadOnly ? 'page' : undefined }, t('只看未读', 'Unread only')),
+      ),
+      el('p', { 'data-testid': 'notification-total' }, t(`共 ${answer.total} 条，未读 ${answer.unread} 条`, `${answer.total} in all, ${answer.unread} unread`)),
+      status,
+      answer.items.length
+        ? el('ul', { class: 'notifications', 'data-testid': 'notifications' }, answer.items.map(item))
+        : el('p', { class: 'empty' }, unreadOnly ? t('没有未读通知', 'No unread notifications') : t('还没有通知', 'No notifications yet')),
+      pager(answer, (n) => listHash('/notifications', { unread: unreadOnly ? 'true' : '', page: n })),
+    ),
+  );
+});
+
+/** The menu's unread count, for the roles whose menu has notifications. */
+async function refreshUnread() {
+  const u = user();
+  if (!token() || !u || passwordChangeRequired() || !navigationFor(u.role).some((item) => item.id === 'notifications')) return;
+  try {
+    setBadge('notifications', await unreadCount());
+  } catch {
+    // The count is a hint: offline or a session ending, the page itself says so when used.
+  }
+}
+
+setInterval(() => void refreshUnread(), REFRESH_MS);
+onLoggedOut.push(() => setBadge('notifications', 0));
+// After every page the shell draws (the first one after a log-in too).
+document.addEventListener('baoxue:page', () => void refreshUnread());
