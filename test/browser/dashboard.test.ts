@@ -52,6 +52,9 @@ describe('the leading group’s dashboard in a browser', () => {
     expect(await page.locator('#heatmap-chart canvas').count()).toBeGreaterThan(0);
     expect(await page.locator('#trend-chart canvas').count()).toBeGreaterThan(0);
     expect(await text(page, 'ranking-rule')).toContain('逾期案件数少者在前');
+    // The three ledgers of 四查三比对 (no source imported in the demo town yet: zeros, rates not defined).
+    expect(await page.textContent('[data-testid="ledgers-section"]')).toContain('巩固率');
+    expect(await page.locator('[data-testid="ledgers"] tbody tr').count()).toBe(9); // 8 areas and the total
     await screenshot(page, 'dashboard-seeded-town');
   });
 

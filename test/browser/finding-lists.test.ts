@@ -121,7 +121,7 @@ describe('the cross-check page, phone first', () => {
     expect(row.stage).toBe('HOME_VISIT');
     expect(row.note).toContain('班主任家访');
 
-    await page.goto(`${app.apiUrl}/app#/finding`);
+    await page.click('nav a[href="#/finding"]');
     await itemLink(page, '学生1003').click();
     await page.waitForSelector('[data-testid="clear-form"]');
     await page.selectOption('[data-testid="clear-form"] select[name=reason]', 'ILL_WITH_CERTIFICATE');

@@ -111,4 +111,13 @@ describe('the cross-check of one town', () => {
       { kind: 'ROLL_WITHOUT_REGISTER', status: 'CLEARED' },
     ]);
   });
+
+  it('counts a child suspected for longer than the policy allows (30 days) as dropped out, the item still open to confirm', async () => {
+    await db.dataSource.query(`UPDATE finding_items SET found_at = '2026-10-01T00:00:00Z' WHERE kind = 'SUSPECTED_DROPOUT' AND status = 'OPEN'`);
+    const summary = await run();
+    expect(summary.ledgers).toMatchObject({ suspected: 0, dropout: 1 });
+    // Every run here is at the same pinned NOW: the moves are told apart by their source.
+    expect(await db.dataSource.query(`SELECT from_status, to_status FROM ledger_movements WHERE source = 'POLICY'`)).toEqual([{ from_status: 'SUSPECTED', to_status: 'DROPOUT' }]);
+    expect(await db.dataSource.query(`SELECT status FROM finding_items WHERE kind = 'SUSPECTED_DROPOUT'`)).toEqual([{ status: 'OPEN' }]);
+  });
 });

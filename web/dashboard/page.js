@@ -60,9 +60,14 @@ import * as Baoxue from '../shell/core.js';
   async function loadWidgets() {
     // The version first: a change that lands while the widgets load is seen by the next poll.
     version = (await api('/api/dashboard/version')).version;
-    const answers = await Promise.all([...WIDGETS.map((w) => api(`/api/dashboard/${w}`)), api('/api/reports').catch(() => ({ reports: [], forbidden: true }))]);
+    const answers = await Promise.all([
+      ...WIDGETS.map((w) => api(`/api/dashboard/${w}`)),
+      api('/api/reports').catch(() => ({ reports: [], forbidden: true })),
+      api('/api/finding/figures').catch(() => null),
+    ]);
     data = Object.fromEntries(WIDGETS.map((w, i) => [w, answers[i]]));
     data.reports = answers[WIDGETS.length];
+    data.ledgers = answers[WIDGETS.length + 1];
     lastFull = Date.now();
   }
 
@@ -88,6 +93,7 @@ import * as Baoxue from '../shell/core.js';
       section('责任区 × 阶段（未结案件，点击查看名单）', 'Area × stage (open cases; click for the list)', matrixTable(data.matrix, areas), 'matrix'),
       section('时限热力图：本阶段已用时间 / 时限', 'Deadline heatmap: time spent in the stage / its window', heat),
       section('月度趋势：立案、复学、销号', 'Monthly trend: opened, returned, closed', trend),
+      data.ledgers ? section('三类台账与四查三比对', 'The three ledgers and the cross-check', ledgersTable(data.ledgers, areas), 'ledgers') : '',
       section('逾期清单', 'Overdue list', overdueTable(data.overdue.items, data.headline.overdue), 'overdue'),
       section('责任区考核排名', 'Area ranking (assessment)', rankingTable(data.ranking), 'ranking'),
       section('动态监测书面报告（每月 1 日生成）', 'Monthly monitoring reports (generated on the 1st)', reportsList(data.reports), 'reports'),
@@ -129,6 +135,21 @@ import * as Baoxue from '../shell/core.js';
       ),
       el('h3', {}, label('各责任区清零情况', 'Areas at zero')),
       zeroes,
+    );
+  }
+
+  /** 适龄、疑似、辍学、复学, 复学率 and 巩固率 by area, and the cross-check's open items (GET /api/finding/figures). */
+  function ledgersTable(f, areas) {
+    const pct = (x) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
+    const cells = (x) => [x.schoolAge, x.suspected, x.dropouts, x.returned, pct(x.returnRate), pct(x.completionRate)].map((v) => el('td', {}, String(v)));
+    const head = el('tr', {}, ['责任区|Area', '适龄儿童|School-age', '疑似辍学|Suspected', '辍学|Dropouts', '本月复学|Returned', '复学率|Return rate', '巩固率|Completion'].map((h) => el('th', {}, label(...h.split('|')))));
+    const rows = areas.map((a) => el('tr', {}, el('th', {}, name('areas', a.code)), cells(f.byArea.find((x) => x.area === a.code) || { schoolAge: 0, suspected: 0, dropouts: 0, returned: 0, returnRate: null, completionRate: null })));
+    const open = Object.values(f.openItems).reduce((a, b) => a + b, 0);
+    return el(
+      'div',
+      {},
+      el('div', { class: 'scroll' }, el('table', { 'data-testid': 'ledgers' }, el('thead', {}, head), el('tbody', {}, rows, el('tr', {}, el('th', {}, label('合计', 'Total')), cells(f.total))))),
+      el('p', {}, el('a', { href: '/app#/finding' }, t(`比对待处理 ${open} 条`, `${open} open cross-check items`))),
     );
   }
 
