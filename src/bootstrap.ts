@@ -36,7 +36,7 @@ import { IN_APP_CHANNEL, InAppChannel, NotificationChannel, OutboxDispatcher } f
 import { seedDemoCases } from './dashboard/demo-cases';
 import { createMonthlyReportActivities } from './dashboard/reports/activities';
 import { ensureMonthlyReportSchedule } from './dashboard/reports/schedule';
-import { createCrossCheckActivities, createFourOnesActivities, ensureFindingSchedules, loadFindingPolicy, temporalCrossCheckStarter } from './finding-check';
+import { createCrossCheckActivities, createFourOnesActivities, ensureFindingSchedules, loadFindingPolicy, temporalCrossCheckStarter } from './finding/check';
 
 export interface StartOptions {
   config: BaoxueConfig;

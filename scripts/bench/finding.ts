@@ -2,15 +2,15 @@
  * `npm run bench:finding`: the cross-check (四查三比对) at county scale. Makes a throwaway database
  * on DATABASE_URL, generates the sources in SQL (default 200,000 register rows, 150,000 roll rows,
  * 10 school days of attendance for every pupil, a poverty list), then runs one town's cross-check
- * (the activity's work: src/finding-check/cross-check.ts) twice, the second on the same data, and
+ * (the activity's work: src/finding/check/cross-check.ts) twice, the second on the same data, and
  * prints the time of each phase and the process's peak memory. Prints figures; passes or fails
  * nothing on time.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
-import { crossCheckTown } from '../../src/finding-check/cross-check';
-import { loadFindingPolicy } from '../../src/finding-check/finding-policy';
+import { crossCheckTown } from '../../src/finding/check/cross-check';
+import { loadFindingPolicy } from '../../src/finding/check/finding-policy';
 import { openReadModel } from '../../src/read-model/data-source';
 import { loadTown } from '../../src/read-model/town';
 import { loadResponsibilityChains } from '../../src/responsibility/chains';

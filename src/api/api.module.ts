@@ -72,7 +72,7 @@ import { CLOCK, Clock, LEDGER_LIMITS, TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
 import { accountsModuleParts } from '../accounts';
 import { sourcesModuleParts } from '../finding/sources';
-import { CrossCheckStarter, findingCheckModuleParts } from '../finding-check';
+import { CrossCheckStarter, findingCheckModuleParts } from '../finding/check';
 import type { ResponsibilityDirectory } from '../responsibility/directory';
 
 export type ApiDatabaseOption =
@@ -105,7 +105,7 @@ export interface ApiModuleOptions {
   hardening?: HardeningSettings;
   /** "Now" for date rules (default the system clock); tests pin it to the date their fixtures were written for. */
   clock?: Clock;
-  /** Starts the cross-check workflow (src/finding-check); without it POST /api/finding/cross-check answers 503. */
+  /** Starts the cross-check workflow (src/finding/check); without it POST /api/finding/cross-check answers 503. */
   crossCheck?: CrossCheckStarter;
 }
 
@@ -151,7 +151,7 @@ export class ApiModule {
     const dashboard = dashboardModuleParts(); // /api/dashboard/*, /api/reports/* (src/dashboard)
     const accounts = accountsModuleParts(options.responsibility); // /api/accounts (src/accounts)
     const sources = sourcesModuleParts(); // /api/sources/* (src/finding/sources)
-    const finding = findingCheckModuleParts(options.crossCheck); // /api/finding (src/finding-check)
+    const finding = findingCheckModuleParts(options.crossCheck); // /api/finding (src/finding/check)
     const hardening = hardeningModuleParts({ trustProxyHops: options.auth?.trustProxyHops, ...options.hardening });
     const dataSourceProvider: Provider =
       'dataSource' in database

@@ -1,9 +1,9 @@
 /**
  * What the cross-check (四查三比对) and the 四个一 rhythm pass between their workflows and
- * activities. Pure types and constants: safe in the workflow sandbox. The work is in src/finding-check.
+ * activities. Pure types and constants: safe in the workflow sandbox. The work is in src/finding/check.
  */
 import { defineSignal } from '@temporalio/workflow';
-import type { CrossCheckSummary } from '../finding-check/cross-check';
+import type { CrossCheckSummary } from '../finding/check/cross-check';
 
 /** Who asked: a person through the API, the nightly Temporal Schedule, or a finished source import. */
 export type CrossCheckTrigger = 'REQUEST' | 'SCHEDULE' | 'IMPORT';

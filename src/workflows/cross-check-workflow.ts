@@ -1,6 +1,6 @@
 /**
  * The cross-check (四查三比对) as a job: started by a person (POST /api/finding/cross-check), by the
- * nightly Temporal Schedule, or after a source import (src/finding-check/schedule.ts). One activity
+ * nightly Temporal Schedule, or after a source import (src/finding/check/schedule.ts). One activity
  * per town does the work, streaming the source views in batches and heartbeating; a town that
  * fails is recorded as failed and the others still run.
  */

@@ -8,8 +8,8 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningBaoxue } from '../../src/bootstrap';
-import { crossCheckTown } from '../../src/finding-check/cross-check';
-import { loadFindingPolicy } from '../../src/finding-check/finding-policy';
+import { crossCheckTown } from '../../src/finding/check/cross-check';
+import { loadFindingPolicy } from '../../src/finding/check/finding-policy';
 import { loadTown } from '../../src/read-model/town';
 import { loadResponsibilityChains } from '../../src/responsibility/chains';
 import { DEMO_PASSWORD } from '../support/auth';

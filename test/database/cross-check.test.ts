@@ -1,13 +1,13 @@
 /**
- * One town's cross-check on real PostgreSQL (src/finding-check/cross-check.ts, without Temporal):
+ * One town's cross-check on real PostgreSQL (src/finding/check/cross-check.ts, without Temporal):
  * the lists a person expects from a month's sources, the ledgers and their movements, the
  * verification tasks, and a re-run with the same data changing nothing.
  */
-import { crossCheckTown, CrossCheckDeps } from '../../src/finding-check/cross-check';
+import { crossCheckTown, CrossCheckDeps } from '../../src/finding/check/cross-check';
 import { monthOf } from '../../src/dashboard/china-time';
 import { computeMonthlyReport } from '../../src/dashboard/reports/monthly-report';
 import { reportXlsx } from '../../src/dashboard/reports/report-files';
-import { loadFindingPolicy } from '../../src/finding-check/finding-policy';
+import { loadFindingPolicy } from '../../src/finding/check/finding-policy';
 import { loadResponsibilityChains } from '../../src/responsibility/chains';
 import { loadTown } from '../../src/read-model/town';
 import { schoolDays, writeSource } from '../support/finding-sources';

@@ -1,10 +1,10 @@
 /**
- * The 四个一 rhythm's scheduled tasks (src/finding-check/four-ones.ts): the quarterly re-check for the
+ * The 四个一 rhythm's scheduled tasks (src/finding/check/four-ones.ts): the quarterly re-check for the
  * leader and the town government, the term-start visits for every principal and resident cadre,
  * each period once however often the schedule fires.
  */
-import { createFourOnesTasks, periodOf } from '../../src/finding-check/four-ones';
-import { loadFindingPolicy } from '../../src/finding-check/finding-policy';
+import { createFourOnesTasks, periodOf } from '../../src/finding/check/four-ones';
+import { loadFindingPolicy } from '../../src/finding/check/finding-policy';
 import { loadTown, loadTowns } from '../../src/read-model/town';
 import { loadResponsibilityChains } from '../../src/responsibility/chains';
 import { ResponsibilityDirectory } from '../../src/responsibility/directory';

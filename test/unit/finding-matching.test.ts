@@ -1,6 +1,6 @@
-/** The matching of 四查三比对 (src/finding-check/matching.ts): register × roll, without a database. */
-import { loadFindingPolicy } from '../../src/finding-check/finding-policy';
-import { CrossMatcher, Finding, MatchLink, nameEdits, namesClose, RegisterRow, RollRow, isSchoolAge } from '../../src/finding-check/matching';
+/** The matching of 四查三比对 (src/finding/check/matching.ts): register × roll, without a database. */
+import { loadFindingPolicy } from '../../src/finding/check/finding-policy';
+import { CrossMatcher, Finding, MatchLink, nameEdits, namesClose, RegisterRow, RollRow, isSchoolAge } from '../../src/finding/check/matching';
 
 const policy = loadFindingPolicy();
 const today = new Date('2026-11-20T00:00:00Z'); // school year from 2026-09-01

@@ -4,7 +4,7 @@
  * the read model in one statement. A month in which nothing happened (no event on any case) is a
  * nil report (零报告), still written and stored: the notice asks for the report every period.
  */
-import { LedgerFigures, ledgerFigures } from '../../finding-check/ledger-figures';
+import { LedgerFigures, ledgerFigures } from '../../finding/check/ledger-figures';
 import type { DataSource } from 'typeorm';
 import type { Town } from '../../read-model/town';
 import type { Label } from '../../workflows/vocabulary';
@@ -56,7 +56,7 @@ export interface MonthlyReport {
   totals: ReportFigures;
   areas: ReportSection[];
   schools: ReportSection[];
-  /** 三类台账 (src/finding-check/ledger-figures.ts): the ledgers' counts and rates, the cross-check's open items; absent in reports made before. */
+  /** 三类台账 (src/finding/check/ledger-figures.ts): the ledgers' counts and rates, the cross-check's open items; absent in reports made before. */
   ledgers?: LedgerFigures & { openItems: Record<string, number> };
 }
 

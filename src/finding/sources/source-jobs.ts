@@ -187,7 +187,7 @@ export interface SourceImportRunnerOptions {
   limits: ReadLimits;
   pollMs?: number;
   log?: (line: string) => void;
-  /** Called after a real import wrote a new version (the cross-check runs after each import, src/finding-check). */
+  /** Called after a real import wrote a new version (the cross-check runs after each import, src/finding/check). */
   onImported?: (town: string) => void;
 }
 

@@ -3,7 +3,7 @@
  * (the lists a person works through), the ledgers, the sources of a movement between them and the
  * reasons an item is cleared. The migration keeps a frozen copy of the kinds and sources.
  */
-import type { Label } from '../workflows/vocabulary';
+import type { Label } from '../../workflows/vocabulary';
 
 export const FINDING_KINDS = ['NOT_ENROLLED', 'SUSPECTED_DROPOUT', 'POVERTY_DROPOUT', 'ROLL_WITHOUT_REGISTER', 'BIRTH_DATE_CONFLICT', 'ON_TWO_ROLLS', 'FUZZY_MATCH'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];

@@ -7,7 +7,7 @@
  * re-check (1 Jan/Apr/Jul/Oct) and the term-start visits (the policy's term starts), both 08:00.
  */
 import { CalendarSpec, Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { TASK_QUEUE } from '../workflows/messages';
+import { TASK_QUEUE } from '../../workflows/messages';
 import {
   CROSS_CHECK_SCHEDULE_ID,
   CROSS_CHECK_WORKFLOW_ID,
@@ -16,8 +16,8 @@ import {
   FourOnesKind,
   QUARTERLY_RECHECK_SCHEDULE_ID,
   TERM_START_VISIT_SCHEDULE_ID,
-} from '../workflows/cross-check-messages';
-import { crossCheckWorkflow, fourOnesWorkflow } from '../workflows/cross-check-workflow';
+} from '../../workflows/cross-check-messages';
+import { crossCheckWorkflow, fourOnesWorkflow } from '../../workflows/cross-check-workflow';
 import type { FindingPolicy } from './finding-policy';
 
 export const FINDING_TIME_ZONE = 'Asia/Shanghai';

@@ -4,9 +4,9 @@
  */
 import { Context, log } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
-import type { Towns } from '../read-model/town';
-import type { ResponsibilityDirectory } from '../responsibility/directory';
-import type { CrossCheckActivities, FourOnesActivities } from '../workflows/cross-check-messages';
+import type { Towns } from '../../read-model/town';
+import type { ResponsibilityDirectory } from '../../responsibility/directory';
+import type { CrossCheckActivities, FourOnesActivities } from '../../workflows/cross-check-messages';
 import { crossCheckTown } from './cross-check';
 import type { FindingPolicy } from './finding-policy';
 import { createFourOnesTasks } from './four-ones';

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PROJECT_ROOT } from '../project-root';
-import { Duration, isDuration } from '../workflows/policy';
+import { PROJECT_ROOT } from '../../project-root';
+import { Duration, isDuration } from '../../workflows/policy';
 
 export const DEFAULT_FINDING_POLICY_PATH = resolve(PROJECT_ROOT, 'policies/finding.json');
 

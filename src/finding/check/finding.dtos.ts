@@ -2,10 +2,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { GuardianRequestDto } from '../api/cases/report-case/report-case.request.dto';
-import { PageQueryDto } from '../api/validation/query-params';
-import { CAUSES, Cause } from '../workflows/vocabulary';
-import { WATCH_GROUP_FLAGS } from '../registry/child-rules';
+import { GuardianRequestDto } from '../../api/cases/report-case/report-case.request.dto';
+import { PageQueryDto } from '../../api/validation/query-params';
+import { CAUSES, Cause } from '../../workflows/vocabulary';
+import { WATCH_GROUP_FLAGS } from '../../registry/child-rules';
 import { CLEAR_REASONS, ClearReason, FINDING_KINDS, FindingKind, ITEM_STATUSES, ItemStatus } from './vocabulary';
 
 const CODE = /^[A-Z][A-Z0-9_]{0,39}$/;

@@ -16,7 +16,7 @@
  * FUZZY_MATCH; and one merged record per child for the ledgers.
  */
 import { pinyin } from 'pinyin-pro';
-import { ageOn, schoolYearStart } from '../registry/age-rules';
+import { ageOn, schoolYearStart } from '../../registry/age-rules';
 import type { FindingPolicy } from './finding-policy';
 import type { FindingKind } from './vocabulary';
 

@@ -8,8 +8,8 @@
  * - the open cross-check items by kind, and the last run.
  */
 import type { DataSource } from 'typeorm';
-import type { CaseScope } from '../access/permissions';
-import { caseScopeSql } from '../read-model/scope-sql';
+import type { CaseScope } from '../../access/permissions';
+import { caseScopeSql } from '../../read-model/scope-sql';
 
 export interface LedgerFigures {
   schoolAge: number;

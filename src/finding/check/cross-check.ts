@@ -18,9 +18,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { ResponsibilityChainsData } from '../responsibility/chains';
-import { responsiblePeople } from '../responsibility/routing';
-import { parseDuration } from '../workflows/policy';
+import type { ResponsibilityChainsData } from '../../responsibility/chains';
+import { responsiblePeople } from '../../responsibility/routing';
+import { parseDuration } from '../../workflows/policy';
 import type { FindingPolicy } from './finding-policy';
 import { ChildRecord, childKeyOf, CrossMatcher, Finding, MatchLink, MatchStats, RegisterRow, RollRow } from './matching';
 import { FINDING_KIND_LABELS } from './vocabulary';

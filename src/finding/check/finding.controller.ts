@@ -6,15 +6,15 @@
  */
 import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Audit } from '../api/audit/audit.decorator';
-import { RefusedWrite, RefusedWrites } from '../api/audit/refused-writes';
-import type { AuthUser } from '../api/auth/auth-user';
-import { CurrentUser } from '../api/auth/current-user.decorator';
-import { ApiError } from '../api/errors';
-import { ApiErrorResponses } from '../api/swagger';
-import { CLOCK, Clock } from '../api/tokens';
-import { monthBounds, monthOf } from '../dashboard/china-time';
-import { CHILD_FLAG_LABELS, WATCH_GROUP_FLAGS } from '../registry/child-rules';
+import { Audit } from '../../api/audit/audit.decorator';
+import { RefusedWrite, RefusedWrites } from '../../api/audit/refused-writes';
+import type { AuthUser } from '../../api/auth/auth-user';
+import { CurrentUser } from '../../api/auth/current-user.decorator';
+import { ApiError } from '../../api/errors';
+import { ApiErrorResponses } from '../../api/swagger';
+import { CLOCK, Clock } from '../../api/tokens';
+import { monthBounds, monthOf } from '../../dashboard/china-time';
+import { CHILD_FLAG_LABELS, WATCH_GROUP_FLAGS } from '../../registry/child-rules';
 import { ClearItemDto, ConfirmItemDto, FiguresQueryDto, ItemQueryDto, LedgerQueryDto } from './finding.dtos';
 import { FindingService } from './finding.service';
 import {

@@ -9,11 +9,11 @@
  * Ids hold the period, so a second run in the same quarter or term adds nothing.
  */
 import type { DataSource } from 'typeorm';
-import { CHINA_OFFSET_MS, monthOf } from '../dashboard/china-time';
-import type { Towns } from '../read-model/town';
-import type { ResponsibilityDirectory } from '../responsibility/directory';
-import { parseDuration } from '../workflows/policy';
-import type { FourOnesKind } from '../workflows/cross-check-messages';
+import { CHINA_OFFSET_MS, monthOf } from '../../dashboard/china-time';
+import type { Towns } from '../../read-model/town';
+import type { ResponsibilityDirectory } from '../../responsibility/directory';
+import { parseDuration } from '../../workflows/policy';
+import type { FourOnesKind } from '../../workflows/cross-check-messages';
 import type { FindingPolicy } from './finding-policy';
 
 interface FourOnesTask {

@@ -6,17 +6,17 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { caseScope, childScope, inCaseScope, registryAccess, seesFullIdentity } from '../access/permissions';
-import { maskIdNumber, maskName } from '../access/masking';
-import { actorName, AuthUser } from '../api/auth/auth-user';
-import type { RefusedWrite } from '../api/audit/refused-writes';
-import { ReportCaseService } from '../api/cases/report-case/report-case.service';
-import type { ReportCaseRequestDto } from '../api/cases/report-case/report-case.request.dto';
-import { ApiError } from '../api/errors';
-import { validationFailed } from '../api/validation/field-errors';
-import { caseScopeSql } from '../read-model/scope-sql';
-import { WATCH_GROUP_FLAGS } from '../registry/child-rules';
-import type { Cause } from '../workflows/vocabulary';
+import { caseScope, childScope, inCaseScope, registryAccess, seesFullIdentity } from '../../access/permissions';
+import { maskIdNumber, maskName } from '../../access/masking';
+import { actorName, AuthUser } from '../../api/auth/auth-user';
+import type { RefusedWrite } from '../../api/audit/refused-writes';
+import { ReportCaseService } from '../../api/cases/report-case/report-case.service';
+import type { ReportCaseRequestDto } from '../../api/cases/report-case/report-case.request.dto';
+import { ApiError } from '../../api/errors';
+import { validationFailed } from '../../api/validation/field-errors';
+import { caseScopeSql } from '../../read-model/scope-sql';
+import { WATCH_GROUP_FLAGS } from '../../registry/child-rules';
+import type { Cause } from '../../workflows/vocabulary';
 import { closeTasks } from './cross-check';
 import { ledgerFigures } from './ledger-figures';
 import { CROSS_CHECK_STARTER } from './tokens';
