@@ -35,16 +35,31 @@ export class BenchApi {
     return text;
   }
 
-  /** POST with a fresh Idempotency-Key, as a village client sends it; throws unless `expected`. */
-  async post<T>(path: string, body: unknown, expected: number): Promise<T> {
-    const res = await fetch(`${this.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}`, 'idempotency-key': randomUUID() },
-      body: JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (res.status !== expected) throw new Error(`POST ${path}: ${res.status} ${text.slice(0, 300)}`);
-    return JSON.parse(text) as T;
+  /** 503 answers that were sent again (retryUnavailable), for the figures to say how many. */
+  retriedUnavailable = 0;
+
+  /**
+   * POST with a fresh Idempotency-Key, as a village client sends it; throws unless `expected`.
+   * With `retryUnavailable`, a 503 (ENGINE.UNAVAILABLE: the engine did not answer within the API's
+   * deadline) is sent again with the same key after 1, 2, 4, 8 s, as a client would.
+   */
+  async post<T>(path: string, body: unknown, expected: number, options: { retryUnavailable?: boolean } = {}): Promise<T> {
+    const key = randomUUID();
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(`${this.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}`, 'idempotency-key': key },
+        body: JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (res.status === 503 && options.retryUnavailable && attempt < 4) {
+        this.retriedUnavailable++;
+        await new Promise((r) => setTimeout(r, 1000 * 2 ** attempt));
+        continue;
+      }
+      if (res.status !== expected) throw new Error(`POST ${path}: ${res.status} ${text.slice(0, 300)}`);
+      return JSON.parse(text) as T;
+    }
   }
 
   /** Reports a suspected dropout; answers once the case is in the read model. Returns its id. */
@@ -53,8 +68,8 @@ export class BenchApi {
   }
 
   /** As openCase, with when the workflow opened it (CASE_OPENED's occurredAt): its deadlines count from there. */
-  async reportCase(serial: number): Promise<{ id: string; openedAtMs: number }> {
-    const body = await this.post<{ id: string; timeline: Array<{ type: string; occurredAt: string }> }>('/api/cases', reportBody(serial), 201);
+  async reportCase(serial: number, options: { retryUnavailable?: boolean } = {}): Promise<{ id: string; openedAtMs: number }> {
+    const body = await this.post<{ id: string; timeline: Array<{ type: string; occurredAt: string }> }>('/api/cases', reportBody(serial), 201, options);
     const opened = body.timeline.find((e) => e.type === 'CASE_OPENED');
     return { id: body.id, openedAtMs: opened ? Date.parse(opened.occurredAt) : Date.now() };
   }

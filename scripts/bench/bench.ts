@@ -452,11 +452,13 @@ async function measureDeadlines(
   const ids: string[] = [];
   let bar = progress('cases over HTTP', o.cases);
   let timerIndex = 0;
+  const retriedBefore = client.retriedUnavailable;
   const opened = await runCount(
     o.cases,
     o.concurrency,
     async () => {
-      const c = await client.reportCase(nextSerial());
+      // Lag measures the timers: an opening the API answered 503 (engine busy) is sent again, as a client would.
+      const c = await client.reportCase(nextSerial(), { retryUnavailable: true });
       ids.push(c.id);
       if (refs) await refs.startTimer(timerIndex++, c.openedAtMs + windowSeconds * 1000);
     },
@@ -465,7 +467,9 @@ async function measureDeadlines(
   const openEndedAt = Date.now();
   bar.stop();
   keepIds?.push(...ids);
+  const retriedOpenings = client.retriedUnavailable - retriedBefore;
   if (opened.failures) log(`  failures: ${opened.failures} (${opened.failureSamples[0]})`);
+  if (retriedOpenings) log(`  503 answers sent again: ${retriedOpenings}`);
   const due = `o.occurred_at + make_interval(secs => ${windowSeconds})`;
   const span = (await pool.query(`SELECT min(${due}) AS first, max(${due}) AS last FROM case_events o WHERE o.type = 'CASE_OPENED' AND o.case_id = ANY($1::uuid[])`, [ids])).rows[0];
   const firstDue: Date = span.first;
@@ -502,6 +506,8 @@ async function measureDeadlines(
     cases: ids.length,
     windowSeconds,
     openPerSecond: rate(opened.latencies.length, opened.elapsedMs),
+    openFailures: opened.failures,
+    retriedOpenings,
     dueSpreadSeconds: dues.length ? Math.round((Math.max(...dues) - Math.min(...dues)) / 100) / 10 : 0,
     openedBeforeFirstDue: firstDue.getTime() > openEndedAt,
     escalated: rows.length,

@@ -12,7 +12,7 @@
 import * as Baoxue from '../shell/core.js';
 
 (() => {
-  const { t, el, label, api, ApiProblem, name, formatTime, formatDuration, formatMonth } = Baoxue;
+  const { t, el, label, api, ApiProblem, name, formatTime, formatDuration, formatMonth, scrollRegion } = Baoxue;
   const main = document.getElementById('main');
   const charts = [];
   let data = null; // the last answers of the widget endpoints, re-rendered on a language change
@@ -148,7 +148,7 @@ import * as Baoxue from '../shell/core.js';
     return el(
       'div',
       {},
-      el('div', { class: 'scroll' }, el('table', { 'data-testid': 'ledgers' }, el('thead', {}, head), el('tbody', {}, rows, el('tr', {}, el('th', {}, label('合计', 'Total')), cells(f.total))))),
+      scrollRegion('三类台账', 'Three ledgers', el('table', { 'data-testid': 'ledgers' }, el('thead', {}, head), el('tbody', {}, rows, el('tr', {}, el('th', {}, label('合计', 'Total')), cells(f.total))))),
       el('p', {}, el('a', { href: '/app#/finding' }, t(`比对待处理 ${open} 条`, `${open} open cross-check items`))),
     );
   }
@@ -172,7 +172,7 @@ import * as Baoxue from '../shell/core.js';
         el('td', { class: 'total' }, String(total)),
       );
     });
-    return el('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': t('责任区 × 阶段', 'Area × stage') }, el('table', { class: 'matrix', 'data-testid': 'matrix' }, el('thead', {}, head), el('tbody', {}, rows)));
+    return scrollRegion('责任区 × 阶段', 'Area × stage', el('table', { class: 'matrix', 'data-testid': 'matrix' }, el('thead', {}, head), el('tbody', {}, rows)));
   }
 
   function drawHeatmap(node, cells, areas) {
@@ -231,9 +231,7 @@ import * as Baoxue from '../shell/core.js';
         el('td', { class: 'late' }, formatDuration(o.overdueMs)),
       ),
     );
-    return el(
-      'div',
-      { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': t('逾期清单', 'Overdue list') },
+    return scrollRegion('逾期清单', 'Overdue list',
       el('p', {}, t(`共 ${total} 件，显示逾期最久的 ${items.length} 件`, `${total} in all; the ${items.length} longest overdue shown`)),
       el(
         'table',
@@ -248,9 +246,7 @@ import * as Baoxue from '../shell/core.js';
     const rows = ranking.rows.map((r) =>
       el('tr', { dataset: { area: r.area } }, el('td', {}, String(r.rank)), el('td', {}, name('areas', r.area)), el('td', {}, String(r.overdue)), el('td', {}, String(r.open)), el('td', {}, String(r.returnedThisYear)), el('td', {}, String(r.closedThisYear))),
     );
-    return el(
-      'div',
-      { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': t('考核排名', 'Ranking') },
+    return scrollRegion('考核排名', 'Ranking',
       el('p', { class: 'rule', 'data-testid': 'ranking-rule' }, t(ranking.rule)),
       el(
         'table',
@@ -326,9 +322,7 @@ import * as Baoxue from '../shell/core.js';
         { class: 'card' },
         el('p', {}, el('a', { href: '#/' }, t('← 返回看板', '← Back to the dashboard'))),
         el('h2', {}, `${title} (${page.total})`),
-        el(
-          'div',
-          { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': t('案件名单', 'Cases') },
+        scrollRegion('案件名单', 'Cases',
           el(
             'table',
             { 'data-testid': 'case-list' },

@@ -5,7 +5,7 @@
  * after checking what will be recorded; the three ledgers and a child's movements between them; my
  * cross-check tasks; and, for the town-wide roles, 立即比对 (run the cross-check now).
  */
-import { el, t, name, formatTime, formatDate, state, user } from '../shell/core.js';
+import { el, t, name, formatTime, formatDate, state, user, scrollRegion } from '../shell/core.js';
 import { route, go } from '../shell/shell.js';
 import { field, values, showErrors, clearErrors, fromApi, checkAnswers } from '../shell/forms.js';
 import { TOWN_WIDE_ROLES } from '../shell/navigation.js';
@@ -111,7 +111,7 @@ route('/finding', async (main, _params, query) => {
           el('ul', { class: 'tasks', 'data-testid': 'finding-tasks' }, tasks.map((x) => el('li', { class: x.overdue ? 'overdue' : '' }, x.itemId ? el('a', { href: `#/finding/item/${x.itemId}` }, x.childName || t('比对结果', 'item')) : '', el('span', {}, t(x.titleZh, x.titleEn)), el('span', { class: x.overdue ? 'late' : '' }, `${t('期限', 'due')} ${formatTime(x.dueAt)}`)))),
         )
       : '',
-    el('section', { class: 'card wide' }, el('h2', {}, labelOf(w.kinds, filters.kind), ` (${page.total})`), filterForm, el('div', { class: 'scroll' }, list)),
+    el('section', { class: 'card wide' }, el('h2', {}, labelOf(w.kinds, filters.kind), ` (${page.total})`), filterForm, scrollRegion('比对名单', 'Cross-check list', list)),
   );
 });
 
@@ -260,7 +260,7 @@ route('/finding/ledger/:ledger', async (main, params, query) => {
         page.items.map((c) => el('li', {}, el('a', { href: `#/finding/child/${c.id}` }, c.name), el('span', {}, place(c) || '—'), el('span', {}, [c.onRegister ? t('有户籍', 'register') : t('无户籍', 'no register'), c.onRoll ? t('有学籍', 'roll') : t('无学籍', 'no roll'), c.onPoverty ? t('脱贫户', 'poverty list') : ''].filter(Boolean).join(' · ')), el('span', {}, c.statusSince ? `${t('自', 'since')} ${formatTime(c.statusSince)}` : ''))),
       )
     : el('p', { class: 'empty' }, t('台账中没有儿童', 'Nobody on this ledger'));
-  main.replaceChildren(el('section', { class: 'card wide' }, el('h1', {}, `${labelOf(w.ledgers, params.ledger)} (${page.total})`), tabs('ledgers'), choose, form, el('div', { class: 'scroll' }, rows)));
+  main.replaceChildren(el('section', { class: 'card wide' }, el('h1', {}, `${labelOf(w.ledgers, params.ledger)} (${page.total})`), tabs('ledgers'), choose, form, scrollRegion('台账名单', 'Ledger list', rows)));
 });
 
 route('/finding/child/:id', async (main, params) => {

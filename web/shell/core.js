@@ -47,6 +47,14 @@ export function el(tag, attrs, ...children) {
   return node;
 }
 
+/**
+ * A wide table's horizontal scroller. Keyboard users must be able to reach and scroll it
+ * (axe scrollable-region-focusable), so it is a labelled, focusable region.
+ */
+export function scrollRegion(zh, en, ...children) {
+  return el('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': t(zh, en) }, ...children);
+}
+
 /** A text node that follows the language toggle. */
 export function label(zh, en) {
   return el('span', { dataset: { zh, en } }, t(zh, en));

@@ -3,7 +3,7 @@
  * web/sources): the job followed until it ends, with a <progress> bar and its words, and the
  * row report's table of bad rows. The API answers each upload 202 with the job; the page polls it.
  */
-import { el, t } from './core.js';
+import { el, t, scrollRegion } from './core.js';
 
 const POLL_MS = 500;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -43,9 +43,7 @@ export function problemsTable(report) {
   if (!report.problems.length) return [];
   return [
     el('h4', {}, t(`不合格的行（共 ${report.problemCount} 个问题）`, `Bad rows (${report.problemCount} problems)`)),
-    el(
-      'div',
-      { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': t('不合格的行', 'Bad rows') },
+    scrollRegion('不合格的行', 'Bad rows',
       el(
         'table',
         { 'data-testid': 'row-errors' },

@@ -5,7 +5,7 @@
  * its job followed with a progress bar, the row report shown; only then 确认导入 sends the same file
  * for real, which becomes the next version. Below, the versions imported (who, when, which file).
  */
-import { el, t, label, user, formatTime, ApiProblem } from '../shell/core.js';
+import { el, t, label, user, formatTime, ApiProblem, scrollRegion } from '../shell/core.js';
 import { route } from '../shell/shell.js';
 import { showErrors, clearErrors } from '../shell/forms.js';
 import { followJob, problemsTable } from '../shell/import-job.js';
@@ -160,9 +160,7 @@ async function showVersions(container) {
     return;
   }
   container.replaceChildren(
-    el(
-      'div',
-      { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': t('已导入的版本', 'Versions imported') },
+    scrollRegion('已导入的版本', 'Versions imported',
       el(
         'table',
         {},
