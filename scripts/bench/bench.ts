@@ -63,7 +63,7 @@ Options:
   -h, --help
 
 Environment: DATABASE_URL  a PostgreSQL server to make the bench database on (default: embedded);
-  BAOXUE_WORKER_* settings (see README) are passed to the worker and recorded with the results.`;
+  BAOXUE_WORKER_* settings (see docs/settings.md) are passed to the worker and recorded with the results.`;
 
 const PHASES = ['throughput', 'actions', 'deadline', 'deadline-mixed', 'queries', 'adapters'] as const;
 type Phase = (typeof PHASES)[number];

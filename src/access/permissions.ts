@@ -84,7 +84,7 @@ const LEDGER_KEEPER: RolePermissions = {
   children: 'WRITE',
 };
 
-/** The table. Keep README.md's security section in step (test/unit/permissions.test.ts checks it). */
+/** The table. Keep docs/security.md in step (test/unit/permissions.test.ts checks it). */
 export const PERMISSIONS: Record<Role, RolePermissions> = {
   LEADER: LEADING_GROUP,
   DEPUTY_LEADER: LEADING_GROUP,
@@ -263,7 +263,7 @@ const REGISTRY_ACCESS_LABELS: Record<RegistryAccess, string> = {
   NONE: '—',
 };
 
-/** Who may do what in the children's registry, as Markdown (README's registry section carries it). */
+/** Who may do what in the children's registry, as Markdown (docs/registry.md carries it). */
 export function childrenTableMarkdown(): string {
   return [
     '| role | 儿童名册 children registry | 范围 scope |',
@@ -323,7 +323,7 @@ export function readScopeLabel(role: Role): Label {
   };
 }
 
-/** The table as Markdown, for the OpenAPI description (the README carries the same table). */
+/** The table as Markdown, for the OpenAPI description (docs/security.md carries the same table). */
 export function permissionTableMarkdown(): string {
   const rows = ROLES.map((role) => {
     const row = PERMISSIONS[role];
@@ -350,7 +350,7 @@ export function permissionTableMarkdown(): string {
  * any; schools and villages the enrolment notice (schools) and the home-visit record; the town
  * office the criticism record and the order to correct; the justice office the judicial document's
  * cover and the referral. Reading and downloading documents and the evidence pack follows the
- * case's read scope. Keep README.md's documents section in step.
+ * case's read scope. Keep docs/documents.md in step.
  */
 export const DOCUMENT_ISSUERS: Record<DocumentKind, readonly Role[]> = {
   ENROLMENT_NOTICE: ['COORDINATOR', 'DAILY_OFFICER', 'PRINCIPAL', 'TEACHER', 'TOWN_OFFICE'],

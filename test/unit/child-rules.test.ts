@@ -78,7 +78,7 @@ describe('the registry column of the permission table', () => {
     expect(mayReadChild(user('COORDINATOR', { town: 'XINHE' }), child)).toBe(false);
   });
 
-  it('is the table the README documents', () => {
-    expect(readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8')).toContain(childrenTableMarkdown());
+  it('is the table docs/registry.md documents', () => {
+    expect(readFileSync(join(__dirname, '..', '..', 'docs', 'registry.md'), 'utf8')).toContain(childrenTableMarkdown());
   });
 });

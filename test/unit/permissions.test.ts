@@ -84,9 +84,9 @@ describe('the permission table', () => {
     for (const role of ROLES) for (const a of PERMISSIONS[role].actions) expect(ACTION_TYPES).toContain(a);
   });
 
-  it('is the table the README documents', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-    expect(readme).toContain(permissionTableMarkdown());
+  it('is the table docs/security.md documents', () => {
+    const security = readFileSync(join(__dirname, '..', '..', 'docs', 'security.md'), 'utf8');
+    expect(security).toContain(permissionTableMarkdown());
   });
 });
 

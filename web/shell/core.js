@@ -384,7 +384,7 @@ export function formatDuration(ms) {
   return t(`${Math.max(1, Math.floor(ms / 60_000))} 分钟`, `${Math.max(1, Math.floor(ms / 60_000))} min`);
 }
 
-/** A new Idempotency-Key per action (README: clients in villages should always send one). */
+/** A new Idempotency-Key per action (docs/security.md: clients in villages should always send one). */
 export function requestId() {
   return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
 }

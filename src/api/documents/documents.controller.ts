@@ -49,7 +49,7 @@ export class DocumentsController {
       ' / Composes the document from its template and the case, gives it the next number of its town, year and kind, and stores the text as issued.' +
       ' Each document records one step of the timeline; before that step: 409 DOCUMENT.NOT_AVAILABLE; a second one for the same step: 409 DOCUMENT.ALREADY_ISSUED;' +
       ' an order whose ISSUE_CORRECTION_ORDER action named an outside orderNumber: 409 DOCUMENT.NUMBERED_OUTSIDE; an ended case: 409 CASE.CLOSED.' +
-      ' The issue is a step of the case timeline (DOCUMENT_ISSUED: 已出具《…》, the number, who), recorded once per document. Who issues which kind: see README (documents).',
+      ' The issue is a step of the case timeline (DOCUMENT_ISSUED: 已出具《…》, the number, who), recorded once per document. Who issues which kind: see docs/documents.md.',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: '案件编号 / case id' })
   @ApiBody({ type: IssueDocumentDto })
