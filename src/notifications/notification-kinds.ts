@@ -34,15 +34,29 @@ export interface NotificationText {
  */
 export function notificationText(kind: NotificationKind, c: { caseId: string; stage: Stage; work?: Label; dueAt?: string; reassigned?: { by: string; reason: string } }): NotificationText {
   const stage = STAGE_LABELS[c.stage];
-  const work = c.work ?? stage;
   const label = NOTIFICATION_KIND_LABELS[kind];
-  const due = c.dueAt ? beijingTime(c.dueAt) : undefined;
-  const zh = [work.zh, due ? `期限 ${chineseBeijingTime(c.dueAt!)}（北京时间）` : '', c.reassigned ? `由 ${c.reassigned.by} 转交，原因：${c.reassigned.reason}` : ''].filter(Boolean);
-  const en = [work.en, due ? `due ${due} (Beijing time)` : '', c.reassigned ? `reassigned by ${c.reassigned.by}: ${c.reassigned.reason}` : ''].filter(Boolean);
   return {
     title: { zh: `【${label.zh}】案件 ${caseRef(c.caseId)}「${stage.zh}」`, en: `[${label.en}] case ${caseRef(c.caseId)} (${stage.en})` },
-    body: { zh: `${zh.join('；')}。`, en: `${en.join('; ')}.` },
+    body: bodyOf(c.work ?? stage, c.dueAt, c.reassigned),
   };
+}
+
+/**
+ * The words of a new task outside a case (the cross-check's 四查比对 tasks): what kind of work and
+ * what to do, by when. Never the child's name: the task list shows it (masked per role).
+ */
+export function findingTaskNotificationText(task: { kindLabel: Label; work: Label; dueAt: string }): NotificationText {
+  const label = NOTIFICATION_KIND_LABELS.TASK_ASSIGNED;
+  return {
+    title: { zh: `【${label.zh}】四查比对「${task.kindLabel.zh}」`, en: `[${label.en}] cross-check (${task.kindLabel.en})` },
+    body: bodyOf(task.work, task.dueAt),
+  };
+}
+
+function bodyOf(work: Label, dueAt?: string, reassigned?: { by: string; reason: string }): Label {
+  const zh = [work.zh, dueAt ? `期限 ${chineseBeijingTime(dueAt)}（北京时间）` : '', reassigned ? `由 ${reassigned.by} 转交，原因：${reassigned.reason}` : ''].filter(Boolean);
+  const en = [work.en, dueAt ? `due ${beijingTime(dueAt)} (Beijing time)` : '', reassigned ? `reassigned by ${reassigned.by}: ${reassigned.reason}` : ''].filter(Boolean);
+  return { zh: `${zh.join('；')}。`, en: `${en.join('; ')}.` };
 }
 
 /** 2026年12月3日 16:29, China time: the date as a Chinese sentence writes it. */

@@ -21,6 +21,7 @@ import type { ResponsibilityChainsData } from '../responsibility/chains';
 import { TASK_WORK, leaderOf, supervisorOf } from '../responsibility/routing';
 import { PlannedTask, closureReason, plannedTasks } from '../responsibility/tasks';
 import { NotificationKind, notificationText } from '../notifications/notification-kinds';
+import { insertNotifications, NotificationRow } from '../notifications/outbox';
 
 export interface TaskProjectionOutcome {
   tasksOpened: number;
@@ -33,21 +34,6 @@ interface OpenTaskRow {
   stage: string;
   stage_entered_at: Date;
   holder: string;
-}
-
-interface NotificationRow {
-  id: string;
-  town: string;
-  recipient: string;
-  kind: NotificationKind;
-  case_id: string;
-  task_id: string | null;
-  event_id: string | null;
-  title_zh: string;
-  title_en: string;
-  body_zh: string;
-  body_en: string;
-  occurred_at: string;
 }
 
 export async function writeTasksAndNotifications(
@@ -198,27 +184,4 @@ async function syncTasks(
 async function openTaskHolders(manager: EntityManager, caseId: string): Promise<string[]> {
   const rows: Array<{ holder: string }> = await manager.query(`SELECT DISTINCT holder FROM tasks WHERE case_id = $1 AND status = 'OPEN' ORDER BY holder`, [caseId]);
   return rows.map((r) => r.holder);
-}
-
-/** Writes the notifications (each once) and, for the ones written now, an outbox row per channel. */
-async function insertNotifications(manager: EntityManager, rows: NotificationRow[], channels: readonly string[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const inserted: Array<{ id: string }> = await manager.query(
-    `INSERT INTO notifications (id, town, recipient, kind, case_id, task_id, event_id, title_zh, title_en, body_zh, body_en, occurred_at)
-     SELECT n.id, n.town, n.recipient, n.kind, n.case_id, n.task_id, n.event_id, n.title_zh, n.title_en, n.body_zh, n.body_en, n.occurred_at
-     FROM jsonb_to_recordset($1::jsonb) AS n(id text, town text, recipient text, kind text, case_id uuid, task_id text, event_id text,
-                                             title_zh text, title_en text, body_zh text, body_en text, occurred_at timestamptz)
-     ON CONFLICT (id) DO NOTHING
-     RETURNING id`,
-    [JSON.stringify(rows)],
-  );
-  if (inserted.length > 0 && channels.length > 0) {
-    await manager.query(
-      `INSERT INTO notification_outbox (id, notification_id, channel)
-       SELECT n.id || ':' || c.channel, n.id, c.channel FROM unnest($1::text[]) AS n(id) CROSS JOIN unnest($2::text[]) AS c(channel)
-       ON CONFLICT (id) DO NOTHING`,
-      [inserted.map((r) => r.id), [...channels]],
-    );
-  }
-  return inserted.length;
 }

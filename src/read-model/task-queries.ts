@@ -5,6 +5,7 @@
 import type { DataSource } from 'typeorm';
 import type { ChainStage } from '../workflows/vocabulary';
 import type { NotificationKind } from '../notifications/notification-kinds';
+import type { FindingTaskKind } from '../finding/check/vocabulary';
 
 /** An open task as the lists read it. */
 export interface TaskRow {
@@ -22,14 +23,32 @@ export interface TaskRow {
   overdue: boolean;
 }
 
-/** A task in its holder's list, with the child's name (the API masks it per role). */
-export interface MyTaskRow extends TaskRow {
-  childName: string;
-  /** The case's responsibility area (code). */
-  area: string;
+/**
+ * A task in its holder's list (我的待办): a case's task (source CASE), or a cross-check task
+ * (source FINDING, from finding_tasks: no case, no stage, its own words), with the child's name
+ * (the API masks it per role) and the area.
+ */
+export interface MyTaskRow extends Omit<TaskRow, 'caseId' | 'stage'> {
+  source: 'CASE' | 'FINDING';
+  caseId: string | null;
+  stage: ChainStage | null;
+  findingKind: FindingTaskKind | null;
+  /** The finding item a verification task is about. */
+  itemId: string | null;
+  /** A finding task's words (a case task's are its stage's). */
+  titleZh: string | null;
+  titleEn: string | null;
+  /** Null for a task about no child (the 四个一 tasks). */
+  childName: string | null;
+  /** The case's responsibility area (code); a finding task's item's, null when it has none. */
+  area: string | null;
 }
 
-/** Filters of a person's task list (all optional; together they must all hold). */
+/**
+ * Filters of a person's task list (all optional; together they must all hold). A finding task has
+ * no stage: a stage filter leaves the finding tasks out; an area filter keeps those whose item is in
+ * the area (the 四个一 tasks, of no item, are left out).
+ */
 export interface MyTaskFilter {
   stage?: ChainStage;
   area?: string;
@@ -79,31 +98,51 @@ const NOTIFICATION_COLUMNS = `
 export class TaskQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The person's open tasks: overdue first (paused ones are not overdue), then by due date. */
+  /**
+   * The person's open tasks, of cases and of the cross-check together: overdue first (paused ones
+   * are not overdue), then by due date.
+   */
   async openTasks(q: { town: string; username: string; now: Date; page: number; pageSize: number } & MyTaskFilter): Promise<Paged<MyTaskRow>> {
     const params: unknown[] = [q.town, q.username, q.now];
-    const conditions = [`t.town = $1`, `t.holder = $2`, `t.status = 'OPEN'`];
-    const add = (sql: (p: string) => string, value: unknown) => {
+    const cases = [`t.town = $1`, `t.holder = $2`, `t.status = 'OPEN'`];
+    const findings = [`f.town = $1`, `f.holder = $2`, `f.status = 'OPEN'`];
+    const add = (value: unknown) => {
       params.push(value);
-      conditions.push(sql(`$${params.length}`));
+      return `$${params.length}`;
     };
-    if (q.stage !== undefined) add((p) => `t.stage = ${p}`, q.stage);
-    if (q.area !== undefined) add((p) => `c.area = ${p}`, q.area);
-    if (q.overdue !== undefined) conditions.push(q.overdue ? `(NOT t.paused AND t.due_at < $3)` : `NOT (NOT t.paused AND t.due_at < $3)`);
-    if (q.dueBefore !== undefined) add((p) => `t.due_at < ${p}`, q.dueBefore);
-    const where = conditions.join(' AND ');
+    if (q.stage !== undefined) {
+      cases.push(`t.stage = ${add(q.stage)}`);
+      findings.push('false'); // no stage: not a case's work
+    }
+    if (q.area !== undefined) {
+      const p = add(q.area);
+      cases.push(`c.area = ${p}`);
+      findings.push(`i.area = ${p}`);
+    }
+    if (q.overdue !== undefined) {
+      cases.push(q.overdue ? `(NOT t.paused AND t.due_at < $3)` : `NOT (NOT t.paused AND t.due_at < $3)`);
+      findings.push(q.overdue ? `f.due_at < $3` : `f.due_at >= $3`);
+    }
+    if (q.dueBefore !== undefined) {
+      const p = add(q.dueBefore);
+      cases.push(`t.due_at < ${p}`);
+      findings.push(`f.due_at < ${p}`);
+    }
     const n = params.length;
+    // $3 (now) is cast: without the overdue filter its type is known only from the columns.
+    const both = `
+      SELECT 'CASE' AS source, ${taskColumns('$3::timestamptz')}, NULL AS "findingKind", NULL::uuid AS "itemId", NULL AS "titleZh", NULL AS "titleEn",
+             ch.name AS "childName", c.area
+      FROM tasks t JOIN cases c ON c.id = t.case_id JOIN children ch ON ch.id = c.child_id
+      WHERE ${cases.join(' AND ')}
+      UNION ALL
+      SELECT 'FINDING', f.id, NULL::uuid, NULL, f.role, f.link, f.holder, f.holder, NULL, f.due_at, false, (f.due_at < $3::timestamptz), f.kind, f.item_id, f.title_zh, f.title_en,
+             i.name, i.area
+      FROM finding_tasks f LEFT JOIN finding_items i ON i.id = f.item_id
+      WHERE ${findings.join(' AND ')}`;
     const [items, count] = await Promise.all([
-      this.dataSource.query(
-        `SELECT ${taskColumns('$3')}, ch.name AS "childName", c.area
-         FROM tasks t JOIN cases c ON c.id = t.case_id JOIN children ch ON ch.id = c.child_id
-         WHERE ${where}
-         ORDER BY ${taskOrder('$3')}, t.id
-         LIMIT $${n + 1} OFFSET $${n + 2}`,
-        [...params, q.pageSize, (q.page - 1) * q.pageSize],
-      ),
-      // $3 (now) is typed by its use in the overdue filter; without that filter it is cast so the count can take the same parameters.
-      this.dataSource.query(`SELECT count(*)::int AS n FROM tasks t JOIN cases c ON c.id = t.case_id WHERE ${where} AND $3::timestamptz IS NOT NULL`, params),
+      this.dataSource.query(`SELECT * FROM (${both}) mine ORDER BY overdue DESC, "dueAt", id LIMIT $${n + 1} OFFSET $${n + 2}`, [...params, q.pageSize, (q.page - 1) * q.pageSize]),
+      this.dataSource.query(`SELECT count(*)::int AS n FROM (${both}) mine`, params),
     ]);
     return { items, total: count[0].n, page: q.page, pageSize: q.pageSize };
   }

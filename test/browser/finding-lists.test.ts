@@ -1,7 +1,7 @@
 /**
  * The cross-check page (web/finding-lists, #/finding) in headless Chromium at a phone's 390×844,
- * against the app as `npm start` composes it: a principal finds the pupil absent 6 school days on
- * the suspected list, opens it, confirms it into a case after checking the answers (the opening
+ * against the app as `npm start` composes it: a principal sees the verification tasks in 我的待办
+ * (labelled 四查比对), finds the pupil absent 6 school days on the suspected list, opens it, confirms it into a case after checking the answers (the opening
  * note shows the absence days) and lands on the real case; clears another with a reason after
  * checking; sees the child's movements on the ledger. axe-core finds no serious or critical
  * violation on each page, and nothing scrolls sideways.
@@ -91,6 +91,13 @@ const itemLink = (page: Page, name: string) => page.locator('[data-testid="findi
 describe('the cross-check page, phone first', () => {
   it('a principal confirms the absent pupil into a case after checking the answers, and clears another with a reason', async () => {
     const page = await appAs('principal-middle');
+    // The first page, 我的待办, holds both verification tasks, labelled 四查比对 and linking their items.
+    await page.waitForSelector('[data-testid="tasks"] li[data-finding]');
+    const mine = page.locator('[data-testid="tasks"] li[data-finding]');
+    expect(await mine.count()).toBe(2);
+    expect(await mine.first().locator('[data-testid="task-source"]').textContent()).toBe('四查比对');
+    expect(await mine.locator('a').first().getAttribute('href')).toMatch(/^#\/finding\/item\/[0-9a-f-]{36}$/);
+    await expectPhoneFriendly(page, 'tasks-with-finding');
     await page.click('nav a[href="#/finding"]');
     await page.waitForSelector('[data-testid="finding-items"]');
     expect(await page.textContent('[data-testid="finding-figures"]')).toContain('疑似辍学');

@@ -1,7 +1,8 @@
 /**
  * One town's cross-check on real PostgreSQL (src/finding/check/cross-check.ts, without Temporal):
  * the lists a person expects from a month's sources, the ledgers and their movements, the
- * verification tasks, and a re-run with the same data changing nothing.
+ * verification tasks in the class teacher's and the principal's 我的待办 (GET /api/me/tasks of the
+ * real API) with an in-app notification each, and a re-run with the same data changing nothing.
  */
 import { crossCheckTown, CrossCheckDeps } from '../../src/finding/check/cross-check';
 import { monthOf } from '../../src/dashboard/china-time';
@@ -12,18 +13,25 @@ import { loadResponsibilityChains } from '../../src/responsibility/chains';
 import { loadTown } from '../../src/read-model/town';
 import { schoolDays, writeSource } from '../support/finding-sources';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestApi, TestApi } from '../support/api-app';
+import { as } from '../support/auth';
+import { InAppChannel, OutboxDispatcher } from '../../src/notifications';
 
 const NOW = new Date('2026-11-20T10:00:00Z');
 const DAYS = schoolDays('2026-11-09', 10); // 9 Nov – 20 Nov
 
 describe('the cross-check of one town', () => {
   let db: TestDatabase;
+  let api: TestApi;
+  let dispatcher: OutboxDispatcher;
   let deps: CrossCheckDeps;
   let runs = 0;
   const run = () => crossCheckTown(deps, { runId: `00000000-0000-4000-8000-${String(++runs).padStart(12, '0')}`, town: 'GULING', now: NOW });
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    api = await createTestApi({ dataSource: db.dataSource });
+    dispatcher = new OutboxDispatcher(db.dataSource, [new InAppChannel(db.dataSource)]);
     const town = loadTown();
     deps = { dataSource: db.dataSource, policy: loadFindingPolicy(), chainsFor: () => loadResponsibilityChains('towns/guling.responsibility.json', town) };
     const child = (id: string, name: string, birth: string) => ({ id_number: id, name, birth_date: birth, sex: 'M' });
@@ -52,8 +60,17 @@ describe('the cross-check of one town', () => {
   });
 
   afterAll(async () => {
+    await api?.close();
     await db?.drop();
   });
+
+  /** A person's cross-check tasks in 我的待办, and their inbox once the dispatcher has delivered it. */
+  const findingTasksOf = async (username: string, query = '') =>
+    ((await (await as(api.server, username)).get(`/api/me/tasks?pageSize=100${query}`).expect(200)).body.items as Array<Record<string, any>>).filter((t) => t.source === 'FINDING');
+  const inboxOf = async (username: string) => {
+    await dispatcher.drain();
+    return (await (await as(api.server, username)).get('/api/me/notifications?pageSize=100').expect(200)).body as { items: Array<Record<string, any>>; unread: number };
+  };
 
   it('lists the child absent 6 school days as suspected, the one on the register and no roll as not enrolled, the roll entry without register, the poverty dropout', async () => {
     const summary = await run();
@@ -76,6 +93,56 @@ describe('the cross-check of one town', () => {
     ]);
   });
 
+  it('puts the verification into the class teacher’s and the principal’s 我的待办, with the item, the deadline, and a notification each', async () => {
+    const [item] = await db.dataSource.query(`SELECT id FROM finding_items WHERE kind = 'SUSPECTED_DROPOUT'`);
+    const due = '2026-11-23T10:00:00.000Z'; // NOW + verifyDue (3 d)
+    const [teacherTask] = await findingTasksOf('primary-g5c1');
+    expect(teacherTask).toMatchObject({
+      source: 'FINDING',
+      sourceLabel: { zh: '四查比对', en: 'Cross-check' },
+      findingKind: 'VERIFY_SUSPECTED',
+      itemId: item.id,
+      caseId: null,
+      stage: null,
+      stageLabel: null,
+      work: { zh: expect.stringContaining('核实疑似辍学') },
+      role: 'CLASS_TEACHER',
+      link: { zh: '包班级教师', en: 'Class teacher' },
+      holder: 'primary-g5c1',
+      child: { name: '张小明', masked: false },
+      area: 'GAOPING',
+      dueAt: due,
+      overdue: Date.now() > Date.parse(due),
+    });
+    expect(await findingTasksOf('primary-g5c1')).toHaveLength(1);
+    expect(await findingTasksOf('principal')).toEqual([expect.objectContaining({ itemId: item.id, role: 'PRINCIPAL', link: { zh: '校长', en: 'Principal' } })]);
+    expect(await findingTasksOf('teacher')).toEqual([]); // 五年级二班's teacher: not their pupil
+
+    // The filters: no stage (a stage filter lists case tasks only), the item's area, due and overdue as case tasks.
+    const ids = async (query: string) => (await findingTasksOf('primary-g5c1', query)).map((t) => t.itemId);
+    expect(await ids('&stage=HOME_VISIT')).toEqual([]);
+    expect(await ids('&area=GAOPING')).toEqual([item.id]);
+    expect(await ids(`&area=${encodeURIComponent('桥亭村')}`)).toEqual([]);
+    expect(await ids('&dueBy=2026-11-23')).toEqual([item.id]);
+    expect(await ids('&dueBy=2026-11-22')).toEqual([]);
+    expect(await ids(`&overdue=${Date.now() > Date.parse(due)}`)).toEqual([item.id]);
+
+    for (const username of ['primary-g5c1', 'principal']) {
+      const inbox = await inboxOf(username);
+      expect(inbox.unread).toBe(1);
+      expect(inbox.items).toEqual([
+        expect.objectContaining({
+          kind: 'TASK_ASSIGNED',
+          kindLabel: { zh: '新任务', en: 'New task' },
+          caseId: null,
+          title: { zh: '【新任务】四查比对「核实疑似辍学」', en: '[New task] cross-check (Verify a suspected dropout)' },
+          body: { zh: expect.stringContaining('期限 2026年11月23日 18:00（北京时间）'), en: expect.stringContaining('due 2026-11-23 18:00 (Beijing time)') },
+        }),
+      ]);
+      expect(JSON.stringify(inbox.items)).not.toContain('张小明'); // notifications carry no personal data
+    }
+  });
+
   it('puts the ledgers’ counts, rates and open items into the monthly report', async () => {
     const report = await computeMonthlyReport(db.dataSource, loadTown(), monthOf(new Date()));
     expect(report.ledgers).toMatchObject({ schoolAge: 5, suspected: 1, dropouts: 0, returned: 0, returnRate: null, completionRate: 1, openItems: { NOT_ENROLLED: 1, SUSPECTED_DROPOUT: 1, POVERTY_DROPOUT: 1, ROLL_WITHOUT_REGISTER: 1 } });
@@ -89,12 +156,19 @@ describe('the cross-check of one town', () => {
       children: await db.dataSource.query(`SELECT child_key, status, updated_at FROM finding_children ORDER BY child_key`),
       movements: await db.dataSource.query(`SELECT id FROM ledger_movements ORDER BY id`),
       tasks: await db.dataSource.query(`SELECT id FROM finding_tasks ORDER BY id`),
+      notifications: await db.dataSource.query(`SELECT id, delivered_at FROM notifications ORDER BY id`),
+      outbox: await db.dataSource.query(`SELECT id, status FROM notification_outbox ORDER BY id`),
     });
     const before = await snapshot();
+    expect(before.notifications).toHaveLength(2);
     const summary = await run();
     expect(summary.items).toMatchObject({ inserted: 0, reopened: 0, updated: 0, gone: 0 });
-    expect(summary.movements).toBe(0);
+    expect(summary).toMatchObject({ movements: 0, tasks: 0 });
+    expect(await dispatcher.drain()).toEqual({ sent: 0, retried: 0, failed: 0 });
     expect(await snapshot()).toEqual(before);
+    // As the class teacher sees it: still the one task and the one notification.
+    expect(await findingTasksOf('primary-g5c1')).toHaveLength(1);
+    expect((await inboxOf('primary-g5c1')).items).toHaveLength(1);
   });
 
   it('keeps a cleared item cleared on a re-run, and closes an item the data no longer show', async () => {

@@ -1,7 +1,7 @@
 /**
  * The 四个一 rhythm's scheduled tasks (src/finding/check/four-ones.ts): the quarterly re-check for the
  * leader and the town government, the term-start visits for every principal and resident cadre,
- * each period once however often the schedule fires.
+ * each period once however often the schedule fires, each holder told once by a notification.
  */
 import { createFourOnesTasks, periodOf } from '../../src/finding/check/four-ones';
 import { loadFindingPolicy } from '../../src/finding/check/finding-policy';
@@ -38,6 +38,14 @@ describe('the 四个一 tasks', () => {
     expect(tasks.map((t: { holder: string }) => t.holder)).toEqual(['leader', 'town']);
     expect(tasks[0].title_zh).toContain('季度复核（2026Q4）');
     expect(new Date(tasks[0].due_at).toISOString()).toBe('2026-10-16T00:00:00.000Z'); // 15 days
+    // Each holder is told once (the second run wrote no task, so no notification), with its in-app outbox row.
+    const told = await db.dataSource.query(
+      `SELECT n.recipient, n.kind, n.case_id, n.title_zh, o.channel FROM notifications n JOIN notification_outbox o ON o.notification_id = n.id
+       WHERE n.task_id LIKE 'QUARTERLY_RECHECK:%' ORDER BY n.recipient`,
+    );
+    expect(told).toEqual(
+      ['leader', 'town'].map((recipient) => ({ recipient, kind: 'TASK_ASSIGNED', case_id: null, title_zh: '【新任务】四查比对「季度复核」', channel: 'in-app' })),
+    );
   });
 
   it('sends every principal and every resident cadre on the term-start visits', async () => {

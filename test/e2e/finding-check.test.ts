@@ -4,7 +4,7 @@
  * row, refused and then corrected), the cross-check run as a Temporal workflow, the lists as a
  * person expects them (a pupil absent 6 school days is suspected, one on the register and on no roll
  * is 未入学, the poverty dropout, the roll entry without register), the verification tasks routed to
- * the class teacher and the principal, a clearance with a reason, a confirmation opening a real
+ * the class teacher and the principal (in their 我的待办, with a notification), a clearance with a reason, a confirmation opening a real
  * case workflow with the absence days as its note, the returned child leaving the dropout ledger,
  * and re-runs with the same data changing nothing.
  */
@@ -13,6 +13,7 @@ import type { RunningBaoxue } from '../../src/bootstrap';
 import { baoxueDataConverter } from '../../src/temporal/codec';
 import { caseWorkflowId } from '../../src/workflows/messages';
 import { as, AsUser } from '../support/auth';
+import { eventually } from '../support/eventually';
 import { idNumberFor } from '../support/ledger-files';
 import { birthOf, csvOf, dailyAttendanceRows, povertyRows, rollRows, sexOf, xlsxOf } from '../support/source-files';
 import { schoolDays } from '../support/finding-sources';
@@ -124,6 +125,19 @@ describe('a town’s month of 四查三比对', () => {
     expect(teacherTasks).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'VERIFY_SUSPECTED', itemId: suspectedId, link: 'CLASS_TEACHER', childName: `学生${ABSENT}` })]));
     const principalTasks = (await (await as(app.apiUrl!, 'principal-middle')).get('/api/finding/tasks')).body;
     expect(principalTasks.filter((t: { kind: string }) => t.kind === 'VERIFY_SUSPECTED')).toHaveLength(2);
+    // In 我的待办 too, and the worker's dispatcher delivers the class teacher's notification.
+    const teacher = await as(app.apiUrl!, 'middle-g7c1');
+    const mine = (await teacher.get('/api/me/tasks?pageSize=100').expect(200)).body.items;
+    expect(mine.map((t: { findingKind: string; child: { name: string } }) => [t.findingKind, t.child.name]).sort()).toEqual([
+      ['VERIFY_SUSPECTED', `学生${ABSENT}`],
+      ['VERIFY_SUSPECTED', `学生${ILL}`],
+    ]);
+    expect(mine).toContainEqual(expect.objectContaining({ source: 'FINDING', itemId: suspectedId, caseId: null, stage: null }));
+    const told = await eventually('both verification tasks in the class teacher’s inbox', async () => {
+      const inbox = (await teacher.get('/api/me/notifications').expect(200)).body;
+      return inbox.items.length === 2 ? inbox.items : undefined;
+    });
+    expect(told).toEqual([1, 2].map(() => expect.objectContaining({ kind: 'TASK_ASSIGNED', caseId: null, title: expect.objectContaining({ zh: '【新任务】四查比对「核实疑似辍学」' }) })));
   }, 120_000);
 
   it('clears the ill child with a reason: off the suspected ledger, the movement says who', async () => {

@@ -19,7 +19,9 @@ import {
   closureReason,
   TASK_WORK,
 } from '../../src/responsibility';
-import { notificationText } from '../../src/notifications';
+import { findingTaskNotificationText, notificationText } from '../../src/notifications';
+import { verifiers } from '../../src/finding/check/cross-check';
+import { loadFindingPolicy } from '../../src/finding/check/finding-policy';
 import { DEMO_ACCOUNTS } from '../../src/api/auth/demo-accounts';
 import { CHAIN_STAGES, ChainStage } from '../../src/workflows/vocabulary';
 import { DEFAULT_TOWN_PATH, loadTowns } from '../../src/read-model/town';
@@ -116,6 +118,17 @@ describe('routing a stage to the people of the chains', () => {
     expect(responsiblePeople(noManagers, ['SCHOOL'], unknownClass)).toEqual([{ username: 'principal-middle', role: 'SCHOOL', link: 'PRINCIPAL' }]);
   });
 
+  it('a suspected dropout is verified by the class teacher and the principal (校长负总责); without a teacher on file, the grade manager; never the same person twice', () => {
+    const findingPolicy = loadFindingPolicy();
+    const at = (school: string | null, grade: number | null, className: string | null) =>
+      verifiers(chains, findingPolicy, { area: 'GAOPING', school, grade, className }).map((p) => [p.username, p.link]);
+    expect(at('GULING_PRIMARY', 5, '五年级一班')).toEqual([['primary-g5c1', 'CLASS_TEACHER'], ['principal', 'PRINCIPAL']]);
+    expect(at('GULING_MIDDLE', 7, '七年级一班')).toEqual([['middle-g7c1', 'CLASS_TEACHER'], ['principal-middle', 'PRINCIPAL']]);
+    expect(at('GULING_PRIMARY', 5, '五年级三班')).toEqual([['primary-upper', 'GRADE_MANAGER'], ['principal', 'PRINCIPAL']]);
+    expect(at('GULING_PRIMARY', null, null)).toEqual([['principal', 'PRINCIPAL']]); // the class teacher's chain ends at the principal: one task
+    expect(at(null, null, null)).toEqual([]); // no school: the item is the area's to work through on the lists
+  });
+
   it('guardians and the court get no task: they have no accounts', () => {
     expect(responsiblePeople(chains, ['GUARDIAN', 'COURT'], { area: 'GAOPING', school: 'GULING_PRIMARY' })).toEqual([]);
   });
@@ -210,5 +223,13 @@ describe('the words of a notification', () => {
     });
     const reassigned = notificationText('TASK_REASSIGNED', { caseId: 'c', stage: 'HOME_VISIT', reassigned: { by: '谭巧玲（coordinator）', reason: '驻村干部调整' } });
     expect(reassigned.body.zh).toBe('家访；由 谭巧玲（coordinator） 转交，原因：驻村干部调整。');
+  });
+
+  it('of a cross-check task name the kind of task, the work and the due date, and no case', () => {
+    const text = findingTaskNotificationText({ kindLabel: { zh: '核实疑似辍学', en: 'Verify a suspected dropout' }, work: { zh: '核实疑似辍学：到家了解未到校原因', en: 'Verify: find out why' }, dueAt: '2026-11-23T10:00:00.000Z' });
+    expect(text).toEqual({
+      title: { zh: '【新任务】四查比对「核实疑似辍学」', en: '[New task] cross-check (Verify a suspected dropout)' },
+      body: { zh: '核实疑似辍学：到家了解未到校原因；期限 2026年11月23日 18:00（北京时间）。', en: 'Verify: find out why; due 2026-11-23 18:00 (Beijing time).' },
+    });
   });
 });

@@ -1,8 +1,9 @@
 /*
  * 通知 / Notifications (#/notifications): new tasks, reassignments, reminders, overdue work and
- * escalations, unread first; each opens its case and is marked read, or is marked read on its
- * own. The menu entry shows the unread count, kept up to date: after every page the shell draws,
- * every minute, and at once when one is marked read here.
+ * escalations, unread first; each opens its case (a cross-check task: my tasks, which link its
+ * item) and is marked read, or is marked read on its own. The menu entry shows the unread count,
+ * kept up to date: after every page the shell draws, every minute, and at once when one is marked
+ * read here.
  */
 import { el, t, label, formatTime, token, user, passwordChangeRequired, onLoggedOut, ApiProblem } from '../shell/core.js';
 import { route, go, setBadge } from '../shell/shell.js';
@@ -18,6 +19,23 @@ route('/notifications', async (main, _params, query) => {
   const answer = await myNotifications({ page, unreadOnly });
   setBadge('notifications', answer.unread);
   const status = el('p', { role: 'status', 'data-testid': 'notification-message' });
+
+  /** A link that marks the notification read on the way (opening what it is about is reading it). */
+  const opening = (n, href, words) =>
+    el(
+      'a',
+      {
+        class: 'button',
+        href,
+        onclick: async (event) => {
+          if (n.readAt) return;
+          event.preventDefault();
+          await markRead(n.id).catch(() => undefined);
+          go(href);
+        },
+      },
+      words,
+    );
 
   const item = (n) => {
     const read = el(
@@ -43,23 +61,8 @@ route('/notifications', async (main, _params, query) => {
       t('标为已读', 'Mark read'),
       el('span', { class: 'visually-hidden' }, `：${t(n.title)}`),
     );
-    const open = n.caseId
-      ? el(
-          'a',
-          {
-            class: 'button',
-            href: `#/case/${n.caseId}`,
-            onclick: async (event) => {
-              // Opening the case is reading the notification.
-              if (n.readAt) return;
-              event.preventDefault();
-              await markRead(n.id).catch(() => undefined);
-              go(`#/case/${n.caseId}`);
-            },
-          },
-          t('查看案件', 'Open the case'),
-        )
-      : '';
+    // A task outside a case (四查比对) has no case to open: my tasks list it, with the link to its item.
+    const open = n.caseId ? opening(n, `#/case/${n.caseId}`, t('查看案件', 'Open the case')) : n.kind === 'TASK_ASSIGNED' ? opening(n, '#/tasks', t('查看待办', 'Open my tasks')) : '';
     const li = el(
       'li',
       { class: n.readAt ? 'read' : 'unread', dataset: { notification: n.id, kind: n.kind } },

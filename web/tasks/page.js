@@ -1,7 +1,8 @@
 /*
  * 我的待办 / My tasks: the open tasks the responsibility chains gave me, overdue first, filtered
  * by stage, area, due-by day and overdue (the filters live in the URL, so the back button keeps
- * them). Coordinators (the roles that may REASSIGN) also see the town's open cases, tick several
+ * them); the cross-check's tasks (四查比对: verify a suspected dropout, …) among them, each opening
+ * its finding item. Coordinators (the roles that may REASSIGN) also see the town's open cases, tick several
  * and reassign them at once, after checking what will be recorded.
  */
 import { el, t, label, name, formatTime, state, user } from '../shell/core.js';
@@ -42,7 +43,7 @@ route('/tasks', async (main, _params, query) => {
   // One row per case: a person may hold two tasks of one case (two links of the chain).
   const rows = scope === 'town'
     ? page.items.map((c) => ({ caseId: c.id, childName: c.child.name, stage: t(c.stageLabel), work: c.assignee ? `${t('负责人', 'in charge')} ${c.assignee}` : '', area: c.area, dueAt: c.nextDeadlineAt, overdue: c.overdue, overdueBy: null }))
-    : page.items.map((x) => ({ caseId: x.caseId, childName: x.child.name, stage: t(x.stageLabel), work: t(x.work), area: x.area, dueAt: x.dueAt, overdue: x.overdue, overdueBy: x.overdueBy }));
+    : page.items.map((x) => (x.source === 'FINDING' ? findingRow(x) : { caseId: x.caseId, childName: x.child.name, stage: t(x.stageLabel), work: t(x.work), area: x.area, dueAt: x.dueAt, overdue: x.overdue, overdueBy: x.overdueBy }));
 
   const selected = new Set();
   const count = el('span', { 'data-testid': 'selected-count' }, t('已选 0 件', '0 selected'));
@@ -53,8 +54,9 @@ route('/tasks', async (main, _params, query) => {
         rows.map((r) =>
           el(
             'li',
-            { class: r.overdue ? 'overdue' : '', dataset: { case: r.caseId } },
-            coordinator
+            { class: r.overdue ? 'overdue' : '', dataset: r.finding ? { finding: r.finding } : { case: r.caseId } },
+            // Only a case's tasks are reassigned (REASSIGN is a case action); a cross-check task stays with its holder.
+            coordinator && !r.finding
               ? el('input', {
                   type: 'checkbox',
                   class: 'pick',
@@ -66,8 +68,9 @@ route('/tasks', async (main, _params, query) => {
                   },
                 })
               : '',
-            el('a', { href: `#/case/${r.caseId}` }, r.childName),
-            el('span', {}, `${r.stage}${r.work ? ` · ${r.work}` : ''} · ${name('areas', r.area)}`),
+            r.finding ? el('span', { class: 'source', 'data-testid': 'task-source' }, r.source) : '',
+            el('a', { href: r.href ?? `#/case/${r.caseId}` }, r.childName),
+            el('span', {}, [r.stage, r.work, r.area && name('areas', r.area)].filter(Boolean).join(' · ')),
             el('span', { class: r.overdue ? 'late' : '' }, r.overdue && r.overdueBy ? t(`已逾期 ${r.overdueBy.zh}`, `overdue by ${r.overdueBy.en}`) : r.overdue ? t('已逾期', 'overdue') : r.dueAt ? `${t('期限', 'due')} ${formatTime(r.dueAt)}` : ''),
           ),
         ),
@@ -95,6 +98,25 @@ route('/tasks', async (main, _params, query) => {
     ),
   );
 });
+
+/**
+ * A cross-check task (核实疑似辍学, 季度复核, 开学走访) as a row of my list: it opens its finding item
+ * (立案 or 排除 there), or the cross-check's lists when it is about no one child.
+ */
+function findingRow(x) {
+  return {
+    finding: x.id,
+    source: t(x.sourceLabel), // 四查比对 / Cross-check
+    href: x.itemId ? `#/finding/item/${encodeURIComponent(x.itemId)}` : '#/finding',
+    childName: x.child ? x.child.name : t('四查三比对名单', 'The cross-check lists'),
+    stage: '',
+    work: t(x.work),
+    area: x.area,
+    dueAt: x.dueAt,
+    overdue: x.overdue,
+    overdueBy: x.overdueBy,
+  };
+}
 
 function bulkReassign(selected, count, main) {
   const assignee = field({ name: 'assignee', required: true, label: ['转交给（用户名）', 'Reassign to (user name)'], maxlength: 100 });

@@ -16,7 +16,7 @@ import { MyTaskDto, MyTaskListDto, MyTasksQueryDto, NotificationDto, Notificatio
 import { TOWNS } from '../tokens';
 import type { Towns } from '../../read-model/town';
 import { resolveArea } from '../town-codes';
-import { presentTask } from './task.views';
+import { presentMyTask } from './task.views';
 
 const DEFAULT_PAGE_SIZE = 20;
 
@@ -36,7 +36,11 @@ export class MeController {
       '案件进入某一阶段时，按责任链指派给您的任务：逾期的在前（暂停的不算逾期），其余按期限。阶段结束、应办事项完成或案件结束时任务关闭；延期会移动期限；转交（REASSIGN）会把任务交给别人。' +
       ' / The tasks the responsibility chains gave you when a case entered a stage: overdue first (paused ones are not overdue), then by due date.' +
       ' A task closes when the stage is left, its action is done or the case ends; EXTEND_DEADLINE moves it; REASSIGN hands it to someone else.' +
-      ' 可按阶段、责任区、是否逾期、期限（不晚于某日）筛选。 / Filter by stage, area, overdue, due by a day.',
+      ' 四查比对的任务（核实疑似辍学、季度复核、开学走访）也在其中，与案件任务一起按期限排序：source 为 FINDING，没有案件和阶段（caseId、stage 为空），itemId 指向要核实的比对结果；比对结果确认立案、排除或数据已更正时关闭。' +
+      ' / The cross-check’s tasks (verify a suspected dropout, the quarterly re-check, the term-start visits) are listed too, sorted with the case tasks:' +
+      ' source FINDING, no case and no stage (caseId and stage null), itemId the finding item to verify; they close when the item is confirmed, cleared or gone.' +
+      ' 可按阶段、责任区、是否逾期、期限（不晚于某日）筛选；按阶段筛选时只列案件任务，按责任区筛选时比对任务按比对结果的责任区（季度复核、开学走访不列出）。' +
+      ' / Filter by stage, area, overdue, due by a day; a stage filter lists case tasks only, an area filter takes a cross-check task by its item’s area (the re-check and the visits, of no item, are left out).',
   })
   @ApiOkResponse({ type: MyTaskListDto })
   @ApiErrorResponses('REQUEST.VALIDATION_FAILED', 'AREA.UNKNOWN', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
@@ -91,7 +95,7 @@ export class MeController {
 
   private task(t: MyTaskRow, user: AuthUser, now: Date): MyTaskDto {
     const full = seesFullIdentity(user.role);
-    return { ...presentTask(t, now), child: { name: full ? t.childName : maskName(t.childName), masked: !full }, area: t.area };
+    return { ...presentMyTask(t, now), child: t.childName === null ? null : { name: full ? t.childName : maskName(t.childName), masked: !full } };
   }
 }
 

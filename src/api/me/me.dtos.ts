@@ -1,12 +1,17 @@
 /** Requests and answers of /api/me: the logged-in person's tasks and notifications. */
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
 import { CHAIN_STAGES, ChainStage } from '../../workflows/vocabulary';
 import { IsCalendarDate } from '../validation/decorators';
 import { NOTIFICATION_KINDS, NotificationKind } from '../../notifications/notification-kinds';
 import { LabelDto } from '../cases/case.views';
 import { TaskDto } from './task.views';
+import { FINDING_TASK_KINDS, FindingTaskKind } from '../../finding/check/vocabulary';
 import { PageQueryDto, toBoolean } from '../validation/query-params';
+
+/** Where a task of 我的待办 comes from: a case, or the cross-check (finding_tasks). */
+export const TASK_SOURCES = ['CASE', 'FINDING'] as const;
+export type TaskSource = (typeof TASK_SOURCES)[number];
 
 export class NotificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: Boolean, description: 'true：只看未读 / unread only' })
@@ -24,22 +29,51 @@ export class TaskChildDto {
   masked!: boolean;
 }
 
-export class MyTaskDto extends TaskDto {
-  @ApiProperty({ type: TaskChildDto })
-  child!: TaskChildDto;
+/**
+ * A task of 我的待办: a case's task (source CASE), or a cross-check task (source FINDING: verifying
+ * a suspected dropout, the quarterly re-check, the term-start visits), in one shape; a finding
+ * task has no case and no stage.
+ */
+export class MyTaskDto extends OmitType(TaskDto, ['caseId', 'stage', 'stageLabel'] as const) {
+  @ApiProperty({ enum: TASK_SOURCES, example: 'CASE', description: '来源：CASE 案件任务，FINDING 四查比对任务 / a case’s task, or the cross-check’s' })
+  source!: TaskSource;
 
-  @ApiProperty({ example: 'GAOPING', description: '案件的责任区代码 / the case’s area code' })
-  area!: string;
+  @ApiProperty({ type: LabelDto, description: '来源名称：案件 / 四查比对 / the source, in words' })
+  sourceLabel!: LabelDto;
+
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: '案件编号；四查比对任务为空 / the case; null for a cross-check task' })
+  caseId!: string | null;
+
+  @ApiProperty({ nullable: true, enum: CHAIN_STAGES, example: 'HOME_VISIT', description: '案件阶段；四查比对任务为空 / the case’s stage; null for a cross-check task' })
+  stage!: ChainStage | null;
+
+  @ApiProperty({ nullable: true, type: LabelDto })
+  stageLabel!: LabelDto | null;
+
+  @ApiProperty({ nullable: true, enum: FINDING_TASK_KINDS, example: null, description: '四查比对任务的种类 / the kind of cross-check task; null for a case task' })
+  findingKind!: FindingTaskKind | null;
+
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', example: null, description: '要核实的比对结果（疑似辍学）/ the finding item to verify (a suspected dropout)' })
+  itemId!: string | null;
+
+  @ApiProperty({ nullable: true, type: TaskChildDto, description: '儿童；季度复核、开学走访等不涉及某个儿童的任务为空 / the child; null for a task about no one child' })
+  child!: TaskChildDto | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'GAOPING', description: '责任区代码（案件的，或比对结果的）；无责任区时为空 / the area code (the case’s, or the item’s); null when there is none' })
+  area!: string | null;
 }
 
-/** `?stage=&area=&overdue=&dueBy=` of a person's task list (the page's filters), with the page. */
+/**
+ * `?stage=&area=&overdue=&dueBy=` of a person's task list (the page's filters), with the page. A
+ * cross-check task has no stage (a stage filter leaves it out); its area is its item's.
+ */
 export class MyTasksQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: CHAIN_STAGES, description: '阶段 / stage' })
+  @ApiPropertyOptional({ enum: CHAIN_STAGES, description: '阶段（只列案件任务）/ stage (case tasks only)' })
   @IsOptional()
   @IsIn(CHAIN_STAGES)
   stage?: ChainStage;
 
-  @ApiPropertyOptional({ example: '高坪村', description: '责任区代码或中文名 / area code or Chinese name' })
+  @ApiPropertyOptional({ example: '高坪村', description: '责任区代码或中文名（比对任务按比对结果的责任区）/ area code or Chinese name (a cross-check task: its item’s area)' })
   @IsOptional()
   @IsString()
   area?: string;

@@ -1,9 +1,11 @@
 /**
  * How a task reads in the API, in a person's list (/api/me/tasks) and in a case's
- * (/api/responsibility/cases/:id): one shape and one presenter for both.
+ * (/api/responsibility/cases/:id): one shape and one presenter for both. A person's list also
+ * holds the cross-check's tasks (presentMyTask), in the same shape with the case's parts null.
  */
 import { ApiProperty } from '@nestjs/swagger';
-import type { TaskRow } from '../../read-model/task-queries';
+import type { MyTaskRow, TaskRow } from '../../read-model/task-queries';
+import type { MyTaskDto } from './me.dtos';
 import { CHAIN_LINK_LABELS, ChainLink, TASK_WORK } from '../../responsibility/routing';
 import { CHAIN_STAGES, ChainStage, Label, STAGE_LABELS } from '../../workflows/vocabulary';
 import { LabelDto } from '../cases/case.views';
@@ -56,7 +58,6 @@ export class TaskDto {
 }
 
 export function presentTask(t: TaskRow, now: Date): TaskDto {
-  const overdueByMs = t.overdue ? now.getTime() - new Date(t.dueAt).getTime() : null;
   return {
     id: t.id,
     caseId: t.caseId,
@@ -64,16 +65,54 @@ export function presentTask(t: TaskRow, now: Date): TaskDto {
     stageLabel: STAGE_LABELS[t.stage],
     work: TASK_WORK[t.stage],
     role: t.role,
-    link: CHAIN_LINK_LABELS[t.link as ChainLink] ?? { zh: t.link, en: t.link },
+    link: linkLabel(t.link),
     holder: t.holder,
     routedTo: t.routedTo,
     reassignedBy: t.reassignedBy,
     dueAt: new Date(t.dueAt).toISOString(),
     paused: t.paused,
-    overdue: t.overdue,
-    overdueByMs,
-    overdueBy: overdueByMs === null ? null : spanLabel(overdueByMs),
+    ...overdueOf(t, now),
   };
+}
+
+/** The cross-check's tasks in 我的待办, beside the case tasks: where they come from. */
+export const TASK_SOURCE_LABELS: Record<MyTaskRow['source'], Label> = {
+  CASE: { zh: '案件', en: 'Case' },
+  FINDING: { zh: '四查比对', en: 'Cross-check' },
+};
+
+/**
+ * A task of a person's list (/api/me/tasks): a case's task as presentTask shows it, or a
+ * cross-check task in the same shape (no case, no stage; its own words; never paused).
+ */
+export function presentMyTask(t: MyTaskRow, now: Date): Omit<MyTaskDto, 'child'> {
+  const place = { source: t.source, sourceLabel: TASK_SOURCE_LABELS[t.source], findingKind: t.findingKind, itemId: t.itemId, area: t.area };
+  if (t.source === 'CASE') return { ...presentTask(t as TaskRow, now), ...place };
+  return {
+    id: t.id,
+    caseId: null,
+    stage: null,
+    stageLabel: null,
+    work: { zh: t.titleZh ?? '', en: t.titleEn ?? '' },
+    role: t.role,
+    link: linkLabel(t.link),
+    holder: t.holder,
+    routedTo: t.routedTo,
+    reassignedBy: null,
+    dueAt: new Date(t.dueAt).toISOString(),
+    paused: false,
+    ...overdueOf(t, now),
+    ...place,
+  };
+}
+
+function linkLabel(link: string): Label {
+  return CHAIN_LINK_LABELS[link as ChainLink] ?? { zh: link, en: link };
+}
+
+function overdueOf(t: { overdue: boolean; dueAt: Date }, now: Date): Pick<TaskDto, 'overdue' | 'overdueByMs' | 'overdueBy'> {
+  const overdueByMs = t.overdue ? now.getTime() - new Date(t.dueAt).getTime() : null;
+  return { overdue: t.overdue, overdueByMs, overdueBy: overdueByMs === null ? null : spanLabel(overdueByMs) };
 }
 
 /** 2天3小时 / 2 d 3 h; under an hour: minutes. */

@@ -39,7 +39,7 @@ export function createCrossCheckActivities(deps: FindingActivityDeps) {
     async crossCheckTown({ runId, town }) {
       const started = Date.now();
       const summary = await crossCheckTown(
-        { dataSource: deps.dataSource, policy: deps.policy, chainsFor: (t) => deps.responsibility.chainsFor(t) },
+        { dataSource: deps.dataSource, policy: deps.policy, chainsFor: (t) => deps.responsibility.chainsFor(t), channels: deps.responsibility.channels },
         { runId, town, now: new Date(), progress: (phase, rows) => Context.current().heartbeat({ phase, rows }) },
       );
       // Counts only: no names or ID numbers in logs.

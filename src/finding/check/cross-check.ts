@@ -12,7 +12,8 @@
  *    (a resolved item whose evidence changed) or GONE (an open item the data no longer show); the
  *    ledgers follow (open case → 辍学, open suspected item → 疑似辍学, 30 d → 辍学 by policy, a case
  *    returned → leaves), each move a ledger_movements row; 脱贫家庭辍学 from the ledgers × poverty
- *    list; a verification task per new suspected item, routed through the chains.
+ *    list; a verification task per new suspected item, routed through the chains to the class
+ *    teacher and the principal, each with its in-app notification (finding-tasks.ts).
  *
  * Re-running with the same data writes nothing but the run's own row.
  */
@@ -21,6 +22,8 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import type { ResponsibilityChainsData } from '../../responsibility/chains';
 import { responsiblePeople } from '../../responsibility/routing';
 import { parseDuration } from '../../workflows/policy';
+import { IN_APP_CHANNEL } from '../../notifications/channel';
+import { insertFindingTasks, NewFindingTask } from './finding-tasks';
 import type { FindingPolicy } from './finding-policy';
 import { ChildRecord, childKeyOf, CrossMatcher, Finding, MatchLink, MatchStats, RegisterRow, RollRow } from './matching';
 import { FINDING_KIND_LABELS } from './vocabulary';
@@ -31,6 +34,8 @@ export interface CrossCheckDeps {
   dataSource: DataSource;
   policy: FindingPolicy;
   chainsFor(town: string): ResponsibilityChainsData | undefined;
+  /** The outbox channels a new task's notification is written for (the directory's; default in-app only). */
+  channels?: readonly string[];
 }
 
 export interface CrossCheckSummary extends MatchStats {
@@ -336,7 +341,7 @@ async function apply(
   const poverty = await upsertItems(runner, town, runId, null, `kind = 'POVERTY_DROPOUT'`);
 
   step('apply:poverty');
-  const tasks = await routeVerification(runner, deps, town, verifyDue);
+  const tasks = await routeVerification(runner, deps, town, verifyDue, now);
   step('apply:tasks');
   const [ledgers] = await runner.query(
     `SELECT count(*) FILTER (WHERE school_age)::int AS "schoolAge", count(*) FILTER (WHERE status = 'SUSPECTED')::int AS suspected,
@@ -472,8 +477,12 @@ async function moveLedgers(runner: QueryRunner, policy: FindingPolicy, town: str
   return moved.filter((m) => m.moved).length;
 }
 
-/** A verification task for every open suspected item without one: the class teacher (as routing finds them) and the principal. */
-async function routeVerification(runner: QueryRunner, deps: CrossCheckDeps, town: string, dueAt: Date): Promise<number> {
+/**
+ * A verification task for every open suspected item without one (for its current opening): the
+ * class teacher (as routing finds them) and the principal, each told by a notification in this
+ * transaction.
+ */
+async function routeVerification(runner: QueryRunner, deps: CrossCheckDeps, town: string, dueAt: Date, now: Date): Promise<number> {
   const chains = deps.chainsFor(town);
   if (!chains) return 0;
   const items: Array<{ id: string; reopened: number; area: string | null; school: string | null; grade: number | null; className: string | null }> = await runner.query(
@@ -483,7 +492,7 @@ async function routeVerification(runner: QueryRunner, deps: CrossCheckDeps, town
     [town],
   );
   const label = FINDING_KIND_LABELS.SUSPECTED_DROPOUT;
-  const tasks: unknown[] = [];
+  const tasks: NewFindingTask[] = [];
   for (const item of items) {
     for (const person of verifiers(chains, deps.policy, item)) {
       tasks.push({
@@ -497,16 +506,10 @@ async function routeVerification(runner: QueryRunner, deps: CrossCheckDeps, town
       });
     }
   }
-  for (let i = 0; i < tasks.length; i += BATCH_SIZE) {
-    await runner.query(
-      `INSERT INTO finding_tasks (id, town, kind, item_id, role, link, holder, title_zh, title_en, due_at)
-       SELECT x.id, $2, 'VERIFY_SUSPECTED', x.item_id, x.role, x.link, x.holder, x.title_zh, x.title_en, $3
-       FROM jsonb_to_recordset($1::jsonb) AS x(id text, item_id uuid, role text, link text, holder text, title_zh text, title_en text)
-       ON CONFLICT (id) DO NOTHING`,
-      [JSON.stringify(tasks.slice(i, i + BATCH_SIZE)), town, dueAt],
-    );
-  }
-  return tasks.length;
+  const at = { town, kind: 'VERIFY_SUSPECTED' as const, dueAt, now, channels: deps.channels ?? [IN_APP_CHANNEL] };
+  let created = 0;
+  for (let i = 0; i < tasks.length; i += BATCH_SIZE) created += await insertFindingTasks(runner, at, tasks.slice(i, i + BATCH_SIZE));
+  return created;
 }
 
 /** The people who verify a suspected dropout at a school, each once. */

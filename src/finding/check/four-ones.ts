@@ -6,7 +6,8 @@
  *   and the open cross-check items for the county;
  * - term-start visits: every school's principal (check the roll against the school-age ledger) and
  *   every area's resident cadre (visit the homes of the area's school-age children).
- * Ids hold the period, so a second run in the same quarter or term adds nothing.
+ * Ids hold the period, so a second run in the same quarter or term adds nothing. Each new task tells
+ * its holder (an in-app notification, finding-tasks.ts).
  */
 import type { DataSource } from 'typeorm';
 import { CHINA_OFFSET_MS, monthOf } from '../../dashboard/china-time';
@@ -15,15 +16,7 @@ import type { ResponsibilityDirectory } from '../../responsibility/directory';
 import { parseDuration } from '../../workflows/policy';
 import type { FourOnesKind } from '../../workflows/cross-check-messages';
 import type { FindingPolicy } from './finding-policy';
-
-interface FourOnesTask {
-  id: string;
-  role: string;
-  link: string;
-  holder: string;
-  title_zh: string;
-  title_en: string;
-}
+import { insertFindingTasks, NewFindingTask } from './finding-tasks';
 
 /** The period a run belongs to: '2026Q4', or the term start '2026-09-01' on or before now (China time). */
 export function periodOf(kind: FourOnesKind, now: Date, termStarts: readonly string[]): string {
@@ -46,7 +39,7 @@ export async function createFourOnesTasks(
   for (const town of deps.towns.all) {
     const chains = deps.responsibility.chainsFor(town.code);
     if (!chains) continue;
-    const tasks: FourOnesTask[] = [];
+    const tasks: NewFindingTask[] = [];
     const add = (role: string, link: string, holder: string | undefined, zh: string, en: string) => {
       if (holder && !tasks.some((t) => t.holder === holder)) tasks.push({ id: `${kind}:${town.code}:${period}:${holder}`, role, link, holder, title_zh: zh, title_en: en });
     };
@@ -65,14 +58,8 @@ export async function createFourOnesTasks(
         add('VILLAGE', 'RESIDENT_CADRE', chain.residentCadre, `开学走访（${period}）：入户走访${name.zh}适龄儿童，核实未入学、疑似辍学儿童`, `Term-start visits (${period}): visit the school-age children's homes in ${name.en}; verify the not-enrolled and suspected dropouts`);
       }
     }
-    const rows: unknown[] = await deps.dataSource.query(
-      `INSERT INTO finding_tasks (id, town, kind, role, link, holder, title_zh, title_en, due_at)
-       SELECT x.id, $2, $3, x.role, x.link, x.holder, x.title_zh, x.title_en, $4
-       FROM jsonb_to_recordset($1::jsonb) AS x(id text, role text, link text, holder text, title_zh text, title_en text)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [JSON.stringify(tasks), town.code, kind, due],
-    );
-    created += rows.length;
+    // The tasks and their holders' notifications in one transaction: nothing half-written.
+    created += await deps.dataSource.transaction((m) => insertFindingTasks(m, { town: town.code, kind, dueAt: due, now, channels: deps.responsibility.channels }, tasks));
   }
   return created;
 }

@@ -18,6 +18,15 @@ export const FINDING_KIND_LABELS: Record<FindingKind, Label> = {
   FUZZY_MATCH: { zh: '疑似同一人（待核实）', en: 'Possibly the same child (to review)' },
 };
 
+/** The cross-check's tasks (finding_tasks): verifying a suspected dropout, and the 四个一 rhythm's scheduled work. */
+export const FINDING_TASK_KINDS = ['VERIFY_SUSPECTED', 'QUARTERLY_RECHECK', 'TERM_START_VISIT'] as const;
+export type FindingTaskKind = (typeof FINDING_TASK_KINDS)[number];
+export const FINDING_TASK_KIND_LABELS: Record<FindingTaskKind, Label> = {
+  VERIFY_SUSPECTED: { zh: '核实疑似辍学', en: 'Verify a suspected dropout' },
+  QUARTERLY_RECHECK: { zh: '季度复核', en: 'Quarterly re-check' },
+  TERM_START_VISIT: { zh: '开学走访', en: 'Term-start visits' },
+};
+
 export const ITEM_STATUSES = ['OPEN', 'CONFIRMED', 'CLEARED', 'GONE'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 export const ITEM_STATUS_LABELS: Record<ItemStatus, Label> = {
