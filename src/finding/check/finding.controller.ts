@@ -46,6 +46,7 @@ export class FindingController {
 
   @Get('vocabulary')
   @ApiOperation({ summary: '名单、台账、变动来源、排除原因的中英文名称 / Labels of the lists, ledgers, movement sources and clearing reasons' })
+  @ApiOkResponse({ description: '{ watchGroups, kinds, statuses, ledgers, sources, clearReasons }: each a list of { code, label: { zh, en } }' })
   @ApiErrorResponses(...AUTH_ERRORS)
   vocabulary() {
     const pairs = (labels: Record<string, { zh: string; en: string }>) => Object.entries(labels).map(([code, label]) => ({ code, label }));
@@ -66,6 +67,7 @@ export class FindingController {
 
   @Get('runs')
   @ApiOperation({ summary: '本镇最近的比对运行 / The town’s latest cross-check runs' })
+  @ApiOkResponse({ description: 'The latest runs, newest first: id, trigger, requestedBy, status, policyVersion, startedAt, finishedAt, summary' })
   @ApiErrorResponses(...AUTH_ERRORS)
   runs(@CurrentUser() user: AuthUser) {
     return this.finding.runs(user);
@@ -76,6 +78,7 @@ export class FindingController {
     summary: '待处理名单 / The lists to work through',
     description: '未入学、疑似辍学、脱贫家庭辍学及待更正的不一致（有学籍无户籍、出生日期不一致、重复学籍、疑似同一人），按本岗位可查看的儿童范围；身份证号码一律掩码。 / In the children your role reads; ID numbers masked.',
   })
+  @ApiOkResponse({ description: '{ items, total, page, pageSize }' })
   @ApiErrorResponses(...AUTH_ERRORS, 'REQUEST.VALIDATION_FAILED')
   items(@CurrentUser() user: AuthUser, @Query() q: ItemQueryDto) {
     return this.finding.items(user, { kind: q.kind, status: q.status, area: q.area, school: q.school, watch: q.watch, page: q.page ?? 1, pageSize: q.pageSize ?? 20 });
@@ -83,6 +86,7 @@ export class FindingController {
 
   @Get('items/:id')
   @ApiOperation({ summary: '一条比对结果及其证据 / One item with its evidence' })
+  @ApiOkResponse({ description: 'The item with its evidence (the child masked as the role requires)' })
   @ApiErrorResponses(...AUTH_ERRORS, 'FINDING.ITEM_NOT_FOUND')
   item(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     return this.finding.item(user, itemId(id));
@@ -115,6 +119,7 @@ export class FindingController {
 
   @Get('ledgers/:ledger')
   @ApiOperation({ summary: '三类台账：适龄儿童、疑似辍学、辍学 / The three ledgers (SCHOOL_AGE, SUSPECTED, DROPOUT)' })
+  @ApiOkResponse({ description: '{ items, total, page, pageSize }: the children on the ledger (ID numbers masked)' })
   @ApiErrorResponses(...AUTH_ERRORS, 'FINDING.LEDGER_UNKNOWN', 'REQUEST.VALIDATION_FAILED')
   ledger(@CurrentUser() user: AuthUser, @Param('ledger') ledger: string, @Query() q: LedgerQueryDto) {
     if (!(LEDGERS as readonly string[]).includes(ledger)) throw new ApiError('FINDING.LEDGER_UNKNOWN', { details: { ledgers: LEDGERS } });
@@ -123,6 +128,7 @@ export class FindingController {
 
   @Get('children/:id/movements')
   @ApiOperation({ summary: '儿童在三类台账间的变动（日期、来源、确认人）/ A child’s movements between the ledgers' })
+  @ApiOkResponse({ description: '{ child, movements }: each movement from, to, source, movedAt, confirmedBy, caseId, itemId, note' })
   @ApiErrorResponses(...AUTH_ERRORS, 'CHILD.NOT_FOUND')
   movements(@CurrentUser() user: AuthUser, @Param('id') id: string) {
     if (!UUID.test(id)) throw new ApiError('CHILD.NOT_FOUND');
@@ -134,6 +140,7 @@ export class FindingController {
     summary: '台账数字：适龄、疑似、辍学、复学，复学率、巩固率，待处理比对结果 / Ledger figures, return and completion rates, open items',
     description: '按责任区和学校；复学率 = 本期复学 ÷ 本期曾在辍学台账的人数；巩固率 = 在籍适龄儿童中非辍学者 ÷ 在籍适龄儿童。 / By area and school; return rate = returned in the period ÷ those on the dropout ledger in the period; completion rate = enrolled school-age children not dropped out ÷ enrolled school-age children.',
   })
+  @ApiOkResponse({ description: 'The figures by area and school and in total, and the open items' })
   @ApiErrorResponses(...AUTH_ERRORS, 'REQUEST.VALIDATION_FAILED')
   figures(@CurrentUser() user: AuthUser, @Query() q: FiguresQueryDto) {
     return this.finding.figures(user, monthBounds(q.month ?? monthOf(this.now())));
@@ -141,6 +148,7 @@ export class FindingController {
 
   @Get('tasks')
   @ApiOperation({ summary: '我的比对任务：核实疑似辍学、季度复核、开学走访 / My cross-check tasks' })
+  @ApiOkResponse({ description: 'My open cross-check tasks, by due time' })
   @ApiErrorResponses(...AUTH_ERRORS)
   tasks(@CurrentUser() user: AuthUser) {
     return this.finding.myTasks(user, this.now());
