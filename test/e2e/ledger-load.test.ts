@@ -14,10 +14,10 @@ import { xlsxBomb } from '../support/ledger-bombs';
 import { ledgerCsv } from '../support/ledger-files';
 import { importThroughJob, submitImport, waitForImportJob } from '../support/ledger-jobs';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { AppProcess, startAppProcess } from '../support/app-process';
+import { startAppProcess, TestAppProcess } from '../support/app-process';
 
 let db: TestDatabase;
-let app: AppProcess;
+let app: TestAppProcess;
 let coordinator: AsUser;
 let bomb: Buffer;
 let liar: Buffer;

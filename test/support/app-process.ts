@@ -4,55 +4,31 @@
  * (3 GB by the time ledger-load runs) pauses for garbage collection and shows in the app's latency.
  * Started with scripts/run-ts.js (no build needed), it prints its URL and stops on SIGTERM.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BaoxueConfig } from '../../src/config';
+import { runNode, waitForOutput } from './processes';
 
-export interface AppProcess {
+export interface TestAppProcess {
   apiUrl: string;
-  pid: number;
   /** The process's resident memory now, in MB (Linux /proc). */
   rssMb(): number;
   stop(): Promise<void>;
 }
 
-const ROOT = join(__dirname, '..', '..');
-const READY = /^baoxue test app at (http:\S+)$/m;
+const READY = /baoxue test app at (http:\S+)/;
 
-export async function startAppProcess(overrides: Partial<BaoxueConfig>, timeoutMs = 120_000): Promise<AppProcess> {
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'scripts', 'run-ts.js'), join(__dirname, 'app-process-main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, BAOXUE_TEST_APP_CONFIG: JSON.stringify(overrides) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const apiUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the app did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
-    const seen = (d: Buffer) => {
-      output += String(d);
-      const ready = READY.exec(output);
-      if (ready) {
-        clearTimeout(timer);
-        resolve(ready[1]);
-      }
-    };
-    child.stdout!.on('data', seen);
-    child.stderr!.on('data', seen);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the app exited (${code}) before it was ready:\n${output}`));
-    });
-  });
-  const pid = child.pid!;
+export async function startAppProcess(overrides: Partial<BaoxueConfig>): Promise<TestAppProcess> {
+  const root = join(__dirname, '..', '..');
+  const p = runNode('test app', [join(root, 'scripts', 'run-ts.js'), join(__dirname, 'app-process-main.ts')], { BAOXUE_TEST_APP_CONFIG: JSON.stringify(overrides) });
+  await waitForOutput(p, READY, 120_000);
+  const pid = p.child.pid!;
   return {
-    apiUrl,
-    pid,
+    apiUrl: READY.exec(p.output.join(''))![1],
     rssMb: () => Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024),
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+      await p.exited;
     },
   };
 }

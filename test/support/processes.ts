@@ -18,7 +18,12 @@ export interface AppProcess {
 
 /** Starts `node dist/<script>` with the given environment on top of ours. */
 export function runDist(name: string, script: string, env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, [join(DIST, script)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return runNode(name, [join(DIST, script)], env);
+}
+
+/** Starts `node <args>` with the given environment on top of ours, collecting what it prints. */
+export function runNode(name: string, args: string[], env: Record<string, string>): AppProcess {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   child.stdout!.on('data', (d) => output.push(String(d)));
   child.stderr!.on('data', (d) => output.push(String(d)));
