@@ -117,7 +117,7 @@ route('/finding', async (main, _params, query) => {
 
 function evidenceLine(i) {
   const e = i.evidence || {};
-  if (e.unexplainedDays) return t(`${e.runStart} 起连续无故缺课 ${e.unexplainedDays} 个上学日`, `${e.unexplainedDays} school days of unexplained absence from ${e.runStart}`);
+  if (e.unexplainedDays) return t(`${formatDate(e.runStart)}起连续无故缺课 ${e.unexplainedDays} 个上学日`, `${e.unexplainedDays} school days of unexplained absence from ${formatDate(e.runStart)}`);
   if (e.rollBirthDates) return t(`户籍出生日期 ${e.registerBirthDate}，学籍 ${e.rollBirthDates.map((r) => r.birthDate).join('、')}`, `register ${e.registerBirthDate}, roll ${e.rollBirthDates.map((r) => r.birthDate).join(', ')}`);
   if (e.rolls) return t(`在 ${e.rolls.length} 个学籍中`, `on ${e.rolls.length} rolls`);
   if (e.roll && e.register) return t(`户籍“${e.register.name}”与学籍“${e.roll.name}”（${name('schools', e.roll.school)}）`, `register “${e.register.name}” and roll “${e.roll.name}” (${name('schools', e.roll.school)})`);
