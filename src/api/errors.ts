@@ -131,6 +131,7 @@ export const ERRORS = {
   },
   'AREA.UNKNOWN': { status: 400, zh: '没有这个责任区', en: 'Unknown responsibility area' },
   'SCHOOL.UNKNOWN': { status: 400, zh: '没有这所学校', en: 'Unknown school' },
+  'TRANSFER.TOWN_UNKNOWN': { status: 400, zh: '接收乡镇不是本部署的其他乡镇', en: 'The receiving town is not another town of this deployment' },
   'ACTION.UNKNOWN_TYPE': { status: 400, zh: '没有这种操作类型', en: 'Unknown action type' },
   'ACTION.INVALID': { status: 400, zh: '操作内容不符合要求', en: 'The action is not valid' },
   'ACTION.APPROVER_UNKNOWN': {

@@ -6,7 +6,17 @@
  */
 import { STAGE_LABELS, Stage, Label } from '../workflows/vocabulary';
 
-export const NOTIFICATION_KINDS = ['TASK_ASSIGNED', 'TASK_REASSIGNED', 'REMINDER', 'DEADLINE_MISSED', 'ESCALATED_TO_SUPERVISOR', 'ESCALATED_TO_LEADER'] as const;
+export const NOTIFICATION_KINDS = [
+  'TASK_ASSIGNED',
+  'TASK_REASSIGNED',
+  'REMINDER',
+  'DEADLINE_MISSED',
+  'ESCALATED_TO_SUPERVISOR',
+  'ESCALATED_TO_LEADER',
+  'TRANSFER_REQUESTED',
+  'TRANSFER_ACCEPTED',
+  'TRANSFER_DECLINED',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, Label> = {
@@ -16,6 +26,9 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, Label> = {
   DEADLINE_MISSED: { zh: '任务逾期', en: 'Overdue' },
   ESCALATED_TO_SUPERVISOR: { zh: '逾期督办（责任区督办人）', en: 'Overdue: escalated to the area supervisor' },
   ESCALATED_TO_LEADER: { zh: '逾期督办（领导小组组长）', en: 'Overdue: escalated to the leader' },
+  TRANSFER_REQUESTED: { zh: '外镇移交待接收', en: 'A case transferred to your town' },
+  TRANSFER_ACCEPTED: { zh: '移交已接收', en: 'Transfer accepted' },
+  TRANSFER_DECLINED: { zh: '移交被拒绝', en: 'Transfer declined' },
 };
 
 /** The case as people call it in a message: the first 8 characters of its id. */

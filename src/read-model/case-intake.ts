@@ -61,6 +61,21 @@ export class OpenCaseExistsError extends Error {
   }
 }
 
+/**
+ * The child (by national ID number) has an open case in another town of the deployment: one child,
+ * one open case, whichever town reports it. `town` is the code of the town that holds it.
+ */
+export class OpenCaseInOtherTownError extends OpenCaseExistsError {
+  constructor(
+    childId: string,
+    openCaseId: string,
+    readonly town: string,
+  ) {
+    super(childId, openCaseId);
+    this.name = 'OpenCaseInOtherTownError';
+  }
+}
+
 export class ChildNotFoundError extends Error {
   constructor(readonly childId: string) {
     super(`no child ${childId}`);
@@ -105,6 +120,7 @@ export async function openCaseRecord(dataSource: DataSource, input: OpenCaseInpu
             ? await findChildPlace(manager, input.town, input.child.childId, input.reporter)
             : await registerOrFindChild(manager, input.town, input.child, input.reporter);
         childId = child.id;
+        await refuseIfOpenInAnotherTown(manager, child.id, input.town);
         await manager.query(
           `INSERT INTO cases (id, town, child_id, cause, area, school, stage, open, paused, opened_at, opened_by, stage_entered_at, last_seq, note)
            VALUES ($1, $9, $2, $3, $4, $5, 'HOME_VISIT', true, false, $6, $7, $6, 0, $8)`,
@@ -119,6 +135,23 @@ export async function openCaseRecord(dataSource: DataSource, input: OpenCaseInpu
       if (round >= 2) throw err;
     }
   }
+}
+
+/**
+ * Each town keeps its own registry, so the same child (one national ID number) can be on two towns'
+ * books; the partial unique index sees one town's record only. This spans the deployment: under a
+ * transaction lock on the ID number (two towns reporting the child at once are serialised), an open
+ * case of another town's record of the child refuses the report.
+ */
+async function refuseIfOpenInAnotherTown(manager: EntityManager, childId: string, town: string): Promise<void> {
+  const [child]: Array<{ id_number: string }> = await manager.query(`SELECT id_number FROM children WHERE id = $1`, [childId]);
+  if (!child) return;
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('baoxue-child:' || $1, 0))`, [child.id_number]);
+  const [open]: Array<{ id: string; town: string }> = await manager.query(
+    `SELECT c.id, c.town FROM cases c JOIN children ch ON ch.id = c.child_id WHERE c.open AND ch.id_number = $1 AND c.town <> $2 ORDER BY c.opened_at LIMIT 1`,
+    [child.id_number, town],
+  );
+  if (open) throw new OpenCaseInOtherTownError(childId, open.id, open.town);
 }
 
 /** The fields an inline report must agree on with the registry's record (birth date and sex come from the ID number). */

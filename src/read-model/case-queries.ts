@@ -43,6 +43,8 @@ export interface CaseAccessFacts extends CaseScopeFacts {
   open: boolean;
   /** When the case was opened (dates of its steps cannot be earlier). */
   openedAt: Date;
+  /** The town asked to take the case over, while it has not answered (src/transfers). */
+  transferPendingTo: string | null;
 }
 
 export interface CaseListPage {
@@ -123,16 +125,28 @@ export class CaseQueries {
 
   /** Town, area, school, stage, the child's grade and class, open: what decides who may read and act on the case. */
   async accessFacts(caseId: string): Promise<CaseAccessFacts | undefined> {
-    const rows: Array<{ id: string; child_id: string; town: string; area: string; school: string; stage: Stage; open: boolean; opened_at: Date; grade: number; class_name: string }> =
+    const rows: Array<{ id: string; child_id: string; town: string; area: string; school: string; stage: Stage; open: boolean; opened_at: Date; grade: number; class_name: string; transfer_pending_to: string | null }> =
       await this.dataSource.query(
-        `SELECT c.id, c.child_id, c.town, c.area, c.school, c.stage, c.open, c.opened_at, ch.grade, ch.class_name
+        `SELECT c.id, c.child_id, c.town, c.area, c.school, c.stage, c.open, c.opened_at, ch.grade, ch.class_name, c.transfer_pending_to
            FROM cases c JOIN children ch ON ch.id = c.child_id
           WHERE c.id = $1`,
         [caseId],
       );
     const row = rows[0];
     if (!row) return undefined;
-    return { id: row.id, childId: row.child_id, town: row.town, area: row.area, school: row.school, stage: row.stage, open: row.open, openedAt: new Date(row.opened_at), grade: row.grade, className: row.class_name };
+    return {
+      id: row.id,
+      childId: row.child_id,
+      town: row.town,
+      area: row.area,
+      school: row.school,
+      stage: row.stage,
+      open: row.open,
+      openedAt: new Date(row.opened_at),
+      grade: row.grade,
+      className: row.class_name,
+      transferPendingTo: row.transfer_pending_to,
+    };
   }
 
   async exists(caseId: string): Promise<boolean> {

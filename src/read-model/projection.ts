@@ -12,6 +12,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseEvent, CaseSnapshot } from '../workflows/messages';
 import type { ResponsibilityDirectory } from '../responsibility/directory';
 import { TaskProjectionOutcome, writeTasksAndNotifications } from './task-projection';
+import { writeTransfers } from '../transfers/transfer-projection';
+import { insertNotifications } from '../notifications/outbox';
 
 export interface ProjectionBatch {
   snapshot: CaseSnapshot;
@@ -84,6 +86,8 @@ export async function writeProjection(manager: EntityManager, batch: ProjectionB
     for (const row of inserted) insertedEventIds.add(row.id);
   }
   const caseRowUpdated = caseRows.length > 0;
+  const transferNotifications = await writeTransfers(manager, batch, { caseRowUpdated, insertedEventIds });
+  if (directory && transferNotifications.length > 0) await insertNotifications(manager, transferNotifications, directory.channels);
   const tasks = directory ? await writeTasksAndNotifications(manager, batch, { caseRowUpdated, insertedEventIds }, directory) : undefined;
   return { eventsInserted: insertedEventIds.size, caseRowUpdated, ...(tasks ? { tasks } : {}) };
 }

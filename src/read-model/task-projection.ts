@@ -146,7 +146,8 @@ async function syncTasks(
     villagerGroup: child?.villager_group,
     childId: s.childId,
   });
-  const open: OpenTaskRow[] = await manager.query(`SELECT id, stage, stage_entered_at, holder FROM tasks WHERE case_id = $1 AND status = 'OPEN' FOR UPDATE`, [s.caseId]);
+  const open: OpenTaskRow[] = await manager.query(// A transfer's answer tasks are the receiving town's (src/transfers): not the chains' to match.
+    `SELECT id, stage, stage_entered_at, holder FROM tasks WHERE case_id = $1 AND status = 'OPEN' AND deadline <> 'transferAnswerBy' FOR UPDATE`, [s.caseId]);
   const plannedIds = new Set(planned.map((t) => t.id));
   const closedAt = events.length > 0 ? events[events.length - 1].occurredAt : new Date().toISOString();
 
@@ -182,6 +183,9 @@ async function syncTasks(
 }
 
 async function openTaskHolders(manager: EntityManager, caseId: string): Promise<string[]> {
-  const rows: Array<{ holder: string }> = await manager.query(`SELECT DISTINCT holder FROM tasks WHERE case_id = $1 AND status = 'OPEN' ORDER BY holder`, [caseId]);
+  const rows: Array<{ holder: string }> = await manager.query(
+    `SELECT DISTINCT holder FROM tasks WHERE case_id = $1 AND status = 'OPEN' AND deadline <> 'transferAnswerBy' ORDER BY holder`,
+    [caseId],
+  );
   return rows.map((r) => r.holder);
 }

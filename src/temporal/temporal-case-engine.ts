@@ -87,6 +87,8 @@ export class TemporalCaseEngine implements CaseEngine {
   }
 
   async act(caseId: string, action: CaseAction, options: ActOptions = {}): Promise<ActionResult> {
+    // An accepted transfer goes on under the policy the receiving town opens cases with (this deployment's).
+    if (action.type === 'ACCEPT_TRANSFER' && action.receiving) action = { ...action, receiving: { ...action.receiving, policy: this.policy } };
     // Temporal deduplicates updates by id within a run: a repeated id returns the first outcome.
     return this.update(caseId, (handle) => handle.executeUpdate(actUpdate, { args: [action], updateId: options.requestId }));
   }

@@ -6,7 +6,7 @@
  * Every transition returns the new state and the events it produced; events are the only way
  * the outside world learns of a change, so a human step and an automatic one look alike.
  */
-import { ActionResult, CaseAction, CaseEvent, CaseFacts, CaseSnapshot, IssuedDocument, SupportHold, SupportMeasureView, ACTION_NOT_ALLOWED, INVALID_ACTION } from './messages';
+import { ActionOf, ActionResult, CaseAction, CaseEvent, CaseFacts, CaseSnapshot, IssuedDocument, PendingTransfer, SupportHold, SupportMeasureView, ACTION_NOT_ALLOWED, INVALID_ACTION } from './messages';
 import { ChainStagePolicy, Duration, Policy, dayCountOf, isDuration, parseDuration } from './policy';
 import { WorkingDayCalendar, addWorkingDays, wholeDays } from './working-days';
 import {
@@ -57,6 +57,8 @@ export interface CaseState {
   hold?: { since: number; to: ChainStage; measureIds: string[] };
   /** Ids of the documents whose issue the timeline records (optional: absent until the first). */
   documentIds?: string[];
+  /** A transfer to another town waiting for its answer (optional: absent in state from before transfers). */
+  transfer?: PendingTransfer;
 }
 
 /** A measure in the state; `reminded` is set once its owner was reminded that it is overdue. */
@@ -198,7 +200,8 @@ export function allowedActions(state: CaseState): ActionType[] {
   if (isEnding(state.stage)) return [];
   const stage = state.stage;
   const support: ActionType[] = pendingMeasures(state).length > 0 ? ['RECORD_SUPPORT_OUTCOME'] : [];
-  if (state.paused) return ['RESUME', 'RECORD_RETURN', ...ALWAYS_WHILE_OPEN, ...support];
+  const transfer = transferActions(state);
+  if (state.paused) return ['RESUME', 'RECORD_RETURN', ...ALWAYS_WHILE_OPEN, ...support, ...transfer];
 
   const allowed: ActionType[] = [];
   if (stage === 'RETURNED') {
@@ -222,8 +225,19 @@ export function allowedActions(state: CaseState): ActionType[] {
   }
   allowed.push('PAUSE');
   if (currentDeadline(state) !== undefined) allowed.push('EXTEND_DEADLINE');
-  allowed.push(...ALWAYS_WHILE_OPEN, ...support);
+  allowed.push(...ALWAYS_WHILE_OPEN, ...support, ...transfer);
   return allowed;
+}
+
+/**
+ * A case is transferred to another town of the deployment while it is open: requested by the
+ * sending town, then accepted or declined by the receiving one. While the request waits, the
+ * sending town goes on as before (its clocks run: the child is still out of school); only one
+ * request at a time. Cases opened before towns were recorded have no town to send from.
+ */
+function transferActions(state: CaseState): ActionType[] {
+  if (state.facts.town === undefined) return [];
+  return state.transfer ? ['ACCEPT_TRANSFER', 'DECLINE_TRANSFER'] : ['REQUEST_TRANSFER'];
 }
 
 function pendingMeasures(state: CaseState): SupportMeasureState[] {
@@ -287,6 +301,12 @@ export function checkAction(state: CaseState, action: CaseAction, now: number): 
         `the outcome of ${measure.measure} is one of ${outcomes.join(', ')}`,
       );
     }
+  }
+  if (action.type === 'REQUEST_TRANSFER' && action.toTown === state.facts.town) {
+    return invalid('接收乡镇不能是本镇', 'the receiving town must be another town');
+  }
+  if (action.type === 'ACCEPT_TRANSFER' && action.receiving?.town !== state.transfer?.toTown) {
+    return invalid(`只有接收乡镇（${state.transfer?.toTown}）能接收此案件`, `only the receiving town (${state.transfer?.toTown}) accepts the case`);
   }
   if (action.type === 'ISSUE_CORRECTION_ORDER' && action.correctWithin !== undefined) {
     if (!isDuration(action.correctWithin) || parseDuration(action.correctWithin) <= 0) {
@@ -443,6 +463,33 @@ export function applyAction(prev: CaseState, action: CaseAction, policy: Policy,
       releaseHoldIfAidDecided(state, events, policy, now);
       break;
     }
+    case 'REQUEST_TRANSFER':
+      state.transfer = {
+        fromTown: state.facts.town,
+        toTown: action.toTown,
+        requestedAt: iso(now),
+        requestedBy: actor,
+        reason: action.reason,
+        requestSeq: state.lastSeq + 1,
+      };
+      emit(state, events, now, {
+        type,
+        actor,
+        reason,
+        stageBefore,
+        // Where the case was (codes and ids only): the sending town keeps reading what it did from there.
+        data: { fromTown: state.facts.town, toTown: action.toTown, area: state.facts.area, school: state.facts.school, childId: state.facts.childId },
+      });
+      break;
+    case 'ACCEPT_TRANSFER':
+      acceptTransfer(state, events, action, action.receiving?.policy ?? policy, now);
+      break;
+    case 'DECLINE_TRANSFER': {
+      const declined = state.transfer!;
+      state.transfer = undefined;
+      emit(state, events, now, { type, actor, reason, stageBefore, data: { fromTown: declined.fromTown, toTown: declined.toTown, requestSeq: declined.requestSeq } });
+      break;
+    }
     case 'APPROVE_CLOSURE':
     case 'EXEMPT':
     case 'TRANSFER':
@@ -472,6 +519,43 @@ export function recordDocument(prev: CaseState, doc: IssuedDocument, now: number
     data: { documentId: doc.documentId, kind: doc.kind, number: doc.number, basisSeq: doc.basisSeq },
   });
   return { state, events };
+}
+
+/**
+ * The case goes on in the receiving town: one history, its state carried, with the receiving
+ * town's child record, place and policy. The stage stays; its clocks start again at acceptance
+ * under the receiving town's policy, since its people take the work over from now (the sending
+ * town's days are in the timeline). A pause stays, with its clocks standing from now. Follow-up
+ * (RETURNED) starts again too: the receiving town watches the child in its own school.
+ */
+function acceptTransfer(state: CaseState, events: CaseEvent[], action: ActionOf<'ACCEPT_TRANSFER'>, policy: Policy, now: number): void {
+  const transfer = state.transfer!;
+  const stageBefore = state.stage;
+  const from = { town: state.facts.town, area: state.facts.area, school: state.facts.school, childId: state.facts.childId };
+  state.facts = { ...state.facts, town: transfer.toTown, area: action.area, school: action.school, childId: action.receiving?.childId ?? state.facts.childId };
+  state.policyVersion = policy.version;
+  state.transfer = undefined;
+  state.assignee = undefined;
+  enterStage(state, state.stage, policy, now);
+  if (state.paused) state.pausedAt = now;
+  emit(state, events, now, {
+    type: 'ACCEPT_TRANSFER',
+    actor: action.actor,
+    reason: action.note || EVENT_LABELS.ACCEPT_TRANSFER.zh,
+    stageBefore,
+    data: {
+      fromTown: from.town,
+      toTown: transfer.toTown,
+      requestSeq: transfer.requestSeq,
+      from,
+      area: action.area,
+      school: action.school,
+      grade: action.grade,
+      className: action.className,
+      childId: state.facts.childId,
+      policyVersion: policy.version,
+    },
+  });
 }
 
 function returnToSchool(state: CaseState, policy: Policy, now: number): void {
@@ -716,6 +800,7 @@ export function toSnapshot(state: CaseState): CaseSnapshot {
       stripUndefined({ ...m, dueAt: opt(dueAt), addedAt: iso(addedAt), decidedAt: opt(decidedAt) }) as unknown as SupportMeasureView,
     ),
     heldForSupport: state.hold ? holdView(state, state.hold) : undefined,
+    transferPending: state.transfer,
   };
 }
 

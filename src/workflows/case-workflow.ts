@@ -44,7 +44,13 @@ import {
   pausedSearchAttributePatched,
   quietContinueAsNewPatched,
   supportMeasureRemindersPatched,
+  transfersPatched,
 } from './patches';
+import { TRANSFER_ACTIONS } from './vocabulary';
+
+function isTransferAction(action: CaseAction): boolean {
+  return (TRANSFER_ACTIONS as readonly string[]).includes(action.type);
+}
 
 // The read model may be down for a while (a database restart): keep retrying, never give up.
 const PROJECTION_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
@@ -71,7 +77,8 @@ const MAX_TIMERS_AT_ONCE = 8;
 const CONTINUE_AS_NEW_AFTER_EVENTS = 2_000;
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapshot> {
-  const policy: Policy = input.policy;
+  // The receiving town's policy replaces it when a transfer is accepted (since v8).
+  let policy: Policy = input.policy;
   let state: CaseState;
   const pending: CaseEvent[] = [];
   if (input.carried) {
@@ -91,6 +98,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     actUpdate,
     async (action): Promise<ActionResult> => {
       refuseUnlessAllowed(state, action);
+      if (isTransferAction(action)) return transferStep(action);
       // PATCH baoxue-extension-moves-window (v6): an extension of the home visit's due date moves
       // the stage's window by as much (case-machine.ts, EXTEND_DEADLINE). Before, only actionDueAt
       // moved and the case escalated at the old window end: a new timer and a different step there,
@@ -104,6 +112,25 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   // A document issued by the API (src/documents) enters the timeline like every other step. New
   // handler, no new command for a case that gets no document: no patch needed.
   setHandler(documentIssuedUpdate, async (doc) => step(recordDocument(state, doc, Date.now())), { validator: (_doc) => refuseIfEnded(state) });
+
+  /**
+   * PATCH baoxue-transfers (v8): a transfer to another town. Its steps are new (no history before
+   * v8 holds one); an accepted one switches the workflow to the receiving town's policy, which the
+   * next run's input carries (continue-as-new below), so the case's later stages and clocks follow
+   * the town that now answers for it. The marker is written at a case's first transfer step only:
+   * histories without a transfer never ask, and replay as recorded; a history with one replays only
+   * on code that takes the patch (test/replay/patch.test.ts: the negative test swaps the guard for
+   * the pre-v8 answer and the v8 transfer histories fail). Deprecate once no case with a transfer
+   * recorded before the v8 deployment is open.
+   */
+  async function transferStep(action: CaseAction): Promise<ActionResult> {
+    if (!transfersPatched()) {
+      throw ApplicationFailure.create({ type: ACTION_NOT_ALLOWED, message: '此版本不支持移交外镇 / Transfers are not supported by this version', nonRetryable: true });
+    }
+    const taken = applyAction(state, action, policy, Date.now());
+    if (action.type === 'ACCEPT_TRANSFER' && action.receiving?.policy) policy = action.receiving.policy;
+    return step(taken);
+  }
 
   /** Takes a step's new state and events; answers once they are in the read model. */
   async function step({ state: next, events }: { state: CaseState; events: CaseEvent[] }): Promise<ActionResult> {
@@ -176,7 +203,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
         await sleep(1);
         if (pending.length > 0 || !allHandlersFinished()) continue;
       }
-      await continueAsNew<typeof caseWorkflow>({ ...input, carried: { state, pending: [] } });
+      await continueAsNew<typeof caseWorkflow>({ ...input, policy, carried: { state, pending: [] } });
     }
     // PATCH baoxue-support-measure-reminders (v3): support measures have an owner and a due date,
     // and the workflow waits for the earliest pending one to remind its owner (REMINDER_SENT). A

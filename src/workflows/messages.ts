@@ -67,7 +67,35 @@ export type CaseAction =
   | (ActionBase & { type: 'TRANSFER'; reason: string; newSchool: string })
   | (ActionBase & { type: 'COMPLETE'; reason: string })
   | (ActionBase & { type: 'CANCEL'; reason: string })
-  | (ActionBase & { type: 'RECORD_SUPPORT_OUTCOME'; measureId: string; outcome: FinalSupportOutcome });
+  | (ActionBase & { type: 'RECORD_SUPPORT_OUTCOME'; measureId: string; outcome: FinalSupportOutcome })
+  | (ActionBase & { type: 'REQUEST_TRANSFER'; toTown: string; reason: string })
+  | (ActionBase & TransferAcceptance & { type: 'ACCEPT_TRANSFER' })
+  | (ActionBase & { type: 'DECLINE_TRANSFER'; reason: string });
+
+/**
+ * What the receiving town sets when it accepts a transfer: the child's place in that town (school,
+ * grade, class, area). `receiving` is filled in by the API, never sent by a person: the town, the
+ * child's record the API copied into the town's registry, and the town's policy (the case engine's
+ * policy for new cases, which it adds), which the case follows from then on.
+ */
+export interface TransferAcceptance {
+  area: string;
+  school: string;
+  grade: number;
+  className: string;
+  receiving?: { town: string; childId: string; policy?: Policy };
+}
+
+/** A transfer the receiving town has not answered yet (the case shows TRANSFER_PENDING). */
+export interface PendingTransfer {
+  fromTown?: string;
+  toTown: string;
+  requestedAt: string;
+  requestedBy: string;
+  reason: string;
+  /** Seq of the REQUEST_TRANSFER event. */
+  requestSeq: number;
+}
 
 export type ActionOf<T extends ActionType> = Extract<CaseAction, { type: T }>;
 
@@ -147,6 +175,8 @@ export interface CaseSnapshot extends CaseFacts {
   supportMeasures?: SupportMeasureView[];
   /** Set while the support-before-sanction gate holds the case. */
   heldForSupport?: SupportHold;
+  /** Set while a transfer to another town waits for that town's answer (TRANSFER_PENDING). */
+  transferPending?: PendingTransfer;
 }
 
 export interface CaseWorkflowInput {

@@ -56,3 +56,14 @@ export const QUIET_CONTINUE_AS_NEW_PATCH = 'baoxue-quiet-continue-as-new';
 export function quietContinueAsNewPatched(): boolean {
   return patched(QUIET_CONTINUE_AS_NEW_PATCH);
 }
+
+/**
+ * Since v8: a case is transferred to another town (REQUEST_TRANSFER, ACCEPT_TRANSFER,
+ * DECLINE_TRANSFER); on acceptance the workflow follows the receiving town's policy and carries it
+ * into its next run.
+ */
+export const TRANSFERS_PATCH = 'baoxue-transfers';
+
+export function transfersPatched(): boolean {
+  return patched(TRANSFERS_PATCH);
+}

@@ -59,6 +59,9 @@ export const ACTION_TYPES = [
   'COMPLETE',
   'CANCEL',
   'RECORD_SUPPORT_OUTCOME',
+  'REQUEST_TRANSFER',
+  'ACCEPT_TRANSFER',
+  'DECLINE_TRANSFER',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
@@ -192,7 +195,20 @@ export const EVENT_LABELS: Record<CaseEventType, Label> = {
   HELD_FOR_SUPPORT: { zh: '待资助落实，暂缓司法程序', en: 'Held for pending education aid' },
   RELEASED: { zh: '资助已落实，恢复推进', en: 'Released: aid decided, escalation continues' },
   DOCUMENT_ISSUED: { zh: '出具文书', en: 'Document issued' },
+  REQUEST_TRANSFER: { zh: '申请移交外镇', en: 'Transfer to another town requested' },
+  ACCEPT_TRANSFER: { zh: '接收移交', en: 'Transfer accepted' },
+  DECLINE_TRANSFER: { zh: '拒绝移交', en: 'Transfer declined' },
 };
+
+/** A transfer between towns of the deployment (the case goes on in the receiving town): the actions that move it. */
+export const TRANSFER_ACTIONS = ['REQUEST_TRANSFER', 'ACCEPT_TRANSFER', 'DECLINE_TRANSFER'] as const;
+/** Only the receiving town decides a transfer. */
+export const TRANSFER_DECISIONS = ['ACCEPT_TRANSFER', 'DECLINE_TRANSFER'] as const;
+export type TransferDecision = (typeof TRANSFER_DECISIONS)[number];
+
+/** The status a transfer request shows while the receiving town has not answered. */
+export const TRANSFER_PENDING = 'TRANSFER_PENDING';
+export const TRANSFER_PENDING_LABEL: Label = { zh: '待接收（移交外镇）', en: 'Transfer pending (to another town)' };
 
 export function isEnding(stage: Stage): stage is Ending {
   return (ENDINGS as readonly string[]).includes(stage);

@@ -1,7 +1,7 @@
 /** Requests and answers of /api/me: the logged-in person's tasks and notifications. */
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
-import { CHAIN_STAGES, ChainStage } from '../../workflows/vocabulary';
+import { CHAIN_STAGES, ChainStage, TRANSFER_PENDING } from '../../workflows/vocabulary';
 import { IsCalendarDate } from '../validation/decorators';
 import { NOTIFICATION_KINDS, NotificationKind } from '../../notifications/notification-kinds';
 import { LabelDto } from '../cases/case.views';
@@ -44,8 +44,13 @@ export class MyTaskDto extends OmitType(TaskDto, ['caseId', 'stage', 'stageLabel
   @ApiProperty({ nullable: true, type: String, format: 'uuid', description: '案件编号；四查比对任务为空 / the case; null for a cross-check task' })
   caseId!: string | null;
 
-  @ApiProperty({ nullable: true, enum: CHAIN_STAGES, example: 'HOME_VISIT', description: '案件阶段；四查比对任务为空 / the case’s stage; null for a cross-check task' })
-  stage!: ChainStage | null;
+  @ApiProperty({
+    nullable: true,
+    enum: [...CHAIN_STAGES, TRANSFER_PENDING],
+    example: 'HOME_VISIT',
+    description: '案件阶段；TRANSFER_PENDING：外镇移交待本镇接收；四查比对任务为空 / the case’s stage; TRANSFER_PENDING: a transfer for your town to answer; null for a cross-check task',
+  })
+  stage!: ChainStage | typeof TRANSFER_PENDING | null;
 
   @ApiProperty({ nullable: true, type: LabelDto })
   stageLabel!: LabelDto | null;

@@ -7,7 +7,10 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { MyTaskRow, TaskRow } from '../../read-model/task-queries';
 import type { MyTaskDto } from './me.dtos';
 import { CHAIN_LINK_LABELS, ChainLink, TASK_WORK } from '../../responsibility/routing';
-import { CHAIN_STAGES, ChainStage, Label, STAGE_LABELS } from '../../workflows/vocabulary';
+import { CHAIN_STAGES, ChainStage, Label, STAGE_LABELS, TRANSFER_PENDING, TRANSFER_PENDING_LABEL } from '../../workflows/vocabulary';
+
+/** What the receiving town's task asks (a transfer to answer, src/transfers). */
+const TRANSFER_WORK: Label = { zh: '接收或拒绝外镇移交的案件（拒绝须说明理由）', en: 'Accept or decline the case another town transfers to yours (a decline needs a reason)' };
 import { LabelDto } from '../cases/case.views';
 
 export class TaskDto {
@@ -17,8 +20,8 @@ export class TaskDto {
   @ApiProperty({ format: 'uuid' })
   caseId!: string;
 
-  @ApiProperty({ enum: CHAIN_STAGES, example: 'HOME_VISIT' })
-  stage!: ChainStage;
+  @ApiProperty({ enum: [...CHAIN_STAGES, TRANSFER_PENDING], example: 'HOME_VISIT', description: '案件阶段；TRANSFER_PENDING：外镇移交待本镇接收 / the stage; TRANSFER_PENDING: a transfer for your town to answer' })
+  stage!: ChainStage | typeof TRANSFER_PENDING;
 
   @ApiProperty({ type: LabelDto })
   stageLabel!: LabelDto;
@@ -57,13 +60,18 @@ export class TaskDto {
   overdueBy!: LabelDto | null;
 }
 
+/** The stage column of a transfer's answer task holds TRANSFER_PENDING, not a chain stage. */
+function isTransferTask(t: TaskRow): boolean {
+  return (t.stage as string) === TRANSFER_PENDING;
+}
+
 export function presentTask(t: TaskRow, now: Date): TaskDto {
   return {
     id: t.id,
     caseId: t.caseId,
     stage: t.stage,
-    stageLabel: STAGE_LABELS[t.stage],
-    work: TASK_WORK[t.stage],
+    stageLabel: isTransferTask(t) ? TRANSFER_PENDING_LABEL : STAGE_LABELS[t.stage],
+    work: isTransferTask(t) ? TRANSFER_WORK : TASK_WORK[t.stage],
     role: t.role,
     link: linkLabel(t.link),
     holder: t.holder,

@@ -28,6 +28,10 @@ import { ActionResultDto, CasePresenter } from '../case.views';
 import { ActionRequest, toCaseAction } from './action.dtos';
 import { actionDateProblems } from './action-dates';
 import { validationFailed } from '../../validation/field-errors';
+import { DataSource } from 'typeorm';
+import { TOWNS } from '../../tokens';
+import type { Towns } from '../../../read-model/town';
+import { isAnswerOfReceivingTown, receivingPlace, receivingTownOf } from '../../../transfers/transfer-actions';
 
 @Injectable()
 export class ActOnCaseService {
@@ -36,6 +40,8 @@ export class ActOnCaseService {
     private readonly presenter: CasePresenter,
     private readonly users: UserStore,
     @Inject(CASE_ENGINE) private readonly engine: CaseEngine,
+    @Inject(TOWNS) private readonly towns: Towns,
+    private readonly dataSource: DataSource,
   ) {}
 
   /**
@@ -44,15 +50,19 @@ export class ActOnCaseService {
    */
   async act(caseId: string, body: ActionRequest, user: AuthUser, idempotencyKey?: string): Promise<ActionResultDto> {
     const facts = await this.queries.accessFacts(caseId);
-    if (!facts || !mayReadCase(user, facts)) throw new ApiError('CASE.NOT_FOUND', { details: { caseId } });
+    // The receiving town of a pending transfer answers it (the case is not yet its own otherwise).
+    const receiving = facts !== undefined && isAnswerOfReceivingTown(body.type, facts, user);
+    if (!facts || (!receiving && !mayReadCase(user, facts))) throw new ApiError('CASE.NOT_FOUND', { details: { caseId } });
     if (!mayAct(user.role, body.type)) throw actionForbidden(user.role, body.type);
     if (!facts.open) throw new ApiError('CASE.CLOSED', { details: { caseId } });
+    if (body.type === 'REQUEST_TRANSFER') body = { ...body, toTown: receivingTownOf(this.towns, body.toTown, user) };
     const dateProblems = actionDateProblems(body as unknown as Record<string, unknown>, facts.openedAt, new Date());
     if (dateProblems.length) throw validationFailed(dateProblems);
     if (body.type === 'REASSIGN') body = { ...body, assignee: await this.assigneeOf(body.assignee, user, facts) };
     const action = toCaseAction(body, actorName(user));
     if (action.type === 'EXTEND_DEADLINE') action.approver = actorName(await this.approver(action.approver, user));
     if (action.type === 'ADD_SUPPORT') action.owner = (await this.owner(action.owner, user)).username;
+    if (action.type === 'ACCEPT_TRANSFER' && receiving) action.receiving = await receivingPlace(this.dataSource, this.towns.get(user.town), action, facts.childId);
     let result;
     try {
       const requestId = idempotencyKey && createHash('sha256').update(`${user.id}\n${idempotencyKey}`).digest('hex');

@@ -6,7 +6,7 @@
 import { applyDecorators, Type as ClassType } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { Equals, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Equals, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { ActionOf, CaseAction } from '../../../workflows/messages';
 import {
   ACTION_TYPES,
@@ -260,6 +260,45 @@ export class CancelDto extends ActionWithNote {
   reason!: string;
 }
 
+export class RequestTransferDto extends ActionWithNote {
+  @ActionTypeProperty('REQUEST_TRANSFER')
+  type!: 'REQUEST_TRANSFER';
+
+  @Text('WUYANG', '接收乡镇代码（本部署的乡镇之一）/ the receiving town’s code (a town of this deployment)', 40)
+  toTown!: string;
+
+  @Text('该生随父母在外镇务工地被发现，由当地继续劝返', '移交原因 / why the case moves', 500)
+  reason!: string;
+}
+
+export class AcceptTransferDto extends ActionWithNote {
+  @ActionTypeProperty('ACCEPT_TRANSFER')
+  type!: 'ACCEPT_TRANSFER';
+
+  @Text('HONGQIAO', '本镇责任区（代码或名称）/ the responsibility area in your town (code or name)', 60)
+  area!: string;
+
+  @Text('WUYANG_PRIMARY', '本镇学校（代码或名称）/ the school in your town (code or name)', 100)
+  school!: string;
+
+  @ApiProperty({ example: 8, minimum: 1, maximum: 9, description: '年级 / grade' })
+  @IsInt()
+  @Min(1)
+  @Max(9)
+  grade!: number;
+
+  @Text('八年级一班', '班级 / class', 40)
+  className!: string;
+}
+
+export class DeclineTransferDto extends ActionWithNote {
+  @ActionTypeProperty('DECLINE_TRANSFER')
+  type!: 'DECLINE_TRANSFER';
+
+  @Text('经核实该生户籍与居住地均不在本镇', '拒绝原因 / why your town declines', 500)
+  reason!: string;
+}
+
 /** One class per action type; the pipe picks the class by `type`. */
 export const ACTION_DTOS = {
   RECORD_HOME_VISIT: RecordHomeVisitDto,
@@ -283,6 +322,9 @@ export const ACTION_DTOS = {
   COMPLETE: CompleteDto,
   CANCEL: CancelDto,
   RECORD_SUPPORT_OUTCOME: RecordSupportOutcomeDto,
+  REQUEST_TRANSFER: RequestTransferDto,
+  ACCEPT_TRANSFER: AcceptTransferDto,
+  DECLINE_TRANSFER: DeclineTransferDto,
 } satisfies Record<ActionType, ClassType<ActionRequestBase>>;
 
 /** Every action type has its DTO (checked at compile time by `satisfies` above and here at load). */
@@ -297,11 +339,12 @@ export function toCaseAction(body: ActionRequest, actor: string): CaseAction {
   return { ...fields, actor } as CaseAction;
 }
 
-// Compile-time guard: each DTO has exactly the fields of its CaseAction member (without the actor).
+// Compile-time guard: each DTO has exactly the fields of its CaseAction member (without the actor,
+// and without `receiving`, which the API fills in for an accepted transfer).
 // When messages.ts changes an action, this stops compiling until the DTO follows.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Fields<T> = { [K in keyof T]: T[K] };
 type Matches<D, A> = Same<keyof D, keyof A> extends true ? Same<Fields<D>, A> : false;
-type DtoMatches = { [T in ActionType]: Matches<InstanceType<(typeof ACTION_DTOS)[T]>, Omit<ActionOf<T>, 'actor'>> }[ActionType];
+type DtoMatches = { [T in ActionType]: Matches<InstanceType<(typeof ACTION_DTOS)[T]>, Omit<ActionOf<T>, 'actor' | 'receiving'>> }[ActionType];
 const dtosMatchActions: false extends DtoMatches ? false : true = true;
 void dtosMatchActions;

@@ -14,7 +14,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CaseQueries } from '../../../read-model/case-queries';
-import { ChildInput, ChildRecordDiffersError, ChildWriteRefusedError, OpenCaseExistsError } from '../../../read-model/case-intake';
+import { ChildInput, ChildRecordDiffersError, ChildWriteRefusedError, OpenCaseExistsError, OpenCaseInOtherTownError } from '../../../read-model/case-intake';
+import { openInOtherTownError } from '../../../transfers/open-elsewhere';
 import { CaseStartFailedError, openAndStartCase } from '../../../registry/open-case';
 import { ChildEntity } from '../../../read-model/entities';
 import { Town, Towns } from '../../../read-model/town';
@@ -88,6 +89,7 @@ export class ReportCaseService {
           details: { fields: err.fields },
         });
       }
+      if (err instanceof OpenCaseInOtherTownError) throw openInOtherTownError(this.towns, err.town);
       if (err instanceof OpenCaseExistsError) {
         const open = await this.queries.accessFacts(err.openCaseId);
         if (!open || !mayReadCase(user, open)) {
