@@ -10,6 +10,8 @@
  */
 import { chinaDay } from '../../src/api/cases/act-on-case/action-dates';
 import { ACTION_TYPES, ActionType } from '../../src/workflows/vocabulary';
+import { resolve } from 'node:path';
+import { DEFAULT_TOWN_PATH, loadTowns } from '../../src/read-model/town';
 import { createTestApi, TestApi } from '../support/api-app';
 import { as, AsUser } from '../support/auth';
 import { validIdNumber } from '../support/fixtures';
@@ -142,6 +144,9 @@ const BODIES: Record<ActionType, Record<string, unknown>> = {
   COMPLETE: { type: 'COMPLETE', reason: '超龄' },
   CANCEL: { type: 'CANCEL', reason: '误报' },
   RECORD_SUPPORT_OUTCOME: { type: 'RECORD_SUPPORT_OUTCOME', measureId: 'x:2', outcome: 'DONE' },
+  REQUEST_TRANSFER: { type: 'REQUEST_TRANSFER', toTown: 'XINHE', reason: '在外镇发现' },
+  ACCEPT_TRANSFER: { type: 'ACCEPT_TRANSFER', area: 'GAOPING', school: 'GULING_MIDDLE', grade: 8, className: '八年级一班' },
+  DECLINE_TRANSFER: { type: 'DECLINE_TRANSFER', reason: '不在本镇' },
 };
 
 let db: TestDatabase;
@@ -164,7 +169,8 @@ function childBody(key: CaseKey | 'A' | 'B', n: number) {
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  api = await createTestApi({ dataSource: db.dataSource });
+  // A second town, so a transfer request has a town to name.
+  api = await createTestApi({ dataSource: db.dataSource, towns: loadTowns([DEFAULT_TOWN_PATH, resolve(__dirname, '..', 'fixtures', 'towns', 'xinhe.json')]) });
   for (const username of USERS) people[username] = await as(api.server, username);
   for (const [n, key] of ALL.entries()) {
     const body = childBody(key, n);

@@ -9,6 +9,9 @@ import { ApiError } from '../../errors';
 import { ApiErrorResponses } from '../../swagger';
 import { CaseIdPipe } from '../case-id.pipe';
 import { CaseDetailDto, CasePresenter } from '../case.views';
+import { DataSource } from 'typeorm';
+import { transferReading } from '../../../transfers/transfer-reads';
+import { TRANSFER_DECISIONS } from '../../../workflows/vocabulary';
 
 @ApiTags('cases 案件')
 @ApiBearerAuth()
@@ -17,6 +20,7 @@ export class GetCaseController {
   constructor(
     private readonly queries: CaseQueries,
     private readonly presenter: CasePresenter,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Get(':id')
@@ -33,9 +37,17 @@ export class GetCaseController {
   @ApiErrorResponses('CASE.INVALID_ID', 'CASE.NOT_FOUND', 'AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUDIT.UNAVAILABLE')
   async get(@Param('id', CaseIdPipe) id: string, @CurrentUser() user: AuthUser): Promise<CaseDetailDto> {
     const detail = await this.queries.get(id);
+    if (!detail) throw new ApiError('CASE.NOT_FOUND', { details: { caseId: id } });
+    if (mayReadCase(user, { ...detail.case, grade: detail.child.grade, className: detail.child.className })) return this.presenter.detail(detail, user);
+    // Across a transfer: the receiving town answering it, or the sending town reading what it did (src/transfers).
+    const reading = await transferReading(this.dataSource, user, id);
     // Outside the user's scope the case does not exist for them: the same 404 as an unknown id.
-    if (!detail || !mayReadCase(user, { ...detail.case, grade: detail.child.grade, className: detail.child.className })) {
-      throw new ApiError('CASE.NOT_FOUND', { details: { caseId: id } });
+    if (!reading) throw new ApiError('CASE.NOT_FOUND', { details: { caseId: id } });
+    if (reading.kind === 'ANSWERS') {
+      detail.case.allowedActions = detail.case.allowedActions.filter((a) => (TRANSFER_DECISIONS as readonly string[]).includes(a));
+    } else {
+      detail.events = detail.events.filter((e) => e.seq <= reading.upToSeq);
+      detail.case.allowedActions = [];
     }
     return this.presenter.detail(detail, user);
   }
