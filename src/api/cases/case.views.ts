@@ -262,6 +262,17 @@ export class CaseStateDto {
   @ApiProperty({ type: 'string', nullable: true, example: '开学两周未到校' })
   note!: string | null;
 
+  @ApiProperty({ type: 'string', nullable: true, example: 'GULING', description: '案件所属乡镇（移交后为接收乡镇）/ the town the case belongs to (the receiving town after a transfer)' })
+  town!: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    example: null,
+    description: '待接收（TRANSFER_PENDING）：申请移交的接收乡镇，尚未答复 / TRANSFER_PENDING: the town asked to take the case over, not yet answered',
+  })
+  transferPendingTo!: string | null;
+
   @ApiPropertyOptional({ type: [SupportMeasureDto], description: '帮扶措施（案件详情与办理结果中）/ support measures (in the detail and action results)' })
   supportMeasures?: SupportMeasureDto[];
 
@@ -391,6 +402,8 @@ export class CasePresenter {
         policyVersion: row.policyVersion,
         lastSeq: row.lastSeq,
         note: row.note,
+        town: row.town,
+        transferPendingTo: row.transferPendingTo ?? null,
       },
       now,
     );
@@ -422,6 +435,8 @@ export class CasePresenter {
         policyVersion: s.policyVersion,
         lastSeq: s.lastSeq,
         note: s.note ?? null,
+        town: s.town ?? null,
+        transferPendingTo: s.transferPending?.toTown ?? null,
       },
       now,
     );
@@ -525,6 +540,8 @@ export class CasePresenter {
     now: Date,
   ): CaseStateDto {
     const allowedActions = visibleActions(viewer.role, s.allowedActions);
+    // Codes are the case's town's (after a transfer, the sending town reads the receiving town's codes).
+    const town = this.towns.get(s.town && this.towns.has(s.town) ? s.town : viewer.town);
     return {
       id: s.id,
       stage: s.stage,
@@ -532,9 +549,9 @@ export class CasePresenter {
       cause: s.cause,
       causeLabel: CAUSE_LABELS[s.cause] ?? { zh: s.cause, en: s.cause },
       area: s.area,
-      areaLabel: this.towns.get(viewer.town).areaLabel(s.area),
+      areaLabel: town.areaLabel(s.area),
       school: s.school,
-      schoolLabel: this.towns.get(viewer.town).schoolLabel(s.school),
+      schoolLabel: town.schoolLabel(s.school),
       open: s.open,
       paused: s.paused,
       overdue: s.open && !s.paused && s.nextDeadlineAt !== null && Date.parse(s.nextDeadlineAt) < now.getTime(),
@@ -554,6 +571,8 @@ export class CasePresenter {
       policyVersion: s.policyVersion,
       lastSeq: s.lastSeq,
       note: s.note,
+      town: s.town,
+      transferPendingTo: s.transferPendingTo,
     };
   }
 }

@@ -121,6 +121,10 @@ export class CaseEntity {
   @Column({ name: 'held_for_support', type: 'jsonb', nullable: true })
   heldForSupport!: SupportHold | null;
 
+  /** The town asked to take the case over while it has not answered (src/transfers, migration 1768030000000). */
+  @Column({ name: 'transfer_pending_to', type: 'text', nullable: true })
+  transferPendingTo!: string | null;
+
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;
 }
