@@ -53,8 +53,11 @@ export async function writeTransfers(
     } else {
       const accepted = e.type === 'ACCEPT_TRANSFER';
       const rows: Array<{ requested_by: string; from_town: string }> = await manager.query(
-        `UPDATE case_transfers SET status = $2, decided_by = $3, decided_at = $4, decided_seq = $5, decline_reason = $6
-          WHERE id = $1 AND status = 'PENDING' RETURNING requested_by, from_town`,
+        // In a WITH, so the driver answers the rows (a bare UPDATE answers [rows, count]).
+        `WITH decided AS (
+           UPDATE case_transfers SET status = $2, decided_by = $3, decided_at = $4, decided_seq = $5, decline_reason = $6
+            WHERE id = $1 AND status = 'PENDING' RETURNING requested_by, from_town
+         ) SELECT requested_by, from_town FROM decided`,
         [transferId, accepted ? 'ACCEPTED' : 'DECLINED', e.actor, e.occurredAt, e.seq, accepted ? null : e.reason],
       );
       await manager.query(
