@@ -8,6 +8,7 @@
  * responsible are the holders of the case's open tasks (routed by the responsibility chains, moved
  * by REASSIGN).
  */
+import { transferFigures } from '../transfers/transfer-figures';
 import type { DataSource } from 'typeorm';
 import type { CaseScope } from '../access/permissions';
 import { caseScopeSql } from '../read-model/scope-sql';
@@ -29,6 +30,9 @@ export interface Headline {
   returnedThisMonth: number;
   closedThisYear: number;
   overdue: number;
+  /** Cases another town accepted from this one this year (from the acceptance date), and the other way round. */
+  transferredOutThisYear: number;
+  transferredInThisYear: number;
   areas: AreaHeadline[];
   month: MonthKey;
   asOf: string;
@@ -108,11 +112,14 @@ export class DashboardQueries {
     const month = monthOf(now);
     const rows = await this.perArea(town, scope, now, monthBounds(month).start);
     const sum = (key: 'open' | 'overdue' | 'returned' | 'closedThisYear') => rows.reduce((n, r) => n + r[key], 0);
+    const transfers = await transferFigures(this.dataSource, town, scope, yearStart(now));
     return {
       open: sum('open'),
       returnedThisMonth: sum('returned'),
       closedThisYear: sum('closedThisYear'),
       overdue: sum('overdue'),
+      transferredOutThisYear: transfers.transferredOut,
+      transferredInThisYear: transfers.transferredIn,
       areas: this.visibleAreas(town, scope, rows).map((area) => {
         const r = rows.find((x) => x.area === area);
         return { area, open: r?.open ?? 0, overdue: r?.overdue ?? 0, atZero: (r?.open ?? 0) === 0 };

@@ -78,6 +78,12 @@ export class HeadlineDto {
   @ApiProperty({ description: '逾期案件：下一期限已过、未暂停 / open cases past their next deadline, not paused' })
   overdue!: number;
 
+  @ApiProperty({ description: '本年移交外镇（自对方接收之日起计）/ cases transferred out to another town this year (from the day it accepted)' })
+  transferredOutThisYear!: number;
+
+  @ApiProperty({ description: '本年外镇移交接收 / cases transferred in from another town this year (from the day of acceptance)' })
+  transferredInThisYear!: number;
+
   @ApiProperty({ type: [AreaHeadlineDto] })
   areas!: AreaHeadlineDto[];
 

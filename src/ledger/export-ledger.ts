@@ -64,6 +64,9 @@ interface CaseRow extends ChildRow {
   action_due_at: Date | null;
   window_ends_at: Date | null;
   note: string | null;
+  /** A case handed on to another town: that town's code and when it accepted. */
+  handed_on_to?: string | null;
+  handed_on_at?: Date | null;
 }
 
 export async function exportLedger(dataSource: DataSource, options: ExportOptions): Promise<Buffer> {
@@ -80,6 +83,7 @@ export async function exportLedger(dataSource: DataSource, options: ExportOption
       ORDER BY k.opened_at, k.id`,
     caseParams,
   );
+  cases.push(...(await handedOnCases(dataSource, town, options.caseScope)));
 
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'baoxue 保学';
@@ -96,7 +100,7 @@ export async function exportLedger(dataSource: DataSource, options: ExportOption
           case 'cause':
             return CAUSE_LABELS[row.cause]?.zh ?? row.cause;
           case 'stage':
-            return STAGE_LABELS[row.stage]?.zh ?? row.stage;
+            return row.handed_on_to ? TRANSFERRED_OUT_LABEL.zh : (STAGE_LABELS[row.stage]?.zh ?? row.stage);
           case 'openedAt':
             return beijingTime(row.opened_at);
           case 'actionDueAt':
@@ -106,7 +110,7 @@ export async function exportLedger(dataSource: DataSource, options: ExportOption
           case 'status':
             return row.open ? OPEN_STATUS : ENDED_STATUS;
           case 'note':
-            return row.note ?? '';
+            return row.handed_on_to ? handedOnNote(row) : (row.note ?? '');
           default:
             return childCell(field, row, town, options.masked);
         }
@@ -116,6 +120,34 @@ export async function exportLedger(dataSource: DataSource, options: ExportOption
   const childSheet = sheet(workbook, CHILDREN_SHEET, CHILDREN_FIELDS);
   children.forEach((row, i) => childSheet.addRow(CHILDREN_FIELDS.map((field) => (field === 'sequence' ? i + 1 : childCell(field, row, town, options.masked))).map(safeCell)));
   return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/**
+ * The cases this town handed on to another town (an accepted transfer, src/transfers): still in its
+ * ledger, as ended for it (已结), from the day the other town accepted, with the child's record and
+ * the place the case had here, in the reader's scope as it stood here.
+ */
+async function handedOnCases(dataSource: DataSource, town: Town, scope: CaseScope): Promise<CaseRow[]> {
+  const params: unknown[] = [town.code];
+  const where = caseScopeSql(scope, params, 'x', 'ch');
+  return dataSource.query(
+    `SELECT k.id AS case_id, k.cause, k.stage, false AS open, k.opened_at, NULL AS action_due_at, NULL AS window_ends_at, k.note,
+            x.to_town AS handed_on_to, x.decided_at AS handed_on_at, ch.*
+       FROM (SELECT t.case_id, t.from_area AS area, t.from_school AS school, t.from_child_id AS child_id, cs.stage, t.to_town, t.decided_at
+               FROM case_transfers t JOIN cases cs ON cs.id = t.case_id
+              WHERE t.status = 'ACCEPTED' AND t.from_town = $1) x
+       JOIN cases k ON k.id = x.case_id
+       JOIN (${CHILD_SELECT} WHERE c.town = $1) ch ON ch.id = x.child_id
+      WHERE ${where}
+      ORDER BY x.decided_at, k.id`,
+    params,
+  );
+}
+
+const TRANSFERRED_OUT_LABEL = { zh: '已移交外镇', en: 'Transferred out to another town' };
+
+function handedOnNote(row: CaseRow): string {
+  return `已移交${row.handed_on_to}，${beijingTime(row.handed_on_at ?? null).slice(0, 10)}起由该镇办理${row.note ? `；${row.note}` : ''}`;
 }
 
 /** Every text cell goes out neutralised; numbers are numbers. */

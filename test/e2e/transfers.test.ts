@@ -54,6 +54,31 @@ async function notified(username: string, kind: string, caseId: string): Promise
   }, 15_000);
 }
 
+/** The case sheet of the user's ledger export (案件台账): each row by its header. */
+async function ledgerCases(username: string): Promise<Array<Record<string, unknown>>> {
+  const res = await (await as(api, username))
+    .get('/api/ledger/export')
+    .buffer(true)
+    .parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+  expect(res.status).toBe(200);
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(res.body as unknown as ArrayBuffer);
+  const sheet = workbook.getWorksheet('案件台账')!;
+  const header = sheet.getRow(1).values as string[];
+  return (sheet.getSheetValues().slice(2) as unknown[][]).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]]).filter(([h]) => h)));
+}
+
+async function headline(username: string): Promise<{ open: number; transferredOutThisYear: number; transferredInThisYear: number }> {
+  const res = await (await as(api, username)).get('/api/dashboard/headline');
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
 async function caseRow(caseId: string): Promise<{ town: string; transfer_pending_to: string | null; open: boolean }> {
   const [row] = await db.dataSource.query(`SELECT town, transfer_pending_to, open FROM cases WHERE id = $1`, [caseId]);
   return row;
@@ -81,6 +106,7 @@ describe('transfers between towns, on real Temporal and PostgreSQL', () => {
     // Anything else on a case that is not yet its own does not exist for it.
     expect((await act(caseId, 'xinhe-coordinator', { type: 'ADD_NOTE', note: '试试' })).status).toBe(404);
 
+    const before = { guling: await headline('coordinator'), xinhe: await headline('xinhe-coordinator') };
     const accepted = await act(caseId, 'xinhe-coordinator', { type: 'ACCEPT_TRANSFER', area: '高坪村', school: 'XINHE_SCHOOL', grade: 6, className: '六年级一班' });
     expect(accepted.status).toBe(200);
     expect(accepted.body.case).toMatchObject({ stage: 'PERSUASION', town: 'XINHE', transferPendingTo: null, area: 'GAOPING', school: 'XINHE_SCHOOL' });
@@ -101,6 +127,17 @@ describe('transfers between towns, on real Temporal and PostgreSQL', () => {
     expect(seen).toEqual(['CASE_OPENED', 'RECORD_HOME_VISIT', 'REQUEST_TRANSFER', 'ACCEPT_TRANSFER']);
     expect((await act(caseId, 'coordinator', { type: 'ADD_NOTE', note: '还想办' })).status).toBe(404);
     await notified('coordinator', 'TRANSFER_ACCEPTED', caseId);
+
+    // Dashboards: out of Guling, into Xinhe, from the acceptance.
+    const after = { guling: await headline('coordinator'), xinhe: await headline('xinhe-coordinator') };
+    expect(after.guling).toMatchObject({ open: before.guling.open - 1, transferredOutThisYear: before.guling.transferredOutThisYear + 1, transferredInThisYear: before.guling.transferredInThisYear });
+    expect(after.xinhe).toMatchObject({ open: before.xinhe.open + 1, transferredInThisYear: before.xinhe.transferredInThisYear + 1, transferredOutThisYear: before.xinhe.transferredOutThisYear });
+    // Ledgers: Guling keeps the row as transferred out (ended for it); Xinhe has it open.
+    const gulingRow = (await ledgerCases('coordinator')).find((r) => r['案件编号'] === caseId);
+    expect(gulingRow).toMatchObject({ 状态: '已结', 环节: '已移交外镇' });
+    expect(String(gulingRow!['备注'])).toContain('已移交XINHE');
+    const xinheRow = (await ledgerCases('xinhe-coordinator')).find((r) => r['案件编号'] === caseId);
+    expect(xinheRow).toMatchObject({ 状态: '未结' });
   }, 60_000);
 
   it('declined with a reason: the case goes on in the sending town', async () => {
