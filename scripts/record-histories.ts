@@ -179,6 +179,26 @@ const PATHS: Record<string, (run: Run) => Promise<void>> = {
     await run.until({ event: 'FOLLOW_UP_COMPLETED' });
     await run.act({ type: 'APPROVE_CLOSURE' });
   },
+  // 移交外镇 (since v8): asked, accepted by the receiving town, the case goes on there under its policy
+  'transfer-accepted': async (run) => {
+    await run.act({ type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED' });
+    await run.act({ type: 'REQUEST_TRANSFER', toTown: 'XINHE', reason: '该生随父母在新河镇务工地被发现' });
+    await run.act({ type: 'ACCEPT_TRANSFER', area: 'GAOPING', school: 'XINHE_SCHOOL', grade: 6, className: '六年级一班', receiving: { town: 'XINHE', childId: randomUUID() } } as ActionRequest);
+    await run.until({ stage: 'TOWN_CRITICISM' });
+    await run.act({ type: 'CANCEL', reason: '录制结束' });
+  },
+  // 移交被拒绝: the case goes on in the sending town
+  'transfer-declined': async (run) => {
+    await run.act({ type: 'REQUEST_TRANSFER', toTown: 'XINHE', reason: '疑在新河镇' });
+    await run.act({ type: 'DECLINE_TRANSFER', reason: '经核实该生不在本镇' });
+    await run.act({ type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED' });
+    await run.act({ type: 'CANCEL', reason: '录制结束' });
+  },
+  // Still open when recorded: a transfer waiting for the receiving town's answer
+  'open-transfer-pending': async (run) => {
+    await run.act({ type: 'REQUEST_TRANSFER', toTown: 'XINHE', reason: '疑在新河镇' });
+    run.leaveOpen();
+  },
 };
 
 /** Paths whose case is opened with another cause, or another policy (the gate switched on). */
@@ -236,6 +256,7 @@ async function main(): Promise<void> {
         const engine = engines.get(setup?.policy ?? POLICY)!;
         await engine.startCase({
           caseId,
+          town: 'GULING',
           childId: randomUUID(),
           cause: setup?.cause ?? 'GUARDIAN_REFUSES',
           area: 'GAOPING',

@@ -19,7 +19,7 @@ import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { PAUSED_KEY, STAGE_KEY } from '../../src/temporal/search-attributes';
 import { caseWorkflow } from '../../src/workflows/case-workflow';
 import { CaseAction, CaseEvent, ProjectedEvents, actUpdate, caseWorkflowId, projectedUpdate } from '../../src/workflows/messages';
-import { DUE_TIMERS_TOGETHER_PATCH, EXTENSION_MOVES_WINDOW_PATCH, ONE_TASK_STEP_PATCH, PAUSED_SEARCH_ATTRIBUTE_PATCH } from '../../src/workflows/patches';
+import { DUE_TIMERS_TOGETHER_PATCH, EXTENSION_MOVES_WINDOW_PATCH, ONE_TASK_STEP_PATCH, PAUSED_SEARCH_ATTRIBUTE_PATCH, TRANSFERS_PATCH } from '../../src/workflows/patches';
 import { historySteps } from '../../src/temporal/history-steps';
 import { HistoryFile, historyFiles, readHistory } from './history-files';
 
@@ -34,6 +34,8 @@ const V5 = 'v5-one-task-step';
 const v5 = files.filter((f) => f.set === V5);
 const V6 = 'v6-extension-moves-window';
 const v6 = files.filter((f) => f.set === V6);
+const V8 = 'v8-transfers';
+const v8 = files.filter((f) => f.set === V8);
 
 function options(patchesModule?: string): ReplayWorkerOptions {
   return {
@@ -239,4 +241,24 @@ describe('a case opened by the old code and upgraded while it is open', () => {
     expect(names.indexOf('activity')).toBeGreaterThanOrEqual(0);
     expect(names.lastIndexOf('activity')).toBeLessThan(names.indexOf('core_local_activity'));
   }, 90_000);
+});
+
+describe(`patch ${TRANSFERS_PATCH} (v8: a case transferred to another town goes on there under its policy)`, () => {
+  const named = (path: string) => v8.find((f) => f.name.endsWith(`/${path}`))!;
+  const withTransfer = ['open-transfer-pending', 'transfer-accepted', 'transfer-declined'];
+
+  it('replays the histories recorded with it; those with a transfer carry the marker, the others none', async () => {
+    expect(v8.length).toBeGreaterThanOrEqual(18);
+    expect(await replay(options(), v8)).toEqual(v8.map((f) => [f.name, 'ok']).sort());
+    for (const f of v8) expect([f.name, markers(f).some((m) => m.includes(TRANSFERS_PATCH))]).toEqual([f.name, withTransfer.some((p) => f.name.endsWith(`/${p}`))]);
+    const accepted = projected(named('transfer-accepted'));
+    expect(accepted.map((e) => e.type)).toEqual(['CASE_OPENED', 'RECORD_HOME_VISIT', 'REQUEST_TRANSFER', 'ACCEPT_TRANSFER', 'REMINDER_SENT', 'AUTO_ESCALATED', 'CANCEL']);
+    expect(accepted.find((e) => e.type === 'ACCEPT_TRANSFER')!.data).toMatchObject({ fromTown: 'GULING', toTown: 'XINHE' });
+  }, 60_000);
+
+  it('is needed: with the pre-v8 answer, the v8 histories with a transfer fail to replay; the others, and every older set, do not notice', async () => {
+    const results = await replay(options(require.resolve('./incompatible/pre-transfers-patches')), files);
+    const failing = results.filter(([, outcome]) => outcome !== 'ok');
+    expect(failing).toEqual(withTransfer.map((p) => [`${V8}/${p}`, DeterminismViolationError.name]));
+  }, 180_000);
 });
