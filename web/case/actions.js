@@ -37,7 +37,8 @@ const pastDay = (name, zh, en) => ({ name, type: 'date', label: [zh, en], past: 
 
 /**
  * type → { fields, main } (main: the stage's own work, whose form opens first). Field extras:
- * past (a day that happened), toInstant ('endOfDay' | 'local': the input becomes an instant in China time).
+ * past (a day that happened), toInstant ('endOfDay' | 'local': the input becomes an instant in China time),
+ * toNumber (sent as a number).
  */
 export const ACTION_FORMS = {
   RECORD_HOME_VISIT: { main: true, fields: [{ name: 'outcome', type: 'select', required: true, options: OUTCOMES, label: ['家访结果', 'Outcome of the visit'] }, pastDay('visitedOn', '家访日期', 'Day of the visit'), note] },
@@ -88,6 +89,25 @@ export const ACTION_FORMS = {
       note,
     ],
   },
+  // 移交外镇: the sending town asks; the receiving town answers from its task (docs/casework.md, Transfers).
+  REQUEST_TRANSFER: {
+    fields: [
+      { name: 'toTown', required: true, label: ['接收乡镇', 'Receiving town'], maxlength: 40, hint: ['本部署的其他乡镇，代码或名称，如 新河镇', 'another town of this deployment, code or name'] },
+      reason('移交原因', 'Why the case moves', ['如：该生随父母在外镇务工地被发现', 'e.g. the child was found living in that town']),
+      note,
+    ],
+  },
+  ACCEPT_TRANSFER: {
+    main: true,
+    fields: [
+      { name: 'area', required: true, label: ['本镇责任区', 'Area in your town'], maxlength: 60, hint: ['村（社区）名称或代码', 'village or community, name or code'] },
+      { name: 'school', required: true, label: ['本镇学校', 'School in your town'], maxlength: 100 },
+      { name: 'grade', type: 'number', required: true, label: ['年级', 'Grade'], min: 1, max: 9, toNumber: true },
+      { name: 'className', required: true, label: ['班级', 'Class'], maxlength: 40 },
+      note,
+    ],
+  },
+  DECLINE_TRANSFER: { fields: [reason('拒绝原因', 'Why your town declines', ['如：经核实该生户籍与居住地均不在本镇', 'e.g. the child neither lives nor is registered here']), note] },
 };
 
 /** The body of an action from the typed values (dates of instants as 17:00 China time). */
@@ -96,7 +116,7 @@ export function actionBody(type, typed) {
   for (const f of ACTION_FORMS[type].fields) {
     const v = typed[f.name];
     if (v === undefined || v === '') continue;
-    body[f.name] = f.toInstant === 'endOfDay' ? `${v}T17:00:00+08:00` : v;
+    body[f.name] = f.toInstant === 'endOfDay' ? `${v}T17:00:00+08:00` : f.toNumber ? Number(v) : v;
   }
   return body;
 }

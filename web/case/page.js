@@ -41,7 +41,10 @@ async function renderCase(main, id, notice) {
       el('p', {}, el('a', { href: '#/tasks' }, t('← 我的待办', '← My tasks'))),
       el('h2', { 'data-testid': 'case-title' }, c.child.name),
       el('p', { class: 'stage' }, t('当前阶段：', 'Stage: '), el('b', { 'data-testid': 'case-stage' }, t(c.stageLabel)), c.paused ? el('span', { class: 'late' }, t('（已暂停）', ' (paused)')) : '', c.overdue ? el('span', { class: 'late' }, t('（已逾期）', ' (overdue)')) : ''),
-      c.savedAt ? el('p', { class: 'offline-copy', 'data-testid': 'offline-copy' }, t(`离线副本：${formatTime(c.savedAt)} 保存的内容，联网后刷新`, `Offline copy saved ${formatTime(c.savedAt)}; refreshed once online`)) : '',
+      c.transferPendingTo
+        ? el('p', { class: 'late', 'data-testid': 'transfer-pending' }, t(`待接收：已申请移交 ${c.transferPendingTo}，等待对方接收或拒绝`, `Transfer pending: ${c.transferPendingTo} has been asked to take the case over`))
+        : '',
+            c.savedAt ? el('p', { class: 'offline-copy', 'data-testid': 'offline-copy' }, t(`离线副本：${formatTime(c.savedAt)} 保存的内容，联网后刷新`, `Offline copy saved ${formatTime(c.savedAt)}; refreshed once online`)) : '',
       progressLine(c),
       message,
       queueBox,
