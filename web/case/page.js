@@ -66,8 +66,17 @@ async function renderCase(main, id, notice) {
       ),
     ),
   );
-  drawDocuments(documents, c);
-  drawResponsibility(chain, c.id);
+  // Across a transfer (a case another town asks this one to take over, or one handed on to another
+  // town) the page shows the case and its timeline; its documents and posts are the other town's.
+  const ownCase = !c.town || !user() || c.town === user().town;
+  if (ownCase) {
+    drawDocuments(documents, c);
+    drawResponsibility(chain, c.id);
+  } else {
+    const elsewhere = t(`案件属于 ${c.town}：文书与责任人由该镇管理`, `The case is ${c.town}'s: its documents and posts are kept there`);
+    documents.replaceChildren(el('p', { class: 'empty' }, elsewhere));
+    chain.replaceChildren(el('p', { class: 'empty' }, elsewhere));
+  }
   watchQueue(main, c, queueBox);
 }
 
