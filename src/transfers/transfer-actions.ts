@@ -1,6 +1,7 @@
 /**
  * The API's part of a transfer between towns (the workflow decides the rest, case-machine.ts):
- * - REQUEST_TRANSFER names another town of this deployment, by code or name (else 400
+ * - REQUEST_TRANSFER names another town of this deployment, by code or name (the name without its
+ *   county will do where it is one town's; else 400
  *   TRANSFER.TOWN_UNKNOWN listing them);
  * - ACCEPT_TRANSFER and DECLINE_TRANSFER come from the receiving town while the case waits for it
  *   (a case it cannot read otherwise); accepted, the child is copied into its registry at the place
@@ -23,9 +24,12 @@ export function isAnswerOfReceivingTown(type: ActionType, facts: { town: string;
 /** The code of the receiving town the request names (code or Chinese/English name), another town of the deployment. */
 export function receivingTownOf(towns: Towns, value: string, user: ScopedUser): string {
   const wanted = value.trim().toLowerCase();
-  const town = towns.all.find((t) => t.code !== user.town && [t.code, t.name.zh, t.name.en].some((k) => k.toLowerCase() === wanted));
-  if (town) return town.code;
   const others = towns.all.filter((t) => t.code !== user.town);
+  const exact = others.find((t) => [t.code, t.name.zh, t.name.en].some((k) => k.toLowerCase() === wanted));
+  if (exact) return exact.code;
+  // People write the town without its county (新河镇 for 测试县新河镇): taken when it names one town only.
+  const bySuffix = wanted.length >= 2 ? others.filter((t) => t.name.zh.endsWith(value.trim())) : [];
+  if (bySuffix.length === 1) return bySuffix[0].code;
   throw new ApiError('TRANSFER.TOWN_UNKNOWN', {
     zh: `"${value.slice(0, 40)}"不是本部署的其他乡镇。可选：${others.map((t) => `${t.code} ${t.name.zh}`).join('、') || '无（本部署只有一个乡镇）'}`,
     en: `"${value.slice(0, 40)}" is not another town of this deployment. Valid: ${others.map((t) => `${t.code} (${t.name.en})`).join(', ') || 'none (this deployment serves one town)'}`,
