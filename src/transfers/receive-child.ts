@@ -15,7 +15,7 @@ export interface ReceivingPlace {
   className: string;
 }
 
-export async function receiveChild(dataSource: DataSource, fromChildId: string, place: ReceivingPlace): Promise<string> {
+export async function receiveChild(dataSource: DataSource, fromChildId: string, place: ReceivingPlace): Promise<{ id: string; created: boolean }> {
   return dataSource.transaction(async (manager) => {
     const rows: Array<{ id: string; created: boolean }> = await manager.query(
       `INSERT INTO children (town, name, id_number, birth_date, sex, school, grade, class_name, area)
@@ -30,6 +30,14 @@ export async function receiveChild(dataSource: DataSource, fromChildId: string, 
     if (child.created) {
       await manager.query(`INSERT INTO guardians (child_id, name, phone, relation) SELECT $2, name, phone, relation FROM guardians WHERE child_id = $1`, [fromChildId, child.id]);
     }
-    return child.id;
+    return { id: child.id, created: child.created };
   });
+}
+
+/**
+ * Takes a copy made for an acceptance the engine did not take (refused, or unavailable) out of the
+ * receiving town's registry again, unless a case has come to use it meanwhile: nothing half-written.
+ */
+export async function dropReceivedChild(dataSource: DataSource, childId: string): Promise<void> {
+  await dataSource.query(`DELETE FROM children WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM cases WHERE child_id = $1)`, [childId]);
 }

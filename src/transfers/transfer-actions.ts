@@ -14,7 +14,7 @@ import type { ActionOf, TransferAcceptance } from '../workflows/messages';
 import { ActionType, TRANSFER_DECISIONS } from '../workflows/vocabulary';
 import { ApiError } from '../api/errors';
 import { resolveArea, resolveSchool } from '../api/town-codes';
-import { receiveChild } from './receive-child';
+import { dropReceivedChild, receiveChild } from './receive-child';
 
 /** An answer to a transfer, by a user of the town it waits for (not the case's own town). */
 export function isAnswerOfReceivingTown(type: ActionType, facts: { town: string; transferPendingTo: string | null }, user: ScopedUser): boolean {
@@ -37,12 +37,20 @@ export function receivingTownOf(towns: Towns, value: string, user: ScopedUser): 
   });
 }
 
-/** The receiving town's codes for the place given, and its copy of the child's record. */
-export async function receivingPlace(dataSource: DataSource, town: Town, action: ActionOf<'ACCEPT_TRANSFER'>, fromChildId: string): Promise<NonNullable<TransferAcceptance['receiving']>> {
+/**
+ * The receiving town's codes for the place given, and its copy of the child's record; `undo` takes
+ * a copy made now out again when the engine does not take the acceptance.
+ */
+export async function receivingPlace(
+  dataSource: DataSource,
+  town: Town,
+  action: ActionOf<'ACCEPT_TRANSFER'>,
+  fromChildId: string,
+): Promise<{ receiving: NonNullable<TransferAcceptance['receiving']>; undo: () => Promise<void> }> {
   const area = resolveArea(town, action.area, 'area').code;
   const school = resolveSchool(town, action.school, 'school').code;
   action.area = area;
   action.school = school;
-  const childId = await receiveChild(dataSource, fromChildId, { town: town.code, area, school, grade: action.grade, className: action.className });
-  return { town: town.code, childId };
+  const child = await receiveChild(dataSource, fromChildId, { town: town.code, area, school, grade: action.grade, className: action.className });
+  return { receiving: { town: town.code, childId: child.id }, undo: async () => (child.created ? dropReceivedChild(dataSource, child.id) : undefined) };
 }

@@ -105,6 +105,10 @@ describe('transfers between towns, on real Temporal and PostgreSQL', () => {
     expect(page.body.allowedActions).toEqual(['ACCEPT_TRANSFER', 'DECLINE_TRANSFER']);
     // Anything else on a case that is not yet its own does not exist for it.
     expect((await act(caseId, 'xinhe-coordinator', { type: 'ADD_NOTE', note: '试试' })).status).toBe(404);
+    // A place that is not Xinhe's: refused before anything is written.
+    const wrongSchool = await act(caseId, 'xinhe-coordinator', { type: 'ACCEPT_TRANSFER', area: '高坪村', school: '故陵小学', grade: 6, className: '六年级一班' });
+    expect(wrongSchool.status).toBe(400);
+    expect(wrongSchool.body.code).toBe('SCHOOL.UNKNOWN');
 
     const before = { guling: await headline('coordinator'), xinhe: await headline('xinhe-coordinator') };
     const accepted = await act(caseId, 'xinhe-coordinator', { type: 'ACCEPT_TRANSFER', area: '高坪村', school: 'XINHE_SCHOOL', grade: 6, className: '六年级一班' });
@@ -148,6 +152,9 @@ describe('transfers between towns, on real Temporal and PostgreSQL', () => {
     const declined = await act(caseId, 'xinhe-coordinator', { type: 'DECLINE_TRANSFER', reason: '经核实该生不在本镇' });
     expect(declined.status).toBe(200);
     expect(declined.body.case).toMatchObject({ town: 'GULING', stage: 'HOME_VISIT' });
+    // An acceptance after the decline: the transfer no longer waits for Xinhe.
+    const late = await act(caseId, 'xinhe-coordinator', { type: 'ACCEPT_TRANSFER', area: '高坪村', school: 'XINHE_SCHOOL', grade: 6, className: '六年级一班' });
+    expect(late.status).toBe(404); // no longer pending for Xinhe: the case does not exist for it
     expect(await caseRow(caseId)).toMatchObject({ town: 'GULING', transfer_pending_to: null });
     const [transfer] = await db.dataSource.query(`SELECT status, decline_reason FROM case_transfers WHERE case_id = $1`, [caseId]);
     expect(transfer).toEqual({ status: 'DECLINED', decline_reason: '经核实该生不在本镇' });

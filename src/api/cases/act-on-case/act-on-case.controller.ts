@@ -32,7 +32,8 @@ export class ActOnCaseController {
       ' / `type` decides the other fields; the actor is the logged-in user. A case outside your scope answers 404; an action your role' +
       ' may not take 403 AUTH.FORBIDDEN listing what it may take; an action the stage does not allow 409, listing what is possible now for your role.' +
       ' EXTEND_DEADLINE 的 approver 是批准人的用户名（本镇组长、副组长或统筹负责人），否则 400 ACTION.APPROVER_UNKNOWN 或 403 ACTION.APPROVER_NOT_ALLOWED；' +
-      'ADD_SUPPORT 的 owner 是负责人的用户名。 / The approver of EXTEND_DEADLINE is a username of a leader, deputy leader or coordinator of the town' +
+      'ADD_SUPPORT 的 owner 是负责人的用户名。REQUEST_TRANSFER 的 toTown 是本部署的其他乡镇（否则 400 TRANSFER.TOWN_UNKNOWN）；ACCEPT_TRANSFER、DECLINE_TRANSFER 由被申请的乡镇答复（ACCEPT 的 area、school 是该镇的，否则 400 AREA/SCHOOL.UNKNOWN）。' +
+      ' / REQUEST_TRANSFER names another town of the deployment (else 400 TRANSFER.TOWN_UNKNOWN); the town asked answers with ACCEPT_TRANSFER or DECLINE_TRANSFER (the area and school of ACCEPT are its own, else 400 AREA/SCHOOL.UNKNOWN). The approver of EXTEND_DEADLINE is a username of a leader, deputy leader or coordinator of the town' +
       ' (else 400 ACTION.APPROVER_UNKNOWN or 403 ACTION.APPROVER_NOT_ALLOWED); the owner of ADD_SUPPORT is a username.\n\n' +
       ACTION_TYPES.map((t) => `- \`${t}\` ${EVENT_LABELS[t].zh} / ${EVENT_LABELS[t].en}`).join('\n'),
   })
@@ -72,6 +73,9 @@ export class ActOnCaseController {
     'ACTION.APPROVER_UNKNOWN',
     'ACTION.APPROVER_NOT_ALLOWED',
     'ACTION.OWNER_UNKNOWN',
+    'TRANSFER.TOWN_UNKNOWN',
+    'AREA.UNKNOWN',
+    'SCHOOL.UNKNOWN',
     'CASE.INVALID_ID',
     'CASE.NOT_FOUND',
     'CASE.ACTION_NOT_ALLOWED',

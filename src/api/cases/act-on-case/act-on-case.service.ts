@@ -62,12 +62,19 @@ export class ActOnCaseService {
     const action = toCaseAction(body, actorName(user));
     if (action.type === 'EXTEND_DEADLINE') action.approver = actorName(await this.approver(action.approver, user));
     if (action.type === 'ADD_SUPPORT') action.owner = (await this.owner(action.owner, user)).username;
-    if (action.type === 'ACCEPT_TRANSFER' && receiving) action.receiving = await receivingPlace(this.dataSource, this.towns.get(user.town), action, facts.childId);
+    let undoReceiving: (() => Promise<void>) | undefined;
+    if (action.type === 'ACCEPT_TRANSFER' && receiving) {
+      const place = await receivingPlace(this.dataSource, this.towns.get(user.town), action, facts.childId);
+      action.receiving = place.receiving;
+      undoReceiving = place.undo;
+    }
     let result;
     try {
       const requestId = idempotencyKey && createHash('sha256').update(`${user.id}\n${idempotencyKey}`).digest('hex');
       result = await this.engine.act(caseId, action, { requestId });
     } catch (err) {
+      // Only a refusal is certain to have written nothing; after a lost answer the case may already use the copy.
+      if (err instanceof ActionRefusedError) await undoReceiving?.();
       if (err instanceof ActionRefusedError && Array.isArray(err.details?.allowedActions)) {
         throw new ActionRefusedError(err.type, err.message, {
           ...err.details,
