@@ -69,7 +69,8 @@ export const SCHOOL_SIDE_ACTIONS: readonly ActionType[] = [...VILLAGE_SIDE_ACTIO
 const LEADING_GROUP: RolePermissions = {
   read: 'TOWN',
   report: false,
-  actions: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE'],
+  // The leader answers a transfer another town asks of this one (the coordinator too: every action).
+  actions: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE', 'ACCEPT_TRANSFER', 'DECLINE_TRANSFER'],
   fullIdentity: false,
   readAudit: true,
   children: 'READ',

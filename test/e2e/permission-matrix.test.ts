@@ -73,8 +73,8 @@ const FIELD_WORK: ActionType[] = ['RECORD_HOME_VISIT', 'RECORD_PERSUASION', 'PER
 
 /** Which action types each user takes on the cases it reads. */
 const ACTS: Record<Username, ActionType[]> = {
-  leader: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE'],
-  deputy: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE'],
+  leader: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE', 'ACCEPT_TRANSFER', 'DECLINE_TRANSFER'],
+  deputy: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE', 'ACCEPT_TRANSFER', 'DECLINE_TRANSFER'],
   coordinator: [...ACTION_TYPES],
   officer: [...ACTION_TYPES],
   principal: [...FIELD_WORK, 'TRANSFER', 'COMPLETE'],

@@ -42,7 +42,7 @@ beforeAll(() => installTemporalRuntime('ERROR'));
 describe('replay of committed histories', () => {
   it('has a history for every path through the chain', () => {
     const paths = new Set(files.map((f) => f.name.split('/')[1]));
-    for (const path of ['full-chain', 'return-follow-up-closure', 'relapse', 'pause-resume', 'exempt', 'transfer', 'complete', 'cancel', 'refused-update', 'open-at-gate', 'open-paused', 'extension-at-home-visit', 'document-issued']) {
+    for (const path of ['full-chain', 'return-follow-up-closure', 'relapse', 'pause-resume', 'exempt', 'transfer', 'complete', 'cancel', 'refused-update', 'open-at-gate', 'open-paused', 'extension-at-home-visit', 'document-issued', 'transfer-accepted', 'transfer-declined', 'open-transfer-pending']) {
       expect(paths).toContain(path);
     }
   });
