@@ -1,6 +1,6 @@
 /** Transfers between towns in the pure case machine (src/workflows/case-machine.ts): which steps a case allows and what each does. */
 import { allowedActions, applyAction, checkAction, fireTimer, nextTimer, openCase, CaseState } from '../../src/workflows/case-machine';
-import type { CaseAction, CaseFacts } from '../../src/workflows/messages';
+import type { ActionRequest, CaseAction, CaseFacts } from '../../src/workflows/messages';
 import type { Policy } from '../../src/workflows/policy';
 import { loadPolicy } from '../../src/policy/load-policy';
 
@@ -20,7 +20,7 @@ const facts: CaseFacts = {
   openedBy: '谢勇',
 };
 
-const act = (state: CaseState, action: Omit<CaseAction, 'actor'>, at: number) => applyAction(state, { actor: '谭巧玲（coordinator）', ...action } as CaseAction, guling, at);
+const act = (state: CaseState, action: ActionRequest, at: number) => applyAction(state, { actor: '谭巧玲（coordinator）', ...action } as CaseAction, guling, at);
 const accept = (town = 'XINHE') => ({ type: 'ACCEPT_TRANSFER', area: 'GAOPING', school: 'XINHE_SCHOOL', grade: 8, className: '八年级一班', receiving: { town, childId: 'c2', policy: xinhe } }) as const;
 
 describe('transfers in the case machine', () => {
