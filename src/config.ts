@@ -123,6 +123,8 @@ export interface WorkerTuning {
   maxConcurrentActivityTaskPolls?: number;
   /** `BAOXUE_WORKER_REUSE_V8_CONTEXT` (true/false): one V8 context for all workflows (SDK default true). */
   reuseV8Context?: boolean;
+  /** `BAOXUE_WORKER_WORKFLOW_THREADS`: threads that run workflow code (SDK default 1 with a reused V8 context). */
+  workflowThreadPoolSize?: number;
 }
 
 /** Environment variable of each worker setting. */
@@ -133,7 +135,14 @@ export const WORKER_TUNING_ENV: Record<keyof WorkerTuning, string> = {
   maxConcurrentWorkflowTaskPolls: 'BAOXUE_WORKER_WORKFLOW_TASK_POLLERS',
   maxConcurrentActivityTaskPolls: 'BAOXUE_WORKER_ACTIVITY_TASK_POLLERS',
   reuseV8Context: 'BAOXUE_WORKER_REUSE_V8_CONTEXT',
+  workflowThreadPoolSize: 'BAOXUE_WORKER_WORKFLOW_THREADS',
 };
+
+/** The smallest value the SDK accepts for a numeric worker setting. */
+function leastOf(key: keyof WorkerTuning): number {
+  if (key === 'maxCachedWorkflows') return 0;
+  return key.endsWith('Polls') || key === 'workflowThreadPoolSize' ? 1 : 2;
+}
 
 /** At most `limit` requests per `windowMs`. */
 export interface RateLimitSetting {
@@ -280,10 +289,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     if (key === 'reuseV8Context') {
       if (/^(true|false)$/i.test(text)) workerTuning.reuseV8Context = /^true$/i.test(text);
       else problems.push(`${name}: "${text}" is not true or false`);
-    } else if (/^\d{1,6}$/.test(text) && (Number(text) >= (key === 'maxCachedWorkflows' ? 0 : key.endsWith('Polls') ? 1 : 2))) {
+    } else if (/^\d{1,6}$/.test(text) && Number(text) >= leastOf(key)) {
       workerTuning[key] = Number(text);
     } else {
-      problems.push(`${name}: "${text}" is not a whole number (${key === 'maxCachedWorkflows' ? 'at least 0' : key.endsWith('Polls') ? 'at least 1' : 'at least 2'})`);
+      problems.push(`${name}: "${text}" is not a whole number (at least ${leastOf(key)})`);
     }
   }
 
