@@ -544,8 +544,8 @@ describe('approvals (policy guling-2026.2-approvals, patch baoxue-approvals, v7)
     expect(rejected.snapshot.approvals![0]).toMatchObject({ status: 'REJECTED', decidedBy: '测试员', comment: '请补充复学后的出勤记录' });
     expect(rejected.snapshot.approvals![0].decidedAt).toBe(rejected.events[0].occurredAt);
     expect(rejected.snapshot.requestableApprovals).toContain('CLOSURE');
-    // A decided request cannot be decided again.
-    expect((await refusal(c, { type: 'APPROVE_REQUEST', approvalId: first.id, comment: '同意' })).type).toBe('INVALID_ACTION');
+    // A decided request cannot be decided again: with none pending, no decision is allowed at all.
+    expect((await refusal(c, { type: 'APPROVE_REQUEST', approvalId: first.id, comment: '同意' })).type).toBe('ACTION_NOT_ALLOWED');
 
     const again = await c.act({ type: 'REQUEST_APPROVAL', decision: 'CLOSURE', reason: '已补充出勤记录' });
     const second = again.snapshot.approvals![1];
