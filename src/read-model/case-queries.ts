@@ -135,6 +135,15 @@ export class CaseQueries {
     return { id: row.id, childId: row.child_id, town: row.town, area: row.area, school: row.school, stage: row.stage, open: row.open, openedAt: new Date(row.opened_at), grade: row.grade, className: row.class_name };
   }
 
+  /** A request for approval of the case (case_approvals): who may decide it and whether it still waits. */
+  async approvalOfCase(caseId: string, approvalId: string): Promise<{ approverRoles: string[]; status: string } | undefined> {
+    const rows: Array<{ approver_roles: string[]; status: string }> = await this.dataSource.query(
+      `SELECT approver_roles, status FROM case_approvals WHERE case_id = $1 AND id = $2`,
+      [caseId, approvalId],
+    );
+    return rows[0] && { approverRoles: rows[0].approver_roles, status: rows[0].status };
+  }
+
   async exists(caseId: string): Promise<boolean> {
     return this.dataSource.getRepository(CaseEntity).exists({ where: { id: caseId } });
   }
