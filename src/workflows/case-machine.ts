@@ -401,12 +401,7 @@ function applyActionAs(prev: CaseState, action: CaseAction, policy: Policy, now:
       record();
       break;
     case 'RESUME': {
-      // The clocks stood still while paused: every deadline moves by the paused time.
-      const pausedFor = now - state.pausedAt!;
-      if (state.actionDueAt !== undefined) state.actionDueAt += pausedFor;
-      if (state.windowEndsAt !== undefined) state.windowEndsAt += pausedFor;
-      state.paused = false;
-      state.pausedAt = undefined;
+      const pausedFor = startClocks(state, now);
       emit(state, events, now, { type, actor, reason, stageBefore, data: { ...data, pausedForMs: pausedFor } });
       break;
     }
@@ -536,6 +531,16 @@ function releaseHoldIfAidDecided(state: CaseState, events: CaseEvent[], policy: 
   });
 }
 
+/** The clocks stood still while paused: every deadline moves by the paused time (RESUME, a decided request that paused them). */
+function startClocks(state: CaseState, now: number): number {
+  const pausedFor = now - state.pausedAt!;
+  if (state.actionDueAt !== undefined) state.actionDueAt += pausedFor;
+  if (state.windowEndsAt !== undefined) state.windowEndsAt += pausedFor;
+  state.paused = false;
+  state.pausedAt = undefined;
+  return pausedFor;
+}
+
 function completeRequiredAction(state: CaseState, sp: ChainStagePolicy, policy: Policy, now: number): void {
   state.requiredActionDone = true;
   state.actionDueAt = undefined;
@@ -658,12 +663,7 @@ function effectOf(request: ApprovalState, approver: string, comment: string): Ca
 /** A decision on a request that stopped the clocks starts them again, every deadline moved by the time stopped. */
 function resumeClocksOf(state: CaseState, request: ApprovalState, now: number): number | undefined {
   if (!request.pausedClocks || !state.paused || state.pausedAt === undefined) return undefined;
-  const pausedFor = now - state.pausedAt;
-  if (state.actionDueAt !== undefined) state.actionDueAt += pausedFor;
-  if (state.windowEndsAt !== undefined) state.windowEndsAt += pausedFor;
-  state.paused = false;
-  state.pausedAt = undefined;
-  return pausedFor;
+  return startClocks(state, now);
 }
 
 function applyApprovalAction(
