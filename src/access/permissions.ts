@@ -61,6 +61,8 @@ export const VILLAGE_SIDE_ACTIONS: readonly ActionType[] = [
   'PAUSE',
   'RESUME',
   'RECORD_SUPPORT_OUTCOME',
+  // A caseworker asks; an approver of the policy's roles decides (src/workflows/approvals.ts).
+  'REQUEST_APPROVAL',
 ];
 
 /** What a school does: the village's work, and the school-side endings. */
@@ -69,7 +71,7 @@ export const SCHOOL_SIDE_ACTIONS: readonly ActionType[] = [...VILLAGE_SIDE_ACTIO
 const LEADING_GROUP: RolePermissions = {
   read: 'TOWN',
   report: false,
-  actions: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE'],
+  actions: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE', 'APPROVE_REQUEST', 'REJECT_REQUEST'],
   fullIdentity: false,
   readAudit: true,
   children: 'READ',
@@ -96,7 +98,7 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
   VILLAGE_SECRETARY: { read: 'AREA', report: true, actions: VILLAGE_SIDE_ACTIONS, fullIdentity: true, readAudit: false, children: 'WRITE' },
   VILLAGE_CADRE: { read: 'AREA', report: true, actions: VILLAGE_SIDE_ACTIONS, fullIdentity: true, readAudit: false, children: 'WRITE' },
   // Delivers the criticism and the order to the guardians: needs their names, phones and the child's identity.
-  TOWN_OFFICE: { read: 'TOWN', report: false, actions: ['ISSUE_CORRECTION_ORDER', 'ADD_NOTE'], fullIdentity: true, readAudit: false, children: 'READ' },
+  TOWN_OFFICE: { read: 'TOWN', report: false, actions: ['ISSUE_CORRECTION_ORDER', 'ADD_NOTE', 'REQUEST_APPROVAL'], fullIdentity: true, readAudit: false, children: 'READ' },
   JUSTICE_OFFICE: {
     read: 'STAGES',
     stages: ['JUDICIAL_DOCUMENT', 'LEGAL_LIABILITY'],

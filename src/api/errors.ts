@@ -143,6 +143,11 @@ export const ERRORS = {
     zh: '批准人的岗位无权批准延期（只有组长、副组长、统筹负责人可以批准）',
     en: 'The approver’s role may not approve extensions (only the leader, a deputy leader or the coordinator may)',
   },
+  'APPROVAL.ROLE_NOT_ALLOWED': {
+    status: 403,
+    zh: '您的岗位无权审批这项申请（政策规定的审批岗位见 details.approverRoles）',
+    en: 'Your role may not decide this request (the policy’s approver roles are in details.approverRoles)',
+  },
   'ACTION.OWNER_UNKNOWN': {
     status: 400,
     zh: '帮扶措施的负责人不是本镇的在职用户，请填写负责人的用户名',

@@ -12,6 +12,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseEvent, CaseSnapshot } from '../workflows/messages';
 import type { ResponsibilityDirectory } from '../responsibility/directory';
 import { TaskProjectionOutcome, writeTasksAndNotifications } from './task-projection';
+import { writeApprovalsAndAlerts } from './approval-projection';
 
 export interface ProjectionBatch {
   snapshot: CaseSnapshot;
@@ -85,6 +86,8 @@ export async function writeProjection(manager: EntityManager, batch: ProjectionB
   }
   const caseRowUpdated = caseRows.length > 0;
   const tasks = directory ? await writeTasksAndNotifications(manager, batch, { caseRowUpdated, insertedEventIds }, directory) : undefined;
+  const approvalNotifications = await writeApprovalsAndAlerts(manager, batch, insertedEventIds, directory?.channels);
+  if (tasks) tasks.notifications += approvalNotifications;
   return { eventsInserted: insertedEventIds.size, caseRowUpdated, ...(tasks ? { tasks } : {}) };
 }
 

@@ -56,3 +56,10 @@ export const QUIET_CONTINUE_AS_NEW_PATCH = 'baoxue-quiet-continue-as-new';
 export function quietContinueAsNewPatched(): boolean {
   return patched(QUIET_CONTINUE_AS_NEW_PATCH);
 }
+
+/** Since v7: the workflow keeps a timer for a pending approval's reminder to its approvers (policy approvals.remindAfter). */
+export const APPROVAL_REMINDERS_PATCH = 'baoxue-approvals';
+
+export function approvalRemindersPatched(): boolean {
+  return patched(APPROVAL_REMINDERS_PATCH);
+}

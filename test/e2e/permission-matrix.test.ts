@@ -142,6 +142,9 @@ const BODIES: Record<ActionType, Record<string, unknown>> = {
   COMPLETE: { type: 'COMPLETE', reason: '超龄' },
   CANCEL: { type: 'CANCEL', reason: '误报' },
   RECORD_SUPPORT_OUTCOME: { type: 'RECORD_SUPPORT_OUTCOME', measureId: 'x:2', outcome: 'DONE' },
+  REQUEST_APPROVAL: { type: 'REQUEST_APPROVAL', decision: 'EXEMPTION', reason: '因病休学' },
+  APPROVE_REQUEST: { type: 'APPROVE_REQUEST', approvalId: 'x:2', comment: '同意' },
+  REJECT_REQUEST: { type: 'REJECT_REQUEST', approvalId: 'x:2', comment: '材料不全' },
 };
 
 let db: TestDatabase;

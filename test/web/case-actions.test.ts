@@ -42,12 +42,15 @@ const SAMPLE: Record<string, string> = {
   owner: 'principal',
   newSchool: '某小学',
   measureId: 'abc:1',
+  decision: 'CLOSURE',
+  approvalId: 'abc:2',
+  comment: '同意',
 };
 
 describe('a form for every action type', () => {
-  it('covers all 21 types', () => {
+  it('covers all 24 types', () => {
     expect(Object.keys(forms.ACTION_FORMS).sort()).toEqual([...ACTION_TYPES].sort());
-    expect(ACTION_TYPES).toHaveLength(21);
+    expect(ACTION_TYPES).toHaveLength(24);
   });
 
   it.each([...ACTION_TYPES])('%s has exactly the DTO’s fields, required where the DTO requires them', (type) => {

@@ -33,7 +33,10 @@ export class ActOnCaseController {
       ' may not take 403 AUTH.FORBIDDEN listing what it may take; an action the stage does not allow 409, listing what is possible now for your role.' +
       ' EXTEND_DEADLINE 的 approver 是批准人的用户名（本镇组长、副组长或统筹负责人），否则 400 ACTION.APPROVER_UNKNOWN 或 403 ACTION.APPROVER_NOT_ALLOWED；' +
       'ADD_SUPPORT 的 owner 是负责人的用户名。 / The approver of EXTEND_DEADLINE is a username of a leader, deputy leader or coordinator of the town' +
-      ' (else 400 ACTION.APPROVER_UNKNOWN or 403 ACTION.APPROVER_NOT_ALLOWED); the owner of ADD_SUPPORT is a username.\n\n' +
+      ' (else 400 ACTION.APPROVER_UNKNOWN or 403 ACTION.APPROVER_NOT_ALLOWED); the owner of ADD_SUPPORT is a username.' +
+      ' 政策有审批（approvals）时，销号、进入司法文书、超限延期、缓学/休学先 REQUEST_APPROVAL，再由政策规定岗位的人 APPROVE_REQUEST 或 REJECT_REQUEST（附意见），' +
+      '其他岗位 403 APPROVAL.ROLE_NOT_ALLOWED。 / Under a policy with approvals, closure, the judicial stage, an extension beyond the limit and an exemption' +
+      ' are asked with REQUEST_APPROVAL and decided with APPROVE_REQUEST or REJECT_REQUEST (with a comment) by a role the policy names; other roles 403 APPROVAL.ROLE_NOT_ALLOWED.\n\n' +
       ACTION_TYPES.map((t) => `- \`${t}\` ${EVENT_LABELS[t].zh} / ${EVENT_LABELS[t].en}`).join('\n'),
   })
   @ApiParam({ name: 'id', format: 'uuid', description: '案件编号 / case id' })
@@ -57,6 +60,8 @@ export class ActOnCaseController {
         summary: '帮扶措施 / add a support measure',
         value: { type: 'ADD_SUPPORT', measure: 'EDUCATION_AID', owner: 'officer', dueAt: '2026-10-20T17:00:00+08:00', note: '申请家庭经济困难学生资助' },
       },
+      requestApproval: { summary: '提请审批（销号）/ request approval (closure)', value: { type: 'REQUEST_APPROVAL', decision: 'CLOSURE', reason: '跟踪期满，学生稳定在校' } },
+      approve: { summary: '审批通过 / approve a request', value: { type: 'APPROVE_REQUEST', approvalId: '0b6f7c1e-2a51-4c1e-9d43-3f7a2c9e8b10:9', comment: '同意销号' } },
       supportOutcome: {
         summary: '帮扶结果 / record a measure’s outcome',
         value: { type: 'RECORD_SUPPORT_OUTCOME', measureId: '0b6f7c1e-2a51-4c1e-9d43-3f7a2c9e8b10:4', outcome: 'GRANTED', note: '已发放资助' },
@@ -71,6 +76,7 @@ export class ActOnCaseController {
     'ACTION.INVALID',
     'ACTION.APPROVER_UNKNOWN',
     'ACTION.APPROVER_NOT_ALLOWED',
+    'APPROVAL.ROLE_NOT_ALLOWED',
     'ACTION.OWNER_UNKNOWN',
     'CASE.INVALID_ID',
     'CASE.NOT_FOUND',
