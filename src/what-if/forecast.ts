@@ -20,8 +20,8 @@ const WEEK_MS = 7 * 86_400_000;
 /** More timers than a case can have in years; a policy mistake must not spin. */
 const MAX_TIMERS = 10_000;
 
-/** Escalations to people (a missed due date goes to the area supervisor, then the leader). */
-const TO_PEOPLE: CaseEventType[] = ['ESCALATED_TO_SUPERVISOR', 'ESCALATED_TO_LEADER'];
+/** What a forecast follows: automatic stage changes, and escalations to people (a missed due date goes to the area supervisor, then the leader). */
+export const FORECAST_EVENT_TYPES = ['AUTO_ESCALATED', 'ESCALATED_TO_SUPERVISOR', 'ESCALATED_TO_LEADER'] as const satisfies readonly CaseEventType[];
 
 export interface ForecastEvent {
   at: string;
@@ -119,7 +119,7 @@ export function forecastCase(recorded: RecordedCase, policy: Policy | undefined,
   const today = replayCase(recorded, used, now);
   const { state, events } = replayCase(recorded, used, end - 1); // the horizon itself belongs to no week
   const forecast = events
-    .filter((e) => e.type === 'AUTO_ESCALATED' || TO_PEOPLE.includes(e.type))
+    .filter((e) => (FORECAST_EVENT_TYPES as readonly CaseEventType[]).includes(e.type))
     .map((e) => {
       const at = Date.parse(e.occurredAt);
       return { at: e.occurredAt, week: at <= now ? -1 : Math.floor((at - now) / WEEK_MS), type: e.type, stageBefore: e.stageBefore, stageAfter: e.stageAfter };

@@ -5,7 +5,7 @@
 import { loadPolicy } from '../../src/policy/load-policy';
 import { forecastCase, replayCase, whatIf } from '../../src/what-if/forecast';
 import type { RecordedCase } from '../../src/what-if/recorded-case';
-import type { CaseAction, CaseFacts } from '../../src/workflows/messages';
+import type { ActionRequest, CaseAction, CaseFacts } from '../../src/workflows/messages';
 import type { Policy } from '../../src/workflows/policy';
 import { addWorkingDays } from '../../src/workflows/working-days';
 
@@ -42,7 +42,7 @@ function recorded(n: number, steps: RecordedCase['steps'] = [], area?: string, s
   return { caseId: facts(n).caseId, input: { facts: facts(n, area), policy: CURRENT }, startedAt, steps };
 }
 
-const act = (at: number, action: Omit<CaseAction, 'actor'>) => ({ at, action: { actor: 'tester', ...action } as CaseAction });
+const act = (at: number, action: ActionRequest) => ({ at, action: { actor: 'tester', ...action } as CaseAction });
 
 describe('what-if forecast', () => {
   it('moves the home visit\'s escalation from the 10th to the 5th working day after the opening', () => {
