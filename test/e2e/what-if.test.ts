@@ -4,8 +4,9 @@
  * forecast is checked against the policies' own arithmetic (working days from the opening, on the
  * case's own holiday calendar), per stage and per area; live cases are left as they were.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { RunningBaoxue } from '../../src/bootstrap';
 import { holidayCalendar } from '../../src/policy/holiday-calendar';
 import { addWorkingDays } from '../../src/workflows/working-days';
@@ -13,6 +14,8 @@ import { as } from '../support/auth';
 import { validIdNumber } from '../support/fixtures';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { reportBody, startApp, testConfig } from '../support/running-app';
+import { DIST, runNode } from '../support/processes';
+import type { BaoxueConfig } from '../../src/config';
 
 const CURRENT_POLICY = resolve(__dirname, '..', 'fixtures', 'policy-what-if-10.json');
 const current = JSON.parse(readFileSync(CURRENT_POLICY, 'utf8'));
@@ -21,10 +24,12 @@ const draft = { ...current, version: 'what-if-draft-5', stages: { ...current.sta
 let db: TestDatabase;
 let app: RunningBaoxue;
 let api: string;
+let config: BaoxueConfig;
 
 beforeAll(async () => {
   db = await createTestDatabase({ migrate: false });
-  app = await startApp(testConfig({ databaseUrl: db.url, policyPath: CURRENT_POLICY }));
+  config = testConfig({ databaseUrl: db.url, policyPath: CURRENT_POLICY });
+  app = await startApp(config);
   api = app.apiUrl!;
 }, 120_000);
 
@@ -130,4 +135,31 @@ describe('what-if on real Temporal and PostgreSQL', () => {
     const after = await Promise.all([...fresh, persuading, atGate].map(caseView));
     expect(after.map((c) => [c.stage, c.timeline.map((e: { id: string }) => e.id)])).toEqual(before.map((c) => [c.stage, c.timeline.map((e: { id: string }) => e.id)]));
   });
+
+  it('prints the same forecast from the command line, with progress, in Chinese and English (npm run what-if)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'baoxue-what-if-')), 'draft.json');
+    writeFileSync(file, JSON.stringify(draft));
+    const env = { DATABASE_URL: db.url, TEMPORAL_ADDRESS: app.temporalAddress, BAOXUE_DATA_DIR: config.dataDir, BAOXUE_POLICY: CURRENT_POLICY };
+    const run = runNode('what-if', [join(DIST, 'what-if-main.js'), '--policy', file, '--weeks', '3'], env);
+    expect((await run.exited).code).toBe(0);
+    const out = run.output.join('');
+    expect(out).toContain('读取案件历史 / reading case histories: 4/4');
+    expect(out).toContain('现行 current: what-if-test-10  →  草案 draft: what-if-draft-5');
+    expect(out).toMatch(/家访 Home visit\s+2\s+0/);
+    expect(out).toMatch(/桥亭村 Qiaoting\s+2\s+1\s+1/);
+    expect(out).toContain('预测有变化的案件 cases whose forecast changes: 2');
+
+    const json = runNode('what-if', [join(DIST, 'what-if-main.js'), '--policy', file, '--weeks', '3', '--json'], env);
+    expect((await json.exited).code).toBe(0);
+    const api3 = (await (await as(api, 'leader')).post('/api/what-if').send({ policy: draft, weeks: 3 }).expect(200)).body;
+    // Progress goes to stderr before the report; the JSON is the rest.
+    const text = json.output.join('');
+    const printed = JSON.parse(text.slice(text.indexOf('{\n'), text.lastIndexOf('}') + 1));
+    const dates = (r: { draft: { cases: Array<{ events: Array<{ type: string; at: string }> }> } }) => r.draft.cases.map((c) => c.events.map((e) => [e.type, e.at]));
+    expect(dates(printed)).toEqual(dates(api3));
+
+    const broken = runNode('what-if', [join(DIST, 'what-if-main.js'), '--policy', file, '--weeks', '0'], env);
+    expect((await broken.exited).code).toBe(2);
+    expect(broken.output.join('')).toContain('--weeks must be a whole number');
+  }, 60_000);
 });
