@@ -117,7 +117,8 @@ export function forecastCase(recorded: RecordedCase, policy: Policy | undefined,
   const used = policy ?? own;
   const end = now + weeks * WEEK_MS;
   const today = replayCase(recorded, used, now);
-  const { state, events } = replayCase(recorded, used, end - 1); // the horizon itself belongs to no week
+  const events = [...today.events];
+  const state = advance(today.state, used, end - 1, events); // the horizon itself belongs to no week
   const forecast = events
     .filter((e) => (FORECAST_EVENT_TYPES as readonly CaseEventType[]).includes(e.type))
     .map((e) => {
