@@ -8,7 +8,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunningBaoxue } from '../../src/bootstrap';
+import { CASE_ENGINE, CaseEngine } from '../../src/api/case-engine.port';
 import { holidayCalendar } from '../../src/policy/holiday-calendar';
+import { replayCase } from '../../src/what-if/forecast';
 import { addWorkingDays } from '../../src/workflows/working-days';
 import { as } from '../support/auth';
 import { validIdNumber } from '../support/fixtures';
@@ -97,6 +99,18 @@ describe('what-if on real Temporal and PostgreSQL', () => {
       expect(then.cases.find((c: { caseId: string }) => c.caseId === id)).toEqual(now.cases.find((c: { caseId: string }) => c.caseId === id));
     }
     expect(res.body.missing).toEqual([]);
+  });
+
+  it('rebuilds each case from its history under its own policy into exactly its live timeline: the same events at the same instants', async () => {
+    const engine = app.app!.get<CaseEngine>(CASE_ENGINE);
+    for (const id of [...fresh, persuading, atGate]) {
+      const recorded = await engine.recordedCase(id);
+      const rebuilt = replayCase(recorded, recorded.input.policy, Date.now());
+      const live = await caseView(id);
+      expect(rebuilt.events.map((e) => [e.seq, e.type, e.occurredAt, e.stageAfter])).toEqual(live.timeline.map((e: { seq: number; type: string; occurredAt: string; stageAfter: string }) => [e.seq, e.type, e.occurredAt, e.stageAfter]));
+      expect(rebuilt.notApplied).toEqual([]);
+      expect(rebuilt.state.stage).toBe(live.stage);
+    }
   });
 
   it('counts per stage and per area, with the case waiting at the legal gate named', async () => {
