@@ -62,6 +62,14 @@ describe('政策推演 / the what-if page', () => {
     await expectPhoneFriendly(page, 'what-if');
   });
 
+  it('is reached from the dashboard too, by the roles that read the whole town', async () => {
+    const page = await appAs('deputy');
+    await page.goto(`${suite.app.apiUrl}/dashboard`);
+    await page.click('[data-testid="what-if-link"]');
+    await page.waitForSelector('[data-testid="what-if-form"]');
+    expect(page.url()).toMatch(/\/app#\/what-if$/);
+  });
+
   it('shows the error summary with each of the draft\'s problems, and a JSON mistake before sending', async () => {
     const page = await appAs('coordinator');
     await page.click('nav a[data-nav="what-if"]');
