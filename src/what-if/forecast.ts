@@ -195,7 +195,7 @@ export function summarise(cases: CaseForecast[], policyVersion: string, now: num
     toLeader: 0,
   }));
   const areas = new Map<string, AreaRow>();
-  const now_: Partial<Record<Stage, number>> = {};
+  const atNow: Partial<Record<Stage, number>> = {};
   const atEnd: Partial<Record<Stage, number>> = {};
   for (const c of cases) {
     const area = areas.get(c.area) ?? { area: c.area, cases: 0, escalations: 0, escalatedTo: {}, waitingAtGate: 0, atEnd: {} };
@@ -203,7 +203,7 @@ export function summarise(cases: CaseForecast[], policyVersion: string, now: num
     area.cases++;
     if (c.waitsAtGate) area.waitingAtGate++;
     count(area.atEnd, c.stageAtEnd);
-    count(now_, c.stageNow);
+    count(atNow, c.stageNow);
     count(atEnd, c.stageAtEnd);
     for (const e of c.events) {
       const row = rows[e.week + 1];
@@ -224,7 +224,7 @@ export function summarise(cases: CaseForecast[], policyVersion: string, now: num
     from: new Date(now).toISOString(),
     to: new Date(now + weeks * WEEK_MS).toISOString(),
     weeks: rows,
-    stages: stages.map((stage) => ({ stage, now: now_[stage] ?? 0, atEnd: atEnd[stage] ?? 0 })),
+    stages: stages.map((stage) => ({ stage, now: atNow[stage] ?? 0, atEnd: atEnd[stage] ?? 0 })),
     areas: [...areas.values()].sort((a, b) => a.area.localeCompare(b.area)),
     casesEscalating: cases.filter((c) => c.events.some((e) => e.week >= 0 && e.type === 'AUTO_ESCALATED')).length,
     casesWaitingAtGate: cases.filter((c) => c.waitsAtGate).length,
