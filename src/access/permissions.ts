@@ -121,6 +121,14 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
   TOWN_ADMIN: { read: 'NONE', report: false, actions: [], fullIdentity: false, readAudit: false, children: 'NONE' },
 };
 
+/**
+ * The roles that read the whole town (read scope TOWN: the leading group, the coordinator, the daily
+ * officer, the town office): the town-wide reports and the what-if forecast are theirs.
+ */
+export function mayReadWholeTown(role: Role): boolean {
+  return PERMISSIONS[role]?.read === 'TOWN';
+}
+
 /** Who administers the accounts of their own town (create, edit, deactivate, reset passwords: src/accounts). */
 export const ACCOUNT_ADMIN_ROLES: readonly Role[] = ['TOWN_ADMIN'];
 

@@ -70,6 +70,7 @@ import { CaseResponsibilityController } from './responsibility/case-responsibili
 import { TaskQueries } from '../read-model/task-queries';
 import { CLOCK, Clock, LEDGER_LIMITS, TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
+import { whatIfModuleParts } from '../what-if';
 import { accountsModuleParts } from '../accounts';
 import { sourcesModuleParts } from '../finding/sources';
 import { CrossCheckStarter, findingCheckModuleParts } from '../finding/check';
@@ -149,6 +150,7 @@ export class ApiModule {
     const { database, engine, towns } = options;
     // Rate limits count clients by the same address the audit log records (the same proxy trust).
     const dashboard = dashboardModuleParts(); // /api/dashboard/*, /api/reports/* (src/dashboard)
+    const whatIf = whatIfModuleParts(); // /api/what-if (src/what-if)
     const accounts = accountsModuleParts(options.responsibility); // /api/accounts (src/accounts)
     const sources = sourcesModuleParts(); // /api/sources/* (src/finding/sources)
     const finding = findingCheckModuleParts(options.crossCheck); // /api/finding (src/finding/check)
@@ -192,6 +194,7 @@ export class ApiModule {
         LedgerController,
         TownsController,
         ...dashboard.controllers,
+        ...whatIf.controllers,
         ...accounts.controllers,
         ...sources.controllers,
         ...finding.controllers,
@@ -227,6 +230,7 @@ export class ApiModule {
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         ...hardening.providers,
         ...dashboard.providers,
+        ...whatIf.providers,
         ...accounts.providers,
         ...sources.providers,
         ...finding.providers,

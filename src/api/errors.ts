@@ -192,6 +192,7 @@ export const ERRORS = {
   'FINDING.CHILD_INCOMPLETE': { status: 422, zh: '该儿童信息不全，不能立案', en: 'The child’s details are incomplete; no case can be opened' },
   'FINDING.LEDGER_UNKNOWN': { status: 404, zh: '没有这个台账', en: 'No such ledger' },
   'FINDING.CHECK_UNAVAILABLE': { status: 503, zh: '比对任务暂时无法启动，请稍后重试', en: 'The cross-check cannot be started now; try again later' },
+  'POLICY.INVALID': { status: 400, zh: '政策文件有误，请按所列问题逐条修改', en: 'The policy file is not valid; fix each problem listed' },
   'DATABASE.UNAVAILABLE': { status: 503, zh: '数据库暂时不可用，请稍后重试', en: 'The database is unavailable; try again later' },
   'INTERNAL.ERROR': { status: 500, zh: '系统内部错误，请联系管理员', en: 'Internal error; contact the administrator' },
 } as const satisfies Record<string, ErrorSpec>;
