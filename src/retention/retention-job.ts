@@ -1,7 +1,7 @@
 /**
  * Retention: what is worth keeping only for a while goes after a configured age; the audit log
  * stays (it is evidence; its page indexes, migration 1767400000000, keep its reads fast).
- * - delivered notifications' outbox rows (status SENT; the notification itself, the in-app inbox,
+ * - finished notifications' outbox rows (SENT, DELIVERED, UNDELIVERED, SKIPPED; the notification itself, the in-app inbox,
  *   stays): after BAOXUE_OUTBOX_RETENTION (default 30d). PENDING and FAILED rows stay: they are work;
  * - idempotency keys: after BAOXUE_IDEMPOTENCY_RETENTION (default 7d, never less than the keys'
  *   lifetime of 24 h, so no key that still answers a retry goes);
@@ -41,7 +41,7 @@ export async function pruneOnce(dataSource: DataSource, settings: RetentionSetti
   const outboxRows = await deleteInBatches(
     dataSource,
     `DELETE FROM notification_outbox WHERE id IN (
-       SELECT id FROM notification_outbox WHERE status = 'SENT' AND sent_at < now() - $1::float8 * interval '1 millisecond' LIMIT ${BATCH})`,
+       SELECT id FROM notification_outbox WHERE status IN ('SENT', 'DELIVERED', 'UNDELIVERED', 'SKIPPED') AND COALESCE(sent_at, created_at) < now() - $1::float8 * interval '1 millisecond' LIMIT ${BATCH})`,
     [settings.outboxMs],
   );
   const idempotencyKeys = await deleteInBatches(
