@@ -5,7 +5,8 @@
  *   stays): after BAOXUE_OUTBOX_RETENTION (default 30d). PENDING and FAILED rows stay: they are work;
  * - idempotency keys: after BAOXUE_IDEMPOTENCY_RETENTION (default 7d, never less than the keys'
  *   lifetime of 24 h, so no key that still answers a retry goes);
- * - the API rate limit's windows that ended an hour ago.
+ * - the API rate limit's windows that ended an hour ago;
+ * - the notification channels' daily counts of days before yesterday (China time): the cap reads today's only.
  * Runs in every worker process, hourly and once at start; deleting twice is harmless, so several
  * workers need no lock. Each round deletes in batches, so a first run on years of rows never holds
  * a long lock.
@@ -22,6 +23,7 @@ export interface RetentionResult {
   outboxRows: number;
   idempotencyKeys: number;
   rateLimitWindows: number;
+  dailyCounts: number;
 }
 
 /** Rows one DELETE removes at most (exported for the test that shows the batches). */
@@ -51,7 +53,8 @@ export async function pruneOnce(dataSource: DataSource, settings: RetentionSetti
     [settings.idempotencyMs],
   );
   const rateLimitWindows = await pruneRateLimitWindows(dataSource);
-  return { outboxRows, idempotencyKeys, rateLimitWindows };
+  const [, dailyCounts] = (await dataSource.query(`DELETE FROM notification_daily_counts WHERE day < (now() AT TIME ZONE 'Asia/Shanghai')::date - 1`)) as [unknown, number];
+  return { outboxRows, idempotencyKeys, rateLimitWindows, dailyCounts };
 }
 
 export class RetentionJob {

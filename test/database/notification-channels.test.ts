@@ -32,7 +32,7 @@ async function person(contact: { phone?: string | null; wecomUserId?: string | n
 async function notify(recipient: string, channels: string[]): Promise<string> {
   const id = `test-notification-${++serial}`;
   await insertNotifications(
-    db.dataSource,
+    db.dataSource.manager,
     [{ id, town: 'GULING', recipient, kind: 'TASK_ASSIGNED', case_id: null, task_id: null, event_id: null, title_zh: '【新任务】季度复核', title_en: '[New task] Quarterly re-check', body_zh: '请于 3 天内完成', body_en: 'Due in 3 days', occurred_at: new Date().toISOString() }],
     channels,
   );
