@@ -42,7 +42,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   // retention_test_deletes last: clearing the other tables fires its trigger.
-  for (const table of ['notification_outbox', 'notifications', 'idempotency_keys', 'api_rate_limit', 'retention_test_deletes']) await q(`DELETE FROM ${table}`);
+  for (const table of ['notification_outbox', 'notifications', 'idempotency_keys', 'api_rate_limit', 'notification_daily_counts', 'retention_test_deletes']) await q(`DELETE FROM ${table}`);
   await seed();
 });
 
