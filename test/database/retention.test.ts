@@ -124,7 +124,7 @@ describe('the retention job', () => {
   });
 
   it('honours the configured ages: a shorter outbox retention takes the fresher delivered row too', async () => {
-    expect(await pruneOnce(db.dataSource, { outboxMs: 28 * DAY, idempotencyMs: 5 * DAY })).toEqual({ outboxRows: OLD + 1, idempotencyKeys: OLD + 1, rateLimitWindows: 1, dailyCounts: 0 });
+    expect(await pruneOnce(db.dataSource, { outboxMs: 28 * DAY, idempotencyMs: 5 * DAY })).toEqual({ outboxRows: OLD + 1, idempotencyKeys: OLD + 1, rateLimitWindows: 1, dailyCounts: 1 });
     expect(await ids(`SELECT id FROM notification_outbox`)).toEqual(['failed-old', 'failed-unsent', 'pending-old']);
     expect(await count('idempotency_keys')).toBe(0);
   });
