@@ -14,6 +14,7 @@ import { createActivities } from './activities';
 import { ApiModule, configureApp, NEST_APP_OPTIONS } from './api';
 import { prepareAuth } from './api/auth/prepare-auth';
 import type { BaoxueConfig } from './config';
+import { maskPhone } from './access/masking';
 import { RunningPostgres, startEmbeddedPostgres } from './infra/embedded-postgres';
 import { loadPolicy } from './policy/load-policy';
 import { loadTowns, openReadModel, recordPolicy } from './read-model';
@@ -265,7 +266,7 @@ async function startLoggingFakeProvider(log: (line: string) => void): Promise<Fa
     onMessage: (m) =>
       log(
         m.channel === 'sms'
-          ? `短信已发送（模拟）/ SMS sent (fake provider) to ${m.to.slice(0, 3)}****${m.to.slice(-4)}: ${String(m.content.title)} ${String(m.content.content)}`
+          ? `短信已发送（模拟）/ SMS sent (fake provider) to ${maskPhone(m.to)}: ${String(m.content.title)} ${String(m.content.content)}`
           : `企业微信已发送（模拟）/ WeCom message sent (fake provider) to ${m.to}`,
       ),
   });

@@ -23,6 +23,7 @@ import { SessionStore } from '../api/auth/sessions';
 import { normaliseUsername } from '../api/auth/user-store';
 import { isUuid } from '../read-model/uuid';
 import { ROLE_LABELS, Role } from '../access/roles';
+import { maskPhone } from '../access/masking';
 import type { ResponsibilityDirectory } from '../responsibility/directory';
 import { ChainPost, chainPosts } from './chain-posts';
 import type { AccountDto, AccountListDto, CreateAccountRequestDto, ListAccountsQueryDto, UpdateAccountRequestDto } from './accounts.dtos';
@@ -93,7 +94,7 @@ export class AccountsService {
     if (!id) throw new ApiError('ACCOUNT.USERNAME_TAKEN', { details: { field: 'username', username } });
     const row = await this.dataSource.getRepository(UserEntity).findOneOrFail({ where: { id } });
     const changes: AccountChanges = { username: [null, username], displayName: [null, row.displayName], role: [null, row.role], ...placeChanges(emptyPlace(), place) };
-    if (row.phone) changes.phone = [null, maskPhone(row.phone)];
+    if (row.phone) changes.phone = [null, maskedPhone(row.phone)];
     if (row.wecomUserId) changes.wecomUserId = [null, row.wecomUserId];
     return { account: present(row, this.postsOf(admin.town)), oneTimePassword: password, changes };
   }
@@ -119,7 +120,7 @@ export class AccountsService {
       const next = { displayName: body.displayName?.trim() ?? row.displayName, role, active: body.active ?? row.active, ...place, ...contact };
       const changes: AccountChanges = {};
       for (const key of Object.keys(next) as Array<keyof typeof next>) {
-        if (row[key] !== next[key]) changes[key] = key === 'phone' ? [maskPhone(row.phone), maskPhone(next.phone)] : [row[key], next[key]];
+        if (row[key] !== next[key]) changes[key] = key === 'phone' ? [maskedPhone(row.phone), maskedPhone(next.phone)] : [row[key], next[key]];
       }
       let sessionsEnded = 0;
       if (Object.keys(changes).length > 0) {
@@ -170,8 +171,8 @@ function contactOf(body: { phone?: string | null; wecomUserId?: string | null })
 }
 
 /** A number in the audit log: 138****8000 (the audit is read by more people than the number is for). */
-export function maskPhone(phone: string | null): string | null {
-  return phone ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : null;
+function maskedPhone(phone: string | null): string | null {
+  return phone ? maskPhone(phone) : null;
 }
 
 function emptyPlace(): AccountPlace {

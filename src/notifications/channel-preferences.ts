@@ -6,6 +6,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { maskPhone } from '../access/masking';
 import { ApiError } from '../api/errors';
 import type { AuthUser } from '../api/auth/auth-user';
 import { CHANNEL_LABELS, IN_APP_CHANNEL, SMS_CHANNEL, WECOM_CHANNEL } from './channel';
@@ -39,7 +40,7 @@ export class ChannelPreferences {
           ? user.username
           : channel === SMS_CHANNEL
             ? account?.phone
-              ? `${account.phone.slice(0, 3)}****${account.phone.slice(-4)}`
+              ? maskPhone(account.phone)
               : null
             : channel === WECOM_CHANNEL
               ? (account?.wecom_user_id ?? null)

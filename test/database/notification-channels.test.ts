@@ -189,6 +189,18 @@ describe('企业微信 through the WeCom adapter', () => {
     for (const id of [first, second]) expect(await outbox(id, 'wecom')).toMatchObject({ status: 'DELIVERED', sent_to: 'WangLi' });
   });
 
+  it('sends a text card that opens the case, or my notifications outside a case, when the app’s address is configured', async () => {
+    const to = await person({ wecomUserId: 'CardUser' });
+    await notify(to, ['wecom']);
+    const channel = new WecomChannel({ ...FAKE_PROVIDER_CREDENTIALS, endpoint: fake.url, appUrl: 'https://baoxue.example.gov.cn/app/' });
+    await dispatcher([channel]).drain();
+    const [card] = fake.messages.filter((m) => m.to === 'CardUser');
+    expect(card.content).toMatchObject({
+      msgtype: 'textcard',
+      textcard: { title: '【新任务】季度复核', description: '请于 3 天内完成', url: 'https://baoxue.example.gov.cn/app/#/notifications', btntxt: '查看' },
+    });
+  });
+
   it('fetches a new token once when WeCom answers 42001 (token expired) and sends with it', async () => {
     const channel = wecom();
     const to = await person({ wecomUserId: 'LiuMing' });
