@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from './project-root';
 import { PayloadKeyRing, parsePayloadKeys } from './temporal/codec/payload-keys';
 import { isDuration, parseDuration } from './workflows/policy';
 import { DEFAULT_SESSION_TTL_SECONDS } from './api/auth/auth.options';
+import { ChannelSettings, readChannelSettings } from './notifications/channel-settings';
 
 export interface BaoxueConfig {
   /** HTTP port of the API (`PORT`, default 3000). */
@@ -101,6 +102,12 @@ export interface BaoxueConfig {
   otlpEndpoint?: string;
   /** `BAOXUE_OUTBOX_RETENTION` (default 30d), `BAOXUE_IDEMPOTENCY_RETENTION` (default 7d, at least 1d): pruned by the worker (src/retention). */
   retention: { outboxMs: number; idempotencyMs: number };
+  /**
+   * Delivery channels beside the inbox (docs/notifications.md): `BAOXUE_SMS` off | fake | aliyun and
+   * `BAOXUE_WECOM` off | fake | wecom with their credentials and daily caps; both `fake` (the local
+   * fake provider) when embedded, `off` with DATABASE_URL.
+   */
+  channels: ChannelSettings;
 }
 
 export interface TimeoutSettings {
@@ -379,6 +386,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     else problems.push(`${name}: "${text}" is not a duration like 30d or 12h of at least ${min / 3_600_000} h`);
   }
 
+  const channels = readChannelSettings(value, databaseUrl === undefined, problems);
+
   const config: BaoxueConfig = {
     port,
     dataDir: path('BAOXUE_DATA_DIR', DEFAULT_DATA_DIR),
@@ -408,6 +417,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     workerMetricsAddress,
     otlpEndpoint,
     retention,
+    channels,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

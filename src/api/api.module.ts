@@ -66,6 +66,9 @@ import { DocumentsController } from './documents/documents.controller';
 import { DocumentsService } from './documents/documents.service';
 import { HealthController } from './health/health.controller';
 import { MeController } from './me/me.controller';
+import { ChannelPreferencesController } from '../notifications/channel-preferences.controller';
+import { ChannelPreferences, NOTIFICATION_CHANNEL_NAMES } from '../notifications/channel-preferences';
+import { IN_APP_CHANNEL } from '../notifications/channel';
 import { CaseResponsibilityController } from './responsibility/case-responsibility.controller';
 import { TaskQueries } from '../read-model/task-queries';
 import { CLOCK, Clock, LEDGER_LIMITS, TOWN, TOWNS } from './tokens';
@@ -189,6 +192,7 @@ export class ApiModule {
         EducationAidController,
         DocumentsController,
         MeController,
+        ChannelPreferencesController,
         CaseResponsibilityController,
         ChildrenController,
         LedgerController,
@@ -210,6 +214,9 @@ export class ApiModule {
         { provide: CaseQueries, useFactory: (ds: DataSource) => new CaseQueries(ds), inject: [DataSource] },
         { provide: SupportQueries, useFactory: (ds: DataSource) => new SupportQueries(ds), inject: [DataSource] },
         { provide: TaskQueries, useFactory: (ds: DataSource) => new TaskQueries(ds), inject: [DataSource] },
+        // /api/me/channels: the channels the projection writes outbox rows for.
+        { provide: NOTIFICATION_CHANNEL_NAMES, useValue: options.responsibility?.channels ?? [IN_APP_CHANNEL] },
+        ChannelPreferences,
         DataSourceLifecycle,
         RootNotFoundFallback,
         CasePresenter,

@@ -164,6 +164,8 @@ export const ERRORS = {
     en: 'The assignee’s role cannot read this case',
   },
   'NOTIFICATION.NOT_FOUND': { status: 404, zh: '找不到该通知', en: 'No such notification' },
+  'CHANNEL.UNKNOWN': { status: 404, zh: '本系统没有这个通知渠道', en: 'This deployment has no such notification channel' },
+  'CHANNEL.NOT_OPTIONAL': { status: 400, zh: '站内通知不能关闭', en: 'The in-app inbox cannot be turned off' },
   'ENGINE.UNAVAILABLE': {
     status: 503,
     zh: '案件流程引擎暂时不可用，请稍后重试',
