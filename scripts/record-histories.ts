@@ -65,6 +65,8 @@ interface Run {
   pause(ms: number): Promise<void>;
   /** Leave the workflow running: the history ends mid-case, like a case open at a deployment. */
   leaveOpen(): void;
+  /** The id of the case's latest event of this type (a request for approval is known by it). */
+  lastEventId(type: CaseEventType): string;
 }
 
 /** One path through the chain. The names are the file names. */
@@ -179,6 +181,31 @@ const PATHS: Record<string, (run: Run) => Promise<void>> = {
     await run.until({ event: 'FOLLOW_UP_COMPLETED' });
     await run.act({ type: 'APPROVE_CLOSURE' });
   },
+  // 审批 (the approvals policy): a closure request waits past remindAfter (its approvers are
+  // reminded), is rejected, asked again and approved
+  'approval-closure': async (run) => {
+    await run.act({ type: 'RECORD_HOME_VISIT', outcome: 'RETURNED', note: '家访后当天返校' });
+    await run.until({ event: 'FOLLOW_UP_COMPLETED' });
+    await run.refused({ type: 'APPROVE_CLOSURE' });
+    await run.act({ type: 'REQUEST_APPROVAL', decision: 'CLOSURE', reason: '跟踪期满，学生稳定在校' });
+    await run.until({ event: 'REMINDER_SENT' });
+    await run.act({ type: 'REJECT_REQUEST', approvalId: run.lastEventId('REQUEST_APPROVAL'), comment: '请补充出勤记录' });
+    await run.act({ type: 'REQUEST_APPROVAL', decision: 'CLOSURE', reason: '已补充出勤记录' });
+    await run.act({ type: 'APPROVE_REQUEST', approvalId: run.lastEventId('REQUEST_APPROVAL'), comment: '同意销号' });
+  },
+  // The judicial stage waits for approval at the end of the order's deadline; an exemption request
+  // stops the clocks until it is approved
+  'approval-judicial-exemption': async (run) => {
+    await run.act({ type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED' });
+    await run.act({ type: 'PERSUASION_REFUSED', reason: '家长拒绝送学' });
+    await run.act({ type: 'ISSUE_CORRECTION_ORDER', correctWithin: '2s' });
+    await run.until({ event: 'AWAITING_APPROVAL' });
+    await run.act({ type: 'REQUEST_APPROVAL', decision: 'JUDICIAL', reason: '监护人仍拒不改正' });
+    await run.act({ type: 'APPROVE_REQUEST', approvalId: run.lastEventId('REQUEST_APPROVAL'), comment: '同意进入司法程序' });
+    await run.until({ stage: 'JUDICIAL_DOCUMENT' });
+    await run.act({ type: 'REQUEST_APPROVAL', decision: 'EXEMPTION', reason: '因病申请休学' });
+    await run.act({ type: 'APPROVE_REQUEST', approvalId: run.lastEventId('REQUEST_APPROVAL'), comment: '同意休学一年' });
+  },
   // 移交外镇 (since v8): asked, accepted by the receiving town, the case goes on there under its policy
   'transfer-accepted': async (run) => {
     await run.act({ type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED' });
@@ -203,8 +230,24 @@ const PATHS: Record<string, (run: Run) => Promise<void>> = {
 
 /** Paths whose case is opened with another cause, or another policy (the gate switched on). */
 const SUPPORT_POLICY = { ...POLICY, version: 'test-seconds-support.1', supportBeforeSanction: true };
+const APPROVALS_POLICY: typeof POLICY = {
+  ...POLICY,
+  version: 'test-seconds-approvals.1',
+  approvals: {
+    remindAfter: '2s',
+    extensionLimit: '5s',
+    decisions: {
+      CLOSURE: { approverRoles: ['LEADER', 'DEPUTY_LEADER'] },
+      JUDICIAL: { approverRoles: ['LEADER'] },
+      EXTENSION: { approverRoles: ['LEADER', 'DEPUTY_LEADER', 'COORDINATOR'] },
+      EXEMPTION: { approverRoles: ['LEADER', 'DEPUTY_LEADER'], pausesClocks: true },
+    },
+  },
+};
 const PATH_SETUP: Record<string, { cause: Cause; policy?: typeof POLICY }> = {
   'support-gate': { cause: 'POVERTY', policy: SUPPORT_POLICY },
+  'approval-closure': { cause: 'GUARDIAN_REFUSES', policy: APPROVALS_POLICY },
+  'approval-judicial-exemption': { cause: 'GUARDIAN_REFUSES', policy: APPROVALS_POLICY },
   'home-delivered-education': { cause: 'DISABILITY' },
 };
 
@@ -243,7 +286,7 @@ async function main(): Promise<void> {
   });
   const running = worker.run();
   const client = new Client({ connection: server.env.connection, namespace: server.namespace, dataConverter });
-  const engines = new Map([POLICY, SUPPORT_POLICY].map((policy) => [policy, new TemporalCaseEngine(client, policy, { taskQueue: TASK_QUEUE })]));
+  const engines = new Map([POLICY, SUPPORT_POLICY, APPROVALS_POLICY].map((policy) => [policy, new TemporalCaseEngine(client, policy, { taskQueue: TASK_QUEUE })]));
 
   try {
     if (!addMissing) rmSync(dir, { recursive: true, force: true });
@@ -290,6 +333,11 @@ async function main(): Promise<void> {
           pause: sleep,
           leaveOpen: () => {
             open = true;
+          },
+          lastEventId: (type) => {
+            const found = [...(projection.events.get(caseId) ?? [])].reverse().find((e) => e.type === type);
+            if (!found) throw new Error(`${name}: no ${type} event yet`);
+            return found.id;
           },
         };
         await path(run);

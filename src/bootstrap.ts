@@ -14,6 +14,7 @@ import { createActivities } from './activities';
 import { ApiModule, configureApp, NEST_APP_OPTIONS } from './api';
 import { prepareAuth } from './api/auth/prepare-auth';
 import type { BaoxueConfig } from './config';
+import { maskPhone } from './access/masking';
 import { RunningPostgres, startEmbeddedPostgres } from './infra/embedded-postgres';
 import { loadPolicy } from './policy/load-policy';
 import { loadTowns, openReadModel, recordPolicy } from './read-model';
@@ -32,7 +33,7 @@ import { SourceImportRunner } from './finding/sources';
 import { createReconciliationActivities, ensureReconciliationSchedule } from './reconciliation';
 import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
 import { loadResponsibilityDirectory } from './responsibility';
-import { IN_APP_CHANNEL, InAppChannel, NotificationChannel, OutboxDispatcher } from './notifications';
+import { buildNotificationChannels, FakeProvider, notificationChannelNames, OutboxDispatcher, usesFakeProvider } from './notifications';
 import { seedDemoCases } from './dashboard/demo-cases';
 import { createMonthlyReportActivities } from './dashboard/reports/activities';
 import { ensureMonthlyReportSchedule } from './dashboard/reports/schedule';
@@ -91,7 +92,7 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
     const policy = loadPolicy(config.policyPath);
     const towns = loadTowns(config.townPaths);
     // Each town's responsibility chains, beside its town file (towns/x.responsibility.json): checked at start, every problem listed.
-    const responsibility = loadResponsibilityDirectory(config.townPaths, towns, policy, { channels: NOTIFICATION_CHANNELS });
+    const responsibility = loadResponsibilityDirectory(config.townPaths, towns, policy, { channels: notificationChannelNames(config.channels) });
     // 四查三比对's rules (policies/finding.json, BAOXUE_FINDING_POLICY): checked at start, every problem listed.
     const findingPolicy = loadFindingPolicy();
     // Every payload this process sends to Temporal is encrypted; the key comes from the settings or the data folder.
@@ -177,7 +178,10 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
       });
       running.worker = worker;
       // The notification outbox: written by the projection, delivered here through the channels.
-      const dispatcher = new OutboxDispatcher(dataSource, notificationChannels(dataSource), { log });
+      // SMS and WeCom through the local fake provider unless real ones are configured (src/notifications/channel-settings.ts).
+      const fake = usesFakeProvider(config.channels) ? await startLoggingFakeProvider(log) : undefined;
+      if (fake) stops.push(() => fake.close());
+      const dispatcher = new OutboxDispatcher(dataSource, buildNotificationChannels(config.channels, dataSource, fake), { log });
       dispatcher.start();
       stops.push(() => dispatcher.stop());
       running.dispatcher = dispatcher;
@@ -256,12 +260,16 @@ export async function startBaoxue(options: StartOptions): Promise<RunningBaoxue>
   }
 }
 
-/**
- * The channels notifications are delivered through: the outbox gets a row per channel name, the
- * dispatcher a channel per name. Add an SMS or WeChat channel in both (src/notifications/channel.ts).
- */
-const NOTIFICATION_CHANNELS = [IN_APP_CHANNEL];
-
-function notificationChannels(dataSource: DataSource): NotificationChannel[] {
-  return [new InAppChannel(dataSource)];
+/** The embedded fake SMS / WeCom provider; each message it takes is written to the log (the number masked). */
+async function startLoggingFakeProvider(log: (line: string) => void): Promise<FakeProvider> {
+  const fake = await FakeProvider.start({
+    onMessage: (m) =>
+      log(
+        m.channel === 'sms'
+          ? `短信已发送（模拟）/ SMS sent (fake provider) to ${maskPhone(m.to)}: ${String(m.content.title)} ${String(m.content.content)}`
+          : `企业微信已发送（模拟）/ WeCom message sent (fake provider) to ${m.to}`,
+      ),
+  });
+  log(`通知渠道 / notification channels: SMS and WeCom through the local fake provider at ${fake.url} (docs/notifications.md: real providers)`);
+  return fake;
 }

@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from './project-root';
 import { PayloadKeyRing, parsePayloadKeys } from './temporal/codec/payload-keys';
 import { isDuration, parseDuration } from './workflows/policy';
 import { DEFAULT_SESSION_TTL_SECONDS } from './api/auth/auth.options';
+import { ChannelSettings, readChannelSettings } from './notifications/channel-settings';
 
 export interface BaoxueConfig {
   /** HTTP port of the API (`PORT`, default 3000). */
@@ -101,6 +102,12 @@ export interface BaoxueConfig {
   otlpEndpoint?: string;
   /** `BAOXUE_OUTBOX_RETENTION` (default 30d), `BAOXUE_IDEMPOTENCY_RETENTION` (default 7d, at least 1d): pruned by the worker (src/retention). */
   retention: { outboxMs: number; idempotencyMs: number };
+  /**
+   * Delivery channels beside the inbox (docs/notifications.md): `BAOXUE_SMS` off | fake | aliyun and
+   * `BAOXUE_WECOM` off | fake | wecom with their credentials and daily caps; both `fake` (the local
+   * fake provider) when embedded, `off` with DATABASE_URL.
+   */
+  channels: ChannelSettings;
 }
 
 export interface TimeoutSettings {
@@ -123,6 +130,8 @@ export interface WorkerTuning {
   maxConcurrentActivityTaskPolls?: number;
   /** `BAOXUE_WORKER_REUSE_V8_CONTEXT` (true/false): one V8 context for all workflows (SDK default true). */
   reuseV8Context?: boolean;
+  /** `BAOXUE_WORKER_WORKFLOW_THREADS`: threads that run workflow code (SDK default 1 with a reused V8 context). */
+  workflowThreadPoolSize?: number;
 }
 
 /** Environment variable of each worker setting. */
@@ -133,7 +142,14 @@ export const WORKER_TUNING_ENV: Record<keyof WorkerTuning, string> = {
   maxConcurrentWorkflowTaskPolls: 'BAOXUE_WORKER_WORKFLOW_TASK_POLLERS',
   maxConcurrentActivityTaskPolls: 'BAOXUE_WORKER_ACTIVITY_TASK_POLLERS',
   reuseV8Context: 'BAOXUE_WORKER_REUSE_V8_CONTEXT',
+  workflowThreadPoolSize: 'BAOXUE_WORKER_WORKFLOW_THREADS',
 };
+
+/** The smallest value the SDK accepts for a numeric worker setting. */
+function leastOf(key: keyof WorkerTuning): number {
+  if (key === 'maxCachedWorkflows') return 0;
+  return key.endsWith('Polls') || key === 'workflowThreadPoolSize' ? 1 : 2;
+}
 
 /** At most `limit` requests per `windowMs`. */
 export interface RateLimitSetting {
@@ -280,10 +296,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     if (key === 'reuseV8Context') {
       if (/^(true|false)$/i.test(text)) workerTuning.reuseV8Context = /^true$/i.test(text);
       else problems.push(`${name}: "${text}" is not true or false`);
-    } else if (/^\d{1,6}$/.test(text) && (Number(text) >= (key === 'maxCachedWorkflows' ? 0 : key.endsWith('Polls') ? 1 : 2))) {
+    } else if (/^\d{1,6}$/.test(text) && Number(text) >= leastOf(key)) {
       workerTuning[key] = Number(text);
     } else {
-      problems.push(`${name}: "${text}" is not a whole number (${key === 'maxCachedWorkflows' ? 'at least 0' : key.endsWith('Polls') ? 'at least 1' : 'at least 2'})`);
+      problems.push(`${name}: "${text}" is not a whole number (at least ${leastOf(key)})`);
     }
   }
 
@@ -370,6 +386,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     else problems.push(`${name}: "${text}" is not a duration like 30d or 12h of at least ${min / 3_600_000} h`);
   }
 
+  const channels = readChannelSettings(value, databaseUrl === undefined, problems);
+
   const config: BaoxueConfig = {
     port,
     dataDir: path('BAOXUE_DATA_DIR', DEFAULT_DATA_DIR),
@@ -399,6 +417,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     workerMetricsAddress,
     otlpEndpoint,
     retention,
+    channels,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -40,6 +40,10 @@ Settings (environment):
   BAOXUE_LOG_FORMAT    json: one JSON line per request on stdout (default text: none)
   BAOXUE_WORKER_METRICS_ADDRESS  host:port of the worker's Temporal SDK metrics (/metrics; default off)
   OTEL_EXPORTER_OTLP_ENDPOINT    OTLP/HTTP address for OpenTelemetry traces, e.g. http://collector:4318 (default off)
+  BAOXUE_SMS           SMS notifications: off, fake (local fake provider) or aliyun with BAOXUE_SMS_ACCESS_KEY_ID,
+                       _ACCESS_KEY_SECRET, _SIGN_NAME, _TEMPLATE_CODE (default fake embedded, off with DATABASE_URL)
+  BAOXUE_WECOM         企业微信 notifications: off, fake or wecom with BAOXUE_WECOM_CORP_ID, _CORP_SECRET, _AGENT_ID
+                       (default as BAOXUE_SMS); BAOXUE_SMS_DAILY_CAP, BAOXUE_WECOM_DAILY_CAP per person and day (20, 50)
   TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH  Temporal binaries to use instead of vendor/temporal
 
 Also: npm run reconcile   compare the ledger's open cases with the running workflows (人账相符)

@@ -12,14 +12,11 @@
  *   npm run reconcile -- --json  the report as JSON (for scripts)
  */
 import 'reflect-metadata';
-import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { runCommand } from './infra/command-database';
+import { commandTemporalClient } from './infra/command-temporal';
 import { reconcile } from './reconciliation/reconcile';
 import { formatReport } from './reconciliation/report';
 import { recordReconciliationRun } from './reconciliation/runs';
-import { AesGcmPayloadCodec, baoxueDataConverter, resolvePayloadKeys } from './temporal/codec';
-import { startTemporalDevServer } from './temporal/dev-server';
 import { installTemporalRuntime } from './temporal/runtime';
 
 const HELP = `npm run reconcile [-- --json]
@@ -36,22 +33,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const json = argv.includes('--json');
   const say = (line: string) => (json ? console.error(line) : console.log(line));
   installTemporalRuntime();
-  return runCommand({ applicationName: 'baoxue-reconcile', failure: '人账相符核对未能完成 / the reconciliation could not run' }, async ({ config, readModel, cleanup }) => {
-    const opened = await readModel();
-    const { dataSource } = opened;
-    let temporalAddress = opened.temporalAddress;
-    if (!temporalAddress) {
-      // The app is stopped: its Temporal is started on the data folder for the check.
-      say(`启动 Temporal / starting the embedded Temporal of ${config.dataDir}`);
-      const dev = await startTemporalDevServer({ dbFile: join(config.dataDir, 'temporal', 'temporal.db'), namespace: config.temporalNamespace });
-      cleanup(() => dev.stop());
-      temporalAddress = dev.address;
-    }
-    const connection = await Connection.connect({ address: temporalAddress });
-    cleanup(() => connection.close());
-    // Only the snapshot query answers in payloads; without a key the stage comes from the search attribute.
-    const keys = resolvePayloadKeys(config, { create: false });
-    const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter: baoxueDataConverter(keys && new AesGcmPayloadCodec(keys)) });
+  return runCommand({ applicationName: 'baoxue-reconcile', failure: '人账相符核对未能完成 / the reconciliation could not run' }, async (ctx) => {
+    const { dataSource } = await ctx.readModel();
+    const client = await commandTemporalClient(ctx, say);
 
     const report = await reconcile({ dataSource, client });
     const runId = await recordReconciliationRun(dataSource, report, 'command');

@@ -61,6 +61,8 @@ export const VILLAGE_SIDE_ACTIONS: readonly ActionType[] = [
   'PAUSE',
   'RESUME',
   'RECORD_SUPPORT_OUTCOME',
+  // A caseworker asks; an approver of the policy's roles decides (src/workflows/approvals.ts).
+  'REQUEST_APPROVAL',
 ];
 
 /** What a school does: the village's work, and the school-side endings. */
@@ -69,8 +71,8 @@ export const SCHOOL_SIDE_ACTIONS: readonly ActionType[] = [...VILLAGE_SIDE_ACTIO
 const LEADING_GROUP: RolePermissions = {
   read: 'TOWN',
   report: false,
-  // The leader answers a transfer another town asks of this one (the coordinator too: every action).
-  actions: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE', 'ACCEPT_TRANSFER', 'DECLINE_TRANSFER'],
+  // The leader also answers a transfer another town asks of this one (the coordinator too: every action).
+  actions: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE', 'APPROVE_REQUEST', 'REJECT_REQUEST', 'ACCEPT_TRANSFER', 'DECLINE_TRANSFER'],
   fullIdentity: false,
   readAudit: true,
   children: 'READ',
@@ -97,7 +99,7 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
   VILLAGE_SECRETARY: { read: 'AREA', report: true, actions: VILLAGE_SIDE_ACTIONS, fullIdentity: true, readAudit: false, children: 'WRITE' },
   VILLAGE_CADRE: { read: 'AREA', report: true, actions: VILLAGE_SIDE_ACTIONS, fullIdentity: true, readAudit: false, children: 'WRITE' },
   // Delivers the criticism and the order to the guardians: needs their names, phones and the child's identity.
-  TOWN_OFFICE: { read: 'TOWN', report: false, actions: ['ISSUE_CORRECTION_ORDER', 'ADD_NOTE'], fullIdentity: true, readAudit: false, children: 'READ' },
+  TOWN_OFFICE: { read: 'TOWN', report: false, actions: ['ISSUE_CORRECTION_ORDER', 'ADD_NOTE', 'REQUEST_APPROVAL'], fullIdentity: true, readAudit: false, children: 'READ' },
   JUSTICE_OFFICE: {
     read: 'STAGES',
     stages: ['JUDICIAL_DOCUMENT', 'LEGAL_LIABILITY'],
@@ -119,6 +121,14 @@ export const PERMISSIONS: Record<Role, RolePermissions> = {
   // Gives people their accounts (src/accounts): needs no child's data to do so.
   TOWN_ADMIN: { read: 'NONE', report: false, actions: [], fullIdentity: false, readAudit: false, children: 'NONE' },
 };
+
+/**
+ * The roles that read the whole town (read scope TOWN: the leading group, the coordinator, the daily
+ * officer, the town office): the town-wide reports and the what-if forecast are theirs.
+ */
+export function mayReadWholeTown(role: Role): boolean {
+  return PERMISSIONS[role]?.read === 'TOWN';
+}
 
 /** Who administers the accounts of their own town (create, edit, deactivate, reset passwords: src/accounts). */
 export const ACCOUNT_ADMIN_ROLES: readonly Role[] = ['TOWN_ADMIN'];

@@ -52,6 +52,12 @@ export class AccountDto {
   @ApiPropertyOptional({ type: 'string', nullable: true, example: '五年级二班' })
   className!: string | null;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: '13800138000', description: '手机号（短信通知）/ mobile number (SMS notifications)' })
+  phone!: string | null;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'WangLi', description: '企业微信 userid（企业微信通知）/ WeCom userid (WeCom notifications)' })
+  wecomUserId!: string | null;
+
   @ApiProperty({ description: '在用；停用的账号不能登录 / active; a switched-off account cannot log in' })
   active!: boolean;
 
@@ -105,8 +111,25 @@ export class ListAccountsQueryDto {
   q?: string;
 }
 
-/** The place of an account, checked against the role by the service (ACCOUNT.PLACE_REQUIRED). */
+export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;
+export const WECOM_USER_ID_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
+
+/** The place of an account, checked against the role by the service (ACCOUNT.PLACE_REQUIRED); and where its notifications go. */
 class AccountPlaceDto {
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: '13800138000', pattern: MOBILE_PATTERN.source, description: '手机号：11 位大陆手机号，null 清除 / mainland mobile number (11 digits), null clears it' })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsString()
+  @Matches(MOBILE_PATTERN, { message: 'phone must be a mainland mobile number: 11 digits starting 13-19', ...zh('手机号须为 11 位大陆手机号（1 开头，第二位 3-9）') })
+  phone?: string | null;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'WangLi', pattern: WECOM_USER_ID_PATTERN.source, description: '企业微信 userid（通讯录中的账号），null 清除 / the WeCom userid (from the contacts), null clears it' })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsString()
+  @Matches(WECOM_USER_ID_PATTERN, { message: 'wecomUserId must be 1-64 letters, digits or . _ @ -', ...zh('企业微信 userid 只能用字母、数字和 . _ @ -，最多 64 个字符') })
+  wecomUserId?: string | null;
+
   @ApiPropertyOptional({ type: 'string', nullable: true, example: 'GAOPING', maxLength: 50, description: '责任区代码或中文名（村支书、村干部）/ area code or Chinese name (village roles)' })
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)

@@ -23,6 +23,7 @@ import { SessionStore } from '../api/auth/sessions';
 import { normaliseUsername } from '../api/auth/user-store';
 import { isUuid } from '../read-model/uuid';
 import { ROLE_LABELS, Role } from '../access/roles';
+import { maskPhone } from '../access/masking';
 import type { ResponsibilityDirectory } from '../responsibility/directory';
 import { ChainPost, chainPosts } from './chain-posts';
 import type { AccountDto, AccountListDto, CreateAccountRequestDto, ListAccountsQueryDto, UpdateAccountRequestDto } from './accounts.dtos';
@@ -85,7 +86,7 @@ export class AccountsService {
       .getRepository(UserEntity)
       .createQueryBuilder()
       .insert()
-      .values({ username, displayName: body.displayName.trim(), role: body.role, town: admin.town, ...place, passwordHash, mustChangePassword: true, demo })
+      .values({ username, displayName: body.displayName.trim(), role: body.role, town: admin.town, ...place, ...contactOf(body), passwordHash, mustChangePassword: true, demo })
       .orIgnore()
       .returning('id')
       .execute();
@@ -93,6 +94,8 @@ export class AccountsService {
     if (!id) throw new ApiError('ACCOUNT.USERNAME_TAKEN', { details: { field: 'username', username } });
     const row = await this.dataSource.getRepository(UserEntity).findOneOrFail({ where: { id } });
     const changes: AccountChanges = { username: [null, username], displayName: [null, row.displayName], role: [null, row.role], ...placeChanges(emptyPlace(), place) };
+    if (row.phone) changes.phone = [null, maskedPhone(row.phone)];
+    if (row.wecomUserId) changes.wecomUserId = [null, row.wecomUserId];
     return { account: present(row, this.postsOf(admin.town)), oneTimePassword: password, changes };
   }
 
@@ -110,10 +113,14 @@ export class AccountsService {
         className: body.className !== undefined ? body.className : row.className,
       };
       const place = placeFor(role, merged, town);
-      const next = { displayName: body.displayName?.trim() ?? row.displayName, role, active: body.active ?? row.active, ...place };
+      const contact = {
+        phone: body.phone !== undefined ? body.phone : row.phone,
+        wecomUserId: body.wecomUserId !== undefined ? body.wecomUserId : row.wecomUserId,
+      };
+      const next = { displayName: body.displayName?.trim() ?? row.displayName, role, active: body.active ?? row.active, ...place, ...contact };
       const changes: AccountChanges = {};
       for (const key of Object.keys(next) as Array<keyof typeof next>) {
-        if (row[key] !== next[key]) changes[key] = [row[key], next[key]];
+        if (row[key] !== next[key]) changes[key] = key === 'phone' ? [maskedPhone(row.phone), maskedPhone(next.phone)] : [row[key], next[key]];
       }
       let sessionsEnded = 0;
       if (Object.keys(changes).length > 0) {
@@ -156,6 +163,16 @@ export class AccountsService {
     const chains = this.chains?.chainsFor(townCode);
     return chains && chains.town === townCode ? chainPosts(chains, this.towns.get(townCode)) : [];
   }
+}
+
+/** Where notifications go, as given (absent: none). */
+function contactOf(body: { phone?: string | null; wecomUserId?: string | null }): { phone: string | null; wecomUserId: string | null } {
+  return { phone: body.phone ?? null, wecomUserId: body.wecomUserId ?? null };
+}
+
+/** A number in the audit log: 138****8000 (the audit is read by more people than the number is for). */
+function maskedPhone(phone: string | null): string | null {
+  return phone ? maskPhone(phone) : null;
 }
 
 function emptyPlace(): AccountPlace {
@@ -220,6 +237,8 @@ export function present(row: UserEntity, posts: Array<ChainPost & { username: st
     school: row.school,
     grade: row.grade,
     className: row.className,
+    phone: row.phone,
+    wecomUserId: row.wecomUserId,
     active: row.active,
     mustChangePassword: row.mustChangePassword,
     demo: row.demo,

@@ -66,10 +66,14 @@ import { DocumentsController } from './documents/documents.controller';
 import { DocumentsService } from './documents/documents.service';
 import { HealthController } from './health/health.controller';
 import { MeController } from './me/me.controller';
+import { ChannelPreferencesController } from '../notifications/channel-preferences.controller';
+import { ChannelPreferences, NOTIFICATION_CHANNEL_NAMES } from '../notifications/channel-preferences';
+import { IN_APP_CHANNEL } from '../notifications/channel';
 import { CaseResponsibilityController } from './responsibility/case-responsibility.controller';
 import { TaskQueries } from '../read-model/task-queries';
 import { CLOCK, Clock, LEDGER_LIMITS, TOWN, TOWNS } from './tokens';
 import { dashboardModuleParts } from '../dashboard';
+import { whatIfModuleParts } from '../what-if';
 import { accountsModuleParts } from '../accounts';
 import { sourcesModuleParts } from '../finding/sources';
 import { CrossCheckStarter, findingCheckModuleParts } from '../finding/check';
@@ -149,6 +153,7 @@ export class ApiModule {
     const { database, engine, towns } = options;
     // Rate limits count clients by the same address the audit log records (the same proxy trust).
     const dashboard = dashboardModuleParts(); // /api/dashboard/*, /api/reports/* (src/dashboard)
+    const whatIf = whatIfModuleParts(); // /api/what-if (src/what-if)
     const accounts = accountsModuleParts(options.responsibility); // /api/accounts (src/accounts)
     const sources = sourcesModuleParts(); // /api/sources/* (src/finding/sources)
     const finding = findingCheckModuleParts(options.crossCheck); // /api/finding (src/finding/check)
@@ -187,11 +192,13 @@ export class ApiModule {
         EducationAidController,
         DocumentsController,
         MeController,
+        ChannelPreferencesController,
         CaseResponsibilityController,
         ChildrenController,
         LedgerController,
         TownsController,
         ...dashboard.controllers,
+        ...whatIf.controllers,
         ...accounts.controllers,
         ...sources.controllers,
         ...finding.controllers,
@@ -207,6 +214,9 @@ export class ApiModule {
         { provide: CaseQueries, useFactory: (ds: DataSource) => new CaseQueries(ds), inject: [DataSource] },
         { provide: SupportQueries, useFactory: (ds: DataSource) => new SupportQueries(ds), inject: [DataSource] },
         { provide: TaskQueries, useFactory: (ds: DataSource) => new TaskQueries(ds), inject: [DataSource] },
+        // /api/me/channels: the channels the projection writes outbox rows for.
+        { provide: NOTIFICATION_CHANNEL_NAMES, useValue: options.responsibility?.channels ?? [IN_APP_CHANNEL] },
+        ChannelPreferences,
         DataSourceLifecycle,
         RootNotFoundFallback,
         CasePresenter,
@@ -227,6 +237,7 @@ export class ApiModule {
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         ...hardening.providers,
         ...dashboard.providers,
+        ...whatIf.providers,
         ...accounts.providers,
         ...sources.providers,
         ...finding.providers,

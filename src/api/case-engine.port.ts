@@ -5,6 +5,7 @@
  */
 import type { ActionResult, CaseAction, CaseFacts, CaseSnapshot, IssuedDocument, RefusalDetails } from '../workflows/messages';
 import { ACTION_NOT_ALLOWED, INVALID_ACTION } from '../workflows/messages';
+import type { RecordedCase } from '../what-if/recorded-case';
 
 export interface CaseEngine {
   /**
@@ -23,6 +24,12 @@ export interface CaseEngine {
    */
   recordDocument(caseId: string, document: IssuedDocument): Promise<ActionResult>;
   health(): Promise<{ ok: boolean; detail?: string }>;
+  /**
+   * The case's inputs as its workflow's history records them (start and accepted updates), read
+   * only: what-if replays them under a draft policy (src/what-if). Throws CaseNotFoundError or
+   * EngineUnavailableError.
+   */
+  recordedCase(caseId: string): Promise<RecordedCase>;
 }
 
 export interface ActOptions {

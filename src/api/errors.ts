@@ -144,6 +144,11 @@ export const ERRORS = {
     zh: '批准人的岗位无权批准延期（只有组长、副组长、统筹负责人可以批准）',
     en: 'The approver’s role may not approve extensions (only the leader, a deputy leader or the coordinator may)',
   },
+  'APPROVAL.ROLE_NOT_ALLOWED': {
+    status: 403,
+    zh: '您的岗位无权审批这项申请（政策规定的审批岗位见 details.approverRoles）',
+    en: 'Your role may not decide this request (the policy’s approver roles are in details.approverRoles)',
+  },
   'ACTION.OWNER_UNKNOWN': {
     status: 400,
     zh: '帮扶措施的负责人不是本镇的在职用户，请填写负责人的用户名',
@@ -160,6 +165,8 @@ export const ERRORS = {
     en: 'The assignee’s role cannot read this case',
   },
   'NOTIFICATION.NOT_FOUND': { status: 404, zh: '找不到该通知', en: 'No such notification' },
+  'CHANNEL.UNKNOWN': { status: 404, zh: '本系统没有这个通知渠道', en: 'This deployment has no such notification channel' },
+  'CHANNEL.NOT_OPTIONAL': { status: 400, zh: '站内通知不能关闭', en: 'The in-app inbox cannot be turned off' },
   'ENGINE.UNAVAILABLE': {
     status: 503,
     zh: '案件流程引擎暂时不可用，请稍后重试',
@@ -188,6 +195,7 @@ export const ERRORS = {
   'FINDING.CHILD_INCOMPLETE': { status: 422, zh: '该儿童信息不全，不能立案', en: 'The child’s details are incomplete; no case can be opened' },
   'FINDING.LEDGER_UNKNOWN': { status: 404, zh: '没有这个台账', en: 'No such ledger' },
   'FINDING.CHECK_UNAVAILABLE': { status: 503, zh: '比对任务暂时无法启动，请稍后重试', en: 'The cross-check cannot be started now; try again later' },
+  'POLICY.INVALID': { status: 400, zh: '政策文件有误，请按所列问题逐条修改', en: 'The policy file is not valid; fix each problem listed' },
   'DATABASE.UNAVAILABLE': { status: 503, zh: '数据库暂时不可用，请稍后重试', en: 'The database is unavailable; try again later' },
   'INTERNAL.ERROR': { status: 500, zh: '系统内部错误，请联系管理员', en: 'Internal error; contact the administrator' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -6,6 +6,7 @@
  * (`timelineJson`, also the timeline.json of the zip), so a copy can be checked against the record.
  */
 import { createHash } from 'node:crypto';
+import { APPROVAL_DECISION_LABELS, ApprovalDecision } from '../workflows/approvals';
 import type { Town } from '../read-model/town';
 import { CAUSE_LABELS, Cause, EVENT_LABELS, CaseEventType, STAGE_LABELS, Stage } from '../workflows/vocabulary';
 import type { DocumentRecord } from './document-store';
@@ -68,6 +69,15 @@ const DETAIL_LABELS: Record<string, string> = {
   measure: '措施',
   newSchool: '转入学校',
   note: '备注',
+  approvalId: '申请编号',
+  decision: '审批事项',
+  approverRoles: '审批岗位',
+  remindAt: '提醒时间',
+  requestedBy: '申请人',
+  requestReason: '申请理由',
+  comment: '审批意见',
+  clocksPaused: '期限暂停',
+  pausedForMs: '暂停时长（毫秒）',
 };
 
 /** Keys that repeat what the columns already say. */
@@ -83,6 +93,7 @@ function detailText(data: Record<string, unknown>): string {
     .map(([key, value]) => {
       const label = DETAIL_LABELS[key] ?? key;
       if (key === 'outcome' && (value === 'RETURNED' || value === 'NOT_RETURNED')) return `${label}：${value === 'RETURNED' ? '已返校' : '未返校'}`;
+      if (key === 'decision' && typeof value === 'string') return `${label}：${APPROVAL_DECISION_LABELS[value as ApprovalDecision]?.zh ?? value}`;
       const text = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? shanghaiTimestamp(new Date(value)) : typeof value === 'string' ? value : JSON.stringify(value);
       return `${label}：${text}`;
     })
@@ -103,6 +114,24 @@ export function timelineOf(events: EvidenceCase['events']): TimelineEntry[] {
     stageAfter: stageLabel(e.stageAfter),
     details: detailText(e.data),
   }));
+}
+
+/**
+ * The requests for approval in one line each, from the timeline: what was asked, by whom and when,
+ * and how it was decided (who, when, the comment); 无 when the case had none.
+ */
+function approvalRecord(events: EvidenceCase['events']): string {
+  const lines = events
+    .filter((e) => e.type === 'REQUEST_APPROVAL')
+    .map((asked) => {
+      const decided = events.find((e) => (e.type === 'APPROVE_REQUEST' || e.type === 'REJECT_REQUEST') && e.data.approvalId === asked.data.approvalId);
+      const what = APPROVAL_DECISION_LABELS[asked.data.decision as ApprovalDecision]?.zh ?? String(asked.data.decision);
+      const verdict = decided
+        ? `${decided.type === 'APPROVE_REQUEST' ? '批准' : '驳回'}：${decided.actor}，${shanghaiTimestamp(decided.occurredAt)}，意见：${decided.reason}`
+        : '待审批';
+      return `${what}（${asked.actor} ${shanghaiTimestamp(asked.occurredAt)} 提请，理由：${asked.reason}）→ ${verdict}`;
+    });
+  return lines.length ? lines.join('；') : '无';
 }
 
 export interface BuildEvidencePackInput {
@@ -135,6 +164,7 @@ export function buildEvidencePack(input: BuildEvidencePackInput): EvidencePack {
     { label: '立案', value: `${shanghaiTimestamp(detail.case.openedAt)}，${detail.case.openedBy}` },
     { label: '当前阶段', value: `${stageLabel(detail.case.stage)}${detail.case.open ? '' : '（已结案）'}` },
     { label: '办理步骤', value: `${timeline.length} 步（其中自动 ${timeline.filter((t) => t.automatic).length} 步）` },
+    { label: '审批记录', value: approvalRecord(detail.events) },
     {
       label: '所附文书',
       value: input.documents.length ? input.documents.map((d) => `${DOCUMENT_KIND_LABELS[d.kind].zh}（${d.number}）`).join('、') : '无',

@@ -3,3 +3,7 @@ export * from './in-app-channel';
 export * from './notification-kinds';
 export * from './outbox-dispatcher';
 export * from './outbox';
+export * from './aliyun-sms-channel';
+export * from './wecom-channel';
+export * from './fake-provider';
+export * from './channel-settings';

@@ -13,6 +13,10 @@ export const NOTIFICATION_KINDS = [
   'DEADLINE_MISSED',
   'ESCALATED_TO_SUPERVISOR',
   'ESCALATED_TO_LEADER',
+  'APPROVAL_REQUESTED',
+  'APPROVAL_REMINDER',
+  'APPROVAL_DECIDED',
+  'CASE_ACTED_BY_OTHER',
   'TRANSFER_REQUESTED',
   'TRANSFER_ACCEPTED',
   'TRANSFER_DECLINED',
@@ -26,6 +30,10 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, Label> = {
   DEADLINE_MISSED: { zh: '任务逾期', en: 'Overdue' },
   ESCALATED_TO_SUPERVISOR: { zh: '逾期督办（责任区督办人）', en: 'Overdue: escalated to the area supervisor' },
   ESCALATED_TO_LEADER: { zh: '逾期督办（领导小组组长）', en: 'Overdue: escalated to the leader' },
+  APPROVAL_REQUESTED: { zh: '待审批', en: 'Approval requested' },
+  APPROVAL_REMINDER: { zh: '审批提醒', en: 'Approval still pending' },
+  APPROVAL_DECIDED: { zh: '审批结果', en: 'Request decided' },
+  CASE_ACTED_BY_OTHER: { zh: '他人办理了您负责的案件', en: 'Someone else acted on your case' },
   TRANSFER_REQUESTED: { zh: '外镇移交待接收', en: 'A case transferred to your town' },
   TRANSFER_ACCEPTED: { zh: '移交已接收', en: 'Transfer accepted' },
   TRANSFER_DECLINED: { zh: '移交被拒绝', en: 'Transfer declined' },
@@ -82,4 +90,33 @@ export function chineseBeijingTime(iso: string): string {
 /** 2026-12-03 16:29: the town reads its own clock (UTC+8, no daylight saving). */
 export function beijingTime(iso: string): string {
   return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/**
+ * The words of an approval's notification: to the approvers (requested, reminder) what is asked and
+ * by whom; to the requester (decided) the verdict and the approver's comment. People's words (a
+ * reason, a comment) are the same in both languages; the child is never named.
+ */
+export function approvalNotificationText(
+  kind: 'APPROVAL_REQUESTED' | 'APPROVAL_REMINDER' | 'APPROVAL_DECIDED',
+  a: { caseId: string; stage: Stage; decision: Label; by: string; reason: string; verdict?: Label },
+): NotificationText {
+  const label = NOTIFICATION_KIND_LABELS[kind];
+  const stage = STAGE_LABELS[a.stage];
+  const title = { zh: `【${label.zh}】案件 ${caseRef(a.caseId)}「${a.decision.zh}」`, en: `[${label.en}] case ${caseRef(a.caseId)} (${a.decision.en})` };
+  if (kind === 'APPROVAL_DECIDED') {
+    return { title, body: { zh: `${a.by} ${a.verdict!.zh}：${a.reason}（当前环节「${stage.zh}」）。`, en: `${a.by}: ${a.verdict!.en.toLowerCase()}: ${a.reason} (stage: ${stage.en}).` } };
+  }
+  const waiting = kind === 'APPROVAL_REMINDER' ? { zh: '仍待审批；', en: 'still pending; ' } : { zh: '', en: '' };
+  return { title, body: { zh: `${waiting.zh}${a.by} 提请审批，理由：${a.reason}（当前环节「${stage.zh}」）。`, en: `${waiting.en}requested by ${a.by}: ${a.reason} (stage: ${stage.en}).` } };
+}
+
+/** The words of the alert to a case's responsible person: who did what on their case. */
+export function actedByOtherText(c: { caseId: string; stage: Stage; actor: string; what: Label }): NotificationText {
+  const label = NOTIFICATION_KIND_LABELS.CASE_ACTED_BY_OTHER;
+  const stage = STAGE_LABELS[c.stage];
+  return {
+    title: { zh: `【${label.zh}】案件 ${caseRef(c.caseId)}「${stage.zh}」`, en: `[${label.en}] case ${caseRef(c.caseId)} (${stage.en})` },
+    body: { zh: `${c.actor} 办理了「${c.what.zh}」。`, en: `${c.actor} recorded: ${c.what.en}.` },
+  };
 }

@@ -2,6 +2,7 @@
  * Reads of the read model: the case list (the ledger, 台账) with its filters, and one case with its
  * child and timeline. Plain class over a DataSource, so the API, the dashboard and tests share it.
  */
+import type { ApprovalView } from '../workflows/approvals';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { CaseScope, CaseScopeFacts } from '../access/permissions';
 import type { Stage } from '../workflows/vocabulary';
@@ -63,6 +64,14 @@ export interface CaseDetail {
   events: CaseEventEntity[];
   /** Support measures, in the order added. */
   supportMeasures: SupportMeasureEntity[];
+  /** Requests for approval, in the order made. */
+  approvals: ApprovalView[];
+}
+
+/** Times of a request as ISO instants (JSON gives them with the session's offset). */
+function isoTimes(a: ApprovalView): ApprovalView {
+  const at = (v: string | undefined | null) => (v ? new Date(v).toISOString() : undefined);
+  return { ...a, requestedAt: at(a.requestedAt)!, newDueAt: at(a.newDueAt), remindAt: at(a.remindAt), decidedAt: at(a.decidedAt), decidedBy: a.decidedBy ?? undefined, comment: a.comment ?? undefined };
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -119,8 +128,15 @@ export class CaseQueries {
       order: { seq: 'ASC' },
     });
     const supportMeasures = await this.dataSource.getRepository(SupportMeasureEntity).find({ where: { caseId }, order: { addedAt: 'ASC', id: 'ASC' } });
+    const approvals: ApprovalView[] = await this.dataSource.query(
+      `SELECT id, decision, status, reason, requested_by AS "requestedBy", to_json(requested_at) #>> '{}' AS "requestedAt", approver_roles AS "approverRoles",
+              to_json(new_due_at) #>> '{}' AS "newDueAt", to_json(remind_at) #>> '{}' AS "remindAt", decided_by AS "decidedBy",
+              to_json(decided_at) #>> '{}' AS "decidedAt", comment, updated_seq AS "updatedSeq"
+         FROM case_approvals WHERE case_id = $1 ORDER BY requested_at, id`,
+      [caseId],
+    );
     const { guardians = [], ...child } = found.child;
-    return { case: found, child: child as ChildEntity, guardians, events, supportMeasures };
+    return { case: found, child: child as ChildEntity, guardians, events, supportMeasures, approvals: approvals.map(isoTimes) };
   }
 
   /** Town, area, school, stage, the child's grade and class, open: what decides who may read and act on the case. */
@@ -147,6 +163,15 @@ export class CaseQueries {
       className: row.class_name,
       transferPendingTo: row.transfer_pending_to,
     };
+  }
+
+  /** A request for approval of the case (case_approvals): who may decide it and whether it still waits. */
+  async approvalOfCase(caseId: string, approvalId: string): Promise<{ approverRoles: string[]; status: string } | undefined> {
+    const rows: Array<{ approver_roles: string[]; status: string }> = await this.dataSource.query(
+      `SELECT approver_roles, status FROM case_approvals WHERE case_id = $1 AND id = $2`,
+      [caseId, approvalId],
+    );
+    return rows[0] && { approverRoles: rows[0].approver_roles, status: rows[0].status };
   }
 
   async exists(caseId: string): Promise<boolean> {

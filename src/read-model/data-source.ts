@@ -29,6 +29,8 @@ import { SourceImports1767000000000 } from './migrations/1767000000000-source-im
 import { WatchGroups1767000000001 } from './migrations/1767000000001-watch-groups';
 import { FindingCheck1767100000000 } from './migrations/1767100000000-finding-check';
 import { AuditLogPageIndexes1767400000000 } from './migrations/1767400000000-audit-log-page-indexes';
+import { NotificationChannels1768000000000 } from './migrations/1768000000000-notification-channels';
+import { CaseApprovals1768020000000 } from './migrations/1768020000000-case-approvals';
 import { CaseTransfers1768030000000 } from './migrations/1768030000000-case-transfers';
 
 /** In order; append new migrations here. */
@@ -57,6 +59,8 @@ export const READ_MODEL_MIGRATIONS = [
   WatchGroups1767000000001,
   FindingCheck1767100000000,
   AuditLogPageIndexes1767400000000,
+  NotificationChannels1768000000000,
+  CaseApprovals1768020000000,
   CaseTransfers1768030000000,
 ];
 

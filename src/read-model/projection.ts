@@ -12,6 +12,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseEvent, CaseSnapshot } from '../workflows/messages';
 import type { ResponsibilityDirectory } from '../responsibility/directory';
 import { TaskProjectionOutcome, writeTasksAndNotifications } from './task-projection';
+import { writeApprovalsAndAlerts } from './approval-projection';
 import { writeTransfers } from '../transfers/transfer-projection';
 import { insertNotifications } from '../notifications/outbox';
 
@@ -89,6 +90,8 @@ export async function writeProjection(manager: EntityManager, batch: ProjectionB
   const transferNotifications = await writeTransfers(manager, batch, { caseRowUpdated, insertedEventIds });
   if (directory && transferNotifications.length > 0) await insertNotifications(manager, transferNotifications, directory.channels);
   const tasks = directory ? await writeTasksAndNotifications(manager, batch, { caseRowUpdated, insertedEventIds }, directory) : undefined;
+  const approvalNotifications = await writeApprovalsAndAlerts(manager, batch, insertedEventIds, directory?.channels);
+  if (tasks) tasks.notifications += approvalNotifications;
   return { eventsInserted: insertedEventIds.size, caseRowUpdated, ...(tasks ? { tasks } : {}) };
 }
 

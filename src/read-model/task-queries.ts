@@ -3,7 +3,8 @@
  * town). Written by the projection (task-projection.ts); the API only marks notifications read.
  */
 import type { DataSource } from 'typeorm';
-import type { ChainStage } from '../workflows/vocabulary';
+import type { ChainStage, OpenStage } from '../workflows/vocabulary';
+import type { ApprovalDecision } from '../workflows/approvals';
 import type { NotificationKind } from '../notifications/notification-kinds';
 import type { FindingTaskKind } from '../finding/check/vocabulary';
 
@@ -29,9 +30,12 @@ export interface TaskRow {
  * (the API masks it per role) and the area.
  */
 export interface MyTaskRow extends Omit<TaskRow, 'caseId' | 'stage'> {
-  source: 'CASE' | 'FINDING';
+  source: 'CASE' | 'FINDING' | 'APPROVAL';
   caseId: string | null;
-  stage: ChainStage | null;
+  /** A case's stage (an approval's case may be in RETURNED, the follow-up); null for a finding task. */
+  stage: OpenStage | null;
+  /** A request for approval (source APPROVAL, id = the request's): what is to be decided. */
+  approvalDecision: ApprovalDecision | null;
   findingKind: FindingTaskKind | null;
   /** The finding item a verification task is about. */
   itemId: string | null;
@@ -106,40 +110,53 @@ export class TaskQueries {
     const params: unknown[] = [q.town, q.username, q.now];
     const cases = [`t.town = $1`, `t.holder = $2`, `t.status = 'OPEN'`];
     const findings = [`f.town = $1`, `f.holder = $2`, `f.status = 'OPEN'`];
+    // A pending request is the task of every active user of the town whose role may decide it.
+    const approvals = [`a.town = $1`, `a.status = 'PENDING'`, `EXISTS (SELECT 1 FROM users u WHERE u.town = $1 AND u.username = $2 AND u.active AND u.role = ANY(a.approver_roles))`];
+    const approvalDue = `COALESCE(a.remind_at, a.requested_at)`;
     const add = (value: unknown) => {
       params.push(value);
       return `$${params.length}`;
     };
     if (q.stage !== undefined) {
-      cases.push(`t.stage = ${add(q.stage)}`);
+      const p = add(q.stage);
+      cases.push(`t.stage = ${p}`);
+      approvals.push(`c.stage = ${p}`);
       findings.push('false'); // no stage: not a case's work
     }
     if (q.area !== undefined) {
       const p = add(q.area);
       cases.push(`c.area = ${p}`);
+      approvals.push(`c.area = ${p}`);
       findings.push(`i.area = ${p}`);
     }
     if (q.overdue !== undefined) {
       cases.push(q.overdue ? `(NOT t.paused AND t.due_at < $3)` : `NOT (NOT t.paused AND t.due_at < $3)`);
       findings.push(q.overdue ? `f.due_at < $3` : `f.due_at >= $3`);
+      approvals.push(q.overdue ? `${approvalDue} < $3` : `${approvalDue} >= $3`);
     }
     if (q.dueBefore !== undefined) {
       const p = add(q.dueBefore);
       cases.push(`t.due_at < ${p}`);
       findings.push(`f.due_at < ${p}`);
+      approvals.push(`${approvalDue} < ${p}`);
     }
     const n = params.length;
     // $3 (now) is cast: without the overdue filter its type is known only from the columns.
     const both = `
       SELECT 'CASE' AS source, ${taskColumns('$3::timestamptz')}, NULL AS "findingKind", NULL::uuid AS "itemId", NULL AS "titleZh", NULL AS "titleEn",
-             ch.name AS "childName", c.area
+             ch.name AS "childName", c.area, NULL AS "approvalDecision"
       FROM tasks t JOIN cases c ON c.id = t.case_id JOIN children ch ON ch.id = c.child_id
       WHERE ${cases.join(' AND ')}
       UNION ALL
       SELECT 'FINDING', f.id, NULL::uuid, NULL, f.role, f.link, f.holder, f.holder, NULL, f.due_at, false, (f.due_at < $3::timestamptz), f.kind, f.item_id, f.title_zh, f.title_en,
-             i.name, i.area
+             i.name, i.area, NULL
       FROM finding_tasks f LEFT JOIN finding_items i ON i.id = f.item_id
-      WHERE ${findings.join(' AND ')}`;
+      WHERE ${findings.join(' AND ')}
+      UNION ALL
+      SELECT 'APPROVAL', a.id, a.case_id, c.stage, (SELECT u.role FROM users u WHERE u.town = $1 AND u.username = $2), 'APPROVAL', $2, $2, NULL,
+             ${approvalDue}, false, (${approvalDue} < $3::timestamptz), NULL, NULL, NULL, NULL, ch.name, c.area, a.decision
+      FROM case_approvals a JOIN cases c ON c.id = a.case_id JOIN children ch ON ch.id = c.child_id
+      WHERE ${approvals.join(' AND ')}`;
     const [items, count] = await Promise.all([
       this.dataSource.query(`SELECT * FROM (${both}) mine ORDER BY overdue DESC, "dueAt", id LIMIT $${n + 1} OFFSET $${n + 2}`, [...params, q.pageSize, (q.page - 1) * q.pageSize]),
       this.dataSource.query(`SELECT count(*)::int AS n FROM (${both}) mine`, params),

@@ -1,11 +1,12 @@
 /**
  * Retention: what is worth keeping only for a while goes after a configured age; the audit log
  * stays (it is evidence; its page indexes, migration 1767400000000, keep its reads fast).
- * - delivered notifications' outbox rows (status SENT; the notification itself, the in-app inbox,
+ * - finished notifications' outbox rows (SENT, DELIVERED, UNDELIVERED, SKIPPED; the notification itself, the in-app inbox,
  *   stays): after BAOXUE_OUTBOX_RETENTION (default 30d). PENDING and FAILED rows stay: they are work;
  * - idempotency keys: after BAOXUE_IDEMPOTENCY_RETENTION (default 7d, never less than the keys'
  *   lifetime of 24 h, so no key that still answers a retry goes);
- * - the API rate limit's windows that ended an hour ago.
+ * - the API rate limit's windows that ended an hour ago;
+ * - the notification channels' daily counts of days before yesterday (China time): the cap reads today's only.
  * Runs in every worker process, hourly and once at start; deleting twice is harmless, so several
  * workers need no lock. Each round deletes in batches, so a first run on years of rows never holds
  * a long lock.
@@ -22,6 +23,7 @@ export interface RetentionResult {
   outboxRows: number;
   idempotencyKeys: number;
   rateLimitWindows: number;
+  dailyCounts: number;
 }
 
 /** Rows one DELETE removes at most (exported for the test that shows the batches). */
@@ -41,7 +43,7 @@ export async function pruneOnce(dataSource: DataSource, settings: RetentionSetti
   const outboxRows = await deleteInBatches(
     dataSource,
     `DELETE FROM notification_outbox WHERE id IN (
-       SELECT id FROM notification_outbox WHERE status = 'SENT' AND sent_at < now() - $1::float8 * interval '1 millisecond' LIMIT ${BATCH})`,
+       SELECT id FROM notification_outbox WHERE status IN ('SENT', 'DELIVERED', 'UNDELIVERED', 'SKIPPED') AND COALESCE(sent_at, created_at) < now() - $1::float8 * interval '1 millisecond' LIMIT ${BATCH})`,
     [settings.outboxMs],
   );
   const idempotencyKeys = await deleteInBatches(
@@ -51,7 +53,8 @@ export async function pruneOnce(dataSource: DataSource, settings: RetentionSetti
     [settings.idempotencyMs],
   );
   const rateLimitWindows = await pruneRateLimitWindows(dataSource);
-  return { outboxRows, idempotencyKeys, rateLimitWindows };
+  const [, dailyCounts] = (await dataSource.query(`DELETE FROM notification_daily_counts WHERE day < (now() AT TIME ZONE 'Asia/Shanghai')::date - 1`)) as [unknown, number];
+  return { outboxRows, idempotencyKeys, rateLimitWindows, dailyCounts };
 }
 
 export class RetentionJob {

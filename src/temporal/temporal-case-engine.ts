@@ -27,6 +27,9 @@ import { AREA_KEY, NEXT_DEADLINE_KEY, PAUSED_KEY, SCHOOL_KEY, STAGE_KEY } from '
 import { parseDuration } from '../workflows/policy';
 import { holidayCalendar } from '../policy/holiday-calendar';
 import { DEFAULT_TIMEOUTS } from '../config';
+import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow';
+import { RecordedCase, recordedCase } from '../what-if/recorded-case';
+import { runHistories } from './case-histories';
 
 /**
  * The CaseEngine port on Temporal: a case is the workflow `case-<id>`, an action is its `act`
@@ -113,6 +116,17 @@ export class TemporalCaseEngine implements CaseEngine {
         throw await this.whyNotRunning(caseId, err);
       }
       throw new EngineUnavailableError('the case engine did not answer', { cause: err });
+    }
+  }
+
+  async recordedCase(caseId: string): Promise<RecordedCase> {
+    const converter = this.client.options.loadedDataConverter;
+    try {
+      const runs = await this.call(() => runHistories(this.client, caseId));
+      return await recordedCase(caseId, runs, (payload) => decodeOptionalSinglePayload(converter, payload) as never);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new CaseNotFoundError(caseId);
+      throw new EngineUnavailableError('could not read the case workflow\'s history', { cause: err });
     }
   }
 

@@ -9,6 +9,7 @@
 import { ActionOf, ActionResult, CaseAction, CaseEvent, CaseFacts, CaseSnapshot, IssuedDocument, PendingTransfer, SupportHold, SupportMeasureView, ACTION_NOT_ALLOWED, INVALID_ACTION } from './messages';
 import { ChainStagePolicy, Duration, Policy, dayCountOf, isDuration, parseDuration } from './policy';
 import { WorkingDayCalendar, addWorkingDays, wholeDays } from './working-days';
+import { APPROVAL_DECISIONS, APPROVAL_DECISION_LABELS, ApprovalDecision, ApprovalPolicy, ApprovalState, approvalView, pendingApprovals, ruleOf } from './approvals';
 import {
   ActionType,
   CASE_OPENED,
@@ -57,6 +58,14 @@ export interface CaseState {
   hold?: { since: number; to: ChainStage; measureIds: string[] };
   /** Ids of the documents whose issue the timeline records (optional: absent until the first). */
   documentIds?: string[];
+  /** The policy's approvals section, kept from the opening (absent: no decision waits for approval). */
+  approvalPolicy?: ApprovalPolicy;
+  /** Requests for approval, in the order made. */
+  approvals?: ApprovalState[];
+  /** The entry into the judicial stage is approved (JUDICIAL): the correction window's end moves the case on. */
+  judicialApproved?: boolean;
+  /** The correction window ended without that approval: the case waits for it. */
+  awaitingApproval?: boolean;
   /** A transfer to another town waiting for its answer (optional: absent in state from before transfers). */
   transfer?: PendingTransfer;
 }
@@ -74,17 +83,19 @@ export interface Transition {
   events: CaseEvent[];
 }
 
-export type TimerKind = 'ACTION_REMINDER' | 'WINDOW_REMINDER' | 'ACTION_DUE' | 'WINDOW_END' | 'SUPERVISOR' | 'LEADER' | 'SUPPORT_DUE';
+export type TimerKind = 'ACTION_REMINDER' | 'WINDOW_REMINDER' | 'ACTION_DUE' | 'WINDOW_END' | 'SUPERVISOR' | 'LEADER' | 'SUPPORT_DUE' | 'APPROVAL_DUE';
 
 export interface Timer {
   kind: TimerKind;
   at: number;
   /** SUPPORT_DUE: the measure whose due date passed. */
   measureId?: string;
+  /** APPROVAL_DUE: the request still pending. */
+  approvalId?: string;
 }
 
 /** Ties at the same instant resolve in this order: a window that ends moves the case before people are chased. */
-const TIMER_ORDER: TimerKind[] = ['ACTION_REMINDER', 'WINDOW_REMINDER', 'ACTION_DUE', 'WINDOW_END', 'SUPERVISOR', 'LEADER', 'SUPPORT_DUE'];
+const TIMER_ORDER: TimerKind[] = ['ACTION_REMINDER', 'WINDOW_REMINDER', 'ACTION_DUE', 'WINDOW_END', 'SUPERVISOR', 'LEADER', 'SUPPORT_DUE', 'APPROVAL_DUE'];
 
 /** Refusal of an action, before anything is written. */
 export interface Refusal {
@@ -118,6 +129,7 @@ function iso(ms: number): string {
 export function openCase(facts: CaseFacts, policy: Policy, now: number, calendar?: WorkingDayCalendar): Transition {
   const state: CaseState = {
     ...(calendar ? { calendar } : {}),
+    ...(policy.approvals ? { approvalPolicy: policy.approvals } : {}),
     facts,
     policyVersion: policy.version,
     stage: 'HOME_VISIT',
@@ -196,7 +208,13 @@ function skipRemindersThatWouldComeTooEarly(state: CaseState, policy: Policy, no
 // ---------------------------------------------------------------------------------------------
 // What a stage allows
 
-export function allowedActions(state: CaseState): ActionType[] {
+export function allowedActions(state: CaseState, { approved = false }: { approved?: boolean } = {}): ActionType[] {
+  const allowed = actionsWithoutApprovals(state);
+  return approved || !state.approvalPolicy ? allowed : withApprovals(state, allowed);
+}
+
+/** The actions as they are without approvals (and as an approved decision takes them). */
+function actionsWithoutApprovals(state: CaseState): ActionType[] {
   if (isEnding(state.stage)) return [];
   const stage = state.stage;
   const support: ActionType[] = pendingMeasures(state).length > 0 ? ['RECORD_SUPPORT_OUTCOME'] : [];
@@ -256,9 +274,9 @@ function currentDeadline(state: CaseState): 'actionDueAt' | 'windowEndsAt' | und
   return undefined;
 }
 
-/** Validates an action against the current state; `undefined` means it may proceed. */
-export function checkAction(state: CaseState, action: CaseAction, now: number): Refusal | undefined {
-  const allowed = allowedActions(state);
+/** Validates an action against the current state; `undefined` means it may proceed. `approved`: the effect of an approved request. */
+export function checkAction(state: CaseState, action: CaseAction, now: number, { approved = false }: { approved?: boolean } = {}): Refusal | undefined {
+  const allowed = allowedActions(state, { approved });
   if (!allowed.includes(action.type)) {
     const label = EVENT_LABELS[action.type]?.zh ?? action.type;
     const where = isEnding(state.stage)
@@ -278,7 +296,12 @@ export function checkAction(state: CaseState, action: CaseAction, now: number): 
     if (newDue <= state[target]!) {
       return invalid(`新期限必须晚于原期限 ${iso(state[target]!)}`, `newDueAt must be later than the current due date ${iso(state[target]!)}`);
     }
+    if (!approved) {
+      const beyond = extensionBeyondLimit(state, newDue - state[target]!);
+      if (beyond) return beyond;
+    }
   }
+  if (action.type === 'REQUEST_APPROVAL' || action.type === 'APPROVE_REQUEST' || action.type === 'REJECT_REQUEST') return checkApprovalAction(state, action, now);
   if (action.type === 'ADD_SUPPORT' && action.dueAt !== undefined) {
     const due = Date.parse(action.dueAt);
     if (Number.isNaN(due)) return invalid('帮扶期限不是有效时间', 'dueAt is not a valid date-time');
@@ -333,7 +356,12 @@ export interface ActionOptions {
 }
 
 export function applyAction(prev: CaseState, action: CaseAction, policy: Policy, now: number, options: ActionOptions = {}): Transition {
-  const refusal = checkAction(prev, action, now);
+  return applyActionAs(prev, action, policy, now, options, false);
+}
+
+/** `approved`: the action is the effect of an approved request (approvals do not gate it again). */
+function applyActionAs(prev: CaseState, action: CaseAction, policy: Policy, now: number, options: ActionOptions, approved: boolean): Transition {
+  const refusal = checkAction(prev, action, now, { approved });
   if (refusal) throw new Error(refusal.en); // the workflow's validator refuses first; this guards misuse
   const state = clone(prev);
   const events: CaseEvent[] = [];
@@ -393,12 +421,7 @@ export function applyAction(prev: CaseState, action: CaseAction, policy: Policy,
       record();
       break;
     case 'RESUME': {
-      // The clocks stood still while paused: every deadline moves by the paused time.
-      const pausedFor = now - state.pausedAt!;
-      if (state.actionDueAt !== undefined) state.actionDueAt += pausedFor;
-      if (state.windowEndsAt !== undefined) state.windowEndsAt += pausedFor;
-      state.paused = false;
-      state.pausedAt = undefined;
+      const pausedFor = startClocks(state, now);
       emit(state, events, now, { type, actor, reason, stageBefore, data: { ...data, pausedForMs: pausedFor } });
       break;
     }
@@ -463,6 +486,10 @@ export function applyAction(prev: CaseState, action: CaseAction, policy: Policy,
       releaseHoldIfAidDecided(state, events, policy, now);
       break;
     }
+    case 'REQUEST_APPROVAL':
+    case 'APPROVE_REQUEST':
+    case 'REJECT_REQUEST':
+      return applyApprovalAction(state, action, policy, now, options);
     case 'REQUEST_TRANSFER':
       state.transfer = {
         fromTown: state.facts.town,
@@ -588,6 +615,16 @@ function releaseHoldIfAidDecided(state: CaseState, events: CaseEvent[], policy: 
   });
 }
 
+/** The clocks stood still while paused: every deadline moves by the paused time (RESUME, a decided request that paused them). */
+function startClocks(state: CaseState, now: number): number {
+  const pausedFor = now - state.pausedAt!;
+  if (state.actionDueAt !== undefined) state.actionDueAt += pausedFor;
+  if (state.windowEndsAt !== undefined) state.windowEndsAt += pausedFor;
+  state.paused = false;
+  state.pausedAt = undefined;
+  return pausedFor;
+}
+
 function completeRequiredAction(state: CaseState, sp: ChainStagePolicy, policy: Policy, now: number): void {
   state.requiredActionDone = true;
   state.actionDueAt = undefined;
@@ -604,14 +641,207 @@ function reasonOf(action: CaseAction): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Approvals (审批): the rules are in approvals.ts; here, what a request, an approval and a
+// rejection do to the case. Only under a policy with an `approvals` section (state.approvalPolicy).
+
+/** The direct actions an approval replaces are gone; requests and decisions join in. */
+function withApprovals(state: CaseState, allowed: ActionType[]): ActionType[] {
+  const rules = state.approvalPolicy!;
+  const gated = new Set<ActionType>();
+  if (ruleOf(rules, 'CLOSURE')) gated.add('APPROVE_CLOSURE');
+  if (ruleOf(rules, 'EXEMPTION')) gated.add('EXEMPT');
+  // Without a limit every extension needs approval; with one, checkAction refuses only those beyond it.
+  if (ruleOf(rules, 'EXTENSION') && rules.extensionLimit === undefined) gated.add('EXTEND_DEADLINE');
+  const result = allowed.filter((a) => !gated.has(a));
+  if (requestableDecisions(state).length > 0) result.push('REQUEST_APPROVAL');
+  if (pendingApprovals(state.approvals).length > 0) result.push('APPROVE_REQUEST', 'REJECT_REQUEST');
+  return result;
+}
+
+/** The decisions a caseworker may ask for now: those the policy gates, where the case stands for them, not already pending. */
+function requestableDecisions(state: CaseState): ApprovalDecision[] {
+  if (!state.approvalPolicy || isEnding(state.stage)) return [];
+  const pending = new Set(pendingApprovals(state.approvals).map((a) => a.decision));
+  return APPROVAL_DECISIONS.filter((d) => ruleOf(state.approvalPolicy, d) !== undefined && !pending.has(d) && decisionFits(state, d));
+}
+
+/** Whether the case stands where the decision can be taken (paused clocks aside: a request may have stopped them). */
+function decisionFits(state: CaseState, decision: ApprovalDecision): boolean {
+  switch (decision) {
+    case 'CLOSURE':
+      return (state.stage === 'RETURNED' && state.followUpCompleted) || (state.stage === 'LEGAL_LIABILITY' && state.legalOutcomeRecorded);
+    case 'JUDICIAL':
+      return state.stage === 'CORRECTION_DEADLINE' && !state.judicialApproved;
+    case 'EXTENSION':
+      return currentDeadline(state) !== undefined;
+    case 'EXEMPTION':
+      return true;
+  }
+}
+
+/** An extension the approvals section gates: beyond its limit (or every one without a limit). */
+function extensionBeyondLimit(state: CaseState, byMs: number): Refusal | undefined {
+  const rules = state.approvalPolicy;
+  if (!ruleOf(rules, 'EXTENSION')) return undefined;
+  const limit = rules!.extensionLimit;
+  if (limit !== undefined && byMs <= parseDuration(limit)) return undefined;
+  return {
+    type: ACTION_NOT_ALLOWED,
+    zh: `延期超过政策上限（${limit ?? '0d'}），须先提请审批（REQUEST_APPROVAL，事项 EXTENSION）`,
+    en: `An extension beyond the policy limit (${limit ?? '0d'}) needs approval first: REQUEST_APPROVAL with decision EXTENSION`,
+  };
+}
+
+function checkApprovalAction(state: CaseState, action: ActionOf<'REQUEST_APPROVAL' | 'APPROVE_REQUEST' | 'REJECT_REQUEST'>, now: number): Refusal | undefined {
+  if (action.type === 'REQUEST_APPROVAL') {
+    const open = requestableDecisions(state);
+    if (!open.includes(action.decision)) {
+      const label = APPROVAL_DECISION_LABELS[action.decision]?.zh ?? action.decision;
+      const list = open.map((d) => `${d}（${APPROVAL_DECISION_LABELS[d].zh}）`).join('、') || '无 / none';
+      return invalid(`现在不能提请「${label}」的审批（已有待审批的申请，或案件不在此环节）；可提请：${list}`, `${action.decision} cannot be requested now (one is pending, or the case is not where it applies); requestable: ${open.join(', ') || 'none'}`);
+    }
+    if (action.decision === 'EXTENSION') {
+      if (action.newDueAt === undefined) return invalid('超限延期须写明新期限', 'an EXTENSION request needs newDueAt');
+      const target = currentDeadline(state)!;
+      const newDue = Date.parse(action.newDueAt);
+      if (Number.isNaN(newDue)) return invalid('新期限不是有效时间', 'newDueAt is not a valid date-time');
+      if (newDue <= now) return invalid('新期限必须晚于现在', 'newDueAt must be in the future');
+      if (newDue <= state[target]!) return invalid(`新期限必须晚于原期限 ${iso(state[target]!)}`, `newDueAt must be later than the current due date ${iso(state[target]!)}`);
+    } else if (action.newDueAt !== undefined) {
+      return invalid('只有超限延期的申请写新期限', 'only an EXTENSION request takes newDueAt');
+    }
+    return undefined;
+  }
+  const pending = pendingApprovals(state.approvals);
+  const request = pending.find((a) => a.id === action.approvalId);
+  if (!request) {
+    const list = pending.map((a) => a.id).join(', ') || '无 / none';
+    return invalid(`没有待审批的申请 ${action.approvalId}；待审批的：${list}`, `no pending request ${action.approvalId}; pending: ${list}`);
+  }
+  if (action.type === 'REJECT_REQUEST') return undefined;
+  // The approved effect must be possible as the case stands once the request's paused clocks run again.
+  const after = clone(state);
+  resumeClocksOf(after, after.approvals!.find((a) => a.id === request.id)!, now);
+  if (!decisionFits(after, request.decision)) {
+    return invalid(`案件已不在可「${APPROVAL_DECISION_LABELS[request.decision].zh}」的环节，请驳回此申请`, `The case is no longer where ${request.decision} applies: reject the request`);
+  }
+  const effect = effectOf(request, action.actor, action.comment);
+  const refusal = effect && checkAction(after, effect, now, { approved: true });
+  return refusal ? { ...refusal, zh: `批准后无法执行：${refusal.zh}`, en: `Cannot carry out the approved decision: ${refusal.en}` } : undefined;
+}
+
+/** What an approval does, as the action it stands for (JUDICIAL is no action: the correction window's end moves the case). */
+function effectOf(request: ApprovalState, approver: string, comment: string): CaseAction | undefined {
+  switch (request.decision) {
+    case 'CLOSURE':
+      return { type: 'APPROVE_CLOSURE', actor: approver, note: comment };
+    case 'EXEMPTION':
+      return { type: 'EXEMPT', actor: approver, reason: request.reason, note: comment };
+    case 'EXTENSION':
+      return { type: 'EXTEND_DEADLINE', actor: request.requestedBy, newDueAt: request.newDueAt!, reason: request.reason, approver };
+    case 'JUDICIAL':
+      return undefined;
+  }
+}
+
+/** A decision on a request that stopped the clocks starts them again, every deadline moved by the time stopped. */
+function resumeClocksOf(state: CaseState, request: ApprovalState, now: number): number | undefined {
+  if (!request.pausedClocks || !state.paused || state.pausedAt === undefined) return undefined;
+  return startClocks(state, now);
+}
+
+function applyApprovalAction(
+  state: CaseState,
+  action: ActionOf<'REQUEST_APPROVAL' | 'APPROVE_REQUEST' | 'REJECT_REQUEST'>,
+  policy: Policy,
+  now: number,
+  options: ActionOptions,
+): Transition {
+  const events: CaseEvent[] = [];
+  const stageBefore = state.stage;
+  if (action.type === 'REQUEST_APPROVAL') {
+    const rules = state.approvalPolicy!;
+    const rule = ruleOf(rules, action.decision)!;
+    const id = `${state.facts.caseId}:${state.lastSeq + 1}`; // the id of the event recorded below
+    const request: ApprovalState = {
+      id,
+      decision: action.decision,
+      status: 'PENDING',
+      reason: action.reason,
+      requestedBy: action.actor,
+      requestedAt: now,
+      approverRoles: [...rule.approverRoles],
+      reminded: false,
+      pausedClocks: false,
+      updatedSeq: state.lastSeq + 1,
+    };
+    if (action.newDueAt !== undefined) request.newDueAt = new Date(Date.parse(action.newDueAt)).toISOString();
+    if (rules.remindAfter !== undefined) request.remindAt = now + parseDuration(rules.remindAfter);
+    if (rule.pausesClocks && !state.paused) {
+      state.paused = true;
+      state.pausedAt = now;
+      request.pausedClocks = true;
+    }
+    (state.approvals ??= []).push(request);
+    emit(state, events, now, {
+      type: 'REQUEST_APPROVAL',
+      actor: action.actor,
+      reason: action.reason,
+      stageBefore,
+      data: stripUndefined({ approvalId: id, decision: action.decision, approverRoles: request.approverRoles, newDueAt: request.newDueAt, remindAt: request.remindAt === undefined ? undefined : iso(request.remindAt), clocksPaused: request.pausedClocks, note: action.note }),
+    });
+    return { state, events };
+  }
+  const request = state.approvals!.find((a) => a.id === action.approvalId)!;
+  const pausedForMs = resumeClocksOf(state, request, now);
+  Object.assign(request, { status: action.type === 'APPROVE_REQUEST' ? 'APPROVED' : 'REJECTED', decidedBy: action.actor, decidedAt: now, comment: action.comment, updatedSeq: state.lastSeq + 1 });
+  emit(state, events, now, {
+    type: action.type,
+    actor: action.actor,
+    reason: action.comment,
+    stageBefore,
+    data: stripUndefined({ approvalId: request.id, decision: request.decision, requestedBy: request.requestedBy, requestReason: request.reason, comment: action.comment, pausedForMs }),
+  });
+  if (action.type === 'REJECT_REQUEST') return { state, events };
+  const effect = effectOf(request, action.actor, action.comment);
+  if (effect) {
+    const done = applyActionAs(state, effect, policy, now, options, true);
+    for (const e of done.events) e.data = { ...e.data, approvalId: request.id };
+    return { state: done.state, events: [...events, ...done.events] };
+  }
+  // JUDICIAL: approved; if the correction window has already ended, the case moves on now.
+  state.judicialApproved = true;
+  if (state.awaitingApproval) {
+    state.awaitingApproval = false;
+    const moved = fireTimer(state, { kind: 'WINDOW_END', at: now }, policy, now);
+    return { state: moved.state, events: [...events, ...moved.events] };
+  }
+  return { state, events };
+}
+
+/** A pending request's one reminder to its approvers. */
+function approvalReminderTimers(state: CaseState): Timer[] {
+  return pendingApprovals(state.approvals)
+    .filter((a) => a.remindAt !== undefined && !a.reminded)
+    .map((a) => ({ kind: 'APPROVAL_DUE' as const, at: a.remindAt!, approvalId: a.id }));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Timers
 
 /**
  * The next timer to fire, or undefined when the case waits only for people (paused, or ended).
  * `supportReminders: false` leaves out the measures' due dates (the workflow's patch guard).
  */
-export function nextTimer(state: CaseState, policy: Policy, { supportReminders = true }: { supportReminders?: boolean } = {}): Timer | undefined {
-  if (state.paused || isEnding(state.stage)) return undefined;
+export function nextTimer(
+  state: CaseState,
+  policy: Policy,
+  { supportReminders = true, approvalReminders = true }: { supportReminders?: boolean; approvalReminders?: boolean } = {},
+): Timer | undefined {
+  if (isEnding(state.stage)) return undefined;
+  // A pending request reminds its approvers even while the clocks stand still (a request may stop them).
+  const approvalTimers: Timer[] = approvalReminders ? approvalReminderTimers(state) : [];
+  if (state.paused) return approvalTimers.sort((a, b) => a.at - b.at)[0];
   const before = parseDuration(policy.escalation.reminderBefore);
   const timers: Timer[] = [];
   const due = state.actionDueAt;
@@ -631,6 +861,7 @@ export function nextTimer(state: CaseState, policy: Policy, { supportReminders =
       if (m.dueAt !== undefined && !m.reminded) timers.push({ kind: 'SUPPORT_DUE', at: m.dueAt, measureId: m.id });
     }
   }
+  timers.push(...approvalTimers);
   timers.sort((a, b) => a.at - b.at || TIMER_ORDER.indexOf(a.kind) - TIMER_ORDER.indexOf(b.kind));
   return timers[0];
 }
@@ -698,6 +929,19 @@ export function fireTimer(prev: CaseState, timer: Timer, policy: Policy, now: nu
       });
       break;
     }
+    case 'APPROVAL_DUE': {
+      const a = state.approvals!.find((x) => x.id === timer.approvalId)!;
+      a.reminded = true;
+      const label = APPROVAL_DECISION_LABELS[a.decision];
+      auto('REMINDER_SENT', `提醒审批：「${label.zh}」的申请自 ${iso(a.requestedAt)} 起待审批 / Reminder: the request for ${label.en} has waited for approval since ${iso(a.requestedAt)}`, {
+        deadline: 'approvalRemindAt',
+        approvalId: a.id,
+        decision: a.decision,
+        approverRoles: a.approverRoles,
+        dueAt: iso(a.remindAt!),
+      });
+      break;
+    }
     case 'WINDOW_END':
       if (stage === 'RETURNED') {
         state.followUpCompleted = true;
@@ -706,6 +950,15 @@ export function fireTimer(prev: CaseState, timer: Timer, policy: Policy, now: nu
           enterStage(state, 'CLOSED', policy, now);
           auto('APPROVE_CLOSURE', '跟踪期满，按政策自动销号 / Closed automatically after follow-up, as the policy says', {});
         }
+      } else if (sp?.onWindowEnd && awaitsApproval(state, sp.onWindowEnd)) {
+        state.windowEndsAt = undefined; // the window has ended; the case now waits for the approver, not a clock
+        state.awaitingApproval = true;
+        const label = STAGE_LABELS[sp.onWindowEnd];
+        auto('AWAITING_APPROVAL', `「${STAGE_LABELS[stage].zh}」期限已届满；进入「${label.zh}」须经审批，待批准后继续 / The ${STAGE_LABELS[stage].en} window ended; entering ${label.en} needs approval: the case waits for it`, {
+          from: stage,
+          to: sp.onWindowEnd,
+          decision: 'JUDICIAL',
+        });
       } else if (sp?.onWindowEnd && holdsForSupport(state, policy, sp.onWindowEnd)) {
         const aid = pendingAid(state);
         state.windowEndsAt = undefined; // the window has ended; the case now waits for the aid, not a clock
@@ -727,6 +980,11 @@ export function fireTimer(prev: CaseState, timer: Timer, policy: Policy, now: nu
       break;
   }
   return { state, events };
+}
+
+/** The judicial stage is entered only once approved, when the policy says so (JUDICIAL). */
+function awaitsApproval(state: CaseState, to: ChainStage): boolean {
+  return to === 'JUDICIAL_DOCUMENT' && ruleOf(state.approvalPolicy, 'JUDICIAL') !== undefined && !state.judicialApproved;
 }
 
 /** The support-before-sanction gate: a poverty case with pending education aid does not enter JUDICIAL_DOCUMENT. */
@@ -800,6 +1058,7 @@ export function toSnapshot(state: CaseState): CaseSnapshot {
       stripUndefined({ ...m, dueAt: opt(dueAt), addedAt: iso(addedAt), decidedAt: opt(decidedAt) }) as unknown as SupportMeasureView,
     ),
     heldForSupport: state.hold ? holdView(state, state.hold) : undefined,
+    ...(state.approvalPolicy ? { approvals: (state.approvals ?? []).map(approvalView), requestableApprovals: requestableDecisions(state) } : {}),
     transferPending: state.transfer,
   };
 }

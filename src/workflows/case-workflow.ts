@@ -38,6 +38,7 @@ import {
 import { CaseState, allowedActions, applyAction, checkAction, fireTimer, isClosed, nextTimer, openCase, recordDocument, toSnapshot } from './case-machine';
 import { caseSearchAttributes, changedSearchAttributes, pausedSearchAttributeChange } from './case-search-attributes';
 import {
+  approvalRemindersPatched,
   dueTimersTogetherPatched,
   extensionMovesWindowPatched,
   oneTaskStepPatched,
@@ -284,10 +285,26 @@ class KeptTimer {
   }
 }
 
-/** The next timer; a support measure's due date only where the v3 patch is taken (see the patch note in the loop). */
+/**
+ * The next timer; a support measure's due date only where the v3 patch is taken (see the patch note
+ * in the loop), an approval's reminder only where the v7 patch is.
+ */
 function upcomingTimer(state: CaseState, policy: Policy) {
-  const timer = nextTimer(state, policy);
-  return timer?.kind === 'SUPPORT_DUE' && !supportMeasureRemindersPatched() ? nextTimer(state, policy, { supportReminders: false }) : timer;
+  const options: { supportReminders?: boolean; approvalReminders?: boolean } = {};
+  let timer = nextTimer(state, policy);
+  if (timer?.kind === 'SUPPORT_DUE' && !supportMeasureRemindersPatched()) {
+    options.supportReminders = false;
+    timer = nextTimer(state, policy, options);
+  }
+  // PATCH baoxue-approvals (v7): a request for approval (REQUEST_APPROVAL, under a policy with an
+  // `approvals` section) that stays pending past approvals.remindAfter reminds its approvers once
+  // (REMINDER_SENT, data.deadline = approvalRemindAt): a new timer. A history from before v7 cannot
+  // hold a request (the action did not exist), so like v3 the guard only says so in the history:
+  // its marker is written the first time a reminder is the next timer. The other approval rules
+  // (what a request allows, the judicial stage waiting for approval) follow the policy in the case's
+  // own input and issue no new command. Deprecate once no case opened before v7 is open (see v2).
+  if (timer?.kind === 'APPROVAL_DUE' && !approvalRemindersPatched()) timer = nextTimer(state, policy, { ...options, approvalReminders: false });
+  return timer;
 }
 
 /** A document is recorded in any open stage, paused or not; an ended case's timeline is closed. */

@@ -17,6 +17,7 @@ import type {
   VisitOutcome,
 } from './vocabulary';
 import type { WorkingDayCalendar } from './working-days';
+import type { ApprovalDecision, ApprovalView } from './approvals';
 
 export const TASK_QUEUE = 'baoxue-cases';
 
@@ -68,6 +69,9 @@ export type CaseAction =
   | (ActionBase & { type: 'COMPLETE'; reason: string })
   | (ActionBase & { type: 'CANCEL'; reason: string })
   | (ActionBase & { type: 'RECORD_SUPPORT_OUTCOME'; measureId: string; outcome: FinalSupportOutcome })
+  | (ActionBase & { type: 'REQUEST_APPROVAL'; decision: ApprovalDecision; reason: string; newDueAt?: string })
+  | (ActionBase & { type: 'APPROVE_REQUEST'; approvalId: string; comment: string })
+  | (ActionBase & { type: 'REJECT_REQUEST'; approvalId: string; comment: string })
   | (ActionBase & { type: 'REQUEST_TRANSFER'; toTown: string; reason: string })
   | (ActionBase & TransferAcceptance & { type: 'ACCEPT_TRANSFER' })
   | (ActionBase & { type: 'DECLINE_TRANSFER'; reason: string });
@@ -175,6 +179,10 @@ export interface CaseSnapshot extends CaseFacts {
   supportMeasures?: SupportMeasureView[];
   /** Set while the support-before-sanction gate holds the case. */
   heldForSupport?: SupportHold;
+  /** Requests for approval, in the order made (only under a policy with an `approvals` section). */
+  approvals?: ApprovalView[];
+  /** The decisions that may be requested now. */
+  requestableApprovals?: ApprovalDecision[];
   /** Set while a transfer to another town waits for that town's answer (TRANSFER_PENDING). */
   transferPending?: PendingTransfer;
 }

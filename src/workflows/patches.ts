@@ -57,6 +57,13 @@ export function quietContinueAsNewPatched(): boolean {
   return patched(QUIET_CONTINUE_AS_NEW_PATCH);
 }
 
+/** Since v7: the workflow keeps a timer for a pending approval's reminder to its approvers (policy approvals.remindAfter). */
+export const APPROVAL_REMINDERS_PATCH = 'baoxue-approvals';
+
+export function approvalRemindersPatched(): boolean {
+  return patched(APPROVAL_REMINDERS_PATCH);
+}
+
 /**
  * Since v8: a case is transferred to another town (REQUEST_TRANSFER, ACCEPT_TRANSFER,
  * DECLINE_TRANSFER); on acceptance the workflow follows the receiving town's policy and carries it

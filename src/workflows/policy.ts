@@ -5,6 +5,8 @@
  * Pure: safe in the workflow sandbox; reading the file lives in src/policy/.
  */
 import { ActionType, ACTION_TYPES, CHAIN_STAGES, ChainStage, OPEN_STAGES, OpenStage } from './vocabulary';
+import { ApprovalPolicy, approvalPolicyProblems } from './approvals';
+import { ROLES } from '../access/roles';
 
 /** Written like `3d`, `15d`, `36h`, `30m`, `5s`, or combined: `1d12h`. */
 export type Duration = string;
@@ -69,6 +71,11 @@ export interface Policy {
    * why, and moves on once the aid's outcome is recorded. Default false.
    */
   supportBeforeSanction?: boolean;
+  /**
+   * Which decisions wait for an approver (审批: closure, the judicial stage, an extension beyond a
+   * limit, an exemption) and who decides (approvals.ts). Absent: the direct actions, as before.
+   */
+  approvals?: ApprovalPolicy;
 }
 
 /** How a stage of the policy counts its days. */
@@ -116,6 +123,7 @@ export function policyProblems(raw: unknown): string[] {
   if (p.supportBeforeSanction !== undefined && typeof p.supportBeforeSanction !== 'boolean') {
     problems.push('supportBeforeSanction: true or false');
   }
+  problems.push(...approvalPolicyProblems(p.approvals, ROLES, isDuration));
   const stages = (p.stages ?? {}) as Record<string, Partial<ChainStagePolicy & ReturnedPolicy>>;
   for (const key of Object.keys(stages)) {
     if (!(OPEN_STAGES as readonly string[]).includes(key)) problems.push(`stages.${key}: not a stage of the chain`);

@@ -59,6 +59,9 @@ export const ACTION_TYPES = [
   'COMPLETE',
   'CANCEL',
   'RECORD_SUPPORT_OUTCOME',
+  'REQUEST_APPROVAL',
+  'APPROVE_REQUEST',
+  'REJECT_REQUEST',
   'REQUEST_TRANSFER',
   'ACCEPT_TRANSFER',
   'DECLINE_TRANSFER',
@@ -75,6 +78,7 @@ export const AUTOMATIC_EVENT_TYPES = [
   'FOLLOW_UP_COMPLETED',
   'HELD_FOR_SUPPORT',
   'RELEASED',
+  'AWAITING_APPROVAL',
 ] as const;
 export type AutomaticEventType = (typeof AUTOMATIC_EVENT_TYPES)[number];
 
@@ -195,6 +199,10 @@ export const EVENT_LABELS: Record<CaseEventType, Label> = {
   HELD_FOR_SUPPORT: { zh: '待资助落实，暂缓司法程序', en: 'Held for pending education aid' },
   RELEASED: { zh: '资助已落实，恢复推进', en: 'Released: aid decided, escalation continues' },
   DOCUMENT_ISSUED: { zh: '出具文书', en: 'Document issued' },
+  REQUEST_APPROVAL: { zh: '提请审批', en: 'Approval requested' },
+  APPROVE_REQUEST: { zh: '审批通过', en: 'Request approved' },
+  REJECT_REQUEST: { zh: '审批驳回', en: 'Request rejected' },
+  AWAITING_APPROVAL: { zh: '待审批，暂不推进', en: 'Waiting for approval' },
   REQUEST_TRANSFER: { zh: '申请移交外镇', en: 'Transfer to another town requested' },
   ACCEPT_TRANSFER: { zh: '接收移交', en: 'Transfer accepted' },
   DECLINE_TRANSFER: { zh: '拒绝移交', en: 'Transfer declined' },

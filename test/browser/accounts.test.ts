@@ -124,6 +124,26 @@ describe('accounts in the browser, phone first', () => {
   });
 });
 
+describe('where an account’s notifications go', () => {
+  it('the administrator enters a mobile number and a WeCom userid on the account’s page: a wrong number is named in the error summary, a right one saved and shown', async () => {
+    const page = await adminOnAccounts();
+    await page.click('[data-testid="accounts"] [data-account="zhang.san"] a');
+    await page.waitForSelector('[data-testid="edit-account"]');
+    expect(await page.textContent('[data-testid="contact"]')).toBe('只有站内通知');
+    const form = '[data-testid="edit-account"]';
+    await page.fill(`${form} input[name=phone]`, '12345678901');
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForSelector('[data-testid="error-summary"]');
+    expect(await page.textContent('[data-testid="error-summary"]')).toContain('手机号：须为 11 位大陆手机号');
+    await page.fill(`${form} input[name=phone]`, '13912345678');
+    await page.fill(`${form} input[name=wecomUserId]`, 'ZhangSan');
+    await page.click(`${form} button[type=submit]`);
+    await page.waitForFunction(() => /13912345678/.test((globalThis as any).document.querySelector('[data-testid="contact"]')?.textContent ?? ''));
+    expect(await page.textContent('[data-testid="contact"]')).toBe('短信 13912345678，企业微信 ZhangSan');
+    await expectPhoneFriendly(page, 'accounts-contact');
+  });
+});
+
 describe('sessions in the browser', () => {
   it('an access token that ran out mid-form is renewed silently: what was typed is sent, the refresh token rotated', async () => {
     const page = await adminOnAccounts();

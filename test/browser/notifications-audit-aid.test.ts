@@ -3,7 +3,8 @@
  * 390×844, against the app as `npm start` composes it (real Temporal, real PostgreSQL, the demo
  * town's twelve cases): a class teacher's notifications with the unread count in the menu, which
  * follows a notification marked read and one that arrives; the leader's audit log with its filters,
- * pages and the actions in Chinese; the education-aid list, priority groups first. axe-core finds no
+ * pages and the actions in Chinese; the education-aid list, priority groups first; a person turning
+ * SMS off for themselves on the notifications page (SMS through the embedded fake provider). axe-core finds no
  * serious or critical violation on each page; screenshots go to test-artifacts/.
  */
 import type { Page } from 'playwright-core';
@@ -11,7 +12,7 @@ import { as } from '../support/auth';
 import { PHONE, useBrowserApp } from '../support/browser';
 import { expectPhoneFriendly } from '../support/page-checks';
 
-const suite = useBrowserApp({ config: () => ({ seedDemoCases: true }) });
+const suite = useBrowserApp({ config: () => ({ seedDemoCases: true, channels: { sms: { provider: 'fake', dailyCap: 20 }, wecom: { provider: 'off' } } }) });
 const appAs = (username: string) => suite.appAs(username, { viewport: PHONE, bypassCSP: true });
 
 const text = (page: Page, testid: string) => page.textContent(`[data-testid="${testid}"]`);
@@ -59,6 +60,27 @@ describe('notifications with the unread count in the menu', () => {
     await page.click('nav a[data-nav="tasks"]');
     await page.waitForFunction((n) => Number((globalThis as any).document.querySelector('[data-testid="badge-notifications"]')?.firstChild?.textContent ?? 0) === n, unread);
     expect(await badge(page)).toBe(unread);
+  });
+});
+
+describe('the channels on the notifications page', () => {
+  it('the cadre sees the inbox (always on) and SMS with the masked number, turns SMS off with a confirmation in words, and the API says it is off', async () => {
+    const page = await appAs('cadre');
+    await page.click('nav a[data-nav="notifications"]');
+    await page.waitForSelector('[data-testid="channels"]');
+    expect(await page.isDisabled('[data-testid="channel-in-app"]')).toBe(true);
+    expect(await page.isChecked('[data-testid="channel-in-app"]')).toBe(true);
+    expect(await page.isChecked('[data-testid="channel-sms"]')).toBe(true);
+    expect(await text(page, 'channels')).toMatch(/短信 · 138\*\*\*\*\d{4}/);
+    await expectPhoneFriendly(page, 'notifications-channels');
+    await page.click('label[for="channel-sms"]');
+    await page.waitForFunction(() => /已关闭短信/.test((globalThis as any).document.querySelector('[data-testid="channel-message"]').textContent));
+    const cadre = await as(suite.app.apiUrl!, 'cadre');
+    const channels = (await cadre.get('/api/me/channels').expect(200)).body.items;
+    expect(channels.find((c: { channel: string }) => c.channel === 'sms')).toMatchObject({ enabled: false });
+    await page.reload();
+    await page.waitForSelector('[data-testid="channels"]');
+    expect(await page.isChecked('[data-testid="channel-sms"]')).toBe(false);
   });
 });
 

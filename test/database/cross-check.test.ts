@@ -164,7 +164,7 @@ describe('the cross-check of one town', () => {
     const summary = await run();
     expect(summary.items).toMatchObject({ inserted: 0, reopened: 0, updated: 0, gone: 0 });
     expect(summary).toMatchObject({ movements: 0, tasks: 0 });
-    expect(await dispatcher.drain()).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await dispatcher.drain()).toEqual({ sent: 0, retried: 0, failed: 0, skipped: 0, deferred: 0 });
     expect(await snapshot()).toEqual(before);
     // As the class teacher sees it: still the one task and the one notification.
     expect(await findingTasksOf('primary-g5c1')).toHaveLength(1);

@@ -42,7 +42,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   // retention_test_deletes last: clearing the other tables fires its trigger.
-  for (const table of ['notification_outbox', 'notifications', 'idempotency_keys', 'api_rate_limit', 'retention_test_deletes']) await q(`DELETE FROM ${table}`);
+  for (const table of ['notification_outbox', 'notifications', 'idempotency_keys', 'api_rate_limit', 'notification_daily_counts', 'retention_test_deletes']) await q(`DELETE FROM ${table}`);
   await seed();
 });
 
@@ -73,6 +73,11 @@ async function seed(): Promise<void> {
     INSERT INTO idempotency_keys (key, principal, method, path, request_hash, status, response_body, created_at, completed_at)
     VALUES ('fresh', 'coordinator', 'POST', '/api/cases', repeat('b', 64), 201, '{}', now() - interval '6 days', now() - interval '6 days')`);
 
+  // The daily cap's counts: three days ago goes, today stays.
+  await q(`
+    INSERT INTO notification_daily_counts (town, username, channel, day, sent)
+    VALUES ('GULING', 'teacher', 'sms', (now() AT TIME ZONE 'Asia/Shanghai')::date - 3, 5), ('GULING', 'teacher', 'sms', (now() AT TIME ZONE 'Asia/Shanghai')::date, 2)`);
+
   for (const [key, endsIn] of [
     ['ended-2h-ago', '-2 hours'],
     ['ended-10min-ago', '-10 minutes'],
@@ -93,7 +98,8 @@ describe('the retention job', () => {
     const auditBefore = await auditLog();
     expect(auditBefore).toHaveLength(4);
 
-    expect(await pruneOnce(db.dataSource, settings)).toEqual({ outboxRows: OLD, idempotencyKeys: OLD, rateLimitWindows: 1 });
+    expect(await pruneOnce(db.dataSource, settings)).toEqual({ outboxRows: OLD, idempotencyKeys: OLD, rateLimitWindows: 1, dailyCounts: 1 });
+    expect(await count('notification_daily_counts')).toBe(1);
 
     expect(await ids(`SELECT id FROM notification_outbox`)).toEqual(['failed-old', 'failed-unsent', 'pending-old', 'sent-fresh']);
     expect(await count('notifications')).toBe(OLD + 10);
@@ -110,7 +116,7 @@ describe('the retention job', () => {
   it('removes nothing more on a second round (several workers run it without a lock)', async () => {
     await pruneOnce(db.dataSource, settings);
     const auditBefore = await auditLog();
-    expect(await pruneOnce(db.dataSource, settings)).toEqual({ outboxRows: 0, idempotencyKeys: 0, rateLimitWindows: 0 });
+    expect(await pruneOnce(db.dataSource, settings)).toEqual({ outboxRows: 0, idempotencyKeys: 0, rateLimitWindows: 0, dailyCounts: 0 });
     expect(await count('notification_outbox')).toBe(4);
     expect(await count('idempotency_keys')).toBe(1);
     expect(await count('api_rate_limit')).toBe(2);
@@ -118,7 +124,7 @@ describe('the retention job', () => {
   });
 
   it('honours the configured ages: a shorter outbox retention takes the fresher delivered row too', async () => {
-    expect(await pruneOnce(db.dataSource, { outboxMs: 28 * DAY, idempotencyMs: 5 * DAY })).toEqual({ outboxRows: OLD + 1, idempotencyKeys: OLD + 1, rateLimitWindows: 1 });
+    expect(await pruneOnce(db.dataSource, { outboxMs: 28 * DAY, idempotencyMs: 5 * DAY })).toEqual({ outboxRows: OLD + 1, idempotencyKeys: OLD + 1, rateLimitWindows: 1, dailyCounts: 1 });
     expect(await ids(`SELECT id FROM notification_outbox`)).toEqual(['failed-old', 'failed-unsent', 'pending-old']);
     expect(await count('idempotency_keys')).toBe(0);
   });

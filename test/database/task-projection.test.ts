@@ -262,14 +262,14 @@ describe('the outbox dispatcher', () => {
     const dispatcher = new OutboxDispatcher(db.dataSource, [sms], { maxAttempts: 3, backoffMs: 60_000 });
     const row = async () => (await db.dataSource.query(`SELECT status, attempts, last_error, next_attempt_at - now() > interval '50 seconds' AS waits FROM notification_outbox WHERE id = $1`, [`${notificationId}:sms`]))[0];
 
-    expect(await dispatcher.runOnce()).toEqual({ sent: 0, retried: 1, failed: 0 });
+    expect(await dispatcher.runOnce()).toEqual({ sent: 0, retried: 1, failed: 0, skipped: 0, deferred: 0 });
     expect(await row()).toMatchObject({ status: 'PENDING', attempts: 1, last_error: '短信网关不可用 / SMS gateway down', waits: true });
     // Not due yet: nothing happens; then make it due twice more.
-    expect(await dispatcher.runOnce()).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await dispatcher.runOnce()).toEqual({ sent: 0, retried: 0, failed: 0, skipped: 0, deferred: 0 });
     await db.dataSource.query(`UPDATE notification_outbox SET next_attempt_at = now() WHERE id = $1`, [`${notificationId}:sms`]);
-    expect(await dispatcher.runOnce()).toEqual({ sent: 0, retried: 1, failed: 0 });
+    expect(await dispatcher.runOnce()).toEqual({ sent: 0, retried: 1, failed: 0, skipped: 0, deferred: 0 });
     await db.dataSource.query(`UPDATE notification_outbox SET next_attempt_at = now() WHERE id = $1`, [`${notificationId}:sms`]);
-    expect(await dispatcher.runOnce()).toEqual({ sent: 0, retried: 0, failed: 1 });
+    expect(await dispatcher.runOnce()).toEqual({ sent: 0, retried: 0, failed: 1, skipped: 0, deferred: 0 });
     expect(await row()).toMatchObject({ status: 'FAILED', attempts: 3 });
     expect(attempts.map((m) => [m.attempt, m.recipient, m.caseId])).toEqual([
       [1, expect.any(String), caseId],

@@ -135,6 +135,23 @@ describe('the town administrator', () => {
     expect(rows.at(-1)!.case_id).toBeNull();
   });
 
+  it('keeps where notifications go: a mainland mobile number and a WeCom userid, null clears; a number that is no mainland mobile is refused in Chinese; the audit masks the number', async () => {
+    const res = await admin.patch(`/api/accounts/${created.account.id}`).send({ phone: '13912345678', wecomUserId: 'WangLi' }).expect(200);
+    expect(res.body).toMatchObject({ phone: '13912345678', wecomUserId: 'WangLi' });
+    for (const phone of ['12912345678', '1391234567', '+8613912345678', '139 1234 5678']) {
+      const bad = await admin.patch(`/api/accounts/${created.account.id}`).send({ phone }).expect(400);
+      expect(bad.body).toMatchObject({ code: 'REQUEST.VALIDATION_FAILED' });
+      expect(bad.body.details.fields[0]).toMatchObject({ field: 'phone', message: expect.stringContaining('11 位大陆手机号') });
+    }
+    const badUser = await admin.patch(`/api/accounts/${created.account.id}`).send({ wecomUserId: '王丽' }).expect(400);
+    expect(badUser.body.details.fields[0]).toMatchObject({ field: 'wecomUserId', message: expect.stringContaining('企业微信') });
+    expect((await admin.get(`/api/accounts/${created.account.id}`).expect(200)).body.phone).toBe('13912345678');
+    const rows = (await auditRows('UPDATE_ACCOUNT')).filter((r) => r.status === 200);
+    expect(rows.at(-1)!.detail).toMatchObject({ changes: { phone: [null, '139****5678'], wecomUserId: [null, 'WangLi'] } });
+    const cleared = await admin.patch(`/api/accounts/${created.account.id}`).send({ phone: null }).expect(200);
+    expect(cleared.body).toMatchObject({ phone: null, wecomUserId: 'WangLi' });
+  });
+
   it('switches an account off (its sessions end at once) and on again', async () => {
     const session = (await logIn('wang.li', 'sanban-2027-guling').expect(200)).body;
     const off = await admin.patch(`/api/accounts/${created.account.id}`).send({ active: false }).expect(200);

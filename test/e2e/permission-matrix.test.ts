@@ -73,8 +73,8 @@ const FIELD_WORK: ActionType[] = ['RECORD_HOME_VISIT', 'RECORD_PERSUASION', 'PER
 
 /** Which action types each user takes on the cases it reads. */
 const ACTS: Record<Username, ActionType[]> = {
-  leader: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE', 'ACCEPT_TRANSFER', 'DECLINE_TRANSFER'],
-  deputy: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE', 'ACCEPT_TRANSFER', 'DECLINE_TRANSFER'],
+  leader: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE', 'APPROVE_REQUEST', 'REJECT_REQUEST', 'ACCEPT_TRANSFER', 'DECLINE_TRANSFER'],
+  deputy: ['APPROVE_CLOSURE', 'EXTEND_DEADLINE', 'ADD_NOTE', 'APPROVE_REQUEST', 'REJECT_REQUEST', 'ACCEPT_TRANSFER', 'DECLINE_TRANSFER'],
   coordinator: [...ACTION_TYPES],
   officer: [...ACTION_TYPES],
   principal: [...FIELD_WORK, 'TRANSFER', 'COMPLETE'],
@@ -144,6 +144,9 @@ const BODIES: Record<ActionType, Record<string, unknown>> = {
   COMPLETE: { type: 'COMPLETE', reason: '超龄' },
   CANCEL: { type: 'CANCEL', reason: '误报' },
   RECORD_SUPPORT_OUTCOME: { type: 'RECORD_SUPPORT_OUTCOME', measureId: 'x:2', outcome: 'DONE' },
+  REQUEST_APPROVAL: { type: 'REQUEST_APPROVAL', decision: 'EXEMPTION', reason: '因病休学' },
+  APPROVE_REQUEST: { type: 'APPROVE_REQUEST', approvalId: 'x:2', comment: '同意' },
+  REJECT_REQUEST: { type: 'REJECT_REQUEST', approvalId: 'x:2', comment: '材料不全' },
   REQUEST_TRANSFER: { type: 'REQUEST_TRANSFER', toTown: 'XINHE', reason: '在外镇发现' },
   ACCEPT_TRANSFER: { type: 'ACCEPT_TRANSFER', area: 'GAOPING', school: 'GULING_MIDDLE', grade: 8, className: '八年级一班' },
   DECLINE_TRANSFER: { type: 'DECLINE_TRANSFER', reason: '不在本镇' },

@@ -19,7 +19,7 @@ import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { PAUSED_KEY, STAGE_KEY } from '../../src/temporal/search-attributes';
 import { caseWorkflow } from '../../src/workflows/case-workflow';
 import { CaseAction, CaseEvent, ProjectedEvents, actUpdate, caseWorkflowId, projectedUpdate } from '../../src/workflows/messages';
-import { DUE_TIMERS_TOGETHER_PATCH, EXTENSION_MOVES_WINDOW_PATCH, ONE_TASK_STEP_PATCH, PAUSED_SEARCH_ATTRIBUTE_PATCH, TRANSFERS_PATCH } from '../../src/workflows/patches';
+import { APPROVAL_REMINDERS_PATCH, DUE_TIMERS_TOGETHER_PATCH, EXTENSION_MOVES_WINDOW_PATCH, ONE_TASK_STEP_PATCH, PAUSED_SEARCH_ATTRIBUTE_PATCH, TRANSFERS_PATCH } from '../../src/workflows/patches';
 import { historySteps } from '../../src/temporal/history-steps';
 import { HistoryFile, historyFiles, readHistory } from './history-files';
 
@@ -34,6 +34,8 @@ const V5 = 'v5-one-task-step';
 const v5 = files.filter((f) => f.set === V5);
 const V6 = 'v6-extension-moves-window';
 const v6 = files.filter((f) => f.set === V6);
+const V7 = 'v7-approvals';
+const v7 = files.filter((f) => f.set === V7);
 const V8 = 'v8-transfers';
 const v8 = files.filter((f) => f.set === V8);
 
@@ -173,6 +175,33 @@ describe(`patch ${EXTENSION_MOVES_WINDOW_PATCH} (v6: an extension of the home vi
     // Only a history whose extension met a window carries the marker.
     expect(markers(named(v6, 'cancel')).some((m) => m.includes(EXTENSION_MOVES_WINDOW_PATCH))).toBe(false);
   }, 60_000);
+});
+
+describe(`patch ${APPROVAL_REMINDERS_PATCH} (v7: a pending approval reminds its approvers)`, () => {
+  const named = (set: HistoryFile[], path: string) => set.find((f) => f.name.endsWith(`/${path}`))!;
+  const hasMarker = (f: HistoryFile) => markers(f).some((m) => m.includes(APPROVAL_REMINDERS_PATCH));
+
+  it('replays the histories recorded with it; those with a request for approval carry the marker (its reminder was the next timer)', async () => {
+    expect(v7.length).toBeGreaterThanOrEqual(17);
+    expect(await replay(options(), v7)).toEqual(v7.map((f) => [f.name, 'ok']).sort());
+    const closure = named(v7, 'approval-closure');
+    expect(projected(closure).map((e) => e.type)).toEqual([
+      'CASE_OPENED', 'RECORD_HOME_VISIT', 'FOLLOW_UP_COMPLETED', 'REQUEST_APPROVAL', 'REMINDER_SENT', 'REJECT_REQUEST', 'REQUEST_APPROVAL', 'APPROVE_REQUEST', 'APPROVE_CLOSURE',
+    ]);
+    expect(projected(closure).find((e) => e.type === 'REMINDER_SENT')!.data).toMatchObject({ deadline: 'approvalRemindAt', decision: 'CLOSURE' });
+    expect(hasMarker(closure)).toBe(true);
+    expect(v7.filter(hasMarker).map((f) => f.name)).toEqual([closure.name, named(v7, 'approval-judicial-exemption').name].sort());
+    expect(projected(named(v7, 'approval-judicial-exemption')).map((e) => e.type)).toEqual(expect.arrayContaining(['AWAITING_APPROVAL', 'APPROVE_REQUEST', 'AUTO_ESCALATED', 'EXEMPT']));
+    for (const f of files.filter((x) => x.set < V7)) expect(hasMarker(f)).toBe(false);
+  }, 60_000);
+
+  it('is needed: code without the reminder timer fails to replay the v7 histories with a request; the other histories do not notice', async () => {
+    const results = await replay(options(require.resolve('./incompatible/without-approval-reminders')), files);
+    expect(results.filter(([, outcome]) => outcome !== 'ok')).toEqual([
+      [`${V7}/approval-closure`, DeterminismViolationError.name],
+      [`${V7}/approval-judicial-exemption`, DeterminismViolationError.name],
+    ]);
+  }, 120_000);
 });
 
 describe('a case opened by the old code and upgraded while it is open', () => {

@@ -6,6 +6,8 @@ import type { CaseEngine } from '../../src/api/case-engine.port';
 import { CaseNotFoundError } from '../../src/api/case-engine.port';
 import type { ActionResult, CaseAction, CaseEvent, CaseFacts, CaseSnapshot, IssuedDocument } from '../../src/workflows/messages';
 import { ACTION_TYPES, ActionType } from '../../src/workflows/vocabulary';
+import { loadPolicy } from '../../src/policy/load-policy';
+import type { RecordedCase } from '../../src/what-if/recorded-case';
 
 export class FakeCaseEngine implements CaseEngine {
   readonly started: CaseFacts[] = [];
@@ -73,6 +75,13 @@ export class FakeCaseEngine implements CaseEngine {
     this.documents.push({ caseId, document });
     if (this.refuseWith) throw this.refuseWith;
     return { snapshot: this.snapshots.get(caseId) ?? ({ caseId } as CaseSnapshot), events: [] };
+  }
+
+  /** The fake keeps no history: a what-if over it sees its started cases with no inputs since. */
+  async recordedCase(caseId: string): Promise<RecordedCase> {
+    const facts = this.started.find((f) => f.caseId === caseId);
+    if (!facts) throw new CaseNotFoundError(caseId);
+    return { caseId, input: { facts, policy: loadPolicy() }, startedAt: Date.parse(facts.openedAt), steps: [] };
   }
 
   async health(): Promise<{ ok: boolean; detail?: string }> {

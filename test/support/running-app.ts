@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import request from 'supertest';
 import { RunningBaoxue, startBaoxue } from '../../src/bootstrap';
 import { BaoxueConfig, loadConfig } from '../../src/config';
+import { INBOX_ONLY } from '../../src/notifications/channel-settings';
 import { DEMO_PASSWORD, tokenFor, withToken } from './auth';
 import { validIdNumber } from './fixtures';
 
@@ -29,6 +30,8 @@ export function testConfig(overrides: Partial<BaoxueConfig> = {}): BaoxueConfig 
     rateLimit: { limit: 100_000, windowMs: 60_000 },
     loginRateLimit: { limit: 1_000, windowMs: 60_000 },
     loginLockoutAfter: 1_000,
+    // SMS and WeCom only where a test asks for them (test/e2e/notification-channels.test.ts): the others count inbox rows.
+    channels: INBOX_ONLY,
     ...overrides,
   };
 }

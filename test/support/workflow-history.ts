@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, Payload, PayloadCodec } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import type { CaseEvent, ProjectedEvents } from '../../src/workflows/messages';
-import { caseWorkflowId } from '../../src/workflows/messages';
+import { runHistories } from '../../src/temporal/case-histories';
 
 /** The app's payload codec, when the app encrypts (src/temporal/codec). */
 export function payloadCodecOf(app: object): PayloadCodec | undefined {
@@ -32,20 +32,6 @@ async function projectedBatch(e: HistoryEvent, codec?: PayloadCodec): Promise<Ca
   const result = marker?.markerName === LOCAL_ACTIVITY_MARKER ? marker.details?.result?.payloads?.[0] : undefined;
   if (result) return (await decode<ProjectedEvents>(result, codec)).events;
   return undefined;
-}
-
-/**
- * The histories of every run of the case's workflow, first to last: from the latest run back
- * through each run's continuedExecutionRunId (a long-lived case continues as new).
- */
-export async function runHistories(client: Client, caseId: string): Promise<HistoryEvent[][]> {
-  const runs: HistoryEvent[][] = [];
-  for (let runId: string | undefined = undefined; ; ) {
-    const events: HistoryEvent[] = (await client.workflow.getHandle(caseWorkflowId(caseId), runId).fetchHistory()).events ?? [];
-    runs.unshift(events);
-    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
-    if (!runId) return runs;
-  }
 }
 
 /** Every event the workflow (all its runs) handed to its projection, in order; an event handed over twice is an error. */

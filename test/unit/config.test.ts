@@ -153,6 +153,7 @@ describe('loadConfig: rate limits', () => {
           BAOXUE_WORKER_WORKFLOW_TASK_POLLERS: '4',
           BAOXUE_WORKER_ACTIVITY_TASK_POLLERS: '8',
           BAOXUE_WORKER_REUSE_V8_CONTEXT: 'false',
+          BAOXUE_WORKER_WORKFLOW_THREADS: '3',
         }).workerTuning,
       ).toEqual({
         maxCachedWorkflows: 12000,
@@ -161,12 +162,14 @@ describe('loadConfig: rate limits', () => {
         maxConcurrentWorkflowTaskPolls: 4,
         maxConcurrentActivityTaskPolls: 8,
         reuseV8Context: false,
+        workflowThreadPoolSize: 3,
       });
     });
 
     it('refuses values the SDK would refuse, naming the setting', () => {
       expect(() => loadConfig({ BAOXUE_WORKER_WORKFLOW_TASK_SLOTS: '1' })).toThrow(/BAOXUE_WORKER_WORKFLOW_TASK_SLOTS: "1" is not a whole number \(at least 2\)/);
       expect(() => loadConfig({ BAOXUE_WORKER_CACHED_WORKFLOWS: 'lots' })).toThrow(/BAOXUE_WORKER_CACHED_WORKFLOWS/);
+      expect(() => loadConfig({ BAOXUE_WORKER_WORKFLOW_THREADS: '0' })).toThrow(/BAOXUE_WORKER_WORKFLOW_THREADS: "0" is not a whole number \(at least 1\)/);
       expect(() => loadConfig({ BAOXUE_WORKER_REUSE_V8_CONTEXT: 'yes' })).toThrow(/BAOXUE_WORKER_REUSE_V8_CONTEXT: "yes" is not true or false/);
     });
   });

@@ -158,3 +158,34 @@ describe('renderings', () => {
     expect(flat).toContain('结果：未返校');
   });
 });
+
+describe('the evidence pack and approvals', () => {
+  it('records each request for approval with who asked, who decided, when and the comment, and names the decision in the timeline', () => {
+    const base = fullChain.events.slice(0, 4);
+    const asked = { ...event(5, 'REQUEST_APPROVAL', 'CORRECTION_DEADLINE', 'CORRECTION_DEADLINE', { approvalId: 'c:5', decision: 'JUDICIAL', approverRoles: ['LEADER'] }, '监护人仍拒不改正'), actor: '谭巧玲（coordinator）' };
+    const rejected = { ...event(6, 'REJECT_REQUEST', 'CORRECTION_DEADLINE', 'CORRECTION_DEADLINE', { approvalId: 'c:5', decision: 'JUDICIAL', comment: '请先再次家访' }, '请先再次家访'), actor: '张术清（leader）' };
+    const again = event(7, 'REQUEST_APPROVAL', 'CORRECTION_DEADLINE', 'CORRECTION_DEADLINE', { approvalId: 'c:7', decision: 'JUDICIAL' }, '已再次家访，仍拒绝');
+    const pack = buildEvidencePack({
+      detail: {
+        ...fullChain,
+        events: [...base, asked, rejected, again],
+        case: { ...fullChain.case, id: '00000000-0000-4000-8000-000000000002', stage: 'CORRECTION_DEADLINE', open: true, openedBy: '谢勇（principal）' },
+        child: { ...fullChain.child, idNumber: '500235201305150019' },
+        guardians: [{ name: '张大山', relation: '父亲', phone: '13800000000' }],
+      },
+      documents: [],
+      town,
+      generatedAt: new Date(Date.UTC(2026, 2, 8, 2)),
+      generatedBy: '谭巧玲（coordinator）',
+      showIdNumber: (s) => s,
+      showPhone: (s) => s,
+    });
+    const record = pack.facts.find((f) => f.label === '审批记录')!.value;
+    expect(record).toBe(
+      '进入司法文书环节（谭巧玲（coordinator） 2026-03-05 10:00:00 提请，理由：监护人仍拒不改正）→ 驳回：张术清（leader），2026-03-06 10:00:00，意见：请先再次家访；' +
+        '进入司法文书环节（谭巧玲（coordinator） 2026-03-07 10:00:00 提请，理由：已再次家访，仍拒绝）→ 待审批',
+    );
+    expect(pack.timeline[4]).toMatchObject({ step: '提请审批', details: expect.stringContaining('审批事项：进入司法文书环节') });
+    expect(pack.timeline[5]).toMatchObject({ step: '审批驳回', actor: '张术清（leader）', details: expect.stringContaining('审批意见：请先再次家访') });
+  });
+});

@@ -42,6 +42,9 @@ const SAMPLE: Record<string, string> = {
   owner: 'principal',
   newSchool: '某小学',
   measureId: 'abc:1',
+  decision: 'CLOSURE',
+  approvalId: 'abc:2',
+  comment: '同意',
   toTown: '新河镇',
   area: '高坪村',
   school: '新河九年制学校',
@@ -50,9 +53,9 @@ const SAMPLE: Record<string, string> = {
 };
 
 describe('a form for every action type', () => {
-  it('covers all 24 types', () => {
+  it('covers all 27 types', () => {
     expect(Object.keys(forms.ACTION_FORMS).sort()).toEqual([...ACTION_TYPES].sort());
-    expect(ACTION_TYPES).toHaveLength(24);
+    expect(ACTION_TYPES).toHaveLength(27);
   });
 
   it.each([...ACTION_TYPES])('%s has exactly the DTO’s fields, required where the DTO requires them', (type) => {

@@ -55,10 +55,11 @@ describe('the web application’s menu per role', () => {
     expect(navigation.SOURCE_IMPORT_ROLES.includes(role)).toBe(allowed.length > 0);
   });
 
-  it.each(ROLES)('%s sees the children registry exactly when it reads the registry, and the audit log exactly when it may read it', (role) => {
+  it.each(ROLES)('%s sees the children registry exactly when it reads the registry, the audit log exactly when it may read it, and the what-if when it reads the whole town', (role) => {
     const ids = navigation.navigationFor(role).map((item) => item.id);
     expect(ids.includes('registry')).toBe(registryAccess(role) !== 'NONE');
     expect(ids.includes('audit')).toBe(PERMISSIONS[role].readAudit);
+    expect(ids.includes('what-if')).toBe(PERMISSIONS[role].read === 'TOWN');
   });
 
   it.each(ROLES)('%s has its notifications and the education-aid list exactly when it reads cases', (role) => {

@@ -510,3 +510,111 @@ describe('continue-as-new: a long-lived case', () => {
     expect(replayed).toEqual(runs.map(() => undefined));
   });
 });
+
+describe('approvals (policy guling-2026.2-approvals, patch baoxue-approvals, v7)', () => {
+  const approvals = loadPolicy(`${__dirname}/../../policies/guling-2026.2-approvals.json`);
+
+  async function refusal(c: TestCase, action: ActionRequest): Promise<ApplicationFailure> {
+    const err: unknown = await c.act(action).catch((e) => e);
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    return (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
+  }
+
+  it('closure waits for approval: a rejected request leaves the case in follow-up, a second request approved closes it', async () => {
+    const c = await openCase(approvals);
+    await c.act({ type: 'RECORD_RETURN' });
+    await skip(30 * DAY + 1000);
+    await c.reaches('RETURNED');
+    for (let i = 0; i < 100 && !c.types().includes('FOLLOW_UP_COMPLETED'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(c.types()).toContain('FOLLOW_UP_COMPLETED');
+
+    // The direct closure is gone under this policy; the request takes its place.
+    expect((await refusal(c, { type: 'APPROVE_CLOSURE' })).type).toBe('ACTION_NOT_ALLOWED');
+    const asked = await c.act({ type: 'REQUEST_APPROVAL', decision: 'CLOSURE', reason: '跟踪期满，学生稳定在校' });
+    const first = asked.snapshot.approvals![0];
+    expect(first).toMatchObject({ decision: 'CLOSURE', status: 'PENDING', requestedBy: '测试员', approverRoles: ['LEADER', 'DEPUTY_LEADER'], reason: '跟踪期满，学生稳定在校' });
+    expect(first.id).toBe(asked.events[0].id);
+    expect(asked.snapshot.allowedActions).toEqual(expect.arrayContaining(['APPROVE_REQUEST', 'REJECT_REQUEST']));
+    expect(asked.snapshot.requestableApprovals).not.toContain('CLOSURE');
+    // One pending request per decision.
+    expect((await refusal(c, { type: 'REQUEST_APPROVAL', decision: 'CLOSURE', reason: '再次申请' })).type).toBe('INVALID_ACTION');
+
+    const rejected = await c.act({ type: 'REJECT_REQUEST', approvalId: first.id, comment: '请补充复学后的出勤记录' });
+    expect(rejected.snapshot).toMatchObject({ stage: 'RETURNED', open: true });
+    expect(rejected.snapshot.approvals![0]).toMatchObject({ status: 'REJECTED', decidedBy: '测试员', comment: '请补充复学后的出勤记录' });
+    expect(rejected.snapshot.approvals![0].decidedAt).toBe(rejected.events[0].occurredAt);
+    expect(rejected.snapshot.requestableApprovals).toContain('CLOSURE');
+    // A decided request cannot be decided again: with none pending, no decision is allowed at all.
+    expect((await refusal(c, { type: 'APPROVE_REQUEST', approvalId: first.id, comment: '同意' })).type).toBe('ACTION_NOT_ALLOWED');
+
+    const again = await c.act({ type: 'REQUEST_APPROVAL', decision: 'CLOSURE', reason: '已补充出勤记录' });
+    const second = again.snapshot.approvals![1];
+    const approved = await c.handle.executeUpdate(actUpdate, { args: [{ type: 'APPROVE_REQUEST', approvalId: second.id, comment: '同意销号', actor: '王军（deputy）' }] });
+    expect(approved.snapshot).toMatchObject({ stage: 'CLOSED', open: false });
+    expect(approved.events.map((e) => e.type)).toEqual(['APPROVE_REQUEST', 'APPROVE_CLOSURE']);
+    expect(approved.events[1]).toMatchObject({ actor: '王军（deputy）', data: { approvalId: second.id } });
+    expect(approved.snapshot.approvals!.map((a) => a.status)).toEqual(['REJECTED', 'APPROVED']);
+    expect(c.types().slice(-5)).toEqual(['REQUEST_APPROVAL', 'REJECT_REQUEST', 'REQUEST_APPROVAL', 'APPROVE_REQUEST', 'APPROVE_CLOSURE']);
+  });
+
+  it('the judicial stage waits for approval when the correction window ends; a pending request reminds its approvers after remindAfter', async () => {
+    const c = await openCase(approvals);
+    await c.act({ type: 'RECORD_HOME_VISIT', outcome: 'NOT_RETURNED' });
+    await c.act({ type: 'PERSUASION_REFUSED', reason: '监护人拒绝' });
+    await c.act({ type: 'ISSUE_CORRECTION_ORDER', orderNumber: '故府责改〔2026〕9号' });
+    const asked = await c.act({ type: 'REQUEST_APPROVAL', decision: 'JUDICIAL', reason: '监护人仍拒不改正' });
+    const id = asked.events[0].id;
+    // The clocks keep running (no pausesClocks for JUDICIAL).
+    expect(asked.snapshot.paused).toBe(false);
+
+    await skip(2 * DAY + 1000);
+    for (let i = 0; i < 100 && !c.types().includes('REMINDER_SENT'); i++) await new Promise((r) => setTimeout(r, 50));
+    const reminder = projection.events.get(c.id)!.find((e) => e.type === 'REMINDER_SENT' && e.data.deadline === 'approvalRemindAt')!;
+    expect(reminder.data).toMatchObject({ approvalId: id, decision: 'JUDICIAL', approverRoles: ['LEADER'] });
+    expectFiredAt(reminder.occurredAt, String(reminder.data.dueAt));
+
+    await skip(13 * DAY + 1000);
+    for (let i = 0; i < 100 && !c.types().includes('AWAITING_APPROVAL'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await c.stage()).toBe('CORRECTION_DEADLINE');
+    expect(c.types()).not.toContain('AUTO_ESCALATED');
+    // Only one reminder, however long it waits.
+    expect(projection.events.get(c.id)!.filter((e) => e.data.deadline === 'approvalRemindAt')).toHaveLength(1);
+
+    const approved = await c.act({ type: 'APPROVE_REQUEST', approvalId: id, comment: '同意进入司法程序' });
+    expect(approved.snapshot.stage).toBe('JUDICIAL_DOCUMENT');
+    expect(approved.events.map((e) => e.type)).toEqual(['APPROVE_REQUEST', 'AUTO_ESCALATED']);
+    await c.act({ type: 'CANCEL', reason: '测试结束' });
+  });
+
+  it('an exemption request stops the clocks while pending (pausesClocks); the rejection starts them again with the time left', async () => {
+    const c = await openCase(approvals);
+    await skip(DAY);
+    const asked = await c.act({ type: 'REQUEST_APPROVAL', decision: 'EXEMPTION', reason: '因病申请休学一年' });
+    expect(asked.snapshot.paused).toBe(true);
+    expect((await refusal(c, { type: 'EXEMPT', reason: '直接缓学' })).type).toBe('ACTION_NOT_ALLOWED');
+    await skip(10 * DAY);
+    expect(await c.stage()).toBe('HOME_VISIT');
+    const rejected = await c.act({ type: 'REJECT_REQUEST', approvalId: asked.events[0].id, comment: '病情证明不足' });
+    expect(rejected.snapshot.paused).toBe(false);
+    const left = Date.parse(rejected.snapshot.actionDueAt!) - Date.parse(rejected.events[0].occurredAt);
+    expect(left).toBeGreaterThan(2 * DAY - 60_000); // two of the three days were left
+    expect(left).toBeLessThanOrEqual(2 * DAY);
+    await c.act({ type: 'CANCEL', reason: '测试结束' });
+  });
+
+  it('an extension within the limit is taken directly; beyond it the request, once approved, extends with the approver named', async () => {
+    const c = await openCase(approvals);
+    const snapshot = await c.handle.query(snapshotQuery);
+    const due = Date.parse(snapshot.actionDueAt!);
+    const within = await c.act({ type: 'EXTEND_DEADLINE', newDueAt: new Date(due + 2 * DAY).toISOString(), reason: '外出', approver: '王军（deputy）' });
+    expect(within.events[0].type).toBe('EXTEND_DEADLINE');
+    const far = new Date(due + 20 * DAY).toISOString();
+    expect((await refusal(c, { type: 'EXTEND_DEADLINE', newDueAt: far, reason: '外出务工', approver: '王军（deputy）' })).type).toBe('ACTION_NOT_ALLOWED');
+    const asked = await c.act({ type: 'REQUEST_APPROVAL', decision: 'EXTENSION', reason: '监护人春节后返乡', newDueAt: far });
+    const approved = await c.act({ type: 'APPROVE_REQUEST', approvalId: asked.events[0].id, comment: '同意延期' });
+    expect(approved.events.map((e) => e.type)).toEqual(['APPROVE_REQUEST', 'EXTEND_DEADLINE']);
+    expect(approved.events[1]).toMatchObject({ actor: '测试员', data: { approver: '测试员', approvalId: asked.events[0].id } });
+    expect(approved.snapshot.actionDueAt).toBe(far);
+    await c.act({ type: 'CANCEL', reason: '测试结束' });
+  });
+});

@@ -23,7 +23,8 @@ import { caseWorkflow } from '../../src/workflows/case-workflow';
 import { ActionRequest, CaseAction, actUpdate, caseWorkflowId } from '../../src/workflows/messages';
 import { parseDuration } from '../../src/workflows/policy';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { expectReadModelMatchesWorkflow, runHistories, workflowEvents } from '../support/workflow-history';
+import { expectReadModelMatchesWorkflow, workflowEvents } from '../support/workflow-history';
+import { runHistories } from '../../src/temporal/case-histories';
 import { openCase } from '../support/fixtures';
 
 const HOUR = 3_600_000;

@@ -8,6 +8,8 @@
  *   after logging in with a one-time password (the shell shows nothing else until it is done).
  * The place fields follow the role: a principal's school, a class teacher's school, grade and
  * class, a village role's area (the API checks the same: src/accounts/accounts.service.ts).
+ * The mobile number and the WeCom userid say where the person's SMS and WeCom notifications go
+ * (optional; emptied, they are cleared).
  */
 import { el, t, label, name, state, user, formatTime, ApiProblem } from '../shell/core.js';
 import { route, go, setPasswordChangeGate } from '../shell/shell.js';
@@ -39,6 +41,8 @@ function accountFields(account) {
     school: field({ name: 'school', type: 'select', label: ['学校', 'School'], required: true, options: v.schools.map((s) => ({ value: s.code, label: t(s.label) })), value: account?.school }),
     grade: field({ name: 'grade', type: 'number', label: ['年级', 'Grade'], required: true, min: 1, max: 9, inputmode: 'numeric', value: account?.grade }),
     className: field({ name: 'className', label: ['班级', 'Class'], required: true, maxlength: 50, hint: ['如 三年级二班', 'e.g. 三年级二班'], value: account?.className }),
+    phone: field({ name: 'phone', type: 'tel', label: ['手机号（选填）', 'Mobile number (optional)'], maxlength: 11, inputmode: 'numeric', autocomplete: 'off', hint: ['短信通知发到这里：11 位大陆手机号，如 13800138000', 'SMS notifications go here: 11-digit mainland number, e.g. 13800138000'], value: account?.phone }),
+    wecomUserId: field({ name: 'wecomUserId', label: ['企业微信 userid（选填）', 'WeCom userid (optional)'], maxlength: 64, autocomplete: 'off', hint: ['企业微信通讯录中的账号，如 WangLi', 'The account in the WeCom contacts, e.g. WangLi'], value: account?.wecomUserId }),
   };
   const showPlace = () => {
     const needs = PLACE_OF_ROLE[f.role.input.value] || [];
@@ -67,6 +71,12 @@ function accountBody(f, errors) {
       errors.push({ field: key, message: t(`${title}：该岗位须填写${title}`, `${title}: this role needs it`) });
     } else body[key] = key === 'grade' ? Number(raw) : raw;
   }
+  const phone = f.phone.input.value.trim();
+  if (phone && !/^1[3-9]\d{9}$/.test(phone)) errors.push({ field: 'phone', message: t('手机号：须为 11 位大陆手机号（1 开头，第二位 3-9）', 'Mobile number: 11 digits, starting 13-19') });
+  body.phone = phone || null;
+  const wecomUserId = f.wecomUserId.input.value.trim();
+  if (wecomUserId && !/^[A-Za-z0-9._@-]{1,64}$/.test(wecomUserId)) errors.push({ field: 'wecomUserId', message: t('企业微信 userid：只能用字母、数字和 . _ @ -', 'WeCom userid: letters, digits and . _ @ - only') });
+  body.wecomUserId = wecomUserId || null;
   return body;
 }
 
@@ -261,6 +271,8 @@ route('/accounts/:id', async (main, params) => {
         el('dd', { 'data-testid': 'active' }, account.active ? t('在用', 'active') : t('已停用', 'switched off')),
         el('dt', {}, t('密码', 'Password')),
         el('dd', {}, account.mustChangePassword ? t('一次性密码，待本人首次登录修改', 'one-time, to be changed at the next log-in') : t('本人设置', 'set by the person')),
+        el('dt', {}, t('通知发到', 'Notifications go to')),
+        el('dd', { 'data-testid': 'contact' }, [account.phone ? `${t('短信', 'SMS')} ${account.phone}` : '', account.wecomUserId ? `${t('企业微信', 'WeCom')} ${account.wecomUserId}` : ''].filter(Boolean).join('，') || t('只有站内通知', 'the inbox only')),
         el('dt', {}, t('责任链岗位', 'Chain posts')),
         el('dd', {}, account.posts.length ? account.posts.map((p) => t(p.label)).join('、') : t('无', 'none')),
         el('dt', {}, t('创建于', 'Created')),

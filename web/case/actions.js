@@ -31,6 +31,14 @@ export const SUPPORT_OUTCOME_LABELS = {
 };
 
 const note = { name: 'note', type: 'textarea', label: ['情况说明', 'Note'] };
+/** What a request for approval may ask (src/workflows/approvals.ts); the engine refuses one the case is not ready for, naming those it is. */
+export const APPROVAL_DECISIONS = [
+  { value: 'CLOSURE', label: ['销号', 'Closure'] },
+  { value: 'JUDICIAL', label: ['进入司法文书环节', 'Entering the judicial stage'] },
+  { value: 'EXTENSION', label: ['超限延期', 'Extension beyond the policy limit'] },
+  { value: 'EXEMPTION', label: ['缓学/休学', 'Exemption (deferral or suspension)'] },
+];
+const pendingApproval = { name: 'approvalId', type: 'select', required: true, label: ['待审批的申请', 'Request to decide'], options: [], fromCase: 'pendingApprovals' };
 const reason = (zh, en, hint) => ({ name: 'reason', type: 'textarea', required: true, label: [zh, en], hint, maxlength: 500 });
 /** A day that already happened: not after today, not before the case (the API checks it too). */
 const pastDay = (name, zh, en) => ({ name, type: 'date', label: [zh, en], past: true });
@@ -89,6 +97,16 @@ export const ACTION_FORMS = {
       note,
     ],
   },
+  REQUEST_APPROVAL: {
+    fields: [
+      { name: 'decision', type: 'select', required: true, options: APPROVAL_DECISIONS, label: ['审批事项', 'Decision to request'], hint: ['案件不在该事项的环节时，系统会说明可提请的事项', 'If the case is not where it applies, the answer names what may be asked'] },
+      reason('申请理由', 'Why', ['如：跟踪期满，学生稳定在校', 'e.g. follow-up ended, the child attends']),
+      { name: 'newDueAt', type: 'date', label: ['新的期限（仅超限延期）', 'New due date (extension only)'], toInstant: 'endOfDay', future: true, hint: ['当天 17:00（北京时间）', '17:00 China time that day'] },
+      note,
+    ],
+  },
+  APPROVE_REQUEST: { fields: [pendingApproval, { name: 'comment', type: 'textarea', required: true, label: ['审批意见', 'Comment'], maxlength: 2000 }, note] },
+  REJECT_REQUEST: { fields: [pendingApproval, { name: 'comment', type: 'textarea', required: true, label: ['驳回意见', 'Why it is rejected'], maxlength: 2000 }, note] },
   // 移交外镇: the sending town asks; the receiving town answers from its task (docs/casework.md, Transfers).
   REQUEST_TRANSFER: {
     fields: [

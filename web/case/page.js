@@ -56,6 +56,7 @@ async function renderCase(main, id, notice) {
       chain,
       childFacts(c),
       supportSection(c),
+      approvalsSection(c),
       el('h3', {}, label('文书', 'Documents')),
       documents,
       el('h3', {}, label('办理经过', 'Timeline')),
@@ -171,6 +172,32 @@ function supportSection(c) {
   );
 }
 
+/** The case's requests for approval (审批): what was asked, by whom, and the decision with its comment. */
+function approvalsSection(c) {
+  const approvals = c.approvals || [];
+  if (!approvals.length && !(c.allowedActions || []).includes('REQUEST_APPROVAL')) return '';
+  return el(
+    'section',
+    { class: 'approvals', 'data-testid': 'approvals' },
+    el('h3', {}, label('审批', 'Approvals')),
+    approvals.length
+      ? el(
+          'ul',
+          { class: 'tasks' },
+          approvals.map((a) =>
+            el(
+              'li',
+              { class: a.status === 'PENDING' ? 'pending' : '' },
+              el('b', {}, `${t(a.decisionLabel)} · ${t(a.statusLabel)}`),
+              el('span', {}, `${a.requestedBy} ${formatTime(a.requestedAt)}：${a.reason}`),
+              a.decidedAt ? el('span', {}, `${a.decidedBy} ${formatTime(a.decidedAt)}：${a.comment}`) : '',
+            ),
+          ),
+        )
+      : el('p', { class: 'empty' }, t('尚无审批申请', 'No requests for approval yet')),
+  );
+}
+
 function actionPanel(main, c, type, open) {
   const spec = ACTION_FORMS[type];
   const title = c.allowedActionLabels && c.allowedActionLabels[type] ? t(c.allowedActionLabels[type]) : type;
@@ -180,6 +207,9 @@ function actionPanel(main, c, type, open) {
     if (f.past) Object.assign(s, { max: todayInChina(), min: openedOn });
     if (f.future) s.min = todayInChina();
     if (f.fromCase === 'pendingMeasures') s.options = (c.supportMeasures || []).filter((m) => m.outcome === 'PENDING').map((m) => ({ value: m.id, label: [`${m.measureLabel.zh}（${m.owner || ''}）`, m.measureLabel.en] }));
+    if (f.fromCase === 'pendingApprovals') {
+      s.options = (c.approvals || []).filter((a) => a.status === 'PENDING').map((a) => ({ value: a.id, label: [`${a.decisionLabel.zh}（${a.requestedBy}：${a.reason}）`, `${a.decisionLabel.en} (${a.requestedBy})`] }));
+    }
     return field(s);
   });
   if (type === 'RECORD_SUPPORT_OUTCOME') {

@@ -97,6 +97,15 @@ import * as Baoxue from '../shell/core.js';
       section('逾期清单', 'Overdue list', overdueTable(data.overdue.items, data.headline.overdue), 'overdue'),
       section('责任区考核排名', 'Area ranking (assessment)', rankingTable(data.ranking), 'ranking'),
       section('动态监测书面报告（每月 1 日生成）', 'Monthly monitoring reports (generated on the 1st)', reportsList(data.reports), 'reports'),
+      // The roles that read the town's reports read the whole town: the what-if is theirs too (docs/what-if.md).
+      data.reports.forbidden
+        ? ''
+        : section(
+            '政策推演',
+            'Policy what-if',
+            el('p', {}, t('采用新的时限政策前，先看它对在办案件的影响：', 'Before adopting a new policy, see what it would do to the running cases: '), el('a', { href: '/app#/what-if', 'data-testid': 'what-if-link' }, t('打开政策推演', 'Open the what-if'))),
+            'what-if',
+          ),
     );
     drawHeatmap(heat, data.heatmap.cells, areas);
     drawTrend(trend, data.trend.months);

@@ -8,3 +8,9 @@ export const myNotifications = ({ page = 1, unreadOnly = false } = {}) => api(`/
 export const unreadCount = async () => (await api('/api/me/notifications?unread=true&pageSize=1')).unread;
 
 export const markRead = (id) => api(`/api/me/notifications/${encodeURIComponent(id)}/read`, { method: 'POST' });
+
+/** My channels (GET /api/me/channels): the inbox, SMS, WeCom as the deployment has them, on or off for me. */
+export const myChannels = () => api('/api/me/channels');
+
+/** Turns one of my channels on or off (PATCH /api/me/channels/:channel). */
+export const setChannel = (channel, enabled) => api(`/api/me/channels/${encodeURIComponent(channel)}`, { method: 'PATCH', body: { enabled } });

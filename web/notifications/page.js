@@ -3,20 +3,21 @@
  * escalations, unread first; each opens its case (a cross-check task: my tasks, which link its
  * item) and is marked read, or is marked read on its own. The menu entry shows the unread count,
  * kept up to date: after every page the shell draws, every minute, and at once when one is marked
- * read here.
+ * read here. Below the list, the person's channels (the inbox, and SMS or WeCom where the
+ * deployment has them): each optional one is a switch saved at once (PATCH /api/me/channels).
  */
 import { el, t, label, formatTime, token, user, passwordChangeRequired, onLoggedOut, ApiProblem } from '../shell/core.js';
 import { route, go, setBadge } from '../shell/shell.js';
 import { navigationFor } from '../shell/navigation.js';
 import { pager, listHash } from '../shell/paging.js';
-import { myNotifications, unreadCount, markRead } from './api.js';
+import { myNotifications, unreadCount, markRead, myChannels, setChannel } from './api.js';
 
 const REFRESH_MS = 60_000;
 
 route('/notifications', async (main, _params, query) => {
   const page = Math.max(1, Number(query.get('page')) || 1);
   const unreadOnly = query.get('unread') === 'true';
-  const answer = await myNotifications({ page, unreadOnly });
+  const [answer, channels] = await Promise.all([myNotifications({ page, unreadOnly }), myChannels()]);
   setBadge('notifications', answer.unread);
   const status = el('p', { role: 'status', 'data-testid': 'notification-message' });
 
@@ -93,8 +94,42 @@ route('/notifications', async (main, _params, query) => {
         : el('p', { class: 'empty' }, unreadOnly ? t('没有未读通知', 'No unread notifications') : t('还没有通知', 'No notifications yet')),
       pager(answer, (n) => listHash('/notifications', { unread: unreadOnly ? 'true' : '', page: n })),
     ),
+    channelSettings(channels.items),
   );
 });
+
+/** 接收渠道: a switch per channel the person may turn off, saved when changed; the inbox always on. */
+function channelSettings(items) {
+  const status = el('p', { role: 'status', 'data-testid': 'channel-message' });
+  const row = (c) => {
+    const input = el('input', { type: 'checkbox', id: `channel-${c.channel}`, name: c.channel, checked: c.enabled || undefined, disabled: !c.optional || undefined, 'data-testid': `channel-${c.channel}` });
+    const where =
+      c.channel === 'in-app'
+        ? t('本页，不能关闭', 'this page; cannot be turned off')
+        : c.address || t('账号上没有登记，请找本镇账号管理员', 'none on your account: ask the town administrator');
+    input.addEventListener('change', async () => {
+      input.disabled = true;
+      try {
+        const now = await setChannel(c.channel, input.checked);
+        input.checked = now.enabled;
+        status.textContent = now.enabled ? t(`已打开${t(c.label)}`, `${t(c.label)} turned on`) : t(`已关闭${t(c.label)}，站内通知照常`, `${t(c.label)} turned off; the inbox still gets everything`);
+      } catch (err) {
+        input.checked = !input.checked;
+        status.textContent = err instanceof ApiProblem ? err.words() : String(err);
+      } finally {
+        input.disabled = false;
+      }
+    });
+    return el('li', {}, el('label', { for: input.id }, input, ' ', t(c.label)), el('span', { class: 'meta' }, ` · ${where}`));
+  };
+  return el(
+    'section',
+    { class: 'card wide', 'data-testid': 'channels' },
+    el('h2', {}, label('接收渠道', 'How I get notifications')),
+    el('ul', { class: 'check-list channel-list' }, items.map(row)),
+    status,
+  );
+}
 
 /** The menu's unread count, for the roles whose menu has notifications. */
 async function refreshUnread() {

@@ -14,6 +14,7 @@ import '../audit/page.js';
 import '../ledger/page.js';
 import '../sources/page.js';
 import '../finding-lists/page.js';
+import '../what-if/page.js';
 import '../offline/page.js';
 
 start();

@@ -43,6 +43,8 @@ export const NAVIGATION = [
   // 四查三比对's lists and ledgers: whoever reads the registry (the lists are children, cut to the same scope).
   { id: 'finding', href: '#/finding', label: ['四查三比对', 'Cross-check'], roles: LEDGER_ROLES },
   { id: 'dashboard', href: '/dashboard', label: ['进度看板', 'Dashboard'], when: CASE_ROLES },
+  // A draft policy forecast over the town's running cases (POST /api/what-if: the roles that read the whole town).
+  { id: 'what-if', href: '#/what-if', label: ['政策推演', 'Policy what-if'], roles: TOWN_WIDE_ROLES },
   { id: 'audit', href: '#/audit', label: ['审计记录', 'Audit log'], roles: AUDIT_ROLES },
   { id: 'password', href: '#/password', label: ['修改密码', 'Change password'] },
 ];

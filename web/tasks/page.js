@@ -43,7 +43,7 @@ route('/tasks', async (main, _params, query) => {
   // One row per case: a person may hold two tasks of one case (two links of the chain).
   const rows = scope === 'town'
     ? page.items.map((c) => ({ caseId: c.id, childName: c.child.name, stage: t(c.stageLabel), work: c.assignee ? `${t('负责人', 'in charge')} ${c.assignee}` : '', area: c.area, dueAt: c.nextDeadlineAt, overdue: c.overdue, overdueBy: null }))
-    : page.items.map((x) => (x.source === 'FINDING' ? findingRow(x) : { caseId: x.caseId, childName: x.child.name, stage: t(x.stageLabel), work: t(x.work), area: x.area, dueAt: x.dueAt, overdue: x.overdue, overdueBy: x.overdueBy }));
+    : page.items.map((x) => (x.source === 'FINDING' ? findingRow(x) : x.source === 'APPROVAL' ? approvalRow(x) : { caseId: x.caseId, childName: x.child.name, stage: t(x.stageLabel), work: t(x.work), area: x.area, dueAt: x.dueAt, overdue: x.overdue, overdueBy: x.overdueBy }));
 
   const selected = new Set();
   const count = el('span', { 'data-testid': 'selected-count' }, t('已选 0 件', '0 selected'));
@@ -54,9 +54,9 @@ route('/tasks', async (main, _params, query) => {
         rows.map((r) =>
           el(
             'li',
-            { class: r.overdue ? 'overdue' : '', dataset: r.finding ? { finding: r.finding } : { case: r.caseId } },
-            // Only a case's tasks are reassigned (REASSIGN is a case action); a cross-check task stays with its holder.
-            coordinator && !r.finding
+            { class: r.overdue ? 'overdue' : '', dataset: r.finding ? { finding: r.finding } : r.approval ? { approval: r.approval, case: r.caseId } : { case: r.caseId } },
+            // Only a case's tasks are reassigned (REASSIGN is a case action); a cross-check task stays with its holder, a request with its approvers.
+            coordinator && !r.finding && !r.approval
               ? el('input', {
                   type: 'checkbox',
                   class: 'pick',
@@ -68,7 +68,7 @@ route('/tasks', async (main, _params, query) => {
                   },
                 })
               : '',
-            r.finding ? el('span', { class: 'source', 'data-testid': 'task-source' }, r.source) : '',
+            r.finding || r.approval ? el('span', { class: 'source', 'data-testid': 'task-source' }, r.source) : '',
             el('a', { href: r.href ?? `#/case/${r.caseId}` }, r.childName),
             el('span', {}, [r.stage, r.work, r.area && name('areas', r.area)].filter(Boolean).join(' · ')),
             el('span', { class: r.overdue ? 'late' : '' }, r.overdue && r.overdueBy ? t(`已逾期 ${r.overdueBy.zh}`, `overdue by ${r.overdueBy.en}`) : r.overdue ? t('已逾期', 'overdue') : r.dueAt ? `${t('期限', 'due')} ${formatTime(r.dueAt)}` : ''),
@@ -103,6 +103,22 @@ route('/tasks', async (main, _params, query) => {
  * A cross-check task (核实疑似辍学, 季度复核, 开学走访) as a row of my list: it opens its finding item
  * (立案 or 排除 there), or the cross-check's lists when it is about no one child.
  */
+/** A request for approval waiting for the viewer's decision: opens the case page, where the decision is taken. */
+function approvalRow(x) {
+  return {
+    approval: x.id,
+    caseId: x.caseId,
+    childName: x.child ? x.child.name : '',
+    source: t(x.sourceLabel), // 审批 / Approval
+    stage: x.stageLabel ? t(x.stageLabel) : '',
+    work: t(x.work),
+    area: x.area,
+    dueAt: x.dueAt,
+    overdue: x.overdue,
+    overdueBy: x.overdueBy,
+  };
+}
+
 function findingRow(x) {
   return {
     finding: x.id,

@@ -132,7 +132,7 @@ export async function seedDemoAccounts(
     if (!verified.has(stored)) verified.set(stored, verifyPassword(stored, password));
     return verified.get(stored)!;
   };
-  for (const account of accounts) {
+  for (const [index, account] of accounts.entries()) {
     const place = {
       demo: true,
       active: true,
@@ -143,6 +143,9 @@ export async function seedDemoAccounts(
       school: account.school ?? null,
       grade: account.grade ?? null,
       className: account.className ?? null,
+      // Where the demo town's SMS and WeCom messages go (the embedded fake provider takes them): made-up numbers.
+      phone: demoPhone(index),
+      wecomUserId: account.username,
     };
     const existing = await repo.findOne({ where: { username: account.username } });
     if (!existing) {
@@ -168,6 +171,11 @@ export async function seedDemoAccounts(
     result.updated.push(account.username);
   }
   return result;
+}
+
+/** 13800000001, 13800000002, …: a made-up number per demo account, in the order of the list. */
+export function demoPhone(index: number): string {
+  return `13800${String(index + 1).padStart(6, '0')}`;
 }
 
 /** Switches off the demo accounts of a deployment that did not ask for them; answers their user names. */

@@ -9,6 +9,7 @@ import { readableReason } from './readable-reason';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CaseEvent, CaseSnapshot, SupportHold, SupportMeasureView } from '../../workflows/messages';
+import { APPROVAL_DECISIONS, APPROVAL_DECISION_LABELS, APPROVAL_STATUSES, APPROVAL_STATUS_LABELS, ApprovalDecision, ApprovalStatus, ApprovalView } from '../../workflows/approvals';
 import {
   ACTION_TYPES,
   AUTOMATIC_EVENT_TYPES,
@@ -167,6 +168,51 @@ export class SupportHoldDto {
   reason!: Label;
 }
 
+/** A request for approval (审批) of the case: what was asked, by whom, and the decision with its comment. */
+export class ApprovalDto {
+  @ApiProperty({ example: '0b6f7c1e-2a51-4c1e-9d43-3f7a2c9e8b10:9', description: '申请编号（REQUEST_APPROVAL 事件的编号）/ the request id (its event id)' })
+  id!: string;
+
+  @ApiProperty({ enum: APPROVAL_DECISIONS, example: 'CLOSURE' })
+  decision!: ApprovalDecision;
+
+  @ApiProperty({ type: LabelDto })
+  decisionLabel!: Label;
+
+  @ApiProperty({ enum: APPROVAL_STATUSES, example: 'PENDING' })
+  status!: ApprovalStatus;
+
+  @ApiProperty({ type: LabelDto })
+  statusLabel!: Label;
+
+  @ApiProperty({ example: '跟踪期满，学生稳定在校' })
+  reason!: string;
+
+  @ApiProperty({ example: '谢勇（principal）' })
+  requestedBy!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  requestedAt!: string;
+
+  @ApiProperty({ type: [String], example: ['LEADER', 'DEPUTY_LEADER'], description: '可审批的岗位 / the roles that may decide' })
+  approverRoles!: string[];
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: '超限延期申请的新期限 / the due date an EXTENSION asks for' })
+  newDueAt!: string | null;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: '待审批提醒时间 / when the approvers are reminded' })
+  remindAt!: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true, example: null })
+  decidedBy!: string | null;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  decidedAt!: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true, example: null, description: '审批意见 / the approver’s comment' })
+  comment!: string | null;
+}
+
 /** The case's state: what the engine's snapshot and the read model's row have in common. */
 export class CaseStateDto {
   @ApiProperty({ format: 'uuid' })
@@ -282,6 +328,9 @@ export class CaseStateDto {
     description: '先帮扶后惩戒：因教育资助尚在办理而暂缓进入司法文书 / support before sanction: held before the judicial step while education aid is pending',
   })
   heldForSupport?: SupportHoldDto | null;
+
+  @ApiPropertyOptional({ type: [ApprovalDto], description: '审批申请（案件详情与办理结果中）/ requests for approval (in the detail and action results)' })
+  approvals?: ApprovalDto[];
 }
 
 export class CaseSummaryDto extends CaseStateDto {
@@ -448,6 +497,26 @@ export class CasePresenter {
       ...this.snapshot(s, viewer, now),
       supportMeasures: (s.supportMeasures ?? []).map((m) => this.supportMeasure(m, now)),
       heldForSupport: s.heldForSupport ? this.hold(s.heldForSupport) : null,
+      approvals: (s.approvals ?? []).map((a) => this.approval(a)),
+    };
+  }
+
+  approval(a: ApprovalView): ApprovalDto {
+    return {
+      id: a.id,
+      decision: a.decision,
+      decisionLabel: APPROVAL_DECISION_LABELS[a.decision],
+      status: a.status,
+      statusLabel: APPROVAL_STATUS_LABELS[a.status],
+      reason: a.reason,
+      requestedBy: a.requestedBy,
+      requestedAt: a.requestedAt,
+      approverRoles: a.approverRoles,
+      newDueAt: a.newDueAt ?? null,
+      remindAt: a.remindAt ?? null,
+      decidedBy: a.decidedBy ?? null,
+      decidedAt: a.decidedAt ?? null,
+      comment: a.comment ?? null,
     };
   }
 
@@ -491,6 +560,7 @@ export class CasePresenter {
       child: this.child(d.child, d.guardians, !seesFullIdentity(viewer.role)),
       supportMeasures: d.supportMeasures.map((m) => this.supportMeasure(m, now)),
       heldForSupport: d.case.heldForSupport ? this.hold(d.case.heldForSupport) : null,
+      approvals: d.approvals.map((a) => this.approval(a)),
       timeline: d.events.map((e) => this.event(e)),
     };
   }

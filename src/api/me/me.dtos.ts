@@ -1,7 +1,8 @@
 /** Requests and answers of /api/me: the logged-in person's tasks and notifications. */
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
-import { CHAIN_STAGES, ChainStage, TRANSFER_PENDING } from '../../workflows/vocabulary';
+import { CHAIN_STAGES, ChainStage, OPEN_STAGES, OpenStage, TRANSFER_PENDING } from '../../workflows/vocabulary';
+import { APPROVAL_DECISIONS, ApprovalDecision } from '../../workflows/approvals';
 import { IsCalendarDate } from '../validation/decorators';
 import { NOTIFICATION_KINDS, NotificationKind } from '../../notifications/notification-kinds';
 import { LabelDto } from '../cases/case.views';
@@ -10,7 +11,7 @@ import { FINDING_TASK_KINDS, FindingTaskKind } from '../../finding/check/vocabul
 import { PageQueryDto, toBoolean } from '../validation/query-params';
 
 /** Where a task of 我的待办 comes from: a case, or the cross-check (finding_tasks). */
-export const TASK_SOURCES = ['CASE', 'FINDING'] as const;
+export const TASK_SOURCES = ['CASE', 'FINDING', 'APPROVAL'] as const;
 export type TaskSource = (typeof TASK_SOURCES)[number];
 
 export class NotificationsQueryDto extends PageQueryDto {
@@ -35,7 +36,7 @@ export class TaskChildDto {
  * task has no case and no stage.
  */
 export class MyTaskDto extends OmitType(TaskDto, ['caseId', 'stage', 'stageLabel'] as const) {
-  @ApiProperty({ enum: TASK_SOURCES, example: 'CASE', description: '来源：CASE 案件任务，FINDING 四查比对任务 / a case’s task, or the cross-check’s' })
+  @ApiProperty({ enum: TASK_SOURCES, example: 'CASE', description: '来源：CASE 案件任务，FINDING 四查比对任务，APPROVAL 待审批的申请 / a case’s task, the cross-check’s, or a request to decide' })
   source!: TaskSource;
 
   @ApiProperty({ type: LabelDto, description: '来源名称：案件 / 四查比对 / the source, in words' })
@@ -46,11 +47,15 @@ export class MyTaskDto extends OmitType(TaskDto, ['caseId', 'stage', 'stageLabel
 
   @ApiProperty({
     nullable: true,
-    enum: [...CHAIN_STAGES, TRANSFER_PENDING],
+    enum: [...OPEN_STAGES, TRANSFER_PENDING],
     example: 'HOME_VISIT',
-    description: '案件阶段；TRANSFER_PENDING：外镇移交待本镇接收；四查比对任务为空 / the case’s stage; TRANSFER_PENDING: a transfer for your town to answer; null for a cross-check task',
+    description:
+      '案件阶段（审批的案件可在 RETURNED 跟踪期；TRANSFER_PENDING：外镇移交待本镇接收）；四查比对任务为空 / the case’s stage (an approval’s case may be in RETURNED; TRANSFER_PENDING: a transfer for your town to answer); null for a cross-check task',
   })
-  stage!: ChainStage | typeof TRANSFER_PENDING | null;
+  stage!: OpenStage | typeof TRANSFER_PENDING | null;
+
+  @ApiProperty({ nullable: true, enum: APPROVAL_DECISIONS, example: null, description: '待审批的事项（source APPROVAL，id 为申请编号）/ what is to be decided (source APPROVAL; the id is the request’s)' })
+  approvalDecision!: ApprovalDecision | null;
 
   @ApiProperty({ nullable: true, type: LabelDto })
   stageLabel!: LabelDto | null;

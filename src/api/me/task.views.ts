@@ -7,6 +7,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { MyTaskRow, TaskRow } from '../../read-model/task-queries';
 import type { MyTaskDto } from './me.dtos';
 import { CHAIN_LINK_LABELS, ChainLink, TASK_WORK } from '../../responsibility/routing';
+import { APPROVAL_DECISION_LABELS } from '../../workflows/approvals';
 import { CHAIN_STAGES, ChainStage, Label, STAGE_LABELS, TRANSFER_PENDING, TRANSFER_PENDING_LABEL } from '../../workflows/vocabulary';
 
 /** What the receiving town's task asks (a transfer to answer, src/transfers). */
@@ -87,6 +88,7 @@ export function presentTask(t: TaskRow, now: Date): TaskDto {
 export const TASK_SOURCE_LABELS: Record<MyTaskRow['source'], Label> = {
   CASE: { zh: '案件', en: 'Case' },
   FINDING: { zh: '四查比对', en: 'Cross-check' },
+  APPROVAL: { zh: '审批', en: 'Approval' },
 };
 
 /**
@@ -94,8 +96,28 @@ export const TASK_SOURCE_LABELS: Record<MyTaskRow['source'], Label> = {
  * cross-check task in the same shape (no case, no stage; its own words; never paused).
  */
 export function presentMyTask(t: MyTaskRow, now: Date): Omit<MyTaskDto, 'child'> {
-  const place = { source: t.source, sourceLabel: TASK_SOURCE_LABELS[t.source], findingKind: t.findingKind, itemId: t.itemId, area: t.area };
+  const place = { source: t.source, sourceLabel: TASK_SOURCE_LABELS[t.source], findingKind: t.findingKind, itemId: t.itemId, area: t.area, approvalDecision: t.approvalDecision };
   if (t.source === 'CASE') return { ...presentTask(t as TaskRow, now), ...place };
+  if (t.source === 'APPROVAL') {
+    // A request for approval: due at its reminder (else when asked), never paused; the case's stage may be RETURNED.
+    const decision = APPROVAL_DECISION_LABELS[t.approvalDecision!];
+    return {
+      id: t.id,
+      caseId: t.caseId,
+      stage: t.stage,
+      stageLabel: t.stage ? STAGE_LABELS[t.stage] : null,
+      work: { zh: `审批：${decision.zh}`, en: `Decide: ${decision.en}` },
+      role: t.role,
+      link: { zh: '审批人', en: 'Approver' },
+      holder: t.holder,
+      routedTo: t.routedTo,
+      reassignedBy: null,
+      dueAt: new Date(t.dueAt).toISOString(),
+      paused: false,
+      ...overdueOf(t, now),
+      ...place,
+    };
+  }
   return {
     id: t.id,
     caseId: null,

@@ -8,7 +8,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiP
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../api/auth/auth-user';
 import { CurrentUser } from '../../api/auth/current-user.decorator';
-import { PERMISSIONS } from '../../access/permissions';
+import { mayReadWholeTown } from '../../access/permissions';
 import { ROLES, ROLE_LABELS, Role } from '../../access/roles';
 import { ApiError } from '../../api/errors';
 import { ApiErrorResponses } from '../../api/swagger';
@@ -19,9 +19,6 @@ import { isMonthKey } from '../china-time';
 import { StoredReportSummary, listReports, reportFile } from './report-store';
 import { reportTitle } from './report-files';
 
-export function mayReadTownReports(role: Role): boolean {
-  return PERMISSIONS[role]?.read === 'TOWN';
-}
 
 class ReportSummaryDto implements StoredReportSummary {
   @ApiProperty({ example: 'GULING' }) town!: string;
@@ -55,7 +52,7 @@ export class ReportsController {
   @Get()
   @ApiOperation({
     summary: '月度动态监测书面报告列表 / The monthly monitoring reports',
-    description: `每月 1 日由 Temporal 定时任务生成上月报告，也可运行 \`npm run report -- --month 2026-10\`。可查看：${ROLES.filter(mayReadTownReports).map((r) => ROLE_LABELS[r].zh).join('、')}。 / Generated on the 1st of each month for the month before by a Temporal Schedule, or by \`npm run report\`. Readable by the roles that read the whole town.`,
+    description: `每月 1 日由 Temporal 定时任务生成上月报告，也可运行 \`npm run report -- --month 2026-10\`。可查看：${ROLES.filter(mayReadWholeTown).map((r) => ROLE_LABELS[r].zh).join('、')}。 / Generated on the 1st of each month for the month before by a Temporal Schedule, or by \`npm run report\`. Readable by the roles that read the whole town.`,
   })
   @ApiOkResponse({ type: ReportListDto })
   @ApiErrorResponses('AUTH.REQUIRED', 'AUTH.INVALID_TOKEN', 'AUTH.FORBIDDEN', 'AUDIT.UNAVAILABLE')
@@ -94,7 +91,7 @@ export class ReportsController {
   }
 
   private check(user: AuthUser): void {
-    if (!mayReadTownReports(user.role)) {
+    if (!mayReadWholeTown(user.role)) {
       throw new ApiError('AUTH.FORBIDDEN', {
         zh: '本镇月度报告仅供领导小组、统筹负责、日常工作和镇政府查看',
         en: 'The town’s monthly reports are for the leading group, the coordinator, the daily officer and the town office',

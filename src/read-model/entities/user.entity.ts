@@ -15,6 +15,8 @@ import { sqlList } from './sql-list';
 @Check('users_role_check', `role IN (${sqlList(ROLES)})`)
 @Check('users_grade_check', 'grade BETWEEN 1 AND 9')
 @Check('users_town_check', `town ~ '^[A-Z][A-Z0-9_]*$'`)
+@Check('users_phone_check', `phone ~ '^1[3-9][0-9]{9}$'`)
+@Check('users_wecom_user_id_check', `wecom_user_id ~ '^[A-Za-z0-9._@-]{1,64}$'`)
 @Check('users_place_matches_role', 'a principal has a school, a teacher school + grade + class, a village role an area')
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -51,6 +53,14 @@ export class UserEntity {
 
   @Column({ name: 'class_name', type: 'text', nullable: true })
   className!: string | null;
+
+  /** Mainland mobile number for SMS notifications (migration 1768000000000); kept by the town administrator. */
+  @Column({ type: 'text', nullable: true })
+  phone!: string | null;
+
+  /** 企业微信 userid for WeCom notifications (migration 1768000000000). */
+  @Column({ name: 'wecom_user_id', type: 'text', nullable: true })
+  wecomUserId!: string | null;
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;

@@ -56,8 +56,19 @@ export class CaseTransfers1768030000000 implements MigrationInterface {
   }
 }
 
-// As of this migration (the enum in code may grow later).
-const KINDS = ['TASK_ASSIGNED', 'TASK_REASSIGNED', 'REMINDER', 'DEADLINE_MISSED', 'ESCALATED_TO_SUPERVISOR', 'ESCALATED_TO_LEADER'];
+// Frozen copy of NOTIFICATION_KINDS before this migration (the approvals' migration 1768020000000 added the last four).
+const KINDS = [
+  'TASK_ASSIGNED',
+  'TASK_REASSIGNED',
+  'REMINDER',
+  'DEADLINE_MISSED',
+  'ESCALATED_TO_SUPERVISOR',
+  'ESCALATED_TO_LEADER',
+  'APPROVAL_REQUESTED',
+  'APPROVAL_REMINDER',
+  'APPROVAL_DECIDED',
+  'CASE_ACTED_BY_OTHER',
+];
 const TRANSFER_KINDS = ['TRANSFER_REQUESTED', 'TRANSFER_ACCEPTED', 'TRANSFER_DECLINED'];
 
 function list(values: readonly string[]): string {

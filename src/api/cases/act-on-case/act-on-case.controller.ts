@@ -32,6 +32,11 @@ export class ActOnCaseController {
       ' / `type` decides the other fields; the actor is the logged-in user. A case outside your scope answers 404; an action your role' +
       ' may not take 403 AUTH.FORBIDDEN listing what it may take; an action the stage does not allow 409, listing what is possible now for your role.' +
       ' EXTEND_DEADLINE 的 approver 是批准人的用户名（本镇组长、副组长或统筹负责人），否则 400 ACTION.APPROVER_UNKNOWN 或 403 ACTION.APPROVER_NOT_ALLOWED；' +
+      'ADD_SUPPORT 的 owner 是负责人的用户名。 / The approver of EXTEND_DEADLINE is a username of a leader, deputy leader or coordinator of the town' +
+      ' (else 400 ACTION.APPROVER_UNKNOWN or 403 ACTION.APPROVER_NOT_ALLOWED); the owner of ADD_SUPPORT is a username.' +
+      ' 政策有审批（approvals）时，销号、进入司法文书、超限延期、缓学/休学先 REQUEST_APPROVAL，再由政策规定岗位的人 APPROVE_REQUEST 或 REJECT_REQUEST（附意见），' +
+      '其他岗位 403 APPROVAL.ROLE_NOT_ALLOWED。 / Under a policy with approvals, closure, the judicial stage, an extension beyond the limit and an exemption' +
+      ' are asked with REQUEST_APPROVAL and decided with APPROVE_REQUEST or REJECT_REQUEST (with a comment) by a role the policy names; other roles 403 APPROVAL.ROLE_NOT_ALLOWED.\n\n' +
       'ADD_SUPPORT 的 owner 是负责人的用户名。REQUEST_TRANSFER 的 toTown 是本部署的其他乡镇（否则 400 TRANSFER.TOWN_UNKNOWN）；ACCEPT_TRANSFER、DECLINE_TRANSFER 由被申请的乡镇答复（ACCEPT 的 area、school 是该镇的，否则 400 AREA/SCHOOL.UNKNOWN）。' +
       ' / REQUEST_TRANSFER names another town of the deployment (else 400 TRANSFER.TOWN_UNKNOWN); the town asked answers with ACCEPT_TRANSFER or DECLINE_TRANSFER (the area and school of ACCEPT are its own, else 400 AREA/SCHOOL.UNKNOWN). The approver of EXTEND_DEADLINE is a username of a leader, deputy leader or coordinator of the town' +
       ' (else 400 ACTION.APPROVER_UNKNOWN or 403 ACTION.APPROVER_NOT_ALLOWED); the owner of ADD_SUPPORT is a username.\n\n' +
@@ -58,6 +63,8 @@ export class ActOnCaseController {
         summary: '帮扶措施 / add a support measure',
         value: { type: 'ADD_SUPPORT', measure: 'EDUCATION_AID', owner: 'officer', dueAt: '2026-10-20T17:00:00+08:00', note: '申请家庭经济困难学生资助' },
       },
+      requestApproval: { summary: '提请审批（销号）/ request approval (closure)', value: { type: 'REQUEST_APPROVAL', decision: 'CLOSURE', reason: '跟踪期满，学生稳定在校' } },
+      approve: { summary: '审批通过 / approve a request', value: { type: 'APPROVE_REQUEST', approvalId: '0b6f7c1e-2a51-4c1e-9d43-3f7a2c9e8b10:9', comment: '同意销号' } },
       supportOutcome: {
         summary: '帮扶结果 / record a measure’s outcome',
         value: { type: 'RECORD_SUPPORT_OUTCOME', measureId: '0b6f7c1e-2a51-4c1e-9d43-3f7a2c9e8b10:4', outcome: 'GRANTED', note: '已发放资助' },
@@ -72,6 +79,7 @@ export class ActOnCaseController {
     'ACTION.INVALID',
     'ACTION.APPROVER_UNKNOWN',
     'ACTION.APPROVER_NOT_ALLOWED',
+    'APPROVAL.ROLE_NOT_ALLOWED',
     'ACTION.OWNER_UNKNOWN',
     'TRANSFER.TOWN_UNKNOWN',
     'AREA.UNKNOWN',

@@ -9,6 +9,8 @@
  * 4. a REASSIGN names an active account of the same town, else 400 ACTION.ASSIGNEE_UNKNOWN, whose
  *    role reads the case, else 400 ACTION.ASSIGNEE_OUT_OF_SCOPE (a task the holder cannot open
  *    would wait forever); the projection moves the case's open tasks to that user name;
+ * 5. an APPROVE_REQUEST or REJECT_REQUEST comes from a role the request names (the policy's
+ *    approverRoles, recorded with the request), else 403 APPROVAL.ROLE_NOT_ALLOWED;
  * then the engine decides (its refusals become 409/400 in the exception filter; the actions it
  * lists as possible are narrowed to the user's role). Refused requests never reach the engine.
  */
@@ -18,7 +20,7 @@ import { CaseQueries } from '../../../read-model/case-queries';
 import { actorName, AuthUser, toAuthUser } from '../../auth/auth-user';
 import { actionForbidden } from '../../auth/forbidden';
 import { CaseScopeFacts, EXTENSION_APPROVER_ROLES, mayAct, mayApproveExtension, mayReadCase, visibleActions } from '../../../access/permissions';
-import { ROLE_LABELS } from '../../../access/roles';
+import { ROLE_LABELS, isRole } from '../../../access/roles';
 import { UserStore } from '../../auth/user-store';
 import type { UserEntity } from '../../../read-model/entities';
 import { ActionRefusedError, CASE_ENGINE, CaseEngine } from '../../case-engine.port';
@@ -59,6 +61,7 @@ export class ActOnCaseService {
     const dateProblems = actionDateProblems(body as unknown as Record<string, unknown>, facts.openedAt, new Date());
     if (dateProblems.length) throw validationFailed(dateProblems);
     if (body.type === 'REASSIGN') body = { ...body, assignee: await this.assigneeOf(body.assignee, user, facts) };
+    if (body.type === 'APPROVE_REQUEST' || body.type === 'REJECT_REQUEST') await this.mayDecide(caseId, body.approvalId, user);
     const action = toCaseAction(body, actorName(user));
     if (action.type === 'EXTEND_DEADLINE') action.approver = actorName(await this.approver(action.approver, user));
     if (action.type === 'ADD_SUPPORT') action.owner = (await this.owner(action.owner, user)).username;
@@ -108,6 +111,19 @@ export class ActOnCaseService {
       });
     }
     return row;
+  }
+
+  /** Only the roles the request names decide it; an unknown request is left to the engine to refuse (400, with the pending ones). */
+  private async mayDecide(caseId: string, approvalId: string, user: AuthUser): Promise<void> {
+    const request = await this.queries.approvalOfCase(caseId, approvalId);
+    if (!request || request.approverRoles.includes(user.role)) return;
+    throw new ApiError('APPROVAL.ROLE_NOT_ALLOWED', {
+      details: {
+        approvalId,
+        role: user.role,
+        approverRoles: request.approverRoles.map((role) => ({ role, label: isRole(role) ? ROLE_LABELS[role] : { zh: role, en: role } })),
+      },
+    });
   }
 
   /** The owner of a support measure is an active user of the same town (any role: teachers, cadres, officers). */

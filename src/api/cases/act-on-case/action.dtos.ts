@@ -19,6 +19,7 @@ import {
   VisitOutcome,
 } from '../../../workflows/vocabulary';
 import { IsCalendarDate, IsDuration, IsInstant } from '../../validation/decorators';
+import { APPROVAL_DECISIONS, ApprovalDecision } from '../../../workflows/approvals';
 
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
@@ -260,6 +261,49 @@ export class CancelDto extends ActionWithNote {
   reason!: string;
 }
 
+export class RequestApprovalDto extends ActionWithNote {
+  @ActionTypeProperty('REQUEST_APPROVAL')
+  type!: 'REQUEST_APPROVAL';
+
+  @ApiProperty({
+    enum: APPROVAL_DECISIONS,
+    example: 'CLOSURE',
+    description: 'CLOSURE 销号 / JUDICIAL 进入司法文书环节 / EXTENSION 超限延期 / EXEMPTION 缓学/休学',
+  })
+  @IsIn(APPROVAL_DECISIONS)
+  decision!: ApprovalDecision;
+
+  @Text('跟踪期满，学生稳定在校', '申请理由 / why')
+  reason!: string;
+
+  @ApiPropertyOptional({ example: '2024-03-20T17:00:00+08:00', format: 'date-time', description: '超限延期的新期限（仅 EXTENSION）/ the new due date (EXTENSION only)' })
+  @IsOptional()
+  @IsInstant()
+  newDueAt?: string;
+}
+
+export class ApproveRequestDto extends ActionWithNote {
+  @ActionTypeProperty('APPROVE_REQUEST')
+  type!: 'APPROVE_REQUEST';
+
+  @Text('<caseId>:12', '申请编号（REQUEST_APPROVAL 事件的编号）/ the request id (its REQUEST_APPROVAL event id)', 100)
+  approvalId!: string;
+
+  @Text('同意销号', '审批意见 / the approver\'s comment', 2000)
+  comment!: string;
+}
+
+export class RejectRequestDto extends ActionWithNote {
+  @ActionTypeProperty('REJECT_REQUEST')
+  type!: 'REJECT_REQUEST';
+
+  @Text('<caseId>:12', '申请编号（REQUEST_APPROVAL 事件的编号）/ the request id (its REQUEST_APPROVAL event id)', 100)
+  approvalId!: string;
+
+  @Text('请补充复学后的出勤记录', '驳回意见 / why it is rejected', 2000)
+  comment!: string;
+}
+
 export class RequestTransferDto extends ActionWithNote {
   @ActionTypeProperty('REQUEST_TRANSFER')
   type!: 'REQUEST_TRANSFER';
@@ -322,6 +366,9 @@ export const ACTION_DTOS = {
   COMPLETE: CompleteDto,
   CANCEL: CancelDto,
   RECORD_SUPPORT_OUTCOME: RecordSupportOutcomeDto,
+  REQUEST_APPROVAL: RequestApprovalDto,
+  APPROVE_REQUEST: ApproveRequestDto,
+  REJECT_REQUEST: RejectRequestDto,
   REQUEST_TRANSFER: RequestTransferDto,
   ACCEPT_TRANSFER: AcceptTransferDto,
   DECLINE_TRANSFER: DeclineTransferDto,

@@ -1,10 +1,12 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '../../audit/audit.decorator';
 import { RefusedWrite, RefusedWrites } from '../../audit/refused-writes';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { ApiErrorResponses } from '../../swagger';
+import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey, requestHash } from '../../hardening/idempotency';
+import { caseIdOfRequest } from '../../../registry/open-case';
 import { CaseDetailDto } from '../case.views';
 import { ReportCaseRequestDto } from './report-case.request.dto';
 import { ReportCaseService } from './report-case.service';
@@ -74,9 +76,13 @@ export class ReportCaseController {
     @Body() body: ReportCaseRequestDto,
     @CurrentUser() user: AuthUser,
     @RefusedWrites() refused: RefusedWrite[],
+    @Req() req: { method: string; originalUrl: string; body: unknown; headers: Record<string, string | string[] | undefined> },
     @Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown },
   ): Promise<CaseDetailDto> {
-    const created = await this.service.report(body, user, refused);
+    // A retry of a report whose answer was lost names the same case (src/registry/open-case.ts).
+    const key = parseIdempotencyKey(req.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()]);
+    const caseId = key === undefined ? undefined : caseIdOfRequest(user.id, key, requestHash(req));
+    const created = await this.service.report(body, user, refused, caseId);
     res.setHeader('Location', `/api/cases/${created.id}`);
     return created;
   }

@@ -47,7 +47,8 @@ export class ReportCaseService {
     @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
-  async report(request: ReportCaseRequestDto, user: AuthUser, refused: RefusedWrite[]): Promise<CaseDetailDto> {
+  /** `caseId`: the id a retryable request (Idempotency-Key) gives its case; else a new one. */
+  async report(request: ReportCaseRequestDto, user: AuthUser, refused: RefusedWrite[], caseId?: string): Promise<CaseDetailDto> {
     if (!mayReportAtAll(user.role)) throw reportForbidden(user.role);
     const actor = actorName(user);
     if (request.child !== undefined && request.childId !== undefined) {
@@ -70,15 +71,16 @@ export class ReportCaseService {
     try {
       row = await openAndStartCase(
         { dataSource: this.dataSource, engine: this.engine },
-        { town: town.code, child, cause: request.cause, note, openedBy: actor, reporter: user },
+        { town: town.code, child, cause: request.cause, note, openedBy: actor, reporter: user, ...(caseId ? { caseId } : {}) },
       );
     } catch (err) {
       if (err instanceof ChildWriteRefusedError) throw await this.refusal(town, user, err, 'childId' in child, refused);
       if (err instanceof CaseStartFailedError) {
         this.logger.error(`could not start case ${err.caseId}${err.cleanupFailed ? '; its row could not be removed' : '; its row was removed'}`, String((err.cause as Error)?.stack ?? err.cause));
         throw new ApiError('ENGINE.UNAVAILABLE', {
-          zh: '案件流程引擎暂时不可用，案件未立案，请稍后重新提交',
-          en: 'The case engine is unavailable; the case was not opened, submit it again later',
+          // The start may have reached the engine: a retry with the same Idempotency-Key finds that case.
+          zh: '案件流程引擎未及时应答，立案未确认，请稍后重新提交（使用同一 Idempotency-Key 不会重复立案）',
+          en: 'The case engine did not answer in time; the case is not confirmed as opened. Submit it again later (with the same Idempotency-Key it is never opened twice)',
         });
       }
       // Past the write rule: the child is the user's, so the answers below may name fields and the case.
@@ -106,9 +108,8 @@ export class ReportCaseService {
       throw err;
     }
 
-    const caseId = row.id;
-    const detail = await this.queries.get(caseId);
-    if (!detail) throw new Error(`case ${caseId} vanished after it was opened`);
+    const detail = await this.queries.get(row.id);
+    if (!detail) throw new Error(`case ${row.id} vanished after it was opened`);
     return this.presenter.detail(detail, user);
   }
 
