@@ -69,7 +69,7 @@ const READS: Record<Username, CaseKey[]> = {
   police: ['E'],
 };
 
-const FIELD_WORK: ActionType[] = ['RECORD_HOME_VISIT', 'RECORD_PERSUASION', 'PERSUASION_REFUSED', 'RECORD_RETURN', 'RECORD_RELAPSE', 'ADD_NOTE', 'ADD_SUPPORT', 'PAUSE', 'RESUME', 'RECORD_SUPPORT_OUTCOME'];
+const FIELD_WORK: ActionType[] = ['RECORD_HOME_VISIT', 'RECORD_PERSUASION', 'PERSUASION_REFUSED', 'RECORD_RETURN', 'RECORD_RELAPSE', 'ADD_NOTE', 'ADD_SUPPORT', 'PAUSE', 'RESUME', 'RECORD_SUPPORT_OUTCOME', 'REQUEST_APPROVAL'];
 
 /** Which action types each user takes on the cases it reads. */
 const ACTS: Record<Username, ActionType[]> = {
@@ -81,7 +81,7 @@ const ACTS: Record<Username, ActionType[]> = {
   teacher: [...FIELD_WORK, 'TRANSFER', 'COMPLETE'],
   secretary: FIELD_WORK,
   cadre: FIELD_WORK,
-  town: ['ISSUE_CORRECTION_ORDER', 'ADD_NOTE'],
+  town: ['ISSUE_CORRECTION_ORDER', 'ADD_NOTE', 'REQUEST_APPROVAL'],
   justice: ['ISSUE_JUDICIAL_DOCUMENT', 'REFER_LEGAL_LIABILITY', 'ADD_NOTE'],
   police: ['RECORD_LEGAL_OUTCOME', 'ADD_NOTE'],
 };
