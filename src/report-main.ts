@@ -14,6 +14,7 @@ import { isMonthKey, monthOf, previousMonth } from './dashboard/china-time';
 import { FIGURE_KEYS, FIGURE_LABELS } from './dashboard/reports/monthly-report';
 import { generateMonthlyReport } from './dashboard/reports/report-store';
 import { loadTowns } from './read-model';
+import { commandOptions } from './infra/command-options';
 
 const HELP = `npm run report -- --month YYYY-MM [--town CODE] [--out DIR]
 
@@ -31,12 +32,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     console.log(HELP);
     return 0;
   }
-  const option = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
-  };
-  const known = new Set(['--month', '--out', '--town']);
-  const unknown = argv.filter((a, i) => a.startsWith('--') && !known.has(a.split('=')[0]) && !known.has(argv[i - 1]));
+  const { option, unknown } = commandOptions(argv, ['--month', '--out', '--town']);
   if (unknown.length > 0) {
     console.error(`不认识的参数 / unknown option: ${unknown.join(' ')}\n\n${HELP}`);
     return 2;

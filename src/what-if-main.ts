@@ -15,6 +15,7 @@ import { installTemporalRuntime } from './temporal/runtime';
 import { Policy, policyProblems } from './workflows/policy';
 import { formatWhatIf } from './what-if/what-if-table';
 import { DEFAULT_WEEKS, MAX_WEEKS, WhatIfService } from './what-if/what-if.service';
+import { commandOptions } from './infra/command-options';
 
 const HELP = `npm run what-if -- --policy FILE [--weeks N] [--town CODE] [--json]
 
@@ -35,12 +36,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     console.log(HELP);
     return 0;
   }
-  const option = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
-  };
-  const known = new Set(['--policy', '--weeks', '--town', '--json']);
-  const unknown = argv.filter((a, i) => a.startsWith('--') && !known.has(a.split('=')[0]) && !known.has(argv[i - 1]));
+  const { option, unknown } = commandOptions(argv, ['--policy', '--weeks', '--town', '--json']);
   if (unknown.length > 0) {
     console.error(`不认识的参数 / unknown option: ${unknown.join(' ')}\n\n${HELP}`);
     return 2;

@@ -12,6 +12,7 @@
  */
 import { CaseState, Transition, applyAction, checkAction, fireTimer, nextTimer, openCase, recordDocument } from '../workflows/case-machine';
 import type { CaseEvent } from '../workflows/messages';
+import { EXTENSION_MOVES_WINDOW_PATCH } from '../workflows/patches';
 import type { Policy } from '../workflows/policy';
 import { CHAIN_STAGES, CaseEventType, ChainStage, OPEN_STAGES, Stage, isChainStage, isEnding } from '../workflows/vocabulary';
 import type { RecordedCase, RecordedStep } from './recorded-case';
@@ -89,7 +90,9 @@ export function replayCase(recorded: RecordedCase, policy: Policy, until: number
     state = advance(state, policy, step.at - 1, events);
     let done: Transition | undefined;
     if (step.action) {
-      if (!checkAction(state, step.action, step.at)) done = applyAction(state, step.action, policy, step.at);
+      // As the workflow ran it: behind the v6 patch only where the history had taken it (a step recorded without patch data: today's code).
+      const extensionMovesWindow = () => step.patched?.includes(EXTENSION_MOVES_WINDOW_PATCH) ?? true;
+      if (!checkAction(state, step.action, step.at)) done = applyAction(state, step.action, policy, step.at, { extensionMovesWindow });
     } else if (!isEnding(state.stage)) {
       done = recordDocument(state, step.document, step.at);
     }

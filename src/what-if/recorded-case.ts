@@ -18,7 +18,8 @@ import { actUpdate, documentIssuedUpdate } from '../workflows/messages';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payload = temporal.api.common.v1.IPayload;
 
-export type RecordedStep = { at: number; action: CaseAction; document?: undefined } | { at: number; document: IssuedDocument; action?: undefined };
+/** `patched`: the workflow's patches (src/workflows/patches.ts) the history had taken when the step ran: it ran the code they guard. */
+export type RecordedStep = { at: number; patched?: string[] } & ({ action: CaseAction; document?: undefined } | { document: IssuedDocument; action?: undefined });
 
 export interface RecordedCase {
   caseId: string;
@@ -30,6 +31,9 @@ export interface RecordedCase {
 }
 
 const { EventType } = proto.api.enums.v1;
+
+/** The marker the SDK records where a workflow first asks patched(id) on new code. */
+const PATCH_MARKER = 'core_patch';
 
 function millis(time: HistoryEvent['eventTime']): number {
   if (!time) return 0;
@@ -46,9 +50,21 @@ export async function recordedCase(caseId: string, runs: HistoryEvent[][], decod
   let startedAt: number | undefined;
   const steps: Array<RecordedStep & { updateId: string }> = [];
   const failed = new Set<string>();
+  const patched = new Set<string>();
   for (const events of runs) {
     let taskTime = 0;
     for (const e of events) {
+      const marker = e.markerRecordedEventAttributes;
+      if (marker?.markerName === PATCH_MARKER) {
+        const data = marker.details?.['patch-data']?.payloads?.[0];
+        const id = data ? (await decode<{ id?: string }>(data)).id : undefined;
+        if (id) {
+          patched.add(id);
+          // The marker follows the task's completion: the steps of that task ran the patched code.
+          for (const step of steps) if (step.at === taskTime && !step.patched!.includes(id)) step.patched!.push(id);
+        }
+        continue;
+      }
       if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED && input === undefined) {
         const payload = e.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
         if (payload) input = await decode<CaseWorkflowInput>(payload);
@@ -61,8 +77,8 @@ export async function recordedCase(caseId: string, runs: HistoryEvent[][], decod
         const payload = request?.input?.args?.payloads?.[0];
         const updateId = request?.meta?.updateId ?? '';
         if (!payload) continue;
-        if (name === actUpdate.name) steps.push({ updateId, at: taskTime, action: await decode<CaseAction>(payload) });
-        else if (name === documentIssuedUpdate.name) steps.push({ updateId, at: taskTime, document: await decode<IssuedDocument>(payload) });
+        if (name === actUpdate.name) steps.push({ updateId, at: taskTime, patched: [...patched], action: await decode<CaseAction>(payload) });
+        else if (name === documentIssuedUpdate.name) steps.push({ updateId, at: taskTime, patched: [...patched], document: await decode<IssuedDocument>(payload) });
       } else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED) {
         const attrs = e.workflowExecutionUpdateCompletedEventAttributes;
         if (attrs?.outcome?.failure && attrs.meta?.updateId) failed.add(attrs.meta.updateId);

@@ -36,9 +36,14 @@ async function projectedBatch(e: HistoryEvent, codec?: PayloadCodec): Promise<Ca
 
 /** Every event the workflow (all its runs) handed to its projection, in order; an event handed over twice is an error. */
 export async function workflowEvents(client: Client, caseId: string, codec?: PayloadCodec): Promise<CaseEvent[]> {
+  return projectedEvents((await runHistories(client, caseId)).flat(), codec);
+}
+
+/** Every event a history (its runs' events, in order) handed to its projection; an event handed over twice is an error. */
+export async function projectedEvents(history: readonly HistoryEvent[], codec?: PayloadCodec): Promise<CaseEvent[]> {
   const events: CaseEvent[] = [];
   const seen = new Set<string>();
-  for (const e of (await runHistories(client, caseId)).flat()) {
+  for (const e of history) {
     for (const event of (await projectedBatch(e, codec)) ?? []) {
       // A retried projection is recorded once; the same event in two batches would be a bug we want to see.
       if (seen.has(event.id)) throw new Error(`event ${event.id} was handed to the projection twice`);
