@@ -149,6 +149,11 @@ export const ERRORS = {
     zh: '您的岗位无权审批这项申请（政策规定的审批岗位见 details.approverRoles）',
     en: 'Your role may not decide this request (the policy’s approver roles are in details.approverRoles)',
   },
+  'APPROVAL.OWN_REQUEST': {
+    status: 403,
+    zh: '不能审批自己提出的申请，请由另一位有审批权的人员决定',
+    en: 'You cannot decide a request you made yourself; another approver must decide it',
+  },
   'ACTION.OWNER_UNKNOWN': {
     status: 400,
     zh: '帮扶措施的负责人不是本镇的在职用户，请填写负责人的用户名',

@@ -13,7 +13,7 @@
 import type { EntityManager } from 'typeorm';
 import type { CaseEvent, CaseSnapshot } from '../workflows/messages';
 import { APPROVAL_DECISION_LABELS, APPROVAL_STATUS_LABELS, ApprovalDecision } from '../workflows/approvals';
-import { CASE_OPENED, EVENT_LABELS } from '../workflows/vocabulary';
+import { CASE_OPENED, EVENT_LABELS, usernameInActor } from '../workflows/vocabulary';
 import { NotificationKind, NotificationText, actedByOtherText, approvalNotificationText } from '../notifications/notification-kinds';
 import { insertNotifications, NotificationRow } from '../notifications/outbox';
 
@@ -60,14 +60,14 @@ export async function writeApprovalsAndAlerts(
       for (const approver of await approversOf(manager, town, request.approverRoles)) note(kind, approver, e, text);
     }
     if (request && (e.type === 'APPROVE_REQUEST' || e.type === 'REJECT_REQUEST')) {
-      const requester = usernameIn(request.requestedBy);
+      const requester = usernameInActor(request.requestedBy);
       const verdict = APPROVAL_STATUS_LABELS[e.type === 'APPROVE_REQUEST' ? 'APPROVED' : 'REJECTED'];
       const text = approvalNotificationText('APPROVAL_DECIDED', { caseId: s.caseId, stage: e.stageAfter, decision: decisionLabel(request.decision), by: e.actor, reason: String(e.data.comment ?? ''), verdict });
       if (requester) note('APPROVAL_DECIDED', requester, e, text);
     }
     // The alert: a person (not the engine) acted, and it is not the responsible person; a REASSIGN
     // tells its new holder already (TASK_REASSIGNED), and the opening precedes any assignee.
-    if (s.assignee && !e.automatic && e.type !== 'REASSIGN' && e.type !== CASE_OPENED && usernameIn(e.actor) !== s.assignee) {
+    if (s.assignee && !e.automatic && e.type !== 'REASSIGN' && e.type !== CASE_OPENED && usernameInActor(e.actor) !== s.assignee) {
       note('CASE_ACTED_BY_OTHER', s.assignee, e, actedByOtherText({ caseId: s.caseId, stage: e.stageAfter, actor: e.actor, what: EVENT_LABELS[e.type] }));
     }
   }
@@ -76,11 +76,6 @@ export async function writeApprovalsAndAlerts(
 
 function decisionLabel(decision: ApprovalDecision) {
   return APPROVAL_DECISION_LABELS[decision];
-}
-
-/** The user name in an actor as the API writes it, 显示名（username） (actorName in src/api/auth/auth-user.ts). */
-function usernameIn(actor: string): string | undefined {
-  return /（([^（）]+)）$/.exec(actor)?.[1];
 }
 
 async function approversOf(manager: EntityManager, town: string, roles: readonly string[]): Promise<string[]> {

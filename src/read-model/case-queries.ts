@@ -166,12 +166,12 @@ export class CaseQueries {
   }
 
   /** A request for approval of the case (case_approvals): who may decide it and whether it still waits. */
-  async approvalOfCase(caseId: string, approvalId: string): Promise<{ approverRoles: string[]; status: string } | undefined> {
-    const rows: Array<{ approver_roles: string[]; status: string }> = await this.dataSource.query(
-      `SELECT approver_roles, status FROM case_approvals WHERE case_id = $1 AND id = $2`,
+  async approvalOfCase(caseId: string, approvalId: string): Promise<{ approverRoles: string[]; status: string; requestedBy: string } | undefined> {
+    const rows: Array<{ approver_roles: string[]; status: string; requested_by: string }> = await this.dataSource.query(
+      `SELECT approver_roles, status, requested_by FROM case_approvals WHERE case_id = $1 AND id = $2`,
       [caseId, approvalId],
     );
-    return rows[0] && { approverRoles: rows[0].approver_roles, status: rows[0].status };
+    return rows[0] && { approverRoles: rows[0].approver_roles, status: rows[0].status, requestedBy: rows[0].requested_by };
   }
 
   async exists(caseId: string): Promise<boolean> {

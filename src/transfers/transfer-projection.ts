@@ -11,7 +11,7 @@
  */
 import type { EntityManager } from 'typeorm';
 import type { CaseEvent, CaseSnapshot } from '../workflows/messages';
-import { TRANSFER_PENDING } from '../workflows/vocabulary';
+import { TRANSFER_PENDING, usernameInActor } from '../workflows/vocabulary';
 import type { NotificationRow } from '../notifications/outbox';
 import { NOTIFICATION_KIND_LABELS, NotificationKind, caseRef } from '../notifications/notification-kinds';
 import { TRANSFER_ANSWER_WITHIN_MS, transferDeciderRoles } from './transfer-rules';
@@ -66,7 +66,7 @@ export async function writeTransfers(
         [s.caseId, e.occurredAt],
       );
       if (accepted) await manager.query(`UPDATE support_measures SET town = $2 WHERE case_id = $1`, [s.caseId, e.data.toTown]);
-      const requester = rows[0] && usernameOf(rows[0].requested_by);
+      const requester = rows[0] && usernameInActor(rows[0].requested_by);
       if (requester) {
         notifications.push(notification(accepted ? 'TRANSFER_ACCEPTED' : 'TRANSFER_DECLINED', { town: rows[0].from_town, recipient: requester, caseId: s.caseId, event: e }));
       }
@@ -77,11 +77,6 @@ export async function writeTransfers(
 
 function isTransferEvent(e: CaseEvent): boolean {
   return e.type === 'REQUEST_TRANSFER' || e.type === 'ACCEPT_TRANSFER' || e.type === 'DECLINE_TRANSFER';
-}
-
-/** The actor of an event reads 显示名（用户名）; a notification goes to the user name. */
-function usernameOf(actor: string): string | undefined {
-  return /（([^（）]+)）$/.exec(actor)?.[1];
 }
 
 /** A transfer's notification: the case by its short number and the towns' codes; no child's data. */

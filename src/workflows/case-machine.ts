@@ -251,10 +251,12 @@ function actionsWithoutApprovals(state: CaseState): ActionType[] {
  * A case is transferred to another town of the deployment while it is open: requested by the
  * sending town, then accepted or declined by the receiving one. While the request waits, the
  * sending town goes on as before (its clocks run: the child is still out of school); only one
- * request at a time. Cases opened before towns were recorded have no town to send from.
+ * request at a time. Cases opened before towns were recorded have no town to send from. A request
+ * for approval is decided in the town that asked it: no transfer is asked while one waits.
  */
 function transferActions(state: CaseState): ActionType[] {
   if (state.facts.town === undefined) return [];
+  if (!state.transfer && (state.approvals ?? []).some((a) => a.status === 'PENDING')) return [];
   return state.transfer ? ['ACCEPT_TRANSFER', 'DECLINE_TRANSFER'] : ['REQUEST_TRANSFER'];
 }
 
@@ -561,6 +563,8 @@ function acceptTransfer(state: CaseState, events: CaseEvent[], action: ActionOf<
   const from = { town: state.facts.town, area: state.facts.area, school: state.facts.school, childId: state.facts.childId };
   state.facts = { ...state.facts, town: transfer.toTown, area: action.area, school: action.school, childId: action.receiving?.childId ?? state.facts.childId };
   state.policyVersion = policy.version;
+  // The receiving town's rules for approvals, as for its windows (none: its direct actions).
+  state.approvalPolicy = policy.approvals;
   state.transfer = undefined;
   state.assignee = undefined;
   enterStage(state, state.stage, policy, now);

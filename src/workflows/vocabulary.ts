@@ -228,3 +228,8 @@ export function isChainStage(stage: Stage): stage is ChainStage {
 
 /** The engine itself signs automatic events with this actor. */
 export const SYSTEM_ACTOR = 'system';
+
+/** The user name in an actor as the API writes it, 显示名（username） (actorName in src/api/auth/auth-user.ts). */
+export function usernameInActor(actor: string): string | undefined {
+  return /（([^（）]+)）$/.exec(actor)?.[1];
+}

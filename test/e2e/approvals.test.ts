@@ -23,7 +23,8 @@ const POLICY = {
   approvals: {
     remindAfter: '2s',
     decisions: {
-      CLOSURE: { approverRoles: ['LEADER', 'DEPUTY_LEADER'] },
+      // The daily officer may both ask and decide: never their own request.
+      CLOSURE: { approverRoles: ['LEADER', 'DEPUTY_LEADER', 'DAILY_OFFICER'] },
       EXEMPTION: { approverRoles: ['LEADER'], pausesClocks: true },
     },
   },
@@ -107,7 +108,7 @@ describe('approvals over HTTP', () => {
     expect(wrong.body).toMatchObject({ statusCode: 403, code: 'APPROVAL.ROLE_NOT_ALLOWED', details: { approvalId: id, role: 'COORDINATOR' } });
     expect(wrong.body.message).toContain('无权审批');
     expect(wrong.body.messageEn).toContain('may not decide');
-    expect(wrong.body.details.approverRoles.map((r: { role: string }) => r.role)).toEqual(['LEADER', 'DEPUTY_LEADER']);
+    expect(wrong.body.details.approverRoles.map((r: { role: string }) => r.role)).toEqual(['LEADER', 'DEPUTY_LEADER', 'DAILY_OFFICER']);
     // A role that may not decide anything at all is stopped by the permission table.
     const principal = await act({ type: 'APPROVE_REQUEST', approvalId: id, comment: '同意' }, 'principal');
     expect(principal.status).toBe(403);
@@ -131,9 +132,19 @@ describe('approvals over HTTP', () => {
     const [told] = await arrives('principal', 'APPROVAL_DECIDED');
     expect(told.body.zh).toContain('已驳回');
 
+    // Four eyes: the daily officer, an approver of closures, asks and may not approve it themself.
+    const own = await act({ type: 'REQUEST_APPROVAL', decision: 'CLOSURE', reason: '本人核实，学生在校' }, 'officer');
+    expect(own.status).toBe(200);
+    const ownId = own.body.case.approvals[1].id;
+    const self = await act({ type: 'APPROVE_REQUEST', approvalId: ownId, comment: '同意' }, 'officer');
+    expect(self.status).toBe(403);
+    expect(self.body).toMatchObject({ statusCode: 403, code: 'APPROVAL.OWN_REQUEST', details: { approvalId: ownId } });
+    expect(self.body.message).toContain('不能审批自己');
+    expect((await act({ type: 'REJECT_REQUEST', approvalId: ownId, comment: '请由校长提出' }, 'leader')).status).toBe(200);
+
     const again = await act({ type: 'REQUEST_APPROVAL', decision: 'CLOSURE', reason: '已补充出勤记录' }, 'principal');
     expect(again.status).toBe(200);
-    const second = again.body.case.approvals[1].id;
+    const second = again.body.case.approvals[2].id;
     expect((await approvalTasks('deputy')).map((t) => t.id)).toEqual([second]);
     const approved = await act({ type: 'APPROVE_REQUEST', approvalId: second, comment: '同意销号' }, 'deputy');
     expect(approved.status).toBe(200);
@@ -145,7 +156,7 @@ describe('approvals over HTTP', () => {
 
     // The case page reads it all back from the read model: the requests and the timeline.
     const detail = (await (await as(api, 'leader')).get(`/api/cases/${caseId}`).expect(200)).body;
-    expect(detail.approvals.map((a: { status: string }) => a.status)).toEqual(['REJECTED', 'APPROVED']);
+    expect(detail.approvals.map((a: { status: string }) => a.status)).toEqual(['REJECTED', 'REJECTED', 'APPROVED']);
     expect(detail.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['REQUEST_APPROVAL', 'REMINDER_SENT', 'REJECT_REQUEST', 'APPROVE_REQUEST', 'APPROVE_CLOSURE']));
   }, 60_000);
 

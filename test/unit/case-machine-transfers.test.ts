@@ -24,6 +24,23 @@ const act = (state: CaseState, action: ActionRequest, at: number) => applyAction
 const accept = (town = 'XINHE') => ({ type: 'ACCEPT_TRANSFER', area: 'GAOPING', school: 'XINHE_SCHOOL', grade: 8, className: '八年级一班', receiving: { town, childId: 'c2', policy: xinhe } }) as const;
 
 describe('transfers in the case machine', () => {
+  it('is not asked while a request for approval waits (it is decided where it was asked); accepted, the case follows the receiving town’s approval rules', () => {
+    const withApprovals = loadPolicy(`${__dirname}/../../policies/guling-2026.2-approvals.json`);
+    const open = openCase(facts, withApprovals, T0).state;
+    expect(allowedActions(open)).toContain('REQUEST_TRANSFER');
+    const waiting = applyAction(open, { actor: '谭巧玲（coordinator）', type: 'REQUEST_APPROVAL', decision: 'EXEMPTION', reason: '因病休学' } as CaseAction, withApprovals, T0 + DAY).state;
+    expect(allowedActions(waiting)).not.toContain('REQUEST_TRANSFER');
+    expect(checkAction(waiting, { actor: 'x', type: 'REQUEST_TRANSFER', toTown: 'XINHE', reason: 'x' }, T0 + DAY)?.type).toBe('ACTION_NOT_ALLOWED');
+
+    // Xinhe's policy has no approvals section: after the acceptance its direct actions apply.
+    const asked = applyAction(open, { actor: '谭巧玲（coordinator）', type: 'REQUEST_TRANSFER', toTown: 'XINHE', reason: 'x' } as CaseAction, withApprovals, T0 + DAY).state;
+    expect(asked.approvalPolicy).toBeDefined();
+    const accepted = applyAction(asked, { actor: 'x', ...accept() } as CaseAction, withApprovals, T0 + 2 * DAY).state;
+    expect(accepted.approvalPolicy).toBeUndefined();
+    expect(allowedActions(accepted)).toContain('EXEMPT');
+    expect(allowedActions(accepted)).not.toContain('REQUEST_APPROVAL');
+  });
+
   it('a case with a town may be asked for; one request at a time; answered only then', () => {
     const open = openCase(facts, guling, T0).state;
     expect(allowedActions(open)).toContain('REQUEST_TRANSFER');

@@ -35,8 +35,8 @@ export class ActOnCaseController {
       'ADD_SUPPORT 的 owner 是负责人的用户名。 / The approver of EXTEND_DEADLINE is a username of a leader, deputy leader or coordinator of the town' +
       ' (else 400 ACTION.APPROVER_UNKNOWN or 403 ACTION.APPROVER_NOT_ALLOWED); the owner of ADD_SUPPORT is a username.' +
       ' 政策有审批（approvals）时，销号、进入司法文书、超限延期、缓学/休学先 REQUEST_APPROVAL，再由政策规定岗位的人 APPROVE_REQUEST 或 REJECT_REQUEST（附意见），' +
-      '其他岗位 403 APPROVAL.ROLE_NOT_ALLOWED。 / Under a policy with approvals, closure, the judicial stage, an extension beyond the limit and an exemption' +
-      ' are asked with REQUEST_APPROVAL and decided with APPROVE_REQUEST or REJECT_REQUEST (with a comment) by a role the policy names; other roles 403 APPROVAL.ROLE_NOT_ALLOWED.\n\n' +
+      '其他岗位 403 APPROVAL.ROLE_NOT_ALLOWED；不能审批自己的申请（403 APPROVAL.OWN_REQUEST）。 / Under a policy with approvals, closure, the judicial stage, an extension beyond the limit and an exemption' +
+      ' are asked with REQUEST_APPROVAL and decided with APPROVE_REQUEST or REJECT_REQUEST (with a comment) by a role the policy names; other roles 403 APPROVAL.ROLE_NOT_ALLOWED; nobody decides their own request (403 APPROVAL.OWN_REQUEST).\n\n' +
       'ADD_SUPPORT 的 owner 是负责人的用户名。REQUEST_TRANSFER 的 toTown 是本部署的其他乡镇（否则 400 TRANSFER.TOWN_UNKNOWN）；ACCEPT_TRANSFER、DECLINE_TRANSFER 由被申请的乡镇答复（ACCEPT 的 area、school 是该镇的，否则 400 AREA/SCHOOL.UNKNOWN）。' +
       ' / REQUEST_TRANSFER names another town of the deployment (else 400 TRANSFER.TOWN_UNKNOWN); the town asked answers with ACCEPT_TRANSFER or DECLINE_TRANSFER (the area and school of ACCEPT are its own, else 400 AREA/SCHOOL.UNKNOWN). The approver of EXTEND_DEADLINE is a username of a leader, deputy leader or coordinator of the town' +
       ' (else 400 ACTION.APPROVER_UNKNOWN or 403 ACTION.APPROVER_NOT_ALLOWED); the owner of ADD_SUPPORT is a username.\n\n' +
@@ -80,6 +80,7 @@ export class ActOnCaseController {
     'ACTION.APPROVER_UNKNOWN',
     'ACTION.APPROVER_NOT_ALLOWED',
     'APPROVAL.ROLE_NOT_ALLOWED',
+    'APPROVAL.OWN_REQUEST',
     'ACTION.OWNER_UNKNOWN',
     'TRANSFER.TOWN_UNKNOWN',
     'AREA.UNKNOWN',

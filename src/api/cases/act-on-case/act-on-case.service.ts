@@ -10,7 +10,8 @@
  *    role reads the case, else 400 ACTION.ASSIGNEE_OUT_OF_SCOPE (a task the holder cannot open
  *    would wait forever); the projection moves the case's open tasks to that user name;
  * 5. an APPROVE_REQUEST or REJECT_REQUEST comes from a role the request names (the policy's
- *    approverRoles, recorded with the request), else 403 APPROVAL.ROLE_NOT_ALLOWED;
+ *    approverRoles, recorded with the request), else 403 APPROVAL.ROLE_NOT_ALLOWED, and from
+ *    someone other than who asked (four eyes), else 403 APPROVAL.OWN_REQUEST;
  * then the engine decides (its refusals become 409/400 in the exception filter; the actions it
  * lists as possible are narrowed to the user's role). Refused requests never reach the engine.
  */
@@ -25,7 +26,7 @@ import { UserStore } from '../../auth/user-store';
 import type { UserEntity } from '../../../read-model/entities';
 import { ActionRefusedError, CASE_ENGINE, CaseEngine } from '../../case-engine.port';
 import { ApiError } from '../../errors';
-import type { ActionType } from '../../../workflows/vocabulary';
+import { usernameInActor, type ActionType } from '../../../workflows/vocabulary';
 import { ActionResultDto, CasePresenter } from '../case.views';
 import { ActionRequest, toCaseAction } from './action.dtos';
 import { actionDateProblems } from './action-dates';
@@ -113,10 +114,18 @@ export class ActOnCaseService {
     return row;
   }
 
-  /** Only the roles the request names decide it; an unknown request is left to the engine to refuse (400, with the pending ones). */
+  /**
+   * Only the roles the request names decide it, and never the person who asked (a coordinator may
+   * both ask and approve, but not their own request); an unknown request is left to the engine to
+   * refuse (400, with the pending ones).
+   */
   private async mayDecide(caseId: string, approvalId: string, user: AuthUser): Promise<void> {
     const request = await this.queries.approvalOfCase(caseId, approvalId);
-    if (!request || request.approverRoles.includes(user.role)) return;
+    if (!request) return;
+    if (usernameInActor(request.requestedBy) === user.username) {
+      throw new ApiError('APPROVAL.OWN_REQUEST', { details: { approvalId, requestedBy: request.requestedBy } });
+    }
+    if (request.approverRoles.includes(user.role)) return;
     throw new ApiError('APPROVAL.ROLE_NOT_ALLOWED', {
       details: {
         approvalId,
