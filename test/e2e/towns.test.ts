@@ -130,13 +130,28 @@ describe('two towns in one deployment', () => {
     expect(byId.body.code).toBe('CHILD.NOT_FOUND');
   });
 
-  it("each town keeps its own registry: a child on Guling's books can be reported in Xinhe without touching Guling's record", async () => {
-    const gulingDetail = (await (await as(api, 'coordinator')).get(`/api/cases/${gulingCase}`)).body;
-    const moved = await (await as(api, 'xinhe-coordinator')).post('/api/cases').send(xinheBody(gulingDetail.child.idNumber));
+  it("each town keeps its own registry: a child on Guling's books (no open case) can be reported in Xinhe without touching Guling's record", async () => {
+    const gulingCoordinator = await as(api, 'coordinator');
+    const idNumber = validIdNumber('2013-03-05', 'M');
+    const { child: onGulingBooks } = reportBody({ child: { ...reportBody().child, name: '钱小川', idNumber, birthDate: '2013-03-05', sex: 'M' } });
+    const registered = await gulingCoordinator.post('/api/children').send(onGulingBooks);
+    expect(registered.status).toBe(201);
+    const moved = await (await as(api, 'xinhe-coordinator')).post('/api/cases').send(xinheBody(idNumber));
     expect(moved.status).toBe(201);
-    expect(moved.body.child.id).not.toBe(gulingDetail.child.id);
+    expect(moved.body.child.id).not.toBe(registered.body.id);
+    const after = (await gulingCoordinator.get(`/api/children/${registered.body.id}`)).body;
+    expect(after).toMatchObject({ name: '钱小川', school: registered.body.school, grade: registered.body.grade });
+  });
+
+  it('one child, one open case across the deployment: a child with an open case in Guling is refused in Xinhe, and nothing is written there', async () => {
+    const gulingDetail = (await (await as(api, 'coordinator')).get(`/api/cases/${gulingCase}`)).body;
+    const refused = await (await as(api, 'xinhe-coordinator')).post('/api/cases').send(xinheBody(gulingDetail.child.idNumber));
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('CASE.ALREADY_OPEN');
     const after = (await (await as(api, 'coordinator')).get(`/api/cases/${gulingCase}`)).body;
     expect(after.child).toEqual(gulingDetail.child);
+    const rows: Array<{ n: string }> = await db.dataSource.query(`SELECT count(*) AS n FROM children WHERE town = 'XINHE' AND id_number = $1`, [gulingDetail.child.idNumber]);
+    expect(Number(rows[0].n)).toBe(0);
   });
 
   it("GET /api/towns/current answers the user's own town's reference data", async () => {
